@@ -1,0 +1,128 @@
+public import Foundation
+public import Logging
+
+/// Serves JSON-RPC 2.0 bodies: parses, validates, authorizes, runs handlers (batch elements concurrently),
+/// and renders replies. It does no I/O of its own.
+public struct RPCDispatcher: Sendable {
+    /// The methods served, including the built-in `rpc.discover`.
+    public let methods: [String: MethodDescriptor]
+    /// Limits on bodies and batches.
+    public let limits: RPCLimits
+    /// Middleware, outermost first.
+    public let middleware: [any RPCMiddleware]
+    /// Called once per answered or notification call.
+    public let observer: (@Sendable (CallRecord) -> Void)?
+    /// The OpenRPC document, rendered once.
+    public let openRPC: Data
+
+    /// Creates a dispatcher from a registry.
+    public init(
+        registry: MethodRegistry,
+        info: OpenRPCInfo,
+        limits: RPCLimits = RPCLimits(),
+        middleware: [any RPCMiddleware] = [],
+        observer: (@Sendable (CallRecord) -> Void)? = nil
+    ) {
+        let document = OpenRPCDocument.render(methods: registry.methods.values.sorted { $0.name < $1.name }, info: info)
+        var registry = registry
+        registry.registerDiscover(document: document)
+        self.methods = registry.methods
+        self.limits = limits
+        self.middleware = middleware
+        self.observer = observer
+        self.openRPC = document
+    }
+
+    /// Handles one HTTP body or WebSocket text frame.
+    public func handle(body: some Collection<UInt8> & Sendable, context: RPCContext) async -> RPCReply {
+        guard body.count <= limits.maxBodyBytes else {
+            return .single(reject(.invalidRequest("Request larger than \(limits.maxBodyBytes) bytes", reason: "body_too_large")))
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(body, maxDepth: limits.maxDepth)
+        } catch {
+            return .single(reject(error))
+        }
+        guard case .array(let elements) = document else {
+            return await handle(element: document, context: context).map(RPCReply.single) ?? .none
+        }
+        guard !elements.isEmpty else { return .single(reject(.invalidRequest("Empty batch"))) }
+        guard elements.count <= limits.maxBatchLength else {
+            return .single(reject(.invalidRequest("Batch longer than \(limits.maxBatchLength)", reason: "batch_too_large")))
+        }
+        let responses = await withTaskGroup(of: (Int, RPCResponse?).self) { group in
+            for (index, element) in elements.enumerated() {
+                group.addTask { (index, await self.handle(element: element, context: context)) }
+            }
+            var slots = [RPCResponse?](repeating: nil, count: elements.count)
+            for await (index, response) in group { slots[index] = response }
+            return slots.compactMap { $0 }
+        }
+        return responses.isEmpty ? .none : .batch(responses)
+    }
+
+    /// Handles one element: a request object or anything that claims to be one.
+    func handle(element: JSONValue, context: RPCContext) async -> RPCResponse? {
+        switch RPCRequest.validate(element) {
+        case .failure(let invalid):
+            observer?(CallRecord(method: nil, errorCode: invalid.error.code, duration: .zero))
+            return RPCResponse(id: invalid.id, outcome: .error(invalid.error))
+        case .success(let request):
+            return await handle(request: request, context: context)
+        }
+    }
+
+    /// Runs one valid request; returns `nil` for a notification.
+    public func handle(request: RPCRequest, context: RPCContext) async -> RPCResponse? {
+        let start = ContinuousClock.now
+        let outcome = await run(request, context: context)
+        let errorCode: Int? = if case .error(let error) = outcome { error.code } else { nil }
+        let known = methods[request.method] != nil
+        observer?(CallRecord(method: known ? request.method : nil, errorCode: errorCode, duration: .now - start))
+        guard let id = request.id else { return nil }
+        return RPCResponse(id: id, outcome: outcome)
+    }
+
+    private func run(_ request: RPCRequest, context: RPCContext) async -> RPCResponse.Outcome {
+        guard let method = methods[request.method] else {
+            return .error(.methodNotFound(request.method))
+        }
+        if let denial = method.access.check(context.principal) {
+            context.logger.notice(
+                "rpc.denied",
+                metadata: [
+                    "rpc.method": .string(method.name),
+                    "rpc.reason": .string(denial.reason ?? ""),
+                    "user.id": .string(context.principal?.userId ?? "anonymous"),
+                ]
+            )
+            return .error(denial)
+        }
+        do {
+            return .result(try await invoke(RPCCall(request: request, method: method), context: context, from: 0))
+        } catch let error as any RPCErrorConvertible {
+            return .error(error.rpcError)
+        } catch {
+            context.logger.error(
+                "rpc.internal_error",
+                metadata: ["rpc.method": .string(method.name), "error": .string(String(reflecting: error))]
+            )
+            return .error(.internalError())
+        }
+    }
+
+    private func invoke(_ call: RPCCall, context: RPCContext, from index: Int) async throws -> Data {
+        guard index < middleware.count else {
+            return try await call.method.invoke(call.request.params, context)
+        }
+        return try await middleware[index].handle(call, context: context) { call, context in
+            try await self.invoke(call, context: context, from: index + 1)
+        }
+    }
+
+    private func reject(_ error: RPCError) -> RPCResponse {
+        observer?(CallRecord(method: nil, errorCode: error.code, duration: .zero))
+        return RPCResponse(id: .null, outcome: .error(error))
+    }
+}

@@ -1,0 +1,16 @@
+/// The documented limits on what a worker accepts. Over a limit is a clear error, never a crash.
+public struct RPCLimits: Sendable, Hashable {
+    /// Largest request body in bytes (default 1 MiB).
+    public var maxBodyBytes: Int
+    /// Largest batch (default 100 elements).
+    public var maxBatchLength: Int
+    /// Deepest nesting of arrays/objects (default 32).
+    public var maxDepth: Int
+
+    /// Creates limits; the defaults are the documented ones.
+    public init(maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxBatchLength = maxBatchLength
+        self.maxDepth = maxDepth
+    }
+}

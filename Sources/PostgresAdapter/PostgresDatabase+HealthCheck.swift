@@ -1,0 +1,5 @@
+public import MentorLinkCore
+
+extension PostgresDatabase: HealthCheck {
+    public var name: String { "postgres" }
+}

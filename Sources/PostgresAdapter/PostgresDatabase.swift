@@ -1,0 +1,37 @@
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+
+/// The PostgreSQL pool (PostgresNIO over a Unix socket or TCP) as a `Service` with a health check.
+///
+/// The pool reconnects by itself; `check()` answers `/readyz`.
+public final class PostgresDatabase: Service, Sendable {
+    /// The pool; adapters run their queries through it.
+    public let client: PostgresClient
+    let logger: Logger
+
+    /// Connects over a Unix socket (the development and test setup).
+    public init(socketPath: String, username: String, database: String, password: String? = nil, logger: Logger) {
+        var configuration = PostgresClient.Configuration(unixSocketPath: socketPath, username: username, password: password, database: database)
+        configuration.options.maximumConnections = 8
+        configuration.options.minimumConnections = 1
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Connects with an explicit configuration (production: `DATABASE_URL`).
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await client.run()
+    }
+
+    /// Throws when PostgreSQL does not answer `SELECT 1`.
+    public func check() async throws {
+        let rows = try await client.query("SELECT 1::int4", logger: logger)
+        for try await _ in rows {}
+    }
+}

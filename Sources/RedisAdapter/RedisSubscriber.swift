@@ -1,0 +1,101 @@
+import Synchronization
+import NIOCore
+public import Logging
+public import ServiceLifecycle
+
+/// A message received on a subscribed channel.
+public struct RedisMessage: Sendable, Hashable {
+    public var channel: String
+    public var payload: [UInt8]
+}
+
+/// The worker's one SUBSCRIBE connection. Channels are reference-counted by the caller; this keeps the set,
+/// resubscribes after a reconnect, and yields every message on ``messages``.
+public final class RedisSubscriber: Service, Sendable {
+    let address: RedisAddress
+    let logger: Logger
+    /// Every message on every subscribed channel, in arrival order.
+    public let messages: AsyncStream<RedisMessage>
+    private let continuation: AsyncStream<RedisMessage>.Continuation
+    private let state = Mutex<(channels: Set<String>, connection: RedisConnection?)>(([], nil))
+    private let confirmed = Mutex<[String: Int]>([:])
+
+    /// Creates a subscriber; it connects when run.
+    public init(address: RedisAddress, logger: Logger) {
+        self.address = address
+        self.logger = logger
+        (messages, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+    }
+
+    /// Subscribes to a channel (idempotent).
+    public func subscribe(_ channel: String) async throws {
+        let connection = state.withLock { state -> RedisConnection? in
+            state.channels.insert(channel)
+            return state.connection
+        }
+        try await connection?.sendWithoutReply(["SUBSCRIBE", channel])
+    }
+
+    /// Unsubscribes from a channel.
+    public func unsubscribe(_ channel: String) async throws {
+        let connection = state.withLock { state -> RedisConnection? in
+            state.channels.remove(channel)
+            return state.connection
+        }
+        try await connection?.sendWithoutReply(["UNSUBSCRIBE", channel])
+    }
+
+    /// Whether Redis confirmed the subscription to `channel` on the current connection.
+    public func isSubscribed(_ channel: String) -> Bool {
+        confirmed.withLock { ($0[channel] ?? 0) > 0 }
+    }
+
+    public func run() async throws {
+        var backoff = Duration.milliseconds(100)
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do {
+                    try await connectAndServe()
+                    backoff = .milliseconds(100)
+                } catch {
+                    logger.warning("redis.subscriber_down", metadata: ["error": .string(String(describing: error))])
+                }
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        } onGracefulShutdown: {
+            let connection = self.state.withLock { $0.connection }
+            connection?.channel.close(promise: nil)
+        }
+        continuation.finish()
+    }
+
+    private func connectAndServe() async throws {
+        let connection = try await RedisConnection.connect(to: address) { [weak self] value in
+            self?.handle(push: value)
+        }
+        let channels = state.withLock { state in
+            state.connection = connection
+            return state.channels
+        }
+        confirmed.withLock { $0 = [:] }
+        for channel in channels { try await connection.sendWithoutReply(["SUBSCRIBE", channel]) }
+        try? await connection.channel.closeFuture.get()
+        state.withLock { $0.connection = nil }
+        confirmed.withLock { $0 = [:] }
+    }
+
+    private func handle(push value: RedisValue) {
+        guard case .array(let items?) = value, items.count >= 3, let kind = items[0].string, let channel = items[1].string else { return }
+        switch kind {
+        case "message":
+            if case .bulk(let payload?) = items[2] { continuation.yield(RedisMessage(channel: channel, payload: payload)) }
+        case "subscribe":
+            confirmed.withLock { $0[channel] = 1 }
+        case "unsubscribe":
+            confirmed.withLock { $0[channel] = 0 }
+        default:
+            break
+        }
+    }
+}

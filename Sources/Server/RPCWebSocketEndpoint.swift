@@ -1,0 +1,61 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import JSONRPC
+import NIOCore
+import NIOWebSocket
+import Logging
+
+/// `GET /rpc/ws`: each text message is a JSON-RPC call or batch, answered on the same socket.
+///
+/// Upgrades are refused while draining and for browser origins outside the allow-list; a binary message or one
+/// over the size limit closes the socket with 1003 / 1009.
+struct RPCWebSocketEndpoint: Sendable {
+    let server: WorkerServer
+
+    func shouldUpgrade(_ head: HTTPRequest) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        guard head.path?.split(separator: "?").first == "/rpc/ws", server.sessions.isAccepting else { return .dontUpgrade }
+        if let origin = head.headerFields[.origin], !server.configuration.allowedOrigins.contains(origin) {
+            server.logger.notice("ws.origin_refused", metadata: ["origin": .string(origin)])
+            return .dontUpgrade
+        }
+        let requestId = RequestID.from(head.headerFields)
+        let headers = head.headerFields
+        return .upgrade([RequestID.header: requestId]) { inbound, outbound, _ in
+            try await self.serve(inbound: inbound, outbound: outbound, headers: headers, requestId: requestId)
+        }
+    }
+
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, headers: HTTPFields, requestId: String) async throws {
+        guard let id = server.sessions.add(outbound) else {
+            try await outbound.close(.goingAway, reason: "server shutting down")
+            return
+        }
+        server.metrics.webSocketConnection(1)
+        defer {
+            server.sessions.remove(id)
+            server.metrics.webSocketConnection(-1)
+        }
+        let principal = try? await server.authenticator.authenticate(headers)
+        var logger = server.logger
+        logger[metadataKey: "ws.id"] = .string(requestId)
+        for try await message in inbound.messages(maxSize: server.configuration.maxWebSocketMessageBytes) {
+            guard case .text(let text) = message else {
+                try await outbound.close(.unacceptableData, reason: "text frames only")
+                return
+            }
+            let context = RPCContext(
+                requestId: RequestID.make(),
+                logger: logger,
+                principal: principal ?? nil,
+                clientAddress: headers[RPCHTTPEndpoint.realIP],
+                transport: .webSocket
+            )
+            let reply = await server.dispatcher.handle(body: Array(text.utf8), context: context)
+            if let body = reply.body {
+                try await outbound.write(.text(String(decoding: body, as: UTF8.self)))
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+public import JSONRPC
+
+/// Settings of one worker process; documented defaults, filled from the environment by the executable only.
+public struct WorkerConfiguration: Sendable {
+    /// The Unix socket to bind (`<run dir>/worker-K.sock`).
+    public var socketPath: String
+    /// This worker's index (K).
+    public var index: Int
+    /// Request limits.
+    public var limits: RPCLimits
+    /// Largest WebSocket message in bytes (default 64 KiB).
+    public var maxWebSocketMessageBytes: Int
+    /// Origins allowed for browser WebSocket upgrades and cookie-authenticated calls.
+    public var allowedOrigins: Set<String>
+    /// Version reported by `system.version` and the OpenRPC document.
+    public var version: String
+    /// Git commit the binary was built from, if known.
+    public var gitCommit: String?
+
+    /// Creates a configuration with the documented defaults.
+    public init(
+        socketPath: String,
+        index: Int = 0,
+        limits: RPCLimits = RPCLimits(),
+        maxWebSocketMessageBytes: Int = 64 * 1024,
+        allowedOrigins: Set<String> = ["http://127.0.0.1:8080", "http://localhost:8080"],
+        version: String = MentorLinkVersion.current,
+        gitCommit: String? = nil
+    ) {
+        self.socketPath = socketPath
+        self.index = index
+        self.limits = limits
+        self.maxWebSocketMessageBytes = maxWebSocketMessageBytes
+        self.allowedOrigins = allowedOrigins
+        self.version = version
+        self.gitCommit = gitCommit
+    }
+}
+
+/// The version of this build.
+public enum MentorLinkVersion {
+    /// Semantic version of the server.
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import HummingbirdWebSocket
+public import JSONRPC
+public import MentorLinkCore
+public import Logging
+import NIOCore
+import NIOPosix
+
+/// One worker: JSON-RPC over `POST /rpc` and `GET /rpc/ws`, plus `/healthz`, `/readyz` and `/metrics`,
+/// served on a Unix socket.
+public struct WorkerServer: Sendable {
+    public let configuration: WorkerConfiguration
+    public let dispatcher: RPCDispatcher
+    public let authenticator: any Authenticator
+    public let healthChecks: [any HealthCheck]
+    public let metrics: WorkerMetrics
+    public let sessions: WebSocketSessions
+    public let logger: Logger
+
+    /// Creates a worker.
+    public init(
+        configuration: WorkerConfiguration,
+        dispatcher: RPCDispatcher,
+        metrics: WorkerMetrics,
+        sessions: WebSocketSessions = WebSocketSessions(),
+        authenticator: any Authenticator = AnonymousAuthenticator(),
+        healthChecks: [any HealthCheck] = [],
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.dispatcher = dispatcher
+        self.metrics = metrics
+        self.sessions = sessions
+        self.authenticator = authenticator
+        self.healthChecks = healthChecks
+        self.logger = logger
+    }
+
+    /// The Hummingbird application; run it (and ``sessions`` after it) in a `ServiceGroup`.
+    public func makeApplication() throws -> some ApplicationProtocol {
+        try UnixSocket.prepare(path: configuration.socketPath)
+        let router = Router(context: BasicRequestContext.self)
+        let rpc = RPCHTTPEndpoint(server: self)
+        router.post("/rpc") { request, _ in try await rpc.respond(to: request) }
+        router.get("/rpc/ws") { _, _ in
+            Response(status: .badRequest, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade required\n")))
+        }
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/readyz") { _, _ in await self.readiness() }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: self.metrics.render())))
+        }
+        let metrics = self.metrics
+        let socketPath = configuration.socketPath
+        let webSocket = RPCWebSocketEndpoint(server: self)
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                configuration: .init(
+                    http1: .init(additionalChannelHandlers: [ConnectionCounter(metrics: metrics)], idleTimeout: .seconds(75)),
+                    ws: .init(maxFrameSize: configuration.maxWebSocketMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)))
+                )
+            ) { head, _, _ in
+                webSocket.shouldUpgrade(head)
+            },
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
+            onServerRunning: { _ in
+                chmod(socketPath, 0o660)
+            },
+            logger: logger
+        )
+    }
+
+    func readiness() async -> Response {
+        var report: [String: JSONValue] = [:]
+        var ready = true
+        await withTaskGroup(of: (String, String?).self) { group in
+            for check in healthChecks {
+                group.addTask {
+                    do {
+                        try await withTimeout(.seconds(2)) { try await check.check() }
+                        return (check.name, nil)
+                    } catch {
+                        return (check.name, String(describing: error))
+                    }
+                }
+            }
+            for await (name, failure) in group {
+                report[name] = .string(failure == nil ? "ok" : "down")
+                if let failure {
+                    ready = false
+                    logger.warning("readyz.dependency_down", metadata: ["dependency": .string(name), "error": .string(failure)])
+                }
+            }
+        }
+        let body = JSONValue.object(["ready": .bool(ready), "checks": .object(report)]).encoded()
+        return Response(
+            status: ready ? .ok : .serviceUnavailable,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+}
+
+/// Runs `body`, failing with a timeout error after `limit`.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw TimeoutError()
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}
+
+struct TimeoutError: Error, CustomStringConvertible {
+    var description: String { "timed out" }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import JSONRPC
+import Logging
+import Server
+
+/// Everything the process reads from its environment, read here and nowhere else.
+///
+/// | variable | default |
+/// |---|---|
+/// | `MENTORLINK_RUN_DIR` | `./.mentorlink` |
+/// | `MENTORLINK_SCHEMA_DIR` | `./schema` |
+/// | `MENTORLINK_PG_SOCKET` | `<run dir>/pg/.s.PGSQL.5432` |
+/// | `PGUSER`, `PGDATABASE` | `mentorlink`, `mentorlink` |
+/// | `REDIS_URL` | `unix://<run dir>/redis.sock` |
+/// | `KAFKA_BROKERS` | the contents of `<run dir>/kafka.bootstrap` |
+/// | `MENTORLINK_WORKERS` | number of cores |
+/// | `MENTORLINK_ALLOWED_ORIGINS` | `http://127.0.0.1:8080,http://localhost:8080` |
+/// | `MENTORLINK_MAX_BODY_BYTES`, `MENTORLINK_MAX_BATCH` | 1048576, 100 |
+/// | `MENTORLINK_GIT_COMMIT` | unset |
+/// | `LOG_LEVEL` | `info` |
+struct AppConfiguration: Sendable {
+    var runDirectory: String
+    var schemaDirectory: String
+    var postgresSocket: String
+    var postgresUser: String
+    var postgresDatabase: String
+    var redisURL: String
+    var kafkaBrokers: String
+    var workers: Int
+    var allowedOrigins: Set<String>
+    var limits: RPCLimits
+    var gitCommit: String?
+    var logLevel: Logger.Level
+
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
+        let cwd = FileManager.default.currentDirectoryPath
+        let runDirectory = environment["MENTORLINK_RUN_DIR"] ?? "\(cwd)/.mentorlink"
+        let bootstrapFile = "\(runDirectory)/kafka.bootstrap"
+        let fileBrokers = (try? String(contentsOfFile: bootstrapFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let origins = environment["MENTORLINK_ALLOWED_ORIGINS"]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return AppConfiguration(
+            runDirectory: runDirectory,
+            schemaDirectory: environment["MENTORLINK_SCHEMA_DIR"] ?? "\(cwd)/schema",
+            postgresSocket: environment["MENTORLINK_PG_SOCKET"] ?? "\(runDirectory)/pg/.s.PGSQL.5432",
+            postgresUser: environment["PGUSER"] ?? "mentorlink",
+            postgresDatabase: environment["PGDATABASE"] ?? "mentorlink",
+            redisURL: environment["REDIS_URL"] ?? "unix://\(runDirectory)/redis.sock",
+            kafkaBrokers: environment["KAFKA_BROKERS"] ?? fileBrokers ?? "127.0.0.1:9092",
+            workers: environment["MENTORLINK_WORKERS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount,
+            allowedOrigins: Set(origins ?? ["http://127.0.0.1:8080", "http://localhost:8080"]),
+            limits: RPCLimits(
+                maxBodyBytes: environment["MENTORLINK_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20,
+                maxBatchLength: environment["MENTORLINK_MAX_BATCH"].flatMap(Int.init) ?? 100
+            ),
+            gitCommit: environment["MENTORLINK_GIT_COMMIT"].flatMap { $0.isEmpty ? nil : $0 },
+            logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        )
+    }
+
+    func socketPath(worker index: Int) -> String { "\(runDirectory)/worker-\(index).sock" }
+
+    /// Bootstraps JSON logging once per process and returns the root logger.
+    func makeLogger(_ label: String) -> Logger {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: label)
+    }
+}

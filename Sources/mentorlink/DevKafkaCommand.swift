@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import KafkaAdapter
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `mentorlink dev-kafka`: runs librdkafka's mock cluster and writes its bootstrap address to `<run dir>/kafka.bootstrap`.
+struct DevKafkaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dev-kafka", abstract: "Run the embedded Kafka-protocol broker for development.")
+
+    @Option(help: "Topics to create up front.")
+    var topics: [String] = ["booking", "review", "payment", "notification", "identity"]
+
+    func run() async throws {
+        let config = AppConfiguration.fromEnvironment()
+        let logger = config.makeLogger("mentorlink.dev-kafka")
+        let broker = try DevKafkaBroker(topics: topics)
+        let file = "\(config.runDirectory)/kafka.bootstrap"
+        try FileManager.default.createDirectory(atPath: config.runDirectory, withIntermediateDirectories: true)
+        try (broker.bootstrapServers + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        logger.info("dev_kafka.started", metadata: ["bootstrap": .string(broker.bootstrapServers), "file": .string(file)])
+        let group = ServiceGroup(
+            configuration: .init(services: [Idle()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+        try? FileManager.default.removeItem(atPath: file)
+        withExtendedLifetime(broker) {}
+    }
+
+    /// Waits for shutdown.
+    struct Idle: Service {
+        func run() async throws { try? await gracefulShutdown() }
+    }
+}

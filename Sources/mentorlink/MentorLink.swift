@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The one binary with many roles.
+@main
+struct MentorLink: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mentorlink",
+        abstract: "MentorLink: the mentorship platform backend.",
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, RPCCommand.self,
+            DevKafkaCommand.self, LoadCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import JSONRPC
+import KafkaAdapter
+import Logging
+import PostgresAdapter
+import RedisAdapter
+import Server
+import ServiceLifecycle
+import UnixSignals
+
+/// `mentorlink worker --index K`: one worker process on `<run dir>/worker-K.sock`.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "worker", abstract: "Serve JSON-RPC on one Unix socket.")
+
+    @Option(help: "Worker index K; the socket is <run dir>/worker-K.sock.")
+    var index: Int = 0
+
+    @Option(help: "Socket path (overrides the index-derived path).")
+    var socket: String?
+
+    func run() async throws {
+        let config = AppConfiguration.fromEnvironment()
+        var logger = config.makeLogger("mentorlink.worker")
+        logger[metadataKey: "worker.index"] = .string("\(index)")
+        let backing = try Backing(config: config, logger: logger)
+        let metrics = WorkerMetrics()
+        var registry = MethodRegistry()
+        registry.mount(SystemService(version: MentorLinkVersion.current, gitCommit: config.gitCommit))
+        let dispatcher = RPCDispatcher(
+            registry: registry,
+            info: OpenRPCInfo(title: "MentorLink", version: MentorLinkVersion.current),
+            limits: config.limits,
+            observer: { metrics.record($0) }
+        )
+        let server = WorkerServer(
+            configuration: WorkerConfiguration(
+                socketPath: socket ?? config.socketPath(worker: index),
+                index: index,
+                limits: config.limits,
+                allowedOrigins: config.allowedOrigins,
+                gitCommit: config.gitCommit
+            ),
+            dispatcher: dispatcher,
+            metrics: metrics,
+            healthChecks: backing.healthChecks,
+            logger: logger
+        )
+        let application = try server.makeApplication()
+        let group = ServiceGroup(
+            configuration: .init(
+                services: backing.services + [application, server.sessions],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        logger.info("worker.starting", metadata: ["socket": .string(server.configuration.socketPath)])
+        try await group.run()
+    }
+}
