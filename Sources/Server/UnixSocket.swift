@@ -9,6 +9,14 @@ enum UnixSocket {
         unlink(path)
     }
 
+    /// Sets mode 0660 and, when given, the group that may connect (nginx's user).
+    static func restrict(path: String, group: String?) {
+        if let group, let entry = getgrnam(group) {
+            chown(path, uid_t.max, entry.pointee.gr_gid)
+        }
+        chmod(path, 0o660)
+    }
+
     /// Whether something accepts connections on the socket.
     static func isLive(path: String) -> Bool {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)

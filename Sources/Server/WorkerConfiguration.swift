@@ -16,6 +16,8 @@ public struct WorkerConfiguration: Sendable {
     public var version: String
     /// Git commit the binary was built from, if known.
     public var gitCommit: String?
+    /// Group given access to the socket (nginx's user when the stack runs as root), if any.
+    public var socketGroup: String?
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -25,7 +27,8 @@ public struct WorkerConfiguration: Sendable {
         maxWebSocketMessageBytes: Int = 64 * 1024,
         allowedOrigins: Set<String> = ["http://127.0.0.1:8080", "http://localhost:8080"],
         version: String = MentorLinkVersion.current,
-        gitCommit: String? = nil
+        gitCommit: String? = nil,
+        socketGroup: String? = nil
     ) {
         self.socketPath = socketPath
         self.index = index
@@ -34,6 +37,7 @@ public struct WorkerConfiguration: Sendable {
         self.allowedOrigins = allowedOrigins
         self.version = version
         self.gitCommit = gitCommit
+        self.socketGroup = socketGroup
     }
 }
 

@@ -54,6 +54,7 @@ public struct WorkerServer: Sendable {
         }
         let metrics = self.metrics
         let socketPath = configuration.socketPath
+        let socketGroup = configuration.socketGroup
         let webSocket = RPCWebSocketEndpoint(server: self)
         return Application(
             router: router,
@@ -67,7 +68,7 @@ public struct WorkerServer: Sendable {
             },
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
             onServerRunning: { _ in
-                chmod(socketPath, 0o660)
+                UnixSocket.restrict(path: socketPath, group: socketGroup)
             },
             logger: logger
         )

@@ -17,6 +17,7 @@ import Server
 /// | `MENTORLINK_ALLOWED_ORIGINS` | `http://127.0.0.1:8080,http://localhost:8080` |
 /// | `MENTORLINK_MAX_BODY_BYTES`, `MENTORLINK_MAX_BATCH` | 1048576, 100 |
 /// | `MENTORLINK_GIT_COMMIT` | unset |
+/// | `MENTORLINK_SOCKET_GROUP` | unset (the group nginx runs as, set by the scripts when root) |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
     var runDirectory: String
@@ -30,6 +31,7 @@ struct AppConfiguration: Sendable {
     var allowedOrigins: Set<String>
     var limits: RPCLimits
     var gitCommit: String?
+    var socketGroup: String?
     var logLevel: Logger.Level
 
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
@@ -53,6 +55,7 @@ struct AppConfiguration: Sendable {
                 maxBatchLength: environment["MENTORLINK_MAX_BATCH"].flatMap(Int.init) ?? 100
             ),
             gitCommit: environment["MENTORLINK_GIT_COMMIT"].flatMap { $0.isEmpty ? nil : $0 },
+            socketGroup: environment["MENTORLINK_SOCKET_GROUP"],
             logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         )
     }

@@ -38,7 +38,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 index: index,
                 limits: config.limits,
                 allowedOrigins: config.allowedOrigins,
-                gitCommit: config.gitCommit
+                gitCommit: config.gitCommit,
+                socketGroup: config.socketGroup
             ),
             dispatcher: dispatcher,
             metrics: metrics,

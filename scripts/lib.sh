@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Shared helpers of scripts/run, scripts/test and scripts/bench: install, build, start and stop the stack.
+# Everything lives under one run directory ($ML_RUN); nothing listens on a public port.
+
+ML_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ML_PG_BIN=/usr/lib/postgresql/15/bin
+ML_PACKAGES=(postgresql-15 postgresql-contrib redis-server nginx libhiredis-dev librdkafka-dev libavformat-dev
+             libssl-dev libjansson-dev pkg-config wrk curl procps)
+
+ml_log() { printf '\033[1m[mentorlink]\033[0m %s\n' "$*" >&2; }
+
+ml_as_root() { [ "$(id -u)" = 0 ]; }
+
+# Installs the Debian packages that are missing (apt-get, as root).
+ml_install() {
+    local missing=()
+    for p in "${ML_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    ml_log "installing: ${missing[*]}"
+    if ! ml_as_root; then ml_log "run as root to install packages"; return 1; fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian starts the packaged services; ours run privately, so stop theirs if they came up.
+    (service nginx stop; service redis-server stop; service postgresql stop) >/dev/null 2>&1 || true
+}
+
+# Builds the binary: ml_build debug|release; sets ML_BIN.
+ml_build() {
+    local config=${1:-debug}
+    ml_log "building ($config)"
+    (cd "$ML_ROOT" && swift build -c "$config" >&2)
+    ML_BIN="$ML_ROOT/.build/$config/mentorlink"
+}
+
+# The unprivileged user nginx and PostgreSQL run as when we are root.
+ml_service_user() { echo www-data; }
+
+ml_pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+ml_start_postgres() {
+    local data="$ML_RUN/pg/data" sock="$ML_RUN/pg"
+    mkdir -p "$sock"
+    local run=()
+    if ml_as_root; then chown postgres:postgres "$sock"; chmod 0711 "$sock"; run=(runuser -u postgres --); fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        ml_log "creating PostgreSQL cluster in $data"
+        "${run[@]}" "$ML_PG_BIN/initdb" -D "$data" -U mentorlink --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+        cat >> "$data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$sock'
+unix_socket_permissions = 0770
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+shared_buffers = 256MB
+CONF
+    fi
+    if ! "${run[@]}" "$ML_PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        "${run[@]}" "$ML_PG_BIN/pg_ctl" -D "$data" -l "$sock/postgres.log" -w start >/dev/null
+    fi
+    "$ML_PG_BIN/psql" -h "$sock" -U mentorlink -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='mentorlink'" | grep -q 1 ||
+        "$ML_PG_BIN/createdb" -h "$sock" -U mentorlink mentorlink
+}
+
+ml_start_redis() {
+    mkdir -p "$ML_RUN/redis"
+    ml_pid_alive "$ML_RUN/redis.pid" && return 0
+    redis-server --port 0 --unixsocket "$ML_RUN/redis.sock" --unixsocketperm 700 --daemonize yes \
+        --pidfile "$ML_RUN/redis.pid" --dir "$ML_RUN/redis" --save "" --appendonly no \
+        --logfile "$ML_RUN/logs/redis.log" >/dev/null
+    for _ in $(seq 50); do [ -S "$ML_RUN/redis.sock" ] && return 0; sleep 0.1; done
+    ml_log "redis did not start"; return 1
+}
+
+ml_start_kafka() {
+    ml_pid_alive "$ML_RUN/dev-kafka.pid" && [ -f "$ML_RUN/kafka.bootstrap" ] && return 0
+    rm -f "$ML_RUN/kafka.bootstrap"
+    nohup "$ML_BIN" dev-kafka >>"$ML_RUN/logs/dev-kafka.log" 2>&1 &
+    echo $! > "$ML_RUN/dev-kafka.pid"
+    for _ in $(seq 100); do [ -s "$ML_RUN/kafka.bootstrap" ] && return 0; sleep 0.1; done
+    ml_log "dev-kafka did not start"; return 1
+}
+
+ml_migrate() { "$ML_BIN" migrate >&2; }
+
+ml_start_workers() {
+    local n=$1
+    ml_pid_alive "$ML_RUN/serve.pid" && return 0
+    rm -f "$ML_RUN"/worker-*.sock
+    nohup "$ML_BIN" serve --workers "$n" >>"$ML_RUN/logs/workers.log" 2>&1 &
+    echo $! > "$ML_RUN/serve.pid"
+    for _ in $(seq 200); do
+        local up=0
+        for k in $(seq 0 $((n - 1))); do [ -S "$ML_RUN/worker-$k.sock" ] && up=$((up + 1)); done
+        [ "$up" = "$n" ] && return 0
+        sleep 0.1
+    done
+    ml_log "workers did not start (see $ML_RUN/logs/workers.log)"; return 1
+}
+
+ml_start_nginx() {
+    local n=$1 port=$2 dir="$ML_RUN/nginx"
+    mkdir -p "$dir/logs" "$dir/tmp"
+    local servers=""
+    for k in $(seq 0 $((n - 1))); do servers+="        server unix:$ML_RUN/worker-$k.sock;"$'\n'; done
+    sed -e "s|@HTTP_PORT@|$port|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
+        "$ML_ROOT/nginx/nginx.conf.template" | awk -v s="$servers" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else print }' > "$dir/nginx.conf"
+    ml_pid_alive "$dir/nginx.pid" && { ml_nginx -s reload; return 0; }
+    ml_nginx
+    for _ in $(seq 50); do ml_pid_alive "$dir/nginx.pid" && return 0; sleep 0.1; done
+    ml_log "nginx did not start (see $dir/logs/error.log)"; return 1
+}
+
+ml_nginx() {
+    local dir="$ML_RUN/nginx" run=()
+    if ml_as_root; then chown -R "$(ml_service_user)" "$dir"; run=(runuser -u "$(ml_service_user)" --); fi
+    "${run[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" "$@"
+}
+
+ml_stop_pidfile() {
+    local file=$1
+    ml_pid_alive "$file" || { rm -f "$file"; return 0; }
+    local pid; pid=$(cat "$file")
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$file"
+}
+
+# Stops everything started under $ML_RUN.
+ml_stop() {
+    [ -d "$ML_RUN" ] || return 0
+    ml_pid_alive "$ML_RUN/nginx/nginx.pid" && ml_nginx -s quit 2>/dev/null
+    ml_stop_pidfile "$ML_RUN/serve.pid"
+    ml_stop_pidfile "$ML_RUN/dev-kafka.pid"
+    ml_stop_pidfile "$ML_RUN/redis.pid"
+    if [ -f "$ML_RUN/pg/data/PG_VERSION" ]; then
+        local run=(); ml_as_root && run=(runuser -u postgres --)
+        "${run[@]}" "$ML_PG_BIN/pg_ctl" -D "$ML_RUN/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+}
+
+# Prepares $ML_RUN and the environment every mentorlink process reads.
+ml_prepare_run_dir() {
+    mkdir -p "$ML_RUN/logs"
+    chmod 0755 "$ML_RUN"
+    export MENTORLINK_RUN_DIR="$ML_RUN"
+    export MENTORLINK_SCHEMA_DIR="$ML_ROOT/schema"
+    export MENTORLINK_GIT_COMMIT; MENTORLINK_GIT_COMMIT=$(git -C "$ML_ROOT" rev-parse --short HEAD 2>/dev/null || true)
+    ml_as_root && export MENTORLINK_SOCKET_GROUP="$(ml_service_user)"
+    return 0
+}
+
+# Starts the whole stack: ml_start_stack WORKERS PORT.
+ml_start_stack() {
+    local n=$1 port=$2
+    export MENTORLINK_ALLOWED_ORIGINS="http://127.0.0.1:$port,http://localhost:$port"
+    ml_start_postgres
+    ml_start_redis
+    ml_start_kafka
+    ml_migrate
+    ml_start_workers "$n"
+    ml_start_nginx "$n" "$port"
+}
