@@ -1,0 +1,87 @@
+import Foundation
+import JSONRPC
+import Logging
+import MentorLinkClient
+import Server
+import ServiceLifecycle
+
+/// Starts an in-process worker on a temporary Unix socket, runs `body`, then shuts it down gracefully.
+enum TestWorker {
+    static func registry() -> MethodRegistry {
+        var registry = MethodRegistry()
+        registry.mount(SystemService(version: "test", gitCommit: nil))
+        registry.register("test.sleep", access: .public) { (ms: [Int], _) -> Bool in
+            try await Task.sleep(for: .milliseconds(ms.first ?? 0))
+            return true
+        }
+        return registry
+    }
+
+    static func run(
+        limits: RPCLimits = RPCLimits(),
+        prepare: (String) throws -> Void = { _ in },
+        _ body: @escaping @Sendable (SocketConnection.Endpoint, Control) throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ml-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = "\(directory)/worker-0.sock"
+        try prepare(path)
+        var logger = Logger(label: "test.worker")
+        logger.logLevel = .warning
+        let metrics = WorkerMetrics()
+        let server = WorkerServer(
+            configuration: WorkerConfiguration(socketPath: path, limits: limits, maxWebSocketMessageBytes: 4096),
+            dispatcher: RPCDispatcher(registry: registry(), info: OpenRPCInfo(title: "t", version: "0"), limits: limits, observer: { metrics.record($0) }),
+            metrics: metrics,
+            logger: logger
+        )
+        let group = ServiceGroup(services: [try server.makeApplication(), server.sessions], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for _ in 0..<200 where !FileManager.default.fileExists(atPath: path) {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            let control = Control(group: group, metrics: metrics)
+            do {
+                try await offThePool { try body(.unix(path), control) }
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// What a test body may do to the running worker.
+    struct Control: Sendable {
+        let group: ServiceGroup
+        let metrics: WorkerMetrics
+
+        /// Starts a graceful shutdown (as SIGTERM would) without waiting for it.
+        func shutdown() {
+            let group = self.group
+            Task { await group.triggerGracefulShutdown() }
+        }
+    }
+
+    /// The mock client blocks on sockets, so it runs on its own thread, never on the cooperative pool
+    /// the worker's handlers need.
+    static func offThePool(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    try body()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+    }
+
+    static func post(_ connection: HTTPConnection, _ body: String, contentType: String = "application/json") throws -> HTTPReply {
+        try connection.request("POST", "/rpc", headers: ["Content-Type": contentType], body: Array(body.utf8))
+    }
+}
