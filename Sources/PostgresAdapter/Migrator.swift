@@ -5,12 +5,12 @@ import PostgresNIO
 /// Applies `schema/NNNN_*.sql` in order, each file in its own transaction, recording name and SHA-256;
 /// refuses to run when a file that was applied has since been edited.
 public struct Migrator: Sendable {
-    let database: PostgresDatabase
+    let database: PostgresPool
     let directory: String
     let logger: Logger
 
     /// Creates a migrator for the files in `directory`.
-    public init(database: PostgresDatabase, directory: String, logger: Logger) {
+    public init(database: PostgresPool, directory: String, logger: Logger) {
         self.database = database
         self.directory = directory
         self.logger = logger
@@ -38,7 +38,7 @@ public struct Migrator: Sendable {
         )
         var applied: [String] = []
         for file in files {
-            let didApply = try await client.withTransaction(logger: logger) { connection -> Bool in
+            let didApply = try await Self.unwrapped { try await client.withTransaction(logger: self.logger) { connection -> Bool in
                 // One migrator at a time, even with several processes starting together.
                 try await connection.query("SELECT pg_advisory_xact_lock(4242001)", logger: logger)
                 let checksum = try await Self.checksum(of: file.text, on: connection, logger: logger)
@@ -55,13 +55,23 @@ public struct Migrator: Sendable {
                     logger: logger
                 )
                 return true
-            }
+            } }
             if didApply {
                 logger.info("migrate.applied", metadata: ["migration": .string(file.name)])
                 applied.append(file.name)
             }
         }
         return applied
+    }
+
+    /// PostgresNIO wraps errors thrown inside a transaction; ours are passed on as themselves.
+    static func unwrapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? PostgresAdapterError { throw inner }
+            throw error
+        }
     }
 
     func loadFiles() throws -> [File] {

@@ -50,8 +50,22 @@ public final class RedisSubscriber: Service, Sendable {
         confirmed.withLock { ($0[channel] ?? 0) > 0 }
     }
 
+    /// Keeps the connection up until graceful shutdown or cancellation, reconnecting with backoff.
     public func run() async throws {
         var backoff = Duration.milliseconds(100)
+        let closeConnection: @Sendable () -> Void = {
+            let connection = self.state.withLock { $0.connection }
+            connection?.channel.close(promise: nil)
+        }
+        await withTaskCancellationHandler {
+            await serve(backoff: &backoff, onShutdown: closeConnection)
+        } onCancel: {
+            closeConnection()
+        }
+        continuation.finish()
+    }
+
+    private func serve(backoff: inout Duration, onShutdown: @escaping @Sendable () -> Void) async {
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 do {
@@ -64,10 +78,8 @@ public final class RedisSubscriber: Service, Sendable {
                 backoff = min(backoff * 2, .seconds(5))
             }
         } onGracefulShutdown: {
-            let connection = self.state.withLock { $0.connection }
-            connection?.channel.close(promise: nil)
+            onShutdown()
         }
-        continuation.finish()
     }
 
     private func connectAndServe() async throws {
@@ -79,6 +91,7 @@ public final class RedisSubscriber: Service, Sendable {
             return state.channels
         }
         confirmed.withLock { $0 = [:] }
+        if Task.isCancelled || Task.isShuttingDownGracefully { try? await connection.channel.close() }
         for channel in channels { try await connection.sendWithoutReply(["SUBSCRIBE", channel]) }
         try? await connection.channel.closeFuture.get()
         state.withLock { $0.connection = nil }

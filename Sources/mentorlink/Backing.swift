@@ -7,13 +7,13 @@ import ServiceLifecycle
 
 /// The backing services of a process (PostgreSQL, Redis, its subscriber, the Kafka producer), made from configuration.
 struct Backing {
-    let postgres: PostgresDatabase
+    let postgres: PostgresPool
     let redis: RedisClient
     let subscriber: RedisSubscriber
     let kafka: KafkaProducer
 
     init(config: AppConfiguration, logger: Logger) throws {
-        postgres = PostgresDatabase(
+        postgres = PostgresPool(
             socketPath: config.postgresSocket,
             username: config.postgresUser,
             database: config.postgresDatabase,

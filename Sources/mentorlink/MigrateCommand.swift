@@ -10,7 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.migrate")
-        let database = PostgresDatabase(
+        let database = PostgresPool(
             socketPath: config.postgresSocket,
             username: config.postgresUser,
             database: config.postgresDatabase,

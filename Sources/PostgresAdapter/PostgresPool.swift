@@ -5,7 +5,7 @@ public import ServiceLifecycle
 /// The PostgreSQL pool (PostgresNIO over a Unix socket or TCP) as a `Service` with a health check.
 ///
 /// The pool reconnects by itself; `check()` answers `/readyz`.
-public final class PostgresDatabase: Service, Sendable {
+public final class PostgresPool: Service, Sendable {
     /// The pool; adapters run their queries through it.
     public let client: PostgresClient
     let logger: Logger

@@ -1,5 +1,5 @@
 public import MentorLinkCore
 
-extension PostgresDatabase: HealthCheck {
+extension PostgresPool: HealthCheck {
     public var name: String { "postgres" }
 }

@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import PostgresAdapter
+import PostgresNIO
+import Testing
+
+@Suite(.serialized, .timeLimit(.minutes(2))) struct PostgresTests {
+    /// Runs `body` with a pool on a fresh database of its own, dropped afterwards.
+    func withDatabase(_ body: (PostgresPool) async throws -> Void) async throws {
+        let socket = "\(try TestEnvironment.runDirectory())/pg/.s.PGSQL.5432"
+        let name = "test_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = PostgresPool(socketPath: socket, username: "mentorlink", database: "postgres", logger: TestEnvironment.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await admin.run() }
+            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            let database = PostgresPool(socketPath: socket, username: "mentorlink", database: name, logger: TestEnvironment.logger)
+            group.addTask { try await database.run() }
+            do {
+                try await body(database)
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+        }
+        let cleanup = PostgresPool(socketPath: socket, username: "mentorlink", database: "postgres", logger: TestEnvironment.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await cleanup.run() }
+            try await cleanup.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+            group.cancelAll()
+        }
+    }
+
+    func schemaCopy() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema").standardized.path
+        for file in try FileManager.default.contentsOfDirectory(atPath: source) {
+            try FileManager.default.copyItem(atPath: "\(source)/\(file)", toPath: "\(directory)/\(file)")
+        }
+        return directory
+    }
+
+    @Test func healthCheckAnswers() async throws {
+        try await withDatabase { database in try await database.check() }
+    }
+
+    @Test func migrationsApplyOnceAndRefuseEditedFiles() async throws {
+        let directory = try schemaCopy()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            -- a function body with semicolons inside dollar quotes
+            CREATE TABLE t (id int PRIMARY KEY, note text DEFAULT 'a;b');
+            CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;
+            """.write(toFile: "\(directory)/9000_test.sql", atomically: true, encoding: .utf8)
+        try await withDatabase { database in
+            let migrator = Migrator(database: database, directory: directory, logger: TestEnvironment.logger)
+            let first = try await migrator.migrate()
+            #expect(first.contains("0001_foundation.sql"))
+            #expect(first.last == "9000_test.sql")
+            #expect(try await migrator.migrate().isEmpty)
+            let rows = try await database.client.query("SELECT f(), (SELECT count(*) FROM schema_migrations)::int")
+            for try await (value, count) in rows.decode((Int32, Int32).self) {
+                #expect(value == 1)
+                #expect(Int(count) == first.count)
+            }
+            try "CREATE TABLE t (id int);".write(toFile: "\(directory)/9000_test.sql", atomically: true, encoding: .utf8)
+            await #expect(throws: PostgresAdapterError.migrationEdited("9000_test.sql")) { try await migrator.migrate() }
+        }
+    }
+
+    @Test func aFailingMigrationLeavesNothingBehind() async throws {
+        let directory = try schemaCopy()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "CREATE TABLE half (id int); SELECT 1/0;".write(toFile: "\(directory)/9001_broken.sql", atomically: true, encoding: .utf8)
+        try await withDatabase { database in
+            let migrator = Migrator(database: database, directory: directory, logger: TestEnvironment.logger)
+            await #expect(throws: (any Error).self) { try await migrator.migrate() }
+            let rows = try await database.client.query("SELECT to_regclass('half') IS NULL, (SELECT count(*) FROM schema_migrations WHERE name = '9001_broken.sql')::int")
+            for try await (absent, recorded) in rows.decode((Bool, Int32).self) {
+                #expect(absent)
+                #expect(recorded == 0)
+            }
+        }
+    }
+
+    @Test func scriptSplitting() {
+        let statements = SQLScript.statements(in: """
+            -- comment; with semicolon
+            CREATE TABLE a (x text DEFAULT 'it''s; fine');
+            /* block; comment */ CREATE TABLE "b;c" (y int);
+            DO $body$ BEGIN PERFORM 1; END $body$;
+            """)
+        #expect(statements.count == 3)
+        #expect(statements[0].hasSuffix("DEFAULT 'it''s; fine')"))
+        #expect(statements[2] == "DO $body$ BEGIN PERFORM 1; END $body$")
+    }
+}

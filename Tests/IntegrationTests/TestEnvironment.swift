@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import MentorLinkClient
+
+/// The services `scripts/test` started. A missing one fails the test that needs it; nothing is skipped.
+enum TestEnvironment {
+    struct Missing: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "\(what) is not set: run the tests through scripts/test, which starts PostgreSQL, Redis, Kafka and nginx" }
+    }
+
+    static func runDirectory() throws -> String {
+        guard let directory = ProcessInfo.processInfo.environment["MENTORLINK_RUN_DIR"] else { throw Missing(what: "MENTORLINK_RUN_DIR") }
+        return directory
+    }
+
+    static func kafkaBrokers() throws -> String {
+        let file = "\(try runDirectory())/kafka.bootstrap"
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw Missing(what: file) }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func httpPort() throws -> UInt16 {
+        guard let port = ProcessInfo.processInfo.environment["MENTORLINK_TEST_HTTP_PORT"].flatMap(UInt16.init) else {
+            throw Missing(what: "MENTORLINK_TEST_HTTP_PORT")
+        }
+        return port
+    }
+
+    static func workers() -> Int {
+        ProcessInfo.processInfo.environment["MENTORLINK_TEST_WORKERS"].flatMap(Int.init) ?? 2
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Runs blocking client code on its own thread, off the cooperative pool.
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            Thread {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }.start()
+        }
+    }
+}
