@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure JSON-RPC 2.0: envelope, codec, errors, registry, dispatch, OpenRPC. No I/O.
@@ -34,6 +36,19 @@ let package = Package(
         // C libraries, through pkg-config.
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        // Services.
+        .target(
+            name: "IdentityService",
+            dependencies: [
+                "JSONRPC", "MentorLinkCore", "CArgon2",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/common-passwords.txt")]
+        ),
         // Adapters.
         .target(
             name: "PostgresAdapter",
@@ -83,6 +98,7 @@ let package = Package(
             name: "mentorlink",
             dependencies: [
                 "JSONRPC", "MentorLinkCore", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MentorLinkClient",
+                "IdentityService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,6 +120,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "Server", "JSONRPC", "MentorLinkClient",
+                "IdentityService", "MentorLinkCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

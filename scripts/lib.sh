@@ -4,7 +4,7 @@
 
 ML_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ML_PG_BIN=/usr/lib/postgresql/15/bin
-ML_PACKAGES=(postgresql-15 postgresql-contrib redis-server nginx libhiredis-dev librdkafka-dev libavformat-dev
+ML_PACKAGES=(postgresql-15 postgresql-contrib redis-server nginx libhiredis-dev librdkafka-dev libavformat-dev libargon2-dev
              libssl-dev libjansson-dev pkg-config wrk curl procps)
 
 ml_log() { printf '\033[1m[mentorlink]\033[0m %s\n' "$*" >&2; }
@@ -151,7 +151,16 @@ ml_prepare_run_dir() {
     export MENTORLINK_SCHEMA_DIR="$ML_ROOT/schema"
     export MENTORLINK_GIT_COMMIT; MENTORLINK_GIT_COMMIT=$(git -C "$ML_ROOT" rev-parse --short HEAD 2>/dev/null || true)
     ml_as_root && export MENTORLINK_SOCKET_GROUP="$(ml_service_user)"
+    ml_write_secrets
     return 0
+}
+
+# Development secrets, made once per run directory (mode 0600); production takes them from the environment.
+ml_write_secrets() {
+    local file="$ML_RUN/secrets.env"
+    touch "$file"; chmod 0600 "$file"
+    grep -q '^MENTORLINK_JWT_KEYS=' "$file" ||
+        echo "MENTORLINK_JWT_KEYS=k$(date +%s):$(head -c 32 /dev/urandom | base64 -w0)" >> "$file"
 }
 
 # Starts the whole stack: ml_start_stack WORKERS PORT.

@@ -43,6 +43,10 @@ public struct RPCContext: Sendable {
     public var clientAddress: String?
     /// The transport the call came on.
     public var transport: Transport
+    /// Cookies, bearer token and origin of the request.
+    public var credentials: RequestCredentials
+    /// Response headers a handler wants set (cookies); shared by every call of one HTTP request.
+    public let response: ResponseMetadata
 
     /// How a call reached the worker.
     public enum Transport: String, Sendable {
@@ -52,7 +56,15 @@ public struct RPCContext: Sendable {
     }
 
     /// Creates a context; the logger gets the request id attached here, once.
-    public init(requestId: String, logger: Logger, principal: Principal? = nil, clientAddress: String? = nil, transport: Transport = .inProcess) {
+    public init(
+        requestId: String,
+        logger: Logger,
+        principal: Principal? = nil,
+        clientAddress: String? = nil,
+        transport: Transport = .inProcess,
+        credentials: RequestCredentials = RequestCredentials(),
+        response: ResponseMetadata = ResponseMetadata()
+    ) {
         var logger = logger
         logger[metadataKey: "request.id"] = .string(requestId)
         self.requestId = requestId
@@ -60,5 +72,7 @@ public struct RPCContext: Sendable {
         self.principal = principal
         self.clientAddress = clientAddress
         self.transport = transport
+        self.credentials = credentials
+        self.response = response
     }
 }

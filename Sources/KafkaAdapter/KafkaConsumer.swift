@@ -40,7 +40,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             "topic.metadata.refresh.interval.ms": "1000",
         ]
         settings.merge(extra) { $1 }
-        rk = try KafkaConfig.handle(RD_KAFKA_CONSUMER, settings)
+        rk = try KafkaConfig.handle(RD_KAFKA_CONSUMER, settings, logger: logger)
         rd_kafka_poll_set_consumer(rk)
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }

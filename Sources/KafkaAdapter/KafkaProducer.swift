@@ -26,7 +26,7 @@ public final class KafkaProducer: Service, HealthCheck, @unchecked Sendable {
             "message.timeout.ms": "30000",
         ]
         settings.merge(extra) { $1 }
-        let conf = try KafkaConfig.make(settings)
+        let conf = try KafkaConfig.make(settings, logger: logger)
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
             guard let message, let opaque = message.pointee._private else { return }
             let box = Unmanaged<DeliveryBox>.fromOpaque(opaque).takeRetainedValue()

@@ -22,9 +22,10 @@ struct RPCHTTPEndpoint: Sendable {
             let limit = server.configuration.limits.maxBodyBytes
             return Self.reply(status: .contentTooLarge, error: .invalidRequest("Request larger than \(limit) bytes", reason: "body_too_large"), requestId: requestId)
         }
+        let credentials = Self.credentials(request.headers)
         let principal: Principal?
         do {
-            principal = try await server.authenticator.authenticate(request.headers)
+            principal = try await server.authenticator.authenticate(credentials)
         } catch let error as any RPCErrorConvertible {
             return Self.reply(status: .ok, error: error.rpcError, requestId: requestId)
         }
@@ -33,16 +34,30 @@ struct RPCHTTPEndpoint: Sendable {
             logger: server.logger,
             principal: principal,
             clientAddress: request.headers[Self.realIP],
-            transport: .http
+            transport: .http,
+            credentials: credentials
         )
         let reply = await server.dispatcher.handle(body: body.readableBytesView, context: context)
+        var headers: HTTPFields = [RequestID.header: requestId, .cacheControl: "no-store"]
+        for cookie in context.response.setCookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
         guard let data = reply.body else {
-            return Response(status: .noContent, headers: [RequestID.header: requestId])
+            return Response(status: .noContent, headers: headers)
         }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json", RequestID.header: requestId],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Bearer token, cookies and origin of a request.
+    static func credentials(_ headers: HTTPFields) -> RequestCredentials {
+        var bearer: String?
+        if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            bearer = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        }
+        let cookieHeader = headers[values: .cookie].joined(separator: "; ")
+        return RequestCredentials(
+            bearer: bearer,
+            cookies: RequestCredentials.parseCookies(cookieHeader.isEmpty ? nil : cookieHeader),
+            origin: headers[.origin]
         )
     }
 

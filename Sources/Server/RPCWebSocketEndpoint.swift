@@ -37,7 +37,8 @@ struct RPCWebSocketEndpoint: Sendable {
             server.sessions.remove(id)
             server.metrics.webSocketConnection(-1)
         }
-        let principal = try? await server.authenticator.authenticate(headers)
+        let credentials = RPCHTTPEndpoint.credentials(headers)
+        let principal = try? await server.authenticator.authenticate(credentials)
         var logger = server.logger
         logger[metadataKey: "ws.id"] = .string(requestId)
         for try await message in inbound.messages(maxSize: server.configuration.maxWebSocketMessageBytes) {
@@ -50,7 +51,8 @@ struct RPCWebSocketEndpoint: Sendable {
                 logger: logger,
                 principal: principal ?? nil,
                 clientAddress: headers[RPCHTTPEndpoint.realIP],
-                transport: .webSocket
+                transport: .webSocket,
+                credentials: credentials
             )
             let reply = await server.dispatcher.handle(body: Array(text.utf8), context: context)
             if let body = reply.body {

@@ -18,6 +18,7 @@ import Server
 /// | `MENTORLINK_MAX_BODY_BYTES`, `MENTORLINK_MAX_BATCH` | 1048576, 100 |
 /// | `MENTORLINK_GIT_COMMIT` | unset |
 /// | `MENTORLINK_SOCKET_GROUP` | unset (the group nginx runs as, set by the scripts when root) |
+/// | `MENTORLINK_JWT_KEYS` | from `<run dir>/secrets.env` (written by the scripts); required by workers |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
     var runDirectory: String
@@ -32,11 +33,15 @@ struct AppConfiguration: Sendable {
     var limits: RPCLimits
     var gitCommit: String?
     var socketGroup: String?
+    /// `MENTORLINK_JWT_KEYS`: `kid:base64secret[,kid:base64secret…]`, the first signs.
+    var jwtKeys: [(kid: String, secret: [UInt8])]
     var logLevel: Logger.Level
 
-    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
+    static func fromEnvironment(_ processEnvironment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let cwd = FileManager.default.currentDirectoryPath
-        let runDirectory = environment["MENTORLINK_RUN_DIR"] ?? "\(cwd)/.mentorlink"
+        let runDirectory = processEnvironment["MENTORLINK_RUN_DIR"] ?? "\(cwd)/.mentorlink"
+        // Secrets the scripts generate live in <run dir>/secrets.env; the process environment wins.
+        let environment = secrets(at: "\(runDirectory)/secrets.env").merging(processEnvironment) { $1 }
         let bootstrapFile = "\(runDirectory)/kafka.bootstrap"
         let fileBrokers = (try? String(contentsOfFile: bootstrapFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         let origins = environment["MENTORLINK_ALLOWED_ORIGINS"]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -56,8 +61,24 @@ struct AppConfiguration: Sendable {
             ),
             gitCommit: environment["MENTORLINK_GIT_COMMIT"].flatMap { $0.isEmpty ? nil : $0 },
             socketGroup: environment["MENTORLINK_SOCKET_GROUP"],
+            jwtKeys: (environment["MENTORLINK_JWT_KEYS"] ?? "").split(separator: ",").compactMap { entry in
+                let parts = entry.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, let secret = Data(base64Encoded: String(parts[1])), secret.count >= 32 else { return nil }
+                return (String(parts[0]), Array(secret))
+            },
             logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         )
+    }
+
+    /// KEY=VALUE lines of a secrets file (missing file: none).
+    static func secrets(at path: String) -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
+        }
+        return values
     }
 
     func socketPath(worker index: Int) -> String { "\(runDirectory)/worker-\(index).sock" }

@@ -1,5 +1,8 @@
+import IdentityService
+import JSONRPC
 import KafkaAdapter
 import Logging
+import Server
 import MentorLinkCore
 import PostgresAdapter
 import RedisAdapter
@@ -29,4 +32,40 @@ struct Backing {
     var services: [any Service] { [postgres, redis, subscriber, kafka] }
 
     var healthChecks: [any HealthCheck] { [postgres, redis, kafka] }
+
+    var identityStore: PostgresIdentityStore { PostgresIdentityStore(pool: postgres, logger: Logger(label: "mentorlink.identity")) }
+}
+
+/// The services every worker mounts, and the cross-cutting pieces they need.
+struct Services {
+    let registry: MethodRegistry
+    let authenticator: IdentityAuthenticator
+    let middleware: [any RPCMiddleware]
+
+    static func make(config: AppConfiguration, backing: Backing, logger: Logger) async throws -> Services {
+        guard !config.jwtKeys.isEmpty else { throw ConfigurationError("MENTORLINK_JWT_KEYS is not set (kid:base64 of 32+ random bytes); scripts/run writes one into <run dir>/secrets.env") }
+        let identityConfiguration = IdentityConfiguration(signingKeys: config.jwtKeys, allowedOrigins: config.allowedOrigins)
+        let tokens = await AccessTokens(configuration: identityConfiguration)
+        let revocations = RedisRevocationList(client: backing.redis)
+        let limiter = RedisRateLimiter(client: backing.redis)
+        let authenticator = IdentityAuthenticator(tokens: tokens, revocations: revocations, configuration: identityConfiguration, logger: logger)
+        let store = backing.identityStore
+        var registry = MethodRegistry()
+        registry.mount(SystemService(version: MentorLinkVersion.current, gitCommit: config.gitCommit))
+        registry.mount(try await IdentityService(
+            store: store, revocations: revocations, limiter: limiter, tokens: tokens,
+            configuration: identityConfiguration, authenticator: authenticator, logger: logger))
+        registry.mount(AuditService(store: store))
+        return Services(
+            registry: registry,
+            authenticator: authenticator,
+            middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)]
+        )
+    }
+}
+
+/// A configuration problem found at start-up.
+struct ConfigurationError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -24,12 +24,12 @@ struct WorkerCommand: AsyncParsableCommand {
         logger[metadataKey: "worker.index"] = .string("\(index)")
         let backing = try Backing(config: config, logger: logger)
         let metrics = WorkerMetrics()
-        var registry = MethodRegistry()
-        registry.mount(SystemService(version: MentorLinkVersion.current, gitCommit: config.gitCommit))
+        let services = try await Services.make(config: config, backing: backing, logger: logger)
         let dispatcher = RPCDispatcher(
-            registry: registry,
+            registry: services.registry,
             info: OpenRPCInfo(title: "MentorLink", version: MentorLinkVersion.current),
             limits: config.limits,
+            middleware: services.middleware,
             observer: { metrics.record($0) }
         )
         let server = WorkerServer(
@@ -43,6 +43,7 @@ struct WorkerCommand: AsyncParsableCommand {
             ),
             dispatcher: dispatcher,
             metrics: metrics,
+            authenticator: services.authenticator,
             healthChecks: backing.healthChecks,
             logger: logger
         )

@@ -5,36 +5,14 @@ import PostgresNIO
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(2))) struct PostgresTests {
-    /// Runs `body` with a pool on a fresh database of its own, dropped afterwards.
     func withDatabase(_ body: (PostgresPool) async throws -> Void) async throws {
-        let socket = "\(try TestEnvironment.runDirectory())/pg/.s.PGSQL.5432"
-        let name = "test_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = PostgresPool(socketPath: socket, username: "mentorlink", database: "postgres", logger: TestEnvironment.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await admin.run() }
-            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-            let database = PostgresPool(socketPath: socket, username: "mentorlink", database: name, logger: TestEnvironment.logger)
-            group.addTask { try await database.run() }
-            do {
-                try await body(database)
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
-        }
-        let cleanup = PostgresPool(socketPath: socket, username: "mentorlink", database: "postgres", logger: TestEnvironment.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await cleanup.run() }
-            try await cleanup.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
-            group.cancelAll()
-        }
+        try await TestEnvironment.withFreshDatabase(body)
     }
 
     func schemaCopy() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema").standardized.path
+        let source = TestEnvironment.schemaDirectory
         for file in try FileManager.default.contentsOfDirectory(atPath: source) {
             try FileManager.default.copyItem(atPath: "\(source)/\(file)", toPath: "\(directory)/\(file)")
         }

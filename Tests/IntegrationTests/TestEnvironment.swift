@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import MentorLinkClient
+import PostgresAdapter
+import PostgresNIO
 
 /// The services `scripts/test` started. A missing one fails the test that needs it; nothing is skipped.
 enum TestEnvironment {
@@ -35,6 +37,36 @@ enum TestEnvironment {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return logger
+    }
+
+    /// Runs `body` with a pool on a fresh, empty database of its own, dropped afterwards.
+    static func withFreshDatabase(migrated: Bool = false, _ body: (PostgresPool) async throws -> Void) async throws {
+        let socket = "\(try runDirectory())/pg/.s.PGSQL.5432"
+        let name = "test_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = PostgresPool(socketPath: socket, username: "mentorlink", database: "postgres", logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await admin.run() }
+            defer { group.cancelAll() }
+            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        }
+        let database = PostgresPool(socketPath: socket, username: "mentorlink", database: name, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await database.run() }
+            defer { group.cancelAll() }
+            if migrated { try await Migrator(database: database, directory: schemaDirectory, logger: logger).migrate() }
+            try await body(database)
+        }
+        let cleanup = PostgresPool(socketPath: socket, username: "mentorlink", database: "postgres", logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await cleanup.run() }
+            defer { group.cancelAll() }
+            try await cleanup.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+        }
+    }
+
+    /// The repository's `schema/` directory.
+    static var schemaDirectory: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema").standardized.path
     }
 
     /// Runs blocking client code on its own thread, off the cooperative pool.

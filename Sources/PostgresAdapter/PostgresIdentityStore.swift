@@ -1,0 +1,289 @@
+public import Foundation
+public import Logging
+public import MentorLinkCore
+import PostgresNIO
+
+/// ``IdentityStore`` on PostgreSQL: one transaction per command, the audit entry inside it.
+public struct PostgresIdentityStore: IdentityStore {
+    let pool: PostgresPool
+    let logger: Logger
+
+    /// Creates the store over a pool.
+    public init(pool: PostgresPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    private typealias UserRow = (UUID, String, String, [String], Bool)
+    private static let userColumns = "id, email::text, name, roles, disabled_at IS NOT NULL"
+
+    private static func user(_ row: UserRow) -> User {
+        User(id: row.0, email: row.1, name: row.2, roles: row.3.compactMap(Role.init(rawValue:)), disabled: row.4)
+    }
+
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await pool.client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw Self.translate(error.closureError ?? error.commitError ?? error.beginError ?? error)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Driver errors become the core's: a unique violation on the email is `emailTaken`; a lost connection is retryable.
+    static func translate(_ error: any Error) -> any Error {
+        if let psql = error as? PSQLError {
+            if psql.serverInfo?[.sqlState] == "23505", psql.serverInfo?[.constraintName] == "users_email_key" { return CoreError.emailTaken }
+            if psql.code == .connectionError || psql.code == .serverClosedConnection { return CoreError.unavailable("postgres") }
+        }
+        return error
+    }
+
+    static func append(_ entry: AuditEntry, on connection: PostgresConnection, logger: Logger) async throws {
+        let details = String(decoding: try JSONSerialization.data(withJSONObject: entry.details, options: [.sortedKeys]), as: UTF8.self)
+        try await connection.query(
+            """
+            SELECT audit_append(\(entry.actorId), \(entry.action), \(entry.target), \(entry.outcome), \(entry.ip), \
+            \(entry.requestId), \(details)::jsonb)
+            """,
+            logger: logger
+        )
+    }
+
+    public func createUser(email: String, name: String, passwordHash: String, roles: [Role], audit: AuditEntry) async throws -> User {
+        let logger = self.logger
+        return try await transaction { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO users (email, name, password_hash, roles) VALUES (\(email), \(name), \(passwordHash), \(roles.map(\.rawValue)))
+                RETURNING id, email::text, name, roles, disabled_at IS NOT NULL
+                """,
+                logger: logger
+            )
+            for try await row in rows.decode(UserRow.self) {
+                let user = Self.user(row)
+                var audit = audit
+                audit.actorId = audit.actorId ?? user.id
+                audit.target = user.id.uuidString
+                try await Self.append(audit, on: connection, logger: logger)
+                return user
+            }
+            throw PostgresAdapterError.unexpectedEmptyResult
+        }
+    }
+
+    public func credentials(email: String) async throws -> Credentials? {
+        let rows = try await pool.client.query(
+            "SELECT id, email::text, name, roles, disabled_at IS NOT NULL, password_hash FROM users WHERE email = \(email)::citext",
+            logger: logger
+        )
+        for try await row in rows.decode((UUID, String, String, [String], Bool, String).self) {
+            return Credentials(user: Self.user((row.0, row.1, row.2, row.3, row.4)), passwordHash: row.5)
+        }
+        return nil
+    }
+
+    public func user(id: UUID) async throws -> User? {
+        let rows = try await pool.client.query("SELECT id, email::text, name, roles, disabled_at IS NOT NULL FROM users WHERE id = \(id)", logger: logger)
+        for try await row in rows.decode(UserRow.self) { return Self.user(row) }
+        return nil
+    }
+
+    public func createSession(userId: UUID, tokenHash: [UInt8], idleExpiresAt: Date, absoluteExpiresAt: Date, audit: AuditEntry) async throws -> UUID {
+        let logger = self.logger
+        return try await transaction { connection in
+            let rows = try await connection.query(
+                "INSERT INTO sessions (user_id, absolute_expires_at) VALUES (\(userId), \(absoluteExpiresAt)) RETURNING id",
+                logger: logger
+            )
+            var sessionId: UUID?
+            for try await id in rows.decode(UUID.self) { sessionId = id }
+            guard let sessionId else { throw PostgresAdapterError.unexpectedEmptyResult }
+            try await connection.query(
+                "INSERT INTO refresh_tokens (token_hash, session_id, idle_expires_at) VALUES (\(Data(tokenHash)), \(sessionId), \(idleExpiresAt))",
+                logger: logger
+            )
+            var audit = audit
+            audit.details["session"] = sessionId.uuidString
+            try await Self.append(audit, on: connection, logger: logger)
+            return sessionId
+        }
+    }
+
+    public func rotate(tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, ip: String?, requestId: String?) async throws -> RefreshOutcome {
+        let logger = self.logger
+        return try await transaction { connection in
+            let rows = try await connection.query(
+                """
+                SELECT rt.session_id, rt.rotated_at IS NOT NULL, rt.idle_expires_at, s.revoked_at IS NOT NULL, s.absolute_expires_at, s.user_id
+                FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+                WHERE rt.token_hash = \(Data(tokenHash)) FOR UPDATE OF rt, s
+                """,
+                logger: logger
+            )
+            var found: (UUID, Bool, Date, Bool, Date, UUID)?
+            for try await row in rows.decode((UUID, Bool, Date, Bool, Date, UUID).self) { found = row }
+            guard let (sessionId, rotated, idleExpiry, revoked, absoluteExpiry, userId) = found else { return .invalid }
+            if rotated {
+                try await connection.query(
+                    "UPDATE sessions SET revoked_at = now(), revoked_reason = 'token_reused' WHERE id = \(sessionId) AND revoked_at IS NULL",
+                    logger: logger
+                )
+                try await Self.append(
+                    AuditEntry(actorId: userId, action: "token.reused", target: sessionId.uuidString, outcome: "revoked", ip: ip, requestId: requestId),
+                    on: connection, logger: logger)
+                return .reused(userId: userId, sessionId: sessionId)
+            }
+            guard !revoked, idleExpiry > now, absoluteExpiry > now else { return .invalid }
+            let users = try await connection.query("SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(userId)", logger: logger)
+            var user: User?
+            for try await row in users.decode(UserRow.self) { user = Self.user(row) }
+            guard let user, !user.disabled else { return .invalid }
+            try await connection.query("UPDATE refresh_tokens SET rotated_at = \(now) WHERE token_hash = \(Data(tokenHash))", logger: logger)
+            let expiry = min(idleExpiresAt, absoluteExpiry)
+            try await connection.query(
+                "INSERT INTO refresh_tokens (token_hash, session_id, idle_expires_at) VALUES (\(Data(newTokenHash)), \(sessionId), \(expiry))",
+                logger: logger
+            )
+            return .rotated(user: user, sessionId: sessionId)
+        }
+    }
+
+    public func revokeSession(id: UUID, reason: String, audit: AuditEntry?) async throws -> Bool {
+        let logger = self.logger
+        return try await transaction { connection in
+            let rows = try await connection.query(
+                "UPDATE sessions SET revoked_at = now(), revoked_reason = \(reason) WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
+                logger: logger
+            )
+            var revoked = false
+            for try await _ in rows.decode(UUID.self) { revoked = true }
+            if let audit { try await Self.append(audit, on: connection, logger: logger) }
+            return revoked
+        }
+    }
+
+    public func revokeSessions(userId: UUID, except: UUID?, reason: String, audit: AuditEntry?) async throws -> [UUID] {
+        let logger = self.logger
+        return try await transaction { connection in
+            let ids = try await Self.revokeAll(userId: userId, except: except, reason: reason, on: connection, logger: logger)
+            if let audit { try await Self.append(audit, on: connection, logger: logger) }
+            return ids
+        }
+    }
+
+    static func revokeAll(userId: UUID, except: UUID?, reason: String, on connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
+        let rows = try await connection.query(
+            """
+            UPDATE sessions SET revoked_at = now(), revoked_reason = \(reason)
+            WHERE user_id = \(userId) AND revoked_at IS NULL AND id IS DISTINCT FROM \(except) RETURNING id
+            """,
+            logger: logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
+    public func changePassword(userId: UUID, passwordHash: String, keepSession: UUID?, audit: AuditEntry) async throws -> [UUID] {
+        let logger = self.logger
+        return try await transaction { connection in
+            try await connection.query("UPDATE users SET password_hash = \(passwordHash) WHERE id = \(userId)", logger: logger)
+            let ids = try await Self.revokeAll(userId: userId, except: keepSession, reason: "password_changed", on: connection, logger: logger)
+            try await Self.append(audit, on: connection, logger: logger)
+            return ids
+        }
+    }
+
+    public func setRoles(userId: UUID, roles: [Role], audit: AuditEntry) async throws -> User? {
+        let logger = self.logger
+        return try await transaction { connection in
+            let rows = try await connection.query(
+                "UPDATE users SET roles = \(roles.map(\.rawValue)) WHERE id = \(userId) RETURNING \(unescaped: Self.userColumns)",
+                logger: logger
+            )
+            var user: User?
+            for try await row in rows.decode(UserRow.self) { user = Self.user(row) }
+            if user != nil { try await Self.append(audit, on: connection, logger: logger) }
+            return user
+        }
+    }
+
+    public func disable(userId: UUID, audit: AuditEntry) async throws -> [UUID]? {
+        let logger = self.logger
+        return try await transaction { connection in
+            let rows = try await connection.query(
+                "UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = \(userId) RETURNING id",
+                logger: logger
+            )
+            var exists = false
+            for try await _ in rows.decode(UUID.self) { exists = true }
+            guard exists else { return nil }
+            let ids = try await Self.revokeAll(userId: userId, except: nil, reason: "account_disabled", on: connection, logger: logger)
+            try await Self.append(audit, on: connection, logger: logger)
+            return ids
+        }
+    }
+
+    public func listUsers(afterId: UUID?, limit: Int) async throws -> [User] {
+        let rows = try await pool.client.query(
+            """
+            SELECT \(unescaped: Self.userColumns) FROM users
+            WHERE \(afterId)::uuid IS NULL OR id > \(afterId) ORDER BY id LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var users: [User] = []
+        for try await row in rows.decode(UserRow.self) { users.append(Self.user(row)) }
+        return users
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        let logger = self.logger
+        try await transaction { connection in try await Self.append(entry, on: connection, logger: logger) }
+    }
+
+    public func auditEntries(_ query: AuditQuery) async throws -> [AuditRecord] {
+        let rows = try await pool.client.query(
+            """
+            SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_id::text, action, target, outcome,
+                   ip, request_id, details::text
+            FROM audit_log
+            WHERE (\(query.actorId)::uuid IS NULL OR actor_id = \(query.actorId))
+              AND (\(query.action)::text IS NULL OR action = \(query.action))
+              AND (\(query.from)::timestamptz IS NULL OR at >= \(query.from))
+              AND (\(query.to)::timestamptz IS NULL OR at < \(query.to))
+              AND id > \(query.afterId ?? 0)
+            ORDER BY id LIMIT \(query.limit)
+            """,
+            logger: logger
+        )
+        var records: [AuditRecord] = []
+        for try await row in rows.decode((Int64, String, String?, String, String?, String, String?, String?, String).self) {
+            let details = (try? JSONSerialization.jsonObject(with: Data(row.8.utf8)) as? [String: Any])?.mapValues { "\($0)" } ?? [:]
+            records.append(AuditRecord(id: row.0, at: row.1, actorId: row.2, action: row.3, target: row.4, outcome: row.5, ip: row.6, requestId: row.7, details: details))
+        }
+        return records
+    }
+
+    public func verifyAudit() async throws -> AuditVerification {
+        let rows = try await pool.client.query(
+            """
+            SELECT id, prev_hash, hash, digest(prev_hash || convert_to(audit_canonical(a), 'UTF8'), 'sha256')
+            FROM audit_log a ORDER BY id
+            """,
+            logger: logger
+        )
+        var expectedPrevious = Data(count: 32)
+        var checked = 0
+        for try await (id, previous, hash, recomputed) in rows.decode((Int64, Data, Data, Data).self) {
+            guard previous == expectedPrevious, hash == recomputed else {
+                return AuditVerification(ok: false, checked: checked, firstBrokenId: id)
+            }
+            expectedPrevious = hash
+            checked += 1
+        }
+        return AuditVerification(ok: true, checked: checked, firstBrokenId: nil)
+    }
+}
