@@ -1,7 +1,7 @@
 /// A response read off the wire.
 public struct HTTPReply: Sendable {
     public var status: Int
-    /// Header names in lower case.
+    /// Header names in lower case; a repeated header's values are joined by newlines.
     public var headers: [String: String]
     public var body: [UInt8]
 

@@ -92,7 +92,10 @@ struct HTTPConnectionReader {
             let line = try socket.readLine()
             if line.isEmpty { break }
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingSpaces()
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingSpaces()
+            // Repeated headers (Set-Cookie) are kept, one per line.
+            headers[name] = headers[name].map { $0 + "\n" + value } ?? value
         }
         return HTTPReply(status: status, headers: headers, body: [])
     }

@@ -35,6 +35,8 @@ struct AppConfiguration: Sendable {
     var socketGroup: String?
     /// `MENTORLINK_JWT_KEYS`: `kid:base64secret[,kid:base64secret…]`, the first signs.
     var jwtKeys: [(kid: String, secret: [UInt8])]
+    /// `MENTORLINK_RATE_LIMIT_SCALE`: multiplies every rate rule (benchmarks only; default 1).
+    var rateLimitScale: Int
     var logLevel: Logger.Level
 
     static func fromEnvironment(_ processEnvironment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
@@ -66,6 +68,7 @@ struct AppConfiguration: Sendable {
                 guard parts.count == 2, let secret = Data(base64Encoded: String(parts[1])), secret.count >= 32 else { return nil }
                 return (String(parts[0]), Array(secret))
             },
+            rateLimitScale: max(1, environment["MENTORLINK_RATE_LIMIT_SCALE"].flatMap(Int.init) ?? 1),
             logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         )
     }

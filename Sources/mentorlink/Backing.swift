@@ -44,7 +44,10 @@ struct Services {
 
     static func make(config: AppConfiguration, backing: Backing, logger: Logger) async throws -> Services {
         guard !config.jwtKeys.isEmpty else { throw ConfigurationError("MENTORLINK_JWT_KEYS is not set (kid:base64 of 32+ random bytes); scripts/run writes one into <run dir>/secrets.env") }
-        let identityConfiguration = IdentityConfiguration(signingKeys: config.jwtKeys, allowedOrigins: config.allowedOrigins)
+        var identityConfiguration = IdentityConfiguration(signingKeys: config.jwtKeys, allowedOrigins: config.allowedOrigins)
+        identityConfiguration.rateRules = identityConfiguration.rateRules.mapValues { rule in
+            RateRule(count: rule.count * config.rateLimitScale, period: rule.period, burst: rule.burst * config.rateLimitScale)
+        }
         let tokens = await AccessTokens(configuration: identityConfiguration)
         let revocations = RedisRevocationList(client: backing.redis)
         let limiter = RedisRateLimiter(client: backing.redis)

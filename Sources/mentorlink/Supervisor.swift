@@ -26,7 +26,7 @@ struct Supervisor: Service {
         while !Task.isShuttingDownGracefully {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.executablePath)
-            process.arguments = ["worker", "--index", "\(index)"]
+            process.arguments = ["worker", "--index", "\(index)", "--supervised"]
             let exited = ExitSignal()
             process.terminationHandler = { _ in exited.fire() }
             do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JSONRPC
 import KafkaAdapter
 import Logging
@@ -17,6 +18,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(help: "Socket path (overrides the index-derived path).")
     var socket: String?
+
+    @Flag(help: "Started by `mentorlink serve`: exit when the supervisor is gone.")
+    var supervised = false
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
@@ -48,12 +52,13 @@ struct WorkerCommand: AsyncParsableCommand {
             logger: logger
         )
         let application = try server.makeApplication()
+        var running = (backing.services + [application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if supervised {
+            let watch = ParentWatch(parent: getppid(), logger: logger)
+            running.insert(ServiceGroupConfiguration.ServiceConfiguration(service: watch, successTerminationBehavior: .gracefullyShutdownGroup), at: 0)
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: backing.services + [application, server.sessions],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+            configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         logger.info("worker.starting", metadata: ["socket": .string(server.configuration.socketPath)])
         try await group.run()

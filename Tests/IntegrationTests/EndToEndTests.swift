@@ -48,6 +48,32 @@ import Testing
         }
     }
 
+    @Test func loginThroughNginxSetsHostOnlySecureCookies() async throws {
+        let endpoint = try nginx()
+        let port = try TestEnvironment.httpPort()
+        try await TestEnvironment.offThePool {
+            let email = "e2e\(UUID().uuidString.prefix(8).lowercased())@example.com"
+            let connection = try HTTPConnection(endpoint)
+            func rpc(_ method: String, _ params: String, headers: [String: String] = [:]) throws -> HTTPReply {
+                try connection.request(
+                    "POST", "/rpc", headers: headers.merging(["Content-Type": "application/json"]) { $1 },
+                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#.utf8))
+            }
+            let registered = try rpc("identity.register", #"{"email":"\#(email)","password":"e2e pass phrase","name":"E","role":"mentee"}"#)
+            #expect(registered.text.contains(#""result""#))
+            let login = try rpc("identity.login", #"{"email":"\#(email)","password":"e2e pass phrase"}"#)
+            let cookies = (login.headers["set-cookie"] ?? "").split(separator: "\n").map(String.init)
+            #expect(cookies.count == 2)
+            #expect(cookies.allSatisfy { $0.contains("Secure; HttpOnly; SameSite=Strict") && $0.contains("Path=/") && !$0.contains("Domain") })
+            let access = try #require(cookies.first { $0.hasPrefix("__Host-ml_at=") }?.split(separator: ";").first.map(String.init))
+            // The cookie authenticates from the app's origin, and not from another.
+            let mine = try rpc("identity.me", "{}", headers: ["Cookie": access, "Origin": "http://127.0.0.1:\(port)"])
+            #expect(mine.text.contains(email))
+            let theirs = try rpc("identity.me", "{}", headers: ["Cookie": access, "Origin": "https://evil.example"])
+            #expect(theirs.text.contains("unauthenticated"))
+        }
+    }
+
     @Test func unknownPathsAndHugeBodiesAreRefusedAtTheEdge() async throws {
         let endpoint = try nginx()
         try await TestEnvironment.offThePool {
