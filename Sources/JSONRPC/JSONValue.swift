@@ -67,8 +67,32 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses UTF-8 JSON text. Nesting deeper than `maxDepth` is refused before the parser sees it.
+    /// Parses UTF-8 JSON text with ``JSONParser``. Nesting deeper than `maxDepth` is refused.
     public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int) throws(RPCError) -> JSONValue {
+        let result: Result<JSONValue, JSONParser.Failure> =
+            bytes.withContiguousStorageIfAvailable { buffer in parse(buffer, maxDepth: maxDepth) }
+            ?? Array(bytes).withUnsafeBufferPointer { buffer in parse(buffer, maxDepth: maxDepth) }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let failure) where failure.tooDeep:
+            throw RPCError.invalidRequest("JSON nesting deeper than \(maxDepth) levels", reason: "nesting_too_deep")
+        case .failure:
+            throw RPCError.parseError()
+        }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONValue, JSONParser.Failure> {
+        var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
+        do {
+            return .success(try parser.parseDocument())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Parses with Foundation's `JSONDecoder` (the previous implementation, kept for `scripts/bench json`).
+    public static func parseWithFoundation(_ bytes: some Collection<UInt8>, maxDepth: Int) throws(RPCError) -> JSONValue {
         guard JSONDepth.maximumDepth(of: bytes, stoppingAbove: maxDepth) <= maxDepth else {
             throw RPCError.invalidRequest("JSON nesting deeper than \(maxDepth) levels", reason: "nesting_too_deep")
         }
@@ -79,9 +103,57 @@ extension JSONValue {
         }
     }
 
-    /// Encodes this value as compact JSON.
+    /// Encodes this value as compact JSON (object keys sorted).
     public func encoded() -> Data {
-        (try? JSONCoding.encoder.encode(self)) ?? Data("null".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        write(into: &out)
+        return Data(out)
+    }
+
+    /// Appends the compact JSON of this value.
+    public func write(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .double(let value): out.append(contentsOf: (value.isFinite ? value.description : "null").utf8)
+        case .string(let value): Self.writeString(value, into: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                members[key]!.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeString(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }
 

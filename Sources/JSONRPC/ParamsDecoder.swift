@@ -7,6 +7,7 @@ enum ParamsDecoder {
         let value = try normalize(raw, for: schema)
         let problems = SchemaValidator.problems(of: value, against: schema)
         guard problems.isEmpty else { throw .invalidParams(problems) }
+        if let none = NoParams() as? P { return none }
         do {
             return try JSONCoding.decoder.decode(P.self, from: value.encoded())
         } catch let error as DecodingError {
