@@ -2,7 +2,7 @@ import Foundation
 import MentorLinkClient
 import JSONRPC
 import Testing
-import Server
+@testable import Server
 import ServiceLifecycle
 
 /// A mock client speaking HTTP/1.1 byte for byte on a worker's Unix socket.
@@ -106,5 +106,16 @@ import ServiceLifecycle
             #expect(reply.status == 200)
             #expect(reply.text == #"{"jsonrpc":"2.0","result":true,"id":1}"#)
         }
+    }
+}
+
+@Suite struct ContentTypeTests {
+    @Test(arguments: [
+        ("application/json", true), ("Application/JSON", true), ("application/json; charset=utf-8", true),
+        (" application/json ;charset=utf-8", true), ("application/jsonp", false), ("text/plain", false),
+        ("application/json-patch+json", false), ("", false),
+    ])
+    func mediaType(value: String, accepted: Bool) {
+        #expect(RPCHTTPEndpoint.isJSON(value) == accepted)
     }
 }
