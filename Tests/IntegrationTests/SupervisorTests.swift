@@ -27,6 +27,14 @@ import Testing
         return (process, directory)
     }
 
+    /// Polls for the process to end (Foundation's `waitUntilExit` spins a run loop, which aborted once off the main
+    /// thread on Linux); kills it after `seconds`.
+    static func waitForExit(_ process: Process, seconds: Double = 15) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     func waitUntilServing(_ socket: String) throws {
         for _ in 0..<300 {
             if (try? HTTPConnection(.unix(socket), timeout: 1).request("GET", "/healthz").status) == 200 { return }
@@ -51,7 +59,7 @@ import Testing
         let (process, directory) = try startSupervisor()
         defer {
             process.terminate()
-            process.waitUntilExit()
+            Self.waitForExit(process)
             try? FileManager.default.removeItem(atPath: directory)
         }
         try await TestEnvironment.offThePool {
@@ -77,8 +85,8 @@ import Testing
             #expect(try socket.call(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#).contains("pong"))
             process.terminate()
             #expect(try socket.receive() == .close(code: 1001))
-            process.waitUntilExit()
-            return process.terminationStatus
+            Self.waitForExit(process)
+            return process.isRunning ? -1 : process.terminationStatus
         }
         #expect(status == 0)
     }
