@@ -14,6 +14,8 @@ public final class KafkaProducer: Service, HealthCheck, @unchecked Sendable {
     private let rk: OpaquePointer
     private let topics = Mutex<[String: OpaquePointer]>([:])
     private let running = RunFlag()
+    /// Signalled by the polling thread when it has stopped touching `rk`.
+    private let pollerDone = DispatchSemaphore(value: 0)
     private let logger: Logger
 
     /// Connects to `brokers` (comma-separated host:port).
@@ -35,15 +37,18 @@ public final class KafkaProducer: Service, HealthCheck, @unchecked Sendable {
         rk = try KafkaConfig.handle(RD_KAFKA_PRODUCER, conf: conf)
         self.logger = logger
         let handle = UnsafeSendable(rk)
-        let thread = Thread { [running] in
+        let thread = Thread { [running, pollerDone] in
             while running.isSet { rd_kafka_poll(handle.value, 100) }
+            pollerDone.signal()
         }
         thread.name = "kafka-producer-poll"
         thread.start()
     }
 
     deinit {
+        // Stop the polling thread before the handle goes away (it must never poll a destroyed handle).
         running.clear()
+        pollerDone.wait()
         rd_kafka_flush(rk, 5000)
         topics.withLock { $0.values.forEach { rd_kafka_topic_destroy($0) } }
         rd_kafka_destroy(rk)
@@ -77,7 +82,6 @@ public final class KafkaProducer: Service, HealthCheck, @unchecked Sendable {
     public func run() async throws {
         try? await gracefulShutdown()
         rd_kafka_flush(rk, 5000)
-        running.clear()
     }
 
     private func topicHandle(_ topic: String) throws -> OpaquePointer {
