@@ -24,7 +24,7 @@ public final class SocketConnection {
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
             let bytes = Array(path.utf8)
-            guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { close(fd); throw ClientError.io("path too long") }
+            guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw ClientError.io("path too long") }
             withUnsafeMutableBytes(of: &address.sun_path) { raw in
                 raw.copyBytes(from: bytes)
                 raw[bytes.count] = 0
@@ -32,7 +32,7 @@ public final class SocketConnection {
             let result = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
             }
-            guard result == 0 else { close(fd); throw ClientError.io("connect \(path): errno \(errno)") }
+            guard result == 0 else { throw ClientError.io("connect \(path): errno \(errno)") }
         case .tcp(let host, let port):
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw ClientError.io("socket") }
@@ -43,7 +43,7 @@ public final class SocketConnection {
             let result = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            guard result == 0 else { close(fd); throw ClientError.io("connect \(host):\(port): errno \(errno)") }
+            guard result == 0 else { throw ClientError.io("connect \(host):\(port): errno \(errno)") }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         }
@@ -51,7 +51,9 @@ public final class SocketConnection {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    deinit { close(fd) }
+    /// The only place the descriptor is closed: a class whose stored properties are all set runs `deinit` even when
+    /// `init` throws afterwards, so closing on the error paths too would close a number another socket now owns.
+    deinit { if fd >= 0 { close(fd) } }
 
     /// Writes all bytes.
     public func write(_ bytes: [UInt8]) throws {
