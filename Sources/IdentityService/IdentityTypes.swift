@@ -85,5 +85,6 @@ public struct AuditPage: Codable, Sendable {
 }
 
 extension Date {
-    var iso8601: String { ISO8601DateFormatter().string(from: self) }
+    /// ISO 8601 UTC, e.g. `2026-11-25T22:21:01Z` (a value-type format style; no formatter object per call).
+    var iso8601: String { formatted(.iso8601) }
 }

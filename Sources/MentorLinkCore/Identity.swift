@@ -67,11 +67,12 @@ public enum RefreshOutcome: Sendable, Hashable {
     case invalid
 }
 
-/// A stored audit entry, as `audit.list` returns it.
+/// A stored audit entry, as `audit.list` returns it: the entry with its id and time.
 public struct AuditRecord: Codable, Sendable, Hashable {
     public var id: Int64
+    /// ISO 8601 UTC with microseconds.
     public var at: String
-    public var actorId: String?
+    public var actorId: UUID?
     public var action: String
     public var target: String?
     public var outcome: String
@@ -79,16 +80,17 @@ public struct AuditRecord: Codable, Sendable, Hashable {
     public var requestId: String?
     public var details: [String: String]
 
-    public init(id: Int64, at: String, actorId: String?, action: String, target: String?, outcome: String, ip: String?, requestId: String?, details: [String: String]) {
+    /// A stored `entry` with the id and time the log gave it.
+    public init(id: Int64, at: String, entry: AuditEntry) {
         self.id = id
         self.at = at
-        self.actorId = actorId
-        self.action = action
-        self.target = target
-        self.outcome = outcome
-        self.ip = ip
-        self.requestId = requestId
-        self.details = details
+        actorId = entry.actorId
+        action = entry.action
+        target = entry.target
+        outcome = entry.outcome
+        ip = entry.ip
+        requestId = entry.requestId
+        details = entry.details
     }
 }
 

@@ -247,7 +247,7 @@ public struct PostgresIdentityStore: IdentityStore {
     public func auditEntries(_ query: AuditQuery) async throws -> [AuditRecord] {
         let rows = try await pool.client.query(
             """
-            SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_id::text, action, target, outcome,
+            SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_id, action, target, outcome,
                    ip, request_id, details::text
             FROM audit_log
             WHERE (\(query.actorId)::uuid IS NULL OR actor_id = \(query.actorId))
@@ -260,9 +260,10 @@ public struct PostgresIdentityStore: IdentityStore {
             logger: logger
         )
         var records: [AuditRecord] = []
-        for try await row in rows.decode((Int64, String, String?, String, String?, String, String?, String?, String).self) {
+        for try await row in rows.decode((Int64, String, UUID?, String, String?, String, String?, String?, String).self) {
             let details = (try? JSONSerialization.jsonObject(with: Data(row.8.utf8)) as? [String: Any])?.mapValues { "\($0)" } ?? [:]
-            records.append(AuditRecord(id: row.0, at: row.1, actorId: row.2, action: row.3, target: row.4, outcome: row.5, ip: row.6, requestId: row.7, details: details))
+            let entry = AuditEntry(actorId: row.2, action: row.3, target: row.4, outcome: row.5, ip: row.6, requestId: row.7, details: details)
+            records.append(AuditRecord(id: row.0, at: row.1, entry: entry))
         }
         return records
     }

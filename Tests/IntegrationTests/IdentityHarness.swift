@@ -104,13 +104,3 @@ struct IdentityHarness: Sendable {
         return (user.id.uuidString, try #require(login.result?["accessToken"] as? String))
     }
 }
-
-extension Optional {
-    /// Unwraps or throws, for use off the `#require` macro.
-    fileprivate func unwrapped(_ message: String) throws -> Wrapped {
-        guard let self else { throw Missing(message: message) }
-        return self
-    }
-}
-
-struct Missing: Error { var message: String }
