@@ -49,6 +49,10 @@ let package = Package(
             ],
             resources: [.copy("Resources/common-passwords.txt")]
         ),
+        .target(
+            name: "BookingService",
+            dependencies: ["JSONRPC", "MentorLinkCore"]
+        ),
         // Adapters.
         .target(
             name: "PostgresAdapter",
@@ -98,7 +102,7 @@ let package = Package(
             name: "mentorlink",
             dependencies: [
                 "JSONRPC", "MentorLinkCore", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MentorLinkClient",
-                "IdentityService",
+                "IdentityService", "BookingService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,6 +110,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "BookingTests", dependencies: ["BookingService", "MentorLinkCore", "JSONRPC"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
@@ -120,7 +125,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "Server", "JSONRPC", "MentorLinkClient",
-                "IdentityService", "MentorLinkCore",
+                "IdentityService", "BookingService", "MentorLinkCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

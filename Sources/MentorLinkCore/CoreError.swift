@@ -4,11 +4,41 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
     case emailTaken
     /// A dependency cannot be reached; the call may be retried.
     case unavailable(String)
+    /// The time is taken by another booking or hold (SQLSTATE 23P01 on the exclusion constraints).
+    case slotTaken
+    /// The time is not a free slot of the mentor's rules.
+    case outsideAvailability
+    /// The time is too close to now for the mentor's minimum notice.
+    case minNotice
+    /// The group session has no seat left.
+    case capacityFull
+    /// The hold is gone.
+    case holdExpired
+    /// The thing is not in a state that allows this.
+    case invalidState(String)
+    /// No such thing, or not visible to the caller.
+    case notFound
+    /// The caller may not do this.
+    case forbidden(String)
+    /// The idempotency key was used with different parameters.
+    case idempotencyMismatch
+    /// The mentee already has a seat / a review.
+    case duplicate(String)
 
     public var description: String {
         switch self {
         case .emailTaken: "email taken"
         case .unavailable(let what): "\(what) unavailable"
+        case .slotTaken: "slot taken"
+        case .outsideAvailability: "outside availability"
+        case .minNotice: "inside the minimum notice"
+        case .capacityFull: "capacity full"
+        case .holdExpired: "hold expired"
+        case .invalidState(let why): "invalid state: \(why)"
+        case .notFound: "not found"
+        case .forbidden(let why): "forbidden: \(why)"
+        case .idempotencyMismatch: "idempotency key reused with different parameters"
+        case .duplicate(let what): "already \(what)"
         }
     }
 }

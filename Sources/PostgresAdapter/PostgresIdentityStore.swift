@@ -22,33 +22,7 @@ public struct PostgresIdentityStore: IdentityStore {
     }
 
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await pool.client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw Self.translate(error.closureError ?? error.commitError ?? error.beginError ?? error)
-        } catch {
-            throw Self.translate(error)
-        }
-    }
-
-    /// Driver errors become the core's: a unique violation on the email is `emailTaken`; a lost connection is retryable.
-    static func translate(_ error: any Error) -> any Error {
-        if let psql = error as? PSQLError {
-            if psql.serverInfo?[.sqlState] == "23505", psql.serverInfo?[.constraintName] == "users_email_key" { return CoreError.emailTaken }
-            if psql.code == .connectionError || psql.code == .serverClosedConnection { return CoreError.unavailable("postgres") }
-        }
-        return error
-    }
-
-    static func append(_ entry: AuditEntry, on connection: PostgresConnection, logger: Logger) async throws {
-        let details = String(decoding: try JSONSerialization.data(withJSONObject: entry.details, options: [.sortedKeys]), as: UTF8.self)
-        try await connection.query(
-            """
-            SELECT audit_append(\(entry.actorId), \(entry.action), \(entry.target), \(entry.outcome), \(entry.ip), \
-            \(entry.requestId), \(details)::jsonb)
-            """,
-            logger: logger
-        )
+        try await pool.transaction(logger: logger, body)
     }
 
     public func createUser(email: String, name: String, passwordHash: String, roles: [Role], audit: AuditEntry) async throws -> User {
@@ -66,7 +40,7 @@ public struct PostgresIdentityStore: IdentityStore {
                 var audit = audit
                 audit.actorId = audit.actorId ?? user.id
                 audit.target = user.id.uuidString
-                try await Self.append(audit, on: connection, logger: logger)
+                try await connection.appendAudit(audit, logger: logger)
                 return user
             }
             throw PostgresAdapterError.unexpectedEmptyResult
@@ -106,7 +80,7 @@ public struct PostgresIdentityStore: IdentityStore {
             )
             var audit = audit
             audit.details["session"] = sessionId.uuidString
-            try await Self.append(audit, on: connection, logger: logger)
+            try await connection.appendAudit(audit, logger: logger)
             return sessionId
         }
     }
@@ -130,9 +104,9 @@ public struct PostgresIdentityStore: IdentityStore {
                     "UPDATE sessions SET revoked_at = now(), revoked_reason = 'token_reused' WHERE id = \(sessionId) AND revoked_at IS NULL",
                     logger: logger
                 )
-                try await Self.append(
+                try await connection.appendAudit(
                     AuditEntry(actorId: userId, action: "token.reused", target: sessionId.uuidString, outcome: "revoked", ip: ip, requestId: requestId),
-                    on: connection, logger: logger)
+                    logger: logger)
                 return .reused(userId: userId, sessionId: sessionId)
             }
             guard !revoked, idleExpiry > now, absoluteExpiry > now else { return .invalid }
@@ -159,7 +133,7 @@ public struct PostgresIdentityStore: IdentityStore {
             )
             var revoked = false
             for try await _ in rows.decode(UUID.self) { revoked = true }
-            if let audit { try await Self.append(audit, on: connection, logger: logger) }
+            if let audit { try await connection.appendAudit(audit, logger: logger) }
             return revoked
         }
     }
@@ -168,7 +142,7 @@ public struct PostgresIdentityStore: IdentityStore {
         let logger = self.logger
         return try await transaction { connection in
             let ids = try await Self.revokeAll(userId: userId, except: except, reason: reason, on: connection, logger: logger)
-            if let audit { try await Self.append(audit, on: connection, logger: logger) }
+            if let audit { try await connection.appendAudit(audit, logger: logger) }
             return ids
         }
     }
@@ -191,7 +165,7 @@ public struct PostgresIdentityStore: IdentityStore {
         return try await transaction { connection in
             try await connection.query("UPDATE users SET password_hash = \(passwordHash) WHERE id = \(userId)", logger: logger)
             let ids = try await Self.revokeAll(userId: userId, except: keepSession, reason: "password_changed", on: connection, logger: logger)
-            try await Self.append(audit, on: connection, logger: logger)
+            try await connection.appendAudit(audit, logger: logger)
             return ids
         }
     }
@@ -205,7 +179,7 @@ public struct PostgresIdentityStore: IdentityStore {
             )
             var user: User?
             for try await row in rows.decode(UserRow.self) { user = Self.user(row) }
-            if user != nil { try await Self.append(audit, on: connection, logger: logger) }
+            if user != nil { try await connection.appendAudit(audit, logger: logger) }
             return user
         }
     }
@@ -221,7 +195,7 @@ public struct PostgresIdentityStore: IdentityStore {
             for try await _ in rows.decode(UUID.self) { exists = true }
             guard exists else { return nil }
             let ids = try await Self.revokeAll(userId: userId, except: nil, reason: "account_disabled", on: connection, logger: logger)
-            try await Self.append(audit, on: connection, logger: logger)
+            try await connection.appendAudit(audit, logger: logger)
             return ids
         }
     }
@@ -241,7 +215,7 @@ public struct PostgresIdentityStore: IdentityStore {
 
     public func appendAudit(_ entry: AuditEntry) async throws {
         let logger = self.logger
-        try await transaction { connection in try await Self.append(entry, on: connection, logger: logger) }
+        try await transaction { connection in try await connection.appendAudit(entry, logger: logger) }
     }
 
     public func auditEntries(_ query: AuditQuery) async throws -> [AuditRecord] {

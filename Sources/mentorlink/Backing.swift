@@ -1,3 +1,4 @@
+import BookingService
 import IdentityService
 import JSONRPC
 import KafkaAdapter
@@ -34,6 +35,8 @@ struct Backing {
     var healthChecks: [any HealthCheck] { [postgres, redis, kafka] }
 
     var identityStore: PostgresIdentityStore { PostgresIdentityStore(pool: postgres, logger: Logger(label: "mentorlink.identity")) }
+
+    var bookingStore: PostgresBookingStore { PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking")) }
 }
 
 /// The services every worker mounts, and the cross-cutting pieces they need.
@@ -59,6 +62,13 @@ struct Services {
             store: store, revocations: revocations, limiter: limiter, tokens: tokens,
             configuration: identityConfiguration, authenticator: authenticator, logger: logger))
         registry.mount(AuditService(store: store))
+        let booking = backing.bookingStore
+        let bookingConfiguration = BookingConfiguration()
+        registry.mount(MentorsService(store: booking, configuration: bookingConfiguration))
+        registry.mount(AvailabilityService(store: booking, configuration: bookingConfiguration))
+        registry.mount(BookingService(store: booking, configuration: bookingConfiguration))
+        registry.mount(FormsService(store: booking, configuration: bookingConfiguration))
+        registry.mount(ReviewsService(store: booking, configuration: bookingConfiguration))
         return Services(
             registry: registry,
             authenticator: authenticator,

@@ -1,0 +1,36 @@
+public import MentorLinkCore
+
+/// Booking settings with documented defaults, and the clock (replaceable in tests).
+public struct BookingConfiguration: Sendable {
+    /// How long a hold keeps a slot: 10 minutes.
+    public var holdMinutes = 10
+    /// The widest `availability.slots` range: 62 days.
+    public var maxSlotRangeDays = 62
+    /// Session lengths allowed at all: 5 minutes to 8 hours.
+    public var sessionMinutes = 5...480
+    /// A mentee cancellation later than this before the start is "late" (payments refund nothing for it).
+    public var lateCancellationHours = 24
+    /// The largest group session.
+    public var maxGroupCapacity = 500
+    /// The clock.
+    public var now: @Sendable () -> Instant = { Instant.now }
+
+    /// The defaults.
+    public init() {}
+}
+
+/// Who may cancel until when. Either participant may cancel a booking (or a seat) until the session starts; a
+/// group session is cancelled by its mentor, which cancels every seat. Nothing can be cancelled once it has
+/// started. A mentee's cancellation less than ``lateNoticeHours`` before the start is marked `late`.
+public struct CancellationPolicy: Codable, Sendable, Hashable {
+    /// The latest moment a cancellation is accepted (the start).
+    public var cancellableUntil: Instant
+    /// Hours of notice below which a mentee's cancellation is late.
+    public var lateNoticeHours: Int
+    /// Whether this cancellation was late.
+    public var late: Bool
+    /// `mentor`, `mentee` or `admin`.
+    public var cancelledBy: String
+    /// The policy in one sentence, for clients to show.
+    public var summary: String
+}

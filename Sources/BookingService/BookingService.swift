@@ -1,0 +1,167 @@
+public import JSONRPC
+public import MentorLinkCore
+import Foundation
+
+/// `booking.*` and `sessions.createGroup`: holds, race-free 1:1 bookings, group seats, cancel and reschedule.
+public struct BookingService: RPCService {
+    let store: any BookingStore
+    let configuration: BookingConfiguration
+
+    /// Creates the service.
+    public init(store: any BookingStore, configuration: BookingConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    public func register(into registry: inout MethodRegistry) {
+        registry.register("booking.hold", summary: "Hold a free slot for a few minutes.", access: .authenticated, rateLimit: .booking, handler: hold)
+        registry.register(
+            "booking.create", summary: "Book a free slot (or a held one); an idempotency key makes retries safe.", access: .authenticated,
+            rateLimit: .booking, idempotent: true, handler: create)
+        registry.register("sessions.createGroup", summary: "Create a group session with a seat count.", access: .only(.mentor), rateLimit: .booking, handler: createGroup)
+        registry.register("booking.join", summary: "Take a seat in a group session.", access: .authenticated, rateLimit: .booking, handler: join)
+        registry.register("booking.cancel", summary: "Cancel a booking, hold, seat or group session; returns the policy.", access: .authenticated, rateLimit: .booking, handler: cancel)
+        registry.register("booking.reschedule", summary: "Move a 1:1 booking to another free slot, atomically.", access: .authenticated, rateLimit: .booking, handler: reschedule)
+        registry.register("booking.list", summary: "Your bookings in start order.", access: .authenticated, handler: list)
+        registry.register("booking.get", summary: "One booking (its participants and admins).", access: .authenticated, handler: get)
+    }
+
+    /// Checks a 1:1 session length against the mentor's session types (any length when they list none).
+    func checkLength(mentorId: UUID, minutes: Int) async throws {
+        guard configuration.sessionMinutes.contains(minutes) else { throw BookingError.invalid("minutes", "5 to 480") }
+        let offered = (try await store.profile(mentorId: mentorId))?.sessionTypes.filter { $0.kind == .oneOnOne } ?? []
+        guard offered.isEmpty || offered.contains(where: { $0.minutes == minutes }) else { throw BookingError.unknownSessionType(minutes) }
+    }
+
+    /// The decision for a 1:1 time, made under the mentor's lock: on the grid, outside the notice, and free.
+    static func slotCheck(start: Instant, minutes: Int) -> @Sendable (BookingCheck) throws -> Void {
+        { check in
+            guard let rules = check.rules, let calculator = SlotCalculator(rules: rules) else { throw CoreError.outsideAvailability }
+            if calculator.isFree(start: start, minutes: minutes, busy: check.busy, now: check.now) { return }
+            if !calculator.isFree(start: start, minutes: minutes, busy: [], now: check.now) {
+                var relaxed = rules
+                relaxed.minNoticeMinutes = 0
+                let onGrid = SlotCalculator(rules: relaxed)?.isFree(start: start, minutes: minutes, busy: [], now: check.now) ?? false
+                throw onGrid ? CoreError.minNotice : CoreError.outsideAvailability
+            }
+            throw CoreError.slotTaken
+        }
+    }
+
+    func hold(_ params: HoldParams, _ context: RPCContext) async throws -> HoldResult {
+        let caller = try Caller(context)
+        guard params.mentorId != caller.id else { throw BookingError.core(.forbidden("you cannot book yourself")) }
+        try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
+        let now = configuration.now()
+        let request = PlaceBooking(
+            mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes),
+            status: .held, holdExpiresAt: now.adding(minutes: configuration.holdMinutes))
+        let (booking, _) = try await mapped { try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes)) }
+        return HoldResult(holdId: booking.id, expiresAt: booking.holdExpiresAt ?? request.holdExpiresAt!, booking: booking)
+    }
+
+    func create(_ params: CreateBookingParams, _ context: RPCContext) async throws -> BookingResult {
+        let caller = try Caller(context)
+        guard params.mentorId != caller.id else { throw BookingError.core(.forbidden("you cannot book yourself")) }
+        if let key = params.idempotencyKey, !(1...100).contains(key.count) || key.contains(where: { !$0.isASCII || $0.isWhitespace }) {
+            throw BookingError.invalid("idempotencyKey", "1 to 100 printable ASCII characters")
+        }
+        try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
+        if let agenda = params.agenda {
+            try AgendaValidator(questions: try await store.template(mentorId: params.mentorId)).validate(agenda)
+        }
+        let now = configuration.now()
+        let end = params.start.adding(minutes: params.minutes)
+        let request = PlaceBooking(
+            mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: end, status: .confirmed, holdId: params.holdId,
+            idempotencyKey: params.idempotencyKey, requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)", agenda: params.agenda,
+            audit: auditEntry(context, "booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
+        let (booking, replayed) = try await mapped {
+            try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes))
+        }
+        return BookingResult(booking: booking, replayed: replayed ? true : nil)
+    }
+
+    func createGroup(_ params: CreateGroupParams, _ context: RPCContext) async throws -> BookingResult {
+        let caller = try Caller(context)
+        var problems: [FieldProblem] = []
+        if !configuration.sessionMinutes.contains(params.minutes) { problems.append(FieldProblem(field: "minutes", problem: "5 to 480")) }
+        if !(1...configuration.maxGroupCapacity).contains(params.capacity) {
+            problems.append(FieldProblem(field: "capacity", problem: "1 to \(configuration.maxGroupCapacity)"))
+        }
+        let title = params.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !(1...200).contains(title.count) { problems.append(FieldProblem(field: "title", problem: "1 to 200 characters")) }
+        if params.topic.count > 200 { problems.append(FieldProblem(field: "topic", problem: "at most 200 characters")) }
+        let now = configuration.now()
+        if params.start <= now { problems.append(FieldProblem(field: "start", problem: "in the future")) }
+        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        let session = NewGroupSession(
+            mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity,
+            title: title, topic: params.topic, audit: auditEntry(context, "sessions.create_group"))
+        return BookingResult(booking: try await mapped { try await store.createGroup(session, now: now) })
+    }
+
+    func join(_ params: JoinParams, _ context: RPCContext) async throws -> BookingResult {
+        let caller = try Caller(context)
+        let seat = try await mapped {
+            try await store.join(
+                groupSessionId: params.groupSessionId, menteeId: caller.id, now: configuration.now(),
+                audit: auditEntry(context, "booking.join", details: ["group": params.groupSessionId.uuidString]))
+        }
+        return BookingResult(booking: seat)
+    }
+
+    func cancel(_ params: CancelParams, _ context: RPCContext) async throws -> CancelResult {
+        let caller = try Caller(context)
+        if let reason = params.reason, reason.count > 1000 { throw BookingError.invalid("reason", "at most 1000 characters") }
+        guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
+        guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
+        let side = caller.id == current.mentorId ? "mentor" : caller.id == current.menteeId ? "mentee" : "admin"
+        let now = configuration.now()
+        let booking = try await mapped {
+            try await store.cancel(
+                bookingId: params.bookingId, by: caller.id, reason: params.reason, now: now,
+                audit: auditEntry(context, "booking.cancel", details: ["by": side]))
+        }
+        let late = side == "mentee" && booking.start.date.timeIntervalSince(now.date) < Double(configuration.lateCancellationHours * 3600)
+        let policy = CancellationPolicy(
+            cancellableUntil: booking.start, lateNoticeHours: configuration.lateCancellationHours, late: late, cancelledBy: side,
+            summary: "Either participant may cancel until the session starts; a mentee cancelling less than "
+                + "\(configuration.lateCancellationHours) hours before the start cancels late. A group session is cancelled by its mentor, with every seat.")
+        return CancelResult(booking: booking, policy: policy)
+    }
+
+    func reschedule(_ params: RescheduleParams, _ context: RPCContext) async throws -> BookingResult {
+        let caller = try Caller(context)
+        guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
+        guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
+        let minutes = Int(current.end.epochSeconds - current.start.epochSeconds) / 60
+        let booking = try await mapped {
+            try await store.reschedule(
+                bookingId: params.bookingId, start: params.start, now: configuration.now(),
+                audit: auditEntry(context, "booking.reschedule", details: ["from": current.start.description, "to": params.start.description]),
+                check: Self.slotCheck(start: params.start, minutes: minutes))
+        }
+        return BookingResult(booking: booking)
+    }
+
+    func list(_ params: ListBookingsParams, _ context: RPCContext) async throws -> BookingPage {
+        let caller = try Caller(context)
+        let limit = params.limit ?? 50
+        guard (1...200).contains(limit) else { throw BookingError.invalid("limit", "1 to 200") }
+        let after = try params.cursor.map { try PageCursor(token: $0) }
+        let items = try await store.bookings(BookingListQuery(
+            userId: caller.id, side: params.as, status: params.status, from: params.from, to: params.to,
+            after: after.map { (Instant(Date(timeIntervalSince1970: TimeInterval($0.key))), $0.id) }, limit: limit))
+        let next = items.count == limit ? items.last.map { PageCursor(key: $0.start.epochSeconds, id: $0.id).token } : nil
+        return BookingPage(items: items, nextCursor: next)
+    }
+
+    func get(_ params: BookingIdParams, _ context: RPCContext) async throws -> BookingResult {
+        let caller = try Caller(context)
+        // A group session is public to signed-in users (they join it by id); anything else only to its participants.
+        guard let booking = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
+        guard booking.kind == .group || booking.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
+        return BookingResult(booking: booking)
+    }
+}

@@ -1,0 +1,211 @@
+public import Foundation
+public import JSONRPC
+public import MentorLinkCore
+
+extension Instant: SchemaProviding {
+    public static var jsonSchema: JSONSchema { .string }
+    public static var schemaPlaceholder: Instant { Instant(Date(timeIntervalSince1970: 0)) }
+}
+
+extension ClockTime: SchemaProviding {
+    public static var jsonSchema: JSONSchema { .string }
+    public static var schemaPlaceholder: ClockTime { ClockTime(minutes: 0) }
+}
+
+extension LocalDate: SchemaProviding {
+    public static var jsonSchema: JSONSchema { .string }
+    public static var schemaPlaceholder: LocalDate { LocalDate(year: 2027, month: 1, day: 1) }
+}
+
+extension Weekday: SchemaProviding {}
+extension BookingKind: SchemaProviding {}
+extension BookingStatus: SchemaProviding {}
+extension MentorSort: SchemaProviding {}
+extension FormQuestion.Kind: SchemaProviding {}
+extension BookingListQuery.Side: SchemaProviding {}
+
+// MARK: mentors.*
+
+public struct UpdateProfileParams: Codable, Sendable {
+    public var headline: String
+    public var bio: String
+    public var skills: [String]
+    public var topics: [String]
+    public var tags: [String]
+    public var yearsExperience: Int
+    public var languages: [String]
+    public var timeZone: String
+    public var sessionTypes: [SessionType]
+}
+
+public struct MentorIdParams: Codable, Sendable {
+    public var mentorId: UUID
+}
+
+public struct ProfileResult: Codable, Sendable {
+    public var mentor: MentorProfile
+}
+
+public struct SearchParams: Codable, Sendable {
+    public var query: String?
+    public var skills: [String]?
+    public var topics: [String]?
+    public var tags: [String]?
+    public var languages: [String]?
+    public var minExperience: Int?
+    public var minRating: Double?
+    public var maxPriceCredits: Int?
+    public var availableFrom: Instant?
+    public var availableTo: Instant?
+    public var sort: MentorSort?
+    public var limit: Int?
+    public var cursor: String?
+}
+
+// MARK: availability.*
+
+public struct SetAvailabilityParams: Codable, Sendable {
+    public var timeZone: String
+    public var weekly: [WeeklyWindow]
+    public var overrides: [DateOverride]?
+    public var bufferBeforeMinutes: Int?
+    public var bufferAfterMinutes: Int?
+    public var minNoticeMinutes: Int?
+    public var horizonDays: Int?
+    public var maxPerDay: Int?
+}
+
+public struct AvailabilityResult: Codable, Sendable {
+    public var mentorId: UUID
+    public var availability: AvailabilityRules?
+}
+
+public struct SlotsParams: Codable, Sendable {
+    public var mentorId: UUID
+    public var from: Instant
+    public var to: Instant
+    public var minutes: Int
+}
+
+public struct SlotsResult: Codable, Sendable {
+    public var slots: [Slot]
+    public var timeZone: String?
+}
+
+// MARK: booking.*
+
+public struct HoldParams: Codable, Sendable {
+    public var mentorId: UUID
+    public var start: Instant
+    public var minutes: Int
+}
+
+public struct HoldResult: Codable, Sendable {
+    public var holdId: UUID
+    public var expiresAt: Instant
+    public var booking: Booking
+}
+
+public struct CreateBookingParams: Codable, Sendable {
+    public var mentorId: UUID
+    public var start: Instant
+    public var minutes: Int
+    public var holdId: UUID?
+    public var idempotencyKey: String?
+    public var agenda: [String: String]?
+}
+
+public struct BookingResult: Codable, Sendable {
+    public var booking: Booking
+    /// True when this answers a repeated idempotency key (nothing new was booked).
+    public var replayed: Bool?
+}
+
+public struct CreateGroupParams: Codable, Sendable {
+    public var start: Instant
+    public var minutes: Int
+    public var capacity: Int
+    public var title: String
+    public var topic: String
+}
+
+public struct JoinParams: Codable, Sendable {
+    public var groupSessionId: UUID
+}
+
+public struct BookingIdParams: Codable, Sendable {
+    public var bookingId: UUID
+}
+
+public struct CancelParams: Codable, Sendable {
+    public var bookingId: UUID
+    public var reason: String?
+}
+
+public struct CancelResult: Codable, Sendable {
+    public var booking: Booking
+    public var policy: CancellationPolicy
+}
+
+public struct RescheduleParams: Codable, Sendable {
+    public var bookingId: UUID
+    public var start: Instant
+}
+
+public struct ListBookingsParams: Codable, Sendable {
+    public var `as`: BookingListQuery.Side?
+    public var status: BookingStatus?
+    public var from: Instant?
+    public var to: Instant?
+    public var cursor: String?
+    public var limit: Int?
+}
+
+public struct BookingPage: Codable, Sendable {
+    public var items: [Booking]
+    public var nextCursor: String?
+}
+
+// MARK: forms.* and agenda
+
+public struct SetTemplateParams: Codable, Sendable {
+    public var questions: [FormQuestion]
+}
+
+public struct TemplateResult: Codable, Sendable {
+    public var mentorId: UUID
+    public var questions: [FormQuestion]
+}
+
+public struct SubmitAgendaParams: Codable, Sendable {
+    public var bookingId: UUID
+    public var answers: [String: String]
+}
+
+// MARK: reviews.*
+
+public struct CreateReviewParams: Codable, Sendable {
+    public var bookingId: UUID
+    public var rating: Int
+    public var comment: String?
+}
+
+public struct ReplyParams: Codable, Sendable {
+    public var reviewId: UUID
+    public var text: String
+}
+
+public struct ReviewResult: Codable, Sendable {
+    public var review: Review
+}
+
+public struct ListReviewsParams: Codable, Sendable {
+    public var mentorId: UUID
+    public var cursor: String?
+    public var limit: Int?
+}
+
+public struct ReviewPage: Codable, Sendable {
+    public var items: [Review]
+    public var nextCursor: String?
+}

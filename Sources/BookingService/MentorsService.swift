@@ -1,0 +1,88 @@
+public import JSONRPC
+public import MentorLinkCore
+import Foundation
+
+/// `mentors.*`: profiles and search.
+public struct MentorsService: RPCService {
+    let store: any BookingStore
+    let configuration: BookingConfiguration
+
+    /// Creates the service.
+    public init(store: any BookingStore, configuration: BookingConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    public func register(into registry: inout MethodRegistry) {
+        registry.register("mentors.updateProfile", summary: "Create or replace your mentor profile.", access: .only(.mentor), handler: updateProfile)
+        registry.register("mentors.get", summary: "A mentor's public profile.", access: .public, handler: get)
+        registry.register("mentors.search", summary: "Find mentors: text (typo-tolerant), filters, facets, keyset pages.", access: .public, handler: search)
+    }
+
+    func updateProfile(_ params: UpdateProfileParams, _ context: RPCContext) async throws -> ProfileResult {
+        let caller = try Caller(context)
+        var problems: [FieldProblem] = []
+        func text(_ value: String, _ field: String, max: Int) -> String {
+            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.count > max { problems.append(FieldProblem(field: field, problem: "at most \(max) characters")) }
+            return trimmed
+        }
+        func list(_ values: [String], _ field: String) -> [String] {
+            var seen: Set<String> = []
+            let cleaned = values.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && seen.insert($0.lowercased()).inserted }
+            if cleaned.count > 30 || cleaned.contains(where: { $0.count > 60 }) {
+                problems.append(FieldProblem(field: field, problem: "at most 30 entries of at most 60 characters"))
+            }
+            return cleaned
+        }
+        let input = ProfileInput(
+            headline: text(params.headline, "headline", max: 200), bio: text(params.bio, "bio", max: 5000),
+            skills: list(params.skills, "skills"), topics: list(params.topics, "topics"), tags: list(params.tags, "tags"),
+            yearsExperience: params.yearsExperience, languages: list(params.languages, "languages"), timeZone: params.timeZone,
+            sessionTypes: params.sessionTypes)
+        if !(0...80).contains(params.yearsExperience) { problems.append(FieldProblem(field: "yearsExperience", problem: "0 to 80")) }
+        if ZonedClock(identifier: params.timeZone) == nil { problems.append(FieldProblem(field: "timeZone", problem: "not an IANA time zone")) }
+        if params.sessionTypes.count > 10 { problems.append(FieldProblem(field: "sessionTypes", problem: "at most 10")) }
+        for (index, type) in params.sessionTypes.enumerated() {
+            if !configuration.sessionMinutes.contains(type.minutes) || type.minutes % 5 != 0 {
+                problems.append(FieldProblem(field: "sessionTypes[\(index)].minutes", problem: "a multiple of 5 from 5 to 480"))
+            }
+            if !(0...100_000).contains(type.priceCredits) { problems.append(FieldProblem(field: "sessionTypes[\(index)].priceCredits", problem: "0 to 100000")) }
+            if type.kind == .groupSeat { problems.append(FieldProblem(field: "sessionTypes[\(index)].kind", problem: "one_on_one or group")) }
+        }
+        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        return ProfileResult(mentor: try await mapped { try await store.saveProfile(mentorId: caller.id, input: input, now: configuration.now()) })
+    }
+
+    func get(_ params: MentorIdParams, _ context: RPCContext) async throws -> ProfileResult {
+        guard let profile = try await store.profile(mentorId: params.mentorId) else { throw BookingError.notAMentor }
+        return ProfileResult(mentor: profile)
+    }
+
+    func search(_ params: SearchParams, _ context: RPCContext) async throws -> MentorSearchPage {
+        var problems: [FieldProblem] = []
+        let text = params.query?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if let text, text.count > 200 { problems.append(FieldProblem(field: "query", problem: "at most 200 characters")) }
+        let limit = params.limit ?? 20
+        if !(1...100).contains(limit) { problems.append(FieldProblem(field: "limit", problem: "1 to 100")) }
+        if let rating = params.minRating, !(0...5).contains(rating) { problems.append(FieldProblem(field: "minRating", problem: "0 to 5")) }
+        if let from = params.availableFrom, let to = params.availableTo, from >= to {
+            problems.append(FieldProblem(field: "availableTo", problem: "after availableFrom"))
+        }
+        for (field, values) in [("skills", params.skills), ("topics", params.topics), ("tags", params.tags), ("languages", params.languages)] {
+            if let values, values.count > 20 { problems.append(FieldProblem(field: field, problem: "at most 20")) }
+        }
+        var after: MentorSearchCursor?
+        if let token = params.cursor {
+            after = MentorSearchCursor(token: token)
+            if after == nil { problems.append(FieldProblem(field: "cursor", problem: "invalid")) }
+        }
+        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        let query = MentorSearchQuery(
+            text: text?.isEmpty == false ? text : nil, skills: params.skills ?? [], topics: params.topics ?? [], tags: params.tags ?? [],
+            languages: params.languages ?? [], minExperience: params.minExperience, minRating: params.minRating,
+            maxPriceCredits: params.maxPriceCredits, availableFrom: params.availableFrom, availableTo: params.availableTo,
+            sort: params.sort ?? .relevance, limit: limit, after: after, now: configuration.now())
+        return try await mapped { try await store.search(query) }
+    }
+}

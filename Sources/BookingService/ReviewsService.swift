@@ -1,0 +1,58 @@
+public import JSONRPC
+public import MentorLinkCore
+import Foundation
+
+/// `reviews.*`: a mentee rates a session after it ended, once; the mentor replies once; ratings feed search.
+public struct ReviewsService: RPCService {
+    let store: any BookingStore
+    let configuration: BookingConfiguration
+
+    /// Creates the service.
+    public init(store: any BookingStore, configuration: BookingConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    public func register(into registry: inout MethodRegistry) {
+        registry.register("reviews.create", summary: "Review a session you attended, after it ended (once).", access: .authenticated, handler: create)
+        registry.register("reviews.reply", summary: "Reply to a review of you (once).", access: .only(.mentor), handler: reply)
+        registry.register("reviews.list", summary: "A mentor's reviews, newest first.", access: .public, handler: list)
+    }
+
+    func create(_ params: CreateReviewParams, _ context: RPCContext) async throws -> ReviewResult {
+        let caller = try Caller(context)
+        var problems: [FieldProblem] = []
+        if !(1...5).contains(params.rating) { problems.append(FieldProblem(field: "rating", problem: "1 to 5")) }
+        if let comment = params.comment, comment.count > 2000 { problems.append(FieldProblem(field: "comment", problem: "at most 2000 characters")) }
+        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        guard let booking = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
+        guard booking.menteeId == caller.id else { throw BookingError.core(.forbidden("only the session's mentee reviews it")) }
+        guard booking.status == .confirmed else { throw BookingError.core(.invalidState("the booking is \(booking.status.rawValue)")) }
+        guard booking.end <= configuration.now() else { throw BookingError.core(.invalidState("the session has not ended")) }
+        let comment = params.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let review = try await mapped {
+            try await store.createReview(
+                bookingId: booking.id, authorId: caller.id, mentorId: booking.mentorId, rating: params.rating,
+                comment: comment?.isEmpty == false ? comment : nil, audit: nil)
+        }
+        return ReviewResult(review: review)
+    }
+
+    func reply(_ params: ReplyParams, _ context: RPCContext) async throws -> ReviewResult {
+        let caller = try Caller(context)
+        let text = params.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...2000).contains(text.count) else { throw BookingError.invalid("text", "1 to 2000 characters") }
+        return ReviewResult(review: try await mapped { try await store.replyReview(reviewId: params.reviewId, mentorId: caller.id, text: text) })
+    }
+
+    func list(_ params: ListReviewsParams, _ context: RPCContext) async throws -> ReviewPage {
+        let limit = params.limit ?? 20
+        guard (1...100).contains(limit) else { throw BookingError.invalid("limit", "1 to 100") }
+        let after = try params.cursor.map { try PageCursor(token: $0) }
+        let items = try await store.reviews(
+            mentorId: params.mentorId, after: after.map { (Instant(Date(timeIntervalSince1970: TimeInterval($0.key) / 1000)), $0.id) }, limit: limit)
+        let next = items.count == limit
+            ? items.last.map { PageCursor(key: Int64(($0.createdAt.date.timeIntervalSince1970 * 1000).rounded()), id: $0.id).token } : nil
+        return ReviewPage(items: items, nextCursor: next)
+    }
+}

@@ -1,0 +1,137 @@
+public import Foundation
+
+/// What a booking decision sees, read under the mentor's lock: the rules, the busy time and the clock.
+public struct BookingCheck: Sendable {
+    public var rules: AvailabilityRules?
+    public var busy: [BusyInterval]
+    public var now: Instant
+
+    public init(rules: AvailabilityRules?, busy: [BusyInterval], now: Instant) {
+        self.rules = rules
+        self.busy = busy
+        self.now = now
+    }
+}
+
+/// A 1:1 booking or a hold to place.
+public struct PlaceBooking: Sendable {
+    public var mentorId: UUID
+    public var menteeId: UUID
+    public var start: Instant
+    public var end: Instant
+    /// `held` for a hold (with `holdExpiresAt`), `confirmed` for a booking.
+    public var status: BookingStatus
+    public var holdExpiresAt: Instant?
+    /// A hold of the mentee's to turn into this booking.
+    public var holdId: UUID?
+    public var idempotencyKey: String?
+    /// A digest of the parameters, to tell a replay from a reuse of the key.
+    public var requestHash: String?
+    public var agenda: [String: String]?
+    public var audit: AuditEntry?
+
+    public init(
+        mentorId: UUID, menteeId: UUID, start: Instant, end: Instant, status: BookingStatus, holdExpiresAt: Instant? = nil,
+        holdId: UUID? = nil, idempotencyKey: String? = nil, requestHash: String? = nil, agenda: [String: String]? = nil,
+        audit: AuditEntry? = nil
+    ) {
+        self.mentorId = mentorId
+        self.menteeId = menteeId
+        self.start = start
+        self.end = end
+        self.status = status
+        self.holdExpiresAt = holdExpiresAt
+        self.holdId = holdId
+        self.idempotencyKey = idempotencyKey
+        self.requestHash = requestHash
+        self.agenda = agenda
+        self.audit = audit
+    }
+}
+
+/// A group session to create.
+public struct NewGroupSession: Sendable {
+    public var mentorId: UUID
+    public var start: Instant
+    public var end: Instant
+    public var capacity: Int
+    public var title: String
+    public var topic: String
+    public var audit: AuditEntry?
+
+    public init(mentorId: UUID, start: Instant, end: Instant, capacity: Int, title: String, topic: String, audit: AuditEntry?) {
+        self.mentorId = mentorId
+        self.start = start
+        self.end = end
+        self.capacity = capacity
+        self.title = title
+        self.topic = topic
+        self.audit = audit
+    }
+}
+
+/// Which bookings to list.
+public struct BookingListQuery: Sendable {
+    public enum Side: String, Codable, Sendable, CaseIterable { case mentor, mentee }
+    public var userId: UUID
+    public var side: Side?
+    public var status: BookingStatus?
+    public var from: Instant?
+    public var to: Instant?
+    public var after: (start: Instant, id: UUID)?
+    public var limit: Int
+
+    public init(userId: UUID, side: Side?, status: BookingStatus?, from: Instant?, to: Instant?, after: (start: Instant, id: UUID)?, limit: Int) {
+        self.userId = userId
+        self.side = side
+        self.status = status
+        self.from = from
+        self.to = to
+        self.after = after
+        self.limit = limit
+    }
+}
+
+/// The durable side of discovery and booking. Every state change writes its outbox event (and, where it matters,
+/// its audit entry) in the same transaction; the database's constraints are the last word on overlaps and seats.
+public protocol BookingStore: Sendable {
+    /// Creates or replaces a mentor's profile.
+    func saveProfile(mentorId: UUID, input: ProfileInput, now: Instant) async throws -> MentorProfile
+    /// A mentor's profile.
+    func profile(mentorId: UUID) async throws -> MentorProfile?
+    /// Full-text and fuzzy search with filters, facets and keyset pagination.
+    func search(_ query: MentorSearchQuery) async throws -> MentorSearchPage
+    /// Replaces a mentor's availability and recomputes their free time for search.
+    func saveAvailability(mentorId: UUID, rules: AvailabilityRules, now: Instant, audit: AuditEntry?) async throws
+    /// A mentor's availability.
+    func availability(mentorId: UUID) async throws -> AvailabilityRules?
+    /// Busy time (confirmed sessions and live holds) overlapping `[from, to)`.
+    func busy(mentorId: UUID, from: Instant, to: Instant, now: Instant) async throws -> [BusyInterval]
+    /// Places a hold or a booking under the mentor's lock after `check` approves it; returns the booking and
+    /// whether it is the replay of an earlier call with the same idempotency key.
+    func place(_ request: PlaceBooking, now: Instant, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> (Booking, replayed: Bool)
+    /// Creates a group session.
+    func createGroup(_ session: NewGroupSession, now: Instant) async throws -> Booking
+    /// Takes a seat in a group session (counted under a row lock; `capacityFull` when none is left).
+    func join(groupSessionId: UUID, menteeId: UUID, now: Instant, audit: AuditEntry?) async throws -> Booking
+    /// Cancels a confirmed booking or hold that has not started (a group session cancels its seats too).
+    func cancel(bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?) async throws -> Booking
+    /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
+    func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking
+    /// One booking.
+    func booking(id: UUID) async throws -> Booking?
+    /// A user's bookings in start order.
+    func bookings(_ query: BookingListQuery) async throws -> [Booking]
+    /// Replaces a mentor's pre-session form.
+    func saveTemplate(mentorId: UUID, questions: [FormQuestion]) async throws
+    /// A mentor's pre-session form (empty when none).
+    func template(mentorId: UUID) async throws -> [FormQuestion]
+    /// Stores the mentee's answers on a booking that has not started.
+    func saveAgenda(bookingId: UUID, answers: [String: String], now: Instant) async throws -> Booking
+    /// Posts the review of a booking and updates the mentor's rating.
+    func createReview(bookingId: UUID, authorId: UUID, mentorId: UUID, rating: Int, comment: String?, audit: AuditEntry?) async throws -> Review
+    /// The mentor's one reply to a review.
+    func replyReview(reviewId: UUID, mentorId: UUID, text: String) async throws -> Review
+    /// A mentor's reviews, newest first.
+    func reviews(mentorId: UUID, after: (createdAt: Instant, id: UUID)?, limit: Int) async throws -> [Review]
+}

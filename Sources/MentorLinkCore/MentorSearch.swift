@@ -1,0 +1,123 @@
+public import Foundation
+
+/// How search results are ordered.
+public enum MentorSort: String, Codable, Sendable, CaseIterable {
+    case relevance, rating, price, soonest
+}
+
+/// A validated search.
+public struct MentorSearchQuery: Sendable, Hashable {
+    public var text: String?
+    public var skills: [String]
+    public var topics: [String]
+    public var tags: [String]
+    public var languages: [String]
+    public var minExperience: Int?
+    public var minRating: Double?
+    public var maxPriceCredits: Int?
+    public var availableFrom: Instant?
+    public var availableTo: Instant?
+    public var sort: MentorSort
+    public var limit: Int
+    public var after: MentorSearchCursor?
+    public var now: Instant
+
+    public init(
+        text: String?, skills: [String] = [], topics: [String] = [], tags: [String] = [], languages: [String] = [],
+        minExperience: Int? = nil, minRating: Double? = nil, maxPriceCredits: Int? = nil, availableFrom: Instant? = nil,
+        availableTo: Instant? = nil, sort: MentorSort, limit: Int, after: MentorSearchCursor? = nil, now: Instant
+    ) {
+        self.text = text
+        self.skills = skills
+        self.topics = topics
+        self.tags = tags
+        self.languages = languages
+        self.minExperience = minExperience
+        self.minRating = minRating
+        self.maxPriceCredits = maxPriceCredits
+        self.availableFrom = availableFrom
+        self.availableTo = availableTo
+        self.sort = sort
+        self.limit = limit
+        self.after = after
+        self.now = now
+    }
+}
+
+/// A keyset position: the sort key and id of the last item of a page.
+public struct MentorSearchCursor: Sendable, Hashable {
+    public var key: Double
+    public var id: UUID
+
+    public init(key: Double, id: UUID) {
+        self.key = key
+        self.id = id
+    }
+
+    /// `key~id`, opaque to clients.
+    public var token: String { Data("\(key)~\(id.uuidString)".utf8).base64EncodedString() }
+
+    /// Parses a token; `nil` when it is not one.
+    public init?(token: String) {
+        guard token.count <= 200, let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: "~")
+        guard parts.count == 2, let key = Double(parts[0]), key.isFinite, let id = UUID(uuidString: String(parts[1])) else { return nil }
+        self.init(key: key, id: id)
+    }
+}
+
+/// One search hit.
+public struct MentorSearchItem: Codable, Sendable, Hashable {
+    public var id: UUID
+    public var name: String
+    public var headline: String
+    public var skills: [String]
+    public var topics: [String]
+    public var yearsExperience: Int
+    public var rating: Double?
+    public var reviewCount: Int
+    public var bayesianRating: Double
+    public var priceCredits: Int
+    public var nextAvailable: Instant?
+
+    public init(
+        id: UUID, name: String, headline: String, skills: [String], topics: [String], yearsExperience: Int, rating: Double?,
+        reviewCount: Int, bayesianRating: Double, priceCredits: Int, nextAvailable: Instant?
+    ) {
+        self.id = id
+        self.name = name
+        self.headline = headline
+        self.skills = skills
+        self.topics = topics
+        self.yearsExperience = yearsExperience
+        self.rating = rating
+        self.reviewCount = reviewCount
+        self.bayesianRating = bayesianRating
+        self.priceCredits = priceCredits
+        self.nextAvailable = nextAvailable
+    }
+}
+
+/// Counts of skills and topics over everything that matched (not only the page).
+public struct MentorFacets: Codable, Sendable, Hashable {
+    public var skills: [String: Int]
+    public var topics: [String: Int]
+
+    public init(skills: [String: Int], topics: [String: Int]) {
+        self.skills = skills
+        self.topics = topics
+    }
+}
+
+/// A page of search results.
+public struct MentorSearchPage: Codable, Sendable, Hashable {
+    public var items: [MentorSearchItem]
+    public var nextCursor: String?
+    public var facets: MentorFacets
+
+    public init(items: [MentorSearchItem], nextCursor: String?, facets: MentorFacets) {
+        self.items = items
+        self.nextCursor = nextCursor
+        self.facets = facets
+    }
+}

@@ -1,0 +1,161 @@
+public import Foundation
+public import Logging
+public import MentorLinkCore
+import PostgresNIO
+
+/// ``BookingStore`` on PostgreSQL. Writes for one mentor are serialized by a row lock on the mentor's `users`
+/// row, so the rules, the busy time and the search runs are read and rewritten consistently; the exclusion
+/// constraints on `bookings` and the seat check on the group row are what make overlaps and over-fills impossible.
+public struct PostgresBookingStore: BookingStore {
+    let pool: PostgresPool
+    let logger: Logger
+
+    /// Creates the store over a pool.
+    public init(pool: PostgresPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    static let columns = """
+        b.id, b.kind, b.mentor_id, b.mentee_id, b.parent_id, b.starts_at, b.ends_at, b.status, b.hold_expires_at, \
+        b.capacity, b.seats_taken, b.title, b.topic, b.agenda::text, b.cancel_reason, b.created_at
+        """
+
+    typealias Row = (UUID, String, UUID, UUID?, UUID?, Date, Date, String, Date?, Int?, Int, String?, String?, String?, String?, Date)
+
+    static func booking(_ row: Row) -> Booking {
+        let kind = BookingKind(rawValue: row.1) ?? .oneOnOne
+        return Booking(
+            id: row.0, kind: kind, mentorId: row.2, menteeId: row.3, groupSessionId: row.4, start: Instant(row.5), end: Instant(row.6),
+            status: BookingStatus(rawValue: row.7) ?? .cancelled, holdExpiresAt: row.8.map(Instant.init), capacity: row.9,
+            seatsTaken: kind == .group ? row.10 : nil, title: row.11, topic: row.12,
+            agenda: row.13.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) },
+            cancelReason: row.14, createdAt: Instant(row.15))
+    }
+
+    static func bookings(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Booking] {
+        var result: [Booking] = []
+        for try await row in try await connection.query(query, logger: logger).decode(Row.self) { result.append(booking(row)) }
+        return result
+    }
+
+    static func one(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
+        guard let booking = try await bookings(query, on: connection, logger: logger).first else { throw PostgresAdapterError.unexpectedEmptyResult }
+        return booking
+    }
+
+    /// Writes an outbox event in the caller's transaction.
+    static func event(_ type: String, aggregate: String, id: UUID, payload: some Encodable, on connection: PostgresConnection, logger: Logger) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        try await connection.query(
+            "INSERT INTO outbox (aggregate, aggregate_id, event_type, payload) VALUES (\(aggregate), \(id.uuidString), \(type), \(json)::jsonb)",
+            logger: logger)
+    }
+
+    /// Takes the mentor's write lock (their `users` row); `notFound` when there is no such user.
+    static func lockMentor(_ mentorId: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("SELECT id FROM users WHERE id = \(mentorId) FOR NO KEY UPDATE", logger: logger)
+        var found = false
+        for try await _ in rows.decode(UUID.self) { found = true }
+        guard found else { throw CoreError.notFound }
+    }
+
+    static func rules(_ mentorId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> AvailabilityRules? {
+        let rows = try await connection.query(
+            """
+            SELECT time_zone, weekly::text, overrides::text, buffer_before_minutes, buffer_after_minutes, min_notice_minutes,
+                   horizon_days, max_per_day
+            FROM availability_rules WHERE mentor_id = \(mentorId)
+            """,
+            logger: logger)
+        for try await row in rows.decode((String, String, String, Int, Int, Int, Int, Int?).self) {
+            let decoder = JSONDecoder()
+            return AvailabilityRules(
+                timeZone: row.0, weekly: try decoder.decode([WeeklyWindow].self, from: Data(row.1.utf8)),
+                overrides: try decoder.decode([DateOverride].self, from: Data(row.2.utf8)), bufferBeforeMinutes: row.3,
+                bufferAfterMinutes: row.4, minNoticeMinutes: row.5, horizonDays: row.6, maxPerDay: row.7)
+        }
+        return nil
+    }
+
+    /// Confirmed sessions (and, with `holds`, live holds) of a mentor whose blocked range meets `[from, to)`.
+    static func busy(
+        _ mentorId: UUID, from: Instant, to: Instant, now: Instant, holds: Bool, excluding: UUID? = nil,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> [BusyInterval] {
+        let rows = try await connection.query(
+            """
+            SELECT starts_at, blocked_from, blocked_until FROM bookings
+            WHERE mentor_id = \(mentorId) AND kind IN ('one_on_one', 'group')
+              AND (status = 'confirmed' OR (\(holds) AND status = 'held' AND hold_expires_at > \(now.date)))
+              AND blocked_from < \(to.date) AND blocked_until > \(from.date)
+              AND id IS DISTINCT FROM \(excluding)
+            """,
+            logger: logger)
+        var busy: [BusyInterval] = []
+        for try await (start, from, until) in rows.decode((Date, Date, Date).self) {
+            busy.append(BusyInterval(start: Instant(start), blockedFrom: Instant(from), blockedUntil: Instant(until)))
+        }
+        return busy
+    }
+
+    /// What a check sees around `[start, end)`: two days either side covers the daily cap in any zone.
+    static func check(
+        _ mentorId: UUID, start: Instant, end: Instant, now: Instant, excluding: UUID? = nil, on connection: PostgresConnection, logger: Logger
+    ) async throws -> BookingCheck {
+        let rules = try await rules(mentorId, on: connection, logger: logger)
+        let busy = try await busy(
+            mentorId, from: start.adding(minutes: -2 * 1440), to: end.adding(minutes: 2 * 1440), now: now, holds: true,
+            excluding: excluding, on: connection, logger: logger)
+        return BookingCheck(rules: rules, busy: busy, now: now)
+    }
+
+    /// Rewrites the mentor's free runs for search (the shortest 1:1 session type, 60 minutes without one).
+    static func refreshRuns(_ mentorId: UUID, now: Instant, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
+        guard let rules = try await rules(mentorId, on: connection, logger: logger), let calculator = SlotCalculator(rules: rules) else { return }
+        var minutes = 60
+        let types = try await connection.query("SELECT session_types::text FROM mentor_profiles WHERE user_id = \(mentorId)", logger: logger)
+        for try await text in types.decode(String.self) {
+            let offered = (try? JSONDecoder().decode([SessionType].self, from: Data(text.utf8))) ?? []
+            minutes = offered.filter { $0.kind == .oneOnOne }.map(\.minutes).min() ?? minutes
+        }
+        let until = now.adding(minutes: rules.horizonDays * 1440)
+        let busy = try await busy(mentorId, from: now.adding(minutes: -1440), to: until.adding(minutes: 1440), now: now, holds: false, on: connection, logger: logger)
+        let step = calculator.stepMinutes(for: minutes)
+        let runs = SlotCalculator.runs(calculator.slots(from: now, to: until, minutes: minutes, busy: busy, now: now), stepMinutes: step)
+        guard !runs.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO availability_runs (mentor_id, starts_at, ends_at, step_seconds, slot_seconds)
+            SELECT \(mentorId), s, e, \(step * 60), \(minutes * 60) FROM unnest(\(runs.map(\.start.date))::timestamptz[], \(runs.map(\.end.date))::timestamptz[]) AS u(s, e)
+            """,
+            logger: logger)
+    }
+
+    public func booking(id: UUID) async throws -> Booking? {
+        try await pool.client.withConnection { connection in
+            try await Self.bookings("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(id)", on: connection, logger: logger).first
+        }
+    }
+
+    public func bookings(_ query: BookingListQuery) async throws -> [Booking] {
+        let side = query.side?.rawValue
+        return try await pool.client.withConnection { connection in
+            try await Self.bookings(
+                """
+                SELECT \(unescaped: Self.columns) FROM bookings b
+                WHERE ((\(side)::text IS DISTINCT FROM 'mentee' AND b.mentor_id = \(query.userId) AND b.kind IN ('one_on_one', 'group'))
+                    OR (\(side)::text IS DISTINCT FROM 'mentor' AND b.mentee_id = \(query.userId)))
+                  AND (\(query.status?.rawValue)::text IS NULL OR b.status = \(query.status?.rawValue))
+                  AND (\(query.from?.date)::timestamptz IS NULL OR b.ends_at > \(query.from?.date))
+                  AND (\(query.to?.date)::timestamptz IS NULL OR b.starts_at < \(query.to?.date))
+                  AND (\(query.after?.start.date)::timestamptz IS NULL OR (b.starts_at, b.id) > (\(query.after?.start.date), \(query.after?.id)))
+                ORDER BY b.starts_at, b.id LIMIT \(query.limit)
+                """,
+                on: connection, logger: logger)
+        }
+    }
+}

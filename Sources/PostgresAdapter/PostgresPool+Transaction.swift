@@ -1,0 +1,31 @@
+import Logging
+import MentorLinkCore
+import PostgresNIO
+
+extension PostgresPool {
+    /// Runs `body` in one transaction; driver errors come out as the core's (see ``translate(_:)``).
+    func transaction<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw Self.translate(error.closureError ?? error.commitError ?? error.beginError ?? error)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Driver errors become the core's: the unique email is `emailTaken`, an exclusion violation (23P01) is
+    /// `slotTaken`, a lost connection is `unavailable`; anything else passes through.
+    static func translate(_ error: any Error) -> any Error {
+        guard let psql = error as? PSQLError else { return error }
+        if psql.code == .connectionError || psql.code == .serverClosedConnection { return CoreError.unavailable("postgres") }
+        switch (psql.serverInfo?[.sqlState], psql.serverInfo?[.constraintName]) {
+        case ("23505", "users_email_key"): return CoreError.emailTaken
+        case ("23P01", _): return CoreError.slotTaken
+        case ("23505", "bookings_one_seat"): return CoreError.duplicate("joined")
+        case ("23505", "reviews_booking_id_author_id_key"): return CoreError.duplicate("reviewed")
+        case ("23505", "bookings_idempotency"): return CoreError.idempotencyMismatch
+        default: return error
+        }
+    }
+}
