@@ -51,18 +51,6 @@ struct IdentityHarness: Sendable {
         }
     }
 
-    /// The outcome of one call: its result or error, and the cookies it set.
-    struct Outcome {
-        var result: [String: Any]?
-        var error: RPCError?
-        var cookies: [String]
-
-        var reason: String? { error?.reason }
-        func cookie(_ name: String) -> String? {
-            cookies.first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1).prefix { $0 != ";" }) }
-        }
-    }
-
     /// Calls a method with credentials, authenticating them first like the worker does.
     func call(
         _ method: String, _ params: String = "{}", bearer: String? = nil, cookies: [String: String] = [:],
@@ -74,16 +62,7 @@ struct IdentityHarness: Sendable {
         let context = RPCContext(
             requestId: "t-\(UUID().uuidString.prefix(6))", logger: TestEnvironment.logger, principal: resolved,
             clientAddress: ip, transport: .http, credentials: credentials)
-        let body = #"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#
-        let reply = await dispatcher.handle(body: Array(body.utf8), context: context)
-        let response = try #require(reply.responses.first)
-        switch response.outcome {
-        case .error(let error):
-            return Outcome(result: nil, error: error, cookies: context.response.setCookies)
-        case .result(let data):
-            let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
-            return Outcome(result: object, error: nil, cookies: context.response.setCookies)
-        }
+        return try await dispatcher.call(method, params, context: context)
     }
 
     /// Registers and signs in a fresh account; returns its id, access token and refresh cookie.

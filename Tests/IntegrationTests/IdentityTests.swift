@@ -76,7 +76,7 @@ import Testing
 
     @Test func passwordRules() async throws {
         try await IdentityHarness.with { h in
-            func register(_ password: String) async throws -> IdentityHarness.Outcome {
+            func register(_ password: String) async throws -> Outcome {
                 try await h.call("identity.register", #"{"email":"p\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","name":"P","role":"mentee"}"#)
             }
             #expect(try await register("short1").reason == "weak_password")
