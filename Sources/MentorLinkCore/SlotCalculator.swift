@@ -55,6 +55,7 @@ public struct SlotCalculator: Sendable {
         let horizon = now.adding(minutes: rules.horizonDays * 1440)
         let latest = min(to, horizon)
         guard earliest < latest else { return [] }
+        let clock = clock.prepared(from: earliest.adding(minutes: -3 * 1440), to: latest.adding(minutes: 3 * 1440))
         let firstDay = ZonedClock.days(clock.localDate(of: earliest)) - 1
         let lastDay = ZonedClock.days(clock.localDate(of: latest)) + 1
         let busy = busy.sorted { $0.blockedFrom < $1.blockedFrom }

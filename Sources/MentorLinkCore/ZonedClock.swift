@@ -6,6 +6,8 @@ public import Foundation
 /// exists twice (the repeated hour in autumn) maps to its earlier instant, so it yields one slot, not two.
 public struct ZonedClock: Sendable {
     public let zone: TimeZone
+    /// The zone's offsets over a range, looked up without asking the zone (see ``prepared(from:to:)``).
+    private var table: (start: Int64, end: Int64, changes: [(at: Int64, offset: Int)])?
 
     /// `nil` for an unknown zone name.
     public init?(identifier: String) {
@@ -13,17 +15,42 @@ public struct ZonedClock: Sendable {
         self.zone = zone
     }
 
+    /// This clock with the zone's offsets between two instants tabulated (its DST transitions), which makes the
+    /// many conversions of a slot computation cheap.
+    public func prepared(from: Instant, to: Instant) -> ZonedClock {
+        var copy = self
+        var changes = [(at: from.epochSeconds, offset: zone.secondsFromGMT(for: from.date))]
+        var cursor = from.date
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next < to.date, changes.count < 1000 {
+            changes.append((Int64(next.timeIntervalSince1970.rounded()), zone.secondsFromGMT(for: next)))
+            cursor = next
+        }
+        copy.table = (from.epochSeconds, to.epochSeconds, changes)
+        return copy
+    }
+
+    /// The zone's UTC offset at `utc` seconds since 1970.
+    func offset(at utc: Int64) -> Int {
+        guard let table, utc >= table.start, utc < table.end else {
+            return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc)))
+        }
+        var low = 0, high = table.changes.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if table.changes[middle].at <= utc { low = middle } else { high = middle - 1 }
+        }
+        return table.changes[low].offset
+    }
+
     /// The instant of a wall-clock time on a date, or `nil` when it does not exist in the zone.
     public func instant(_ date: LocalDate, minutes: Int) -> Instant? {
         let local = Int64(Self.days(date)) * 86_400 + Int64(minutes) * 60
         var offsets: Set<Int> = []
-        for probe in [local - 86_400, local, local + 86_400] {
-            offsets.insert(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(probe))))
-        }
+        for probe in [local - 86_400, local, local + 86_400] { offsets.insert(offset(at: probe)) }
         var best: Int64?
         for offset in offsets {
             let utc = local - Int64(offset)
-            if zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc))) == offset {
+            if self.offset(at: utc) == offset {
                 best = min(best ?? utc, utc)
             }
         }
@@ -35,13 +62,13 @@ public struct ZonedClock: Sendable {
     public func boundary(_ date: LocalDate, minutes: Int) -> Instant {
         if let exact = instant(date, minutes: minutes) { return exact }
         let local = Int64(Self.days(date)) * 86_400 + Int64(minutes) * 60
-        let before = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - 86_400)))
+        let before = offset(at: local - 86_400)
         return Instant(Date(timeIntervalSince1970: TimeInterval(local - Int64(before))))
     }
 
     /// The local date of an instant.
     public func localDate(of instant: Instant) -> LocalDate {
-        let seconds = instant.epochSeconds + Int64(zone.secondsFromGMT(for: instant.date))
+        let seconds = instant.epochSeconds + Int64(offset(at: instant.epochSeconds))
         return Self.date(days: Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
     }
 
