@@ -33,6 +33,17 @@ CREATE INDEX mentor_profiles_trgm ON mentor_profiles USING gin (search_text gin_
 CREATE INDEX mentor_profiles_skills ON mentor_profiles USING gin (skill_keys);
 CREATE INDEX mentor_profiles_topics ON mentor_profiles USING gin (topic_keys);
 
+-- What search matches, written with the profile: name and headline weigh most, then skills, topics and tags, then
+-- the bio; the trigram text (lower-cased) lets "kubernets" find Kubernetes.
+CREATE FUNCTION mentor_search_vector(name text, headline text, terms text, bio text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT setweight(to_tsvector('english', name || ' ' || headline), 'A')
+        || setweight(to_tsvector('english', terms), 'B')
+        || setweight(to_tsvector('english', bio), 'C')
+$$;
+CREATE FUNCTION mentor_search_text(name text, headline text, terms text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT lower(name || ' ' || headline || ' ' || terms) $$;
+
 -- Weekly rules in the mentor's IANA zone, date overrides, buffers and limits.
 CREATE TABLE availability_rules (
     mentor_id             uuid PRIMARY KEY REFERENCES users (id),

@@ -44,25 +44,30 @@ public struct MentorSearchQuery: Sendable, Hashable {
     }
 }
 
-/// A keyset position: the sort key and id of the last item of a page.
+/// A keyset position: the sort key and id of the last item of a page, and whether the search had widened to
+/// fuzzy matches (so later pages use the same match set).
 public struct MentorSearchCursor: Sendable, Hashable {
     public var key: Double
     public var id: UUID
+    public var fuzzy: Bool
 
-    public init(key: Double, id: UUID) {
+    public init(key: Double, id: UUID, fuzzy: Bool) {
         self.key = key
         self.id = id
+        self.fuzzy = fuzzy
     }
 
-    /// `key~id`, opaque to clients.
-    public var token: String { Data("\(key)~\(id.uuidString)".utf8).base64EncodedString() }
+    /// `key~id~f`, opaque to clients.
+    public var token: String { Data("\(key)~\(id.uuidString)~\(fuzzy ? 1 : 0)".utf8).base64EncodedString() }
 
     /// Parses a token; `nil` when it is not one.
     public init?(token: String) {
         guard token.count <= 200, let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: "~")
-        guard parts.count == 2, let key = Double(parts[0]), key.isFinite, let id = UUID(uuidString: String(parts[1])) else { return nil }
-        self.init(key: key, id: id)
+        guard parts.count == 3, let key = Double(parts[0]), key.isFinite, let id = UUID(uuidString: String(parts[1])),
+            parts[2] == "0" || parts[2] == "1"
+        else { return nil }
+        self.init(key: key, id: id, fuzzy: parts[2] == "1")
     }
 }
 
@@ -98,14 +103,20 @@ public struct MentorSearchItem: Codable, Sendable, Hashable {
     }
 }
 
-/// Counts of skills and topics over everything that matched (not only the page).
+/// Counts of the 20 most frequent skills and topics over what matched (not only the page). Over at most
+/// ``MentorFacets/sampleLimit`` matches: when more matched, `sampled` is true and the counts describe that sample.
 public struct MentorFacets: Codable, Sendable, Hashable {
     public var skills: [String: Int]
     public var topics: [String: Int]
+    public var sampled: Bool
 
-    public init(skills: [String: Int], topics: [String: Int]) {
+    /// The most matches facets are counted over.
+    public static let sampleLimit = 2000
+
+    public init(skills: [String: Int], topics: [String: Int], sampled: Bool) {
         self.skills = skills
         self.topics = topics
+        self.sampled = sampled
     }
 }
 

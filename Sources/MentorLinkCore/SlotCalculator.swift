@@ -107,12 +107,13 @@ public struct SlotCalculator: Sendable {
         return rules.weekly.filter { $0.day == weekday && $0.start < $0.end }.map { ($0.start, $0.end) }
     }
 
-    /// Groups sorted slots into runs on one grid (for search's "available between").
+    /// Groups sorted slots into runs on one grid (for search's "available between"); a run never starts slots on
+    /// two UTC days, so a change rewrites only the runs of the days it touches.
     public static func runs(_ slots: [Slot], stepMinutes: Int) -> [SlotRun] {
         var runs: [SlotRun] = []
         for slot in slots {
             let length = Int(slot.end.epochSeconds - slot.start.epochSeconds)
-            if var last = runs.last, last.slotSeconds == length,
+            if var last = runs.last, last.slotSeconds == length, last.start.epochSeconds / 86_400 == slot.start.epochSeconds / 86_400,
                 slot.start.epochSeconds == last.end.epochSeconds - Int64(length) + Int64(stepMinutes * 60) {
                 last.end = slot.end
                 runs[runs.count - 1] = last

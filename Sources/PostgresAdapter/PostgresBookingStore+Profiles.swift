@@ -38,10 +38,8 @@ extension PostgresBookingStore {
                 SELECT u.id, u.name, \(input.headline), \(input.bio), \(input.skills), \(input.topics), \(input.tags), \(skillKeys),
                     \(topicKeys), \(tagKeys), \(languageKeys), \(input.yearsExperience), \(input.timeZone),
                     \(types)::jsonb, \(price),
-                    setweight(to_tsvector('english', u.name || ' ' || \(input.headline)), 'A')
-                        || setweight(to_tsvector('english', \(terms)), 'B')
-                        || setweight(to_tsvector('english', \(input.bio)), 'C'),
-                    lower(u.name || ' ' || \(input.headline) || ' ' || \(terms)), now()
+                    mentor_search_vector(u.name, \(input.headline), \(terms), \(input.bio)),
+                    mentor_search_text(u.name, \(input.headline), \(terms)), now()
                 FROM users u WHERE u.id = \(mentorId)
                 ON CONFLICT (user_id) DO UPDATE SET name = EXCLUDED.name, headline = EXCLUDED.headline, bio = EXCLUDED.bio,
                     skills = EXCLUDED.skills, topics = EXCLUDED.topics, tags = EXCLUDED.tags, skill_keys = EXCLUDED.skill_keys,
@@ -86,8 +84,8 @@ extension PostgresBookingStore {
                 """,
                 logger: logger)
             try await Self.event("availability.changed", aggregate: "mentor", id: mentorId, payload: rules, on: connection, logger: logger)
-            if let audit { try await connection.appendAudit(audit.targeting(mentorId), logger: logger) }
             try await Self.refreshRuns(mentorId, now: now, on: connection, logger: logger)
+            if let audit { try await connection.appendAudit(audit.targeting(mentorId), logger: logger) }
         }
     }
 

@@ -4,11 +4,14 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresBookingStore {
+    /// Search in up to three statements: a probe deciding whether to widen to fuzzy matches (only when the words
+    /// match less than a page), the page in keyset order, and the facets over a bounded sample of the matches.
     public func search(_ query: MentorSearchQuery) async throws -> MentorSearchPage {
-        async let facets = facets(query)
+        let fuzzy = try await widensToFuzzy(query)
+        async let facets = facets(query, fuzzy: fuzzy)
         var builder = SQLBuilder()
-        let filters = try Self.filters(query, into: &builder)
-        let key = try Self.sortKey(query, into: &builder)
+        let filters = try Self.filters(query, fuzzy: fuzzy, into: &builder)
+        let key = try Self.sortKey(query, fuzzy: fuzzy, into: &builder)
         var cursor = ""
         if let after = query.after {
             cursor = "WHERE (m.sort_key, m.user_id) > (\(try builder.bind(after.key))::float8, \(try builder.bind(after.id)))"
@@ -34,19 +37,34 @@ extension PostgresBookingStore {
         var nextCursor: String?
         if items.count > query.limit {
             items.removeLast()
-            nextCursor = MentorSearchCursor(key: keys[query.limit - 1], id: items[query.limit - 1].id).token
+            nextCursor = MentorSearchCursor(key: keys[query.limit - 1], id: items[query.limit - 1].id, fuzzy: fuzzy).token
         }
         let next = try await nextAvailable(items.map(\.id), now: query.now)
         for index in items.indices { items[index].nextAvailable = next[items[index].id] }
         return MentorSearchPage(items: items, nextCursor: nextCursor, facets: try await facets)
     }
 
-    /// The WHERE clause of a search (shared by the page and the facets).
-    static func filters(_ query: MentorSearchQuery, into builder: inout SQLBuilder) throws -> String {
+    /// Whether the search includes trigram (typo) matches: only when its words match less than a page; later pages
+    /// keep the first page's decision.
+    func widensToFuzzy(_ query: MentorSearchQuery) async throws -> Bool {
+        if let after = query.after { return after.fuzzy }
+        guard query.text != nil else { return false }
+        var probe = SQLBuilder()
+        let filters = try Self.filters(query, fuzzy: false, into: &probe)
+        let sql = "SELECT count(*)::int FROM (SELECT 1 FROM mentor_profiles p WHERE \(filters) LIMIT \(query.limit)) found"
+        for try await found in try await pool.client.query(probe.query(sql), logger: logger).decode(Int.self) { return found < query.limit }
+        return true
+    }
+
+    /// The WHERE clause of a search (shared by the probe, the page and the facets).
+    static func filters(_ query: MentorSearchQuery, fuzzy: Bool, into builder: inout SQLBuilder) throws -> String {
         var clauses = ["TRUE"]
         if let text = query.text {
             let bound = try builder.bind(text)
-            clauses.append("(p.search_vector @@ websearch_to_tsquery('english', \(bound)) OR \(bound) <% p.search_text)")
+            clauses.append(
+                fuzzy
+                    ? "(p.search_vector @@ websearch_to_tsquery('english', \(bound)) OR \(bound) <% p.search_text)"
+                    : "p.search_vector @@ websearch_to_tsquery('english', \(bound))")
         }
         let lowered = { (values: [String]) in values.map { $0.lowercased() } }
         if !query.skills.isEmpty { clauses.append("p.skill_keys @> \(try builder.bind(lowered(query.skills)))") }
@@ -72,12 +90,17 @@ extension PostgresBookingStore {
         return clauses.joined(separator: " AND ")
     }
 
-    /// The ascending sort key of a search; the expressions for rating and price match their indexes.
-    static func sortKey(_ query: MentorSearchQuery, into builder: inout SQLBuilder) throws -> String {
+    /// The ascending sort key of a search; the expressions for rating and price match their indexes. Relevance is
+    /// the weighted full-text rank (name and headline over skills, topics and tags over the bio); fuzzy-only matches
+    /// come after every word match, by trigram similarity. Without words, relevance is the rating order.
+    static func sortKey(_ query: MentorSearchQuery, fuzzy: Bool, into builder: inout SQLBuilder) throws -> String {
         switch (query.sort, query.text) {
         case (.relevance, let text?):
             let bound = try builder.bind(text)
-            return "(-(ts_rank_cd(p.search_vector, websearch_to_tsquery('english', \(bound)), 1) + word_similarity(\(bound), p.search_text)))::float8"
+            let rank = "ts_rank_cd(p.search_vector, websearch_to_tsquery('english', \(bound)), 1)"
+            guard fuzzy else { return "(-\(rank))::float8" }
+            return "(CASE WHEN p.search_vector @@ websearch_to_tsquery('english', \(bound)) THEN -(1 + \(rank)) "
+                + "ELSE -word_similarity(\(bound), p.search_text) END)::float8"
         case (.relevance, nil), (.rating, _):
             return "(-(p.bayes_rating::float8))"
         case (.price, _):
@@ -110,19 +133,27 @@ extension PostgresBookingStore {
         return next
     }
 
-    /// The 20 most frequent skills and topics over every match.
-    func facets(_ query: MentorSearchQuery) async throws -> MentorFacets {
+    /// The 20 most frequent skills and topics over the matches, counted over at most ``MentorFacets/sampleLimit``.
+    func facets(_ query: MentorSearchQuery, fuzzy: Bool) async throws -> MentorFacets {
         var builder = SQLBuilder()
-        let filters = try Self.filters(query, into: &builder)
+        let filters = try Self.filters(query, fuzzy: fuzzy, into: &builder)
+        let limit = MentorFacets.sampleLimit
         let sql = """
-            WITH m AS MATERIALIZED (SELECT p.skills, p.topics FROM mentor_profiles p WHERE \(filters))
-            (SELECT 'skill', s, count(*) FROM m, unnest(m.skills) s GROUP BY s ORDER BY count(*) DESC, s LIMIT 20)
+            WITH m AS MATERIALIZED (SELECT p.skills, p.topics FROM mentor_profiles p WHERE \(filters) LIMIT \(limit + 1)),
+                 s AS MATERIALIZED (SELECT * FROM m LIMIT \(limit))
+            (SELECT 'skill', x, count(*)::int FROM s, unnest(s.skills) x GROUP BY x ORDER BY count(*) DESC, x LIMIT 20)
             UNION ALL
-            (SELECT 'topic', t, count(*) FROM m, unnest(m.topics) t GROUP BY t ORDER BY count(*) DESC, t LIMIT 20)
+            (SELECT 'topic', x, count(*)::int FROM s, unnest(s.topics) x GROUP BY x ORDER BY count(*) DESC, x LIMIT 20)
+            UNION ALL
+            SELECT 'matches', '', count(*)::int FROM m
             """
-        var facets = MentorFacets(skills: [:], topics: [:])
+        var facets = MentorFacets(skills: [:], topics: [:], sampled: false)
         for try await (kind, name, count) in try await pool.client.query(builder.query(sql), logger: logger).decode((String, String, Int).self) {
-            if kind == "skill" { facets.skills[name] = count } else { facets.topics[name] = count }
+            switch kind {
+            case "skill": facets.skills[name] = count
+            case "topic": facets.topics[name] = count
+            default: facets.sampled = count > limit
+            }
         }
         return facets
     }

@@ -48,8 +48,9 @@ extension PostgresBookingStore {
             let type = booking.status == .held ? "booking.held" : "booking.created"
             try await Self.event(type, aggregate: "booking", id: booking.id, payload: booking, on: connection, logger: logger)
             if booking.status == .confirmed {
+                try await Self.refreshRuns(request.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
+                // Last: the audit append holds the log's global lock until commit.
                 if let audit = request.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
-                try await Self.refreshRuns(request.mentorId, now: now, on: connection, logger: logger)
             }
             return (booking, false)
         }
@@ -101,8 +102,8 @@ extension PostgresBookingStore {
                 """,
                 on: connection, logger: logger)
             try await Self.event("group.created", aggregate: "booking", id: booking.id, payload: booking, on: connection, logger: logger)
+            try await Self.refreshRuns(session.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
             if let audit = session.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
-            try await Self.refreshRuns(session.mentorId, now: now, on: connection, logger: logger)
             return booking
         }
     }
@@ -175,8 +176,10 @@ extension PostgresBookingStore {
                 break
             }
             try await Self.event("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, on: connection, logger: logger)
+            if booking.kind != .groupSeat {
+                try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
+            }
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
-            if booking.kind != .groupSeat { try await Self.refreshRuns(booking.mentorId, now: now, on: connection, logger: logger) }
             return booking
         }
     }
@@ -205,8 +208,9 @@ extension PostgresBookingStore {
                 on: connection, logger: logger)
             struct Moved: Encodable { var booking: Booking; var previousStart: Instant }
             try await Self.event("booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start), on: connection, logger: logger)
+            try await Self.refreshRuns(booking.mentorId, now: now, around: (locked.start, locked.end), on: connection, logger: logger)
+            try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
-            try await Self.refreshRuns(booking.mentorId, now: now, on: connection, logger: logger)
             return booking
         }
     }

@@ -112,20 +112,48 @@ public struct PostgresBookingStore: BookingStore {
         return BookingCheck(rules: rules, busy: busy, now: now)
     }
 
-    /// Rewrites the mentor's free runs for search (the shortest 1:1 session type, 60 minutes without one).
-    static func refreshRuns(_ mentorId: UUID, now: Instant, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
-        guard let rules = try await rules(mentorId, on: connection, logger: logger), let calculator = SlotCalculator(rules: rules) else { return }
+    /// Rewrites the mentor's free runs for search (the shortest 1:1 session type, 60 minutes without one): all of
+    /// them, or only those near a changed range (two days either side covers buffers and the daily cap in any zone,
+    /// widened to whole runs, which never cross a UTC midnight).
+    static func refreshRuns(
+        _ mentorId: UUID, now: Instant, around changed: (start: Instant, end: Instant)? = nil, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard let rules = try await rules(mentorId, on: connection, logger: logger), let calculator = SlotCalculator(rules: rules) else {
+            try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
+            return
+        }
+        let horizon = now.adding(minutes: rules.horizonDays * 1440)
+        var from = now, until = horizon
+        if let changed {
+            from = max(now, changed.start.adding(minutes: -2 * 1440))
+            until = min(horizon, changed.end.adding(minutes: 2 * 1440))
+            let edges = try await connection.query(
+                """
+                SELECT min(starts_at), max(ends_at) FROM availability_runs
+                WHERE mentor_id = \(mentorId) AND starts_at < \(until.date) AND ends_at > \(from.date)
+                """,
+                logger: logger)
+            for try await (first, last) in edges.decode((Date?, Date?).self) {
+                if let first { from = max(now, min(from, Instant(first))) }
+                if let last { until = max(until, Instant(last)) }
+            }
+            guard from < until else { return }
+            try await connection.query(
+                "DELETE FROM availability_runs WHERE mentor_id = \(mentorId) AND starts_at < \(until.date) AND ends_at > \(from.date)", logger: logger)
+        } else {
+            try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
+        }
         var minutes = 60
         let types = try await connection.query("SELECT session_types::text FROM mentor_profiles WHERE user_id = \(mentorId)", logger: logger)
         for try await text in types.decode(String.self) {
             let offered = (try? JSONDecoder().decode([SessionType].self, from: Data(text.utf8))) ?? []
             minutes = offered.filter { $0.kind == .oneOnOne }.map(\.minutes).min() ?? minutes
         }
-        let until = now.adding(minutes: rules.horizonDays * 1440)
-        let busy = try await busy(mentorId, from: now.adding(minutes: -1440), to: until.adding(minutes: 1440), now: now, holds: false, on: connection, logger: logger)
+        let busy = try await busy(
+            mentorId, from: from.adding(minutes: -1440), to: until.adding(minutes: 1440), now: now, holds: false, on: connection, logger: logger)
         let step = calculator.stepMinutes(for: minutes)
-        let runs = SlotCalculator.runs(calculator.slots(from: now, to: until, minutes: minutes, busy: busy, now: now), stepMinutes: step)
+        let slots = calculator.slots(from: from, to: until, minutes: minutes, busy: busy, now: now).filter { $0.start.date < until.date }
+        let runs = SlotCalculator.runs(slots, stepMinutes: step)
         guard !runs.isEmpty else { return }
         try await connection.query(
             """

@@ -15,12 +15,19 @@ public final class PostgresPool: Service, Sendable {
         var configuration = PostgresClient.Configuration(unixSocketPath: socketPath, username: username, password: password, database: database)
         configuration.options.maximumConnections = 8
         configuration.options.minimumConnections = 1
+        configuration.options.additionalStartupParameters = Self.sessionSettings
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
     }
 
+    /// Session settings every connection starts with: search's typo tolerance (pg_trgm's word similarity,
+    /// 0.6 by default, lowered to 0.45 so a transposition like "kubrenetes" still finds Kubernetes).
+    public static let sessionSettings = [("pg_trgm.word_similarity_threshold", "0.45")]
+
     /// Connects with an explicit configuration (production: `DATABASE_URL`).
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        var configuration = configuration
+        configuration.options.additionalStartupParameters += Self.sessionSettings
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
     }

@@ -8,7 +8,7 @@ struct MentorLink: AsyncParsableCommand {
         abstract: "MentorLink: the mentorship platform backend.",
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, RPCCommand.self,
-            DevKafkaCommand.self, LoadCommand.self, JSONBenchCommand.self, HashBenchCommand.self, UserCommand.self,
+            DevKafkaCommand.self, LoadCommand.self, JSONBenchCommand.self, HashBenchCommand.self, UserCommand.self, SeedCommand.self,
         ]
     )
 }

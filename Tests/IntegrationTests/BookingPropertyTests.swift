@@ -1,6 +1,8 @@
 import Foundation
 import JSONRPC
 import MentorLinkCore
+import PostgresAdapter
+import PostgresNIO
 import Testing
 
 /// SplitMix64: a small seeded generator, so a failing run can be replayed from its seed.
@@ -100,6 +102,28 @@ struct SeededGenerator: RandomNumberGenerator {
             }
             #expect(try await harness.overlaps() == 0, "seed \(seed)")
             #expect(try await harness.overfilledGroups() == 0, "seed \(seed)")
+            // The incrementally maintained free runs offer exactly the slots a full recomputation offers.
+            func offered() async throws -> [String] {
+                let now = harness.clock.now
+                let rows = try await harness.pool.client.query(
+                    """
+                    SELECT mentor_id::text || ' ' || to_char(s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM (
+                        SELECT mentor_id, generate_series(starts_at, ends_at - make_interval(secs => slot_seconds), make_interval(secs => step_seconds)) AS s
+                        FROM availability_runs) x
+                    WHERE s >= \(now.date) AND s < \(now.adding(minutes: 30 * 1440).date) ORDER BY 1
+                    """, logger: TestEnvironment.logger)
+                var slots: [String] = []
+                for try await slot in rows.decode(String.self) { slots.append(slot) }
+                return slots
+            }
+            let incremental = try await offered()
+            for mentor in mentors {
+                let current = try #require(try await harness.ok("availability.get", #"{"mentorId":"\#(mentor.id)"}"#)["availability"] as? [String: Any])
+                let json = String(decoding: try JSONSerialization.data(withJSONObject: current), as: UTF8.self)
+                try await harness.ok("availability.set", json, as: mentor)
+            }
+            #expect(incremental == (try await offered()), "seed \(seed)")
+            #expect(!incremental.isEmpty)
             // The run exercised both sides: successes and refusals.
             #expect(outcomes["ok", default: 0] > 50 && outcomes["slot_taken", default: 0] > 0, "seed \(seed): \(outcomes)")
             print("booking property test: seed \(seed), \(operations) operations, outcomes \(outcomes.sorted { $0.key < $1.key })")

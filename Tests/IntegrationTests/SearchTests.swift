@@ -29,6 +29,7 @@ import Testing
             let bioOnly = try await profile(harness, name: "Pat Generalist", headline: "Engineering manager", bio: "I once wrote some Swift.", skills: ["Leadership"], years: 20)
             // A typo still finds Kubernetes.
             #expect(ids(try await harness.ok("mentors.search", #"{"query":"kubernets"}"#)) == [kube.id.uuidString])
+            #expect(ids(try await harness.ok("mentors.search", #"{"query":"kubrenetes"}"#)) == [kube.id.uuidString])
             // A headline match outranks a bio match.
             #expect(ids(try await harness.ok("mentors.search", #"{"query":"swift"}"#)) == [swift.id.uuidString, bioOnly.id.uuidString])
             // Filters (case-insensitive skills), experience, price, language.
