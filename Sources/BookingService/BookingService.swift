@@ -19,6 +19,7 @@ public struct BookingService: RPCService {
             "booking.create", summary: "Book a free slot (or a held one); an idempotency key makes retries safe.", access: .authenticated,
             rateLimit: .booking, idempotent: true, handler: create)
         registry.register("sessions.createGroup", summary: "Create a group session with a seat count.", access: .only(.mentor), rateLimit: .booking, handler: createGroup)
+        registry.register("sessions.listGroups", summary: "A mentor's upcoming group sessions (with seats taken).", access: .public, handler: listGroups)
         registry.register("booking.join", summary: "Take a seat in a group session.", access: .authenticated, rateLimit: .booking, handler: join)
         registry.register("booking.cancel", summary: "Cancel a booking, hold, seat or group session; returns the policy.", access: .authenticated, rateLimit: .booking, handler: cancel)
         registry.register("booking.reschedule", summary: "Move a 1:1 booking to another free slot, atomically.", access: .authenticated, rateLimit: .booking, handler: reschedule)
@@ -99,6 +100,10 @@ public struct BookingService: RPCService {
             mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity,
             title: title, topic: params.topic, audit: auditEntry(context, "sessions.create_group"))
         return BookingResult(booking: try await mapped { try await store.createGroup(session, now: now) })
+    }
+
+    func listGroups(_ params: MentorIdParams, _ context: RPCContext) async throws -> BookingPage {
+        BookingPage(items: try await store.groupSessions(mentorId: params.mentorId, now: configuration.now(), limit: 100), nextCursor: nil)
     }
 
     func join(_ params: JoinParams, _ context: RPCContext) async throws -> BookingResult {

@@ -118,6 +118,8 @@ public protocol BookingStore: Sendable {
     func cancel(bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?) async throws -> Booking
     /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
     func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking
+    /// A mentor's group sessions that have not started and are not cancelled, in start order.
+    func groupSessions(mentorId: UUID, now: Instant, limit: Int) async throws -> [Booking]
     /// One booking.
     func booking(id: UUID) async throws -> Booking?
     /// A user's bookings in start order.

@@ -169,6 +169,18 @@ public struct PostgresBookingStore: BookingStore {
         }
     }
 
+    public func groupSessions(mentorId: UUID, now: Instant, limit: Int) async throws -> [Booking] {
+        try await pool.client.withConnection { connection in
+            try await Self.bookings(
+                """
+                SELECT \(unescaped: Self.columns) FROM bookings b
+                WHERE b.mentor_id = \(mentorId) AND b.kind = 'group' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
+                ORDER BY b.starts_at, b.id LIMIT \(limit)
+                """,
+                on: connection, logger: logger)
+        }
+    }
+
     public func bookings(_ query: BookingListQuery) async throws -> [Booking] {
         let side = query.side?.rawValue
         return try await pool.client.withConnection { connection in

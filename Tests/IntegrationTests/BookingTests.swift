@@ -150,6 +150,8 @@ import Testing
             let groupId = try #require((group["booking"] as? [String: Any])?["id"] as? String)
             var mentees: [BookingHarness.User] = []
             for _ in 0..<3 { mentees.append(try await harness.user(.mentee)) }
+            let listed = try await harness.ok("sessions.listGroups", #"{"mentorId":"\#(mentor.id)"}"#)
+            #expect(((listed["items"] as? [[String: Any]])?.first)?["capacity"] as? Int == 2)
             let seat = try await harness.ok("booking.join", #"{"groupSessionId":"\#(groupId)"}"#, as: mentees[0])
             #expect((seat["booking"] as? [String: Any])?["groupSessionId"] as? String == groupId)
             #expect(try await harness.call("booking.join", #"{"groupSessionId":"\#(groupId)"}"#, as: mentees[0]).reason == "already_joined")
