@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Pure JSON-RPC 2.0: envelope, codec, errors, registry, dispatch, OpenRPC. No I/O.
@@ -53,7 +54,25 @@ let package = Package(
             name: "BookingService",
             dependencies: ["JSONRPC", "MentorLinkCore"]
         ),
+        .target(
+            name: "PaymentsService",
+            dependencies: [
+                "JSONRPC", "MentorLinkCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Adapters.
+        .target(
+            name: "ProviderAdapter",
+            dependencies: [
+                "MentorLinkCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "PostgresAdapter",
             dependencies: [
@@ -102,7 +121,8 @@ let package = Package(
             name: "mentorlink",
             dependencies: [
                 "JSONRPC", "MentorLinkCore", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MentorLinkClient",
-                "IdentityService", "BookingService",
+                "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,7 +130,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-        .testTarget(name: "BookingTests", dependencies: ["BookingService", "MentorLinkCore", "JSONRPC"]),
+        .testTarget(name: "BookingTests", dependencies: ["BookingService", "PaymentsService", "MentorLinkCore", "JSONRPC"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
@@ -125,7 +145,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "Server", "JSONRPC", "MentorLinkClient",
-                "IdentityService", "BookingService", "MentorLinkCore",
+                "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "MentorLinkCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

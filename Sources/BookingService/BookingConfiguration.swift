@@ -12,6 +12,8 @@ public struct BookingConfiguration: Sendable {
     public var lateCancellationHours = 24
     /// The largest group session.
     public var maxGroupCapacity = 500
+    /// How long after a session's end its escrow is released to the mentor (time to report a no-show).
+    public var completionGrace: Duration = .seconds(3600)
     /// The clock.
     public var now: @Sendable () -> Instant = { Instant.now }
 
@@ -33,4 +35,6 @@ public struct CancellationPolicy: Codable, Sendable, Hashable {
     public var cancelledBy: String
     /// The policy in one sentence, for clients to show.
     public var summary: String
+    /// What happened to the price: `refunded`, `released` (to the mentor) or `none` (free).
+    public var escrow: String
 }

@@ -39,6 +39,7 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
         case .idempotencyMismatch:
             RPCError(code: -32026, message: "This idempotency key was used with different parameters", reason: "idempotency_mismatch")
         case .duplicate(let what): RPCError(code: -32027, message: "Already \(what)", reason: "already_\(what)")
+        case .insufficientCredits: RPCError(code: -32030, message: "Not enough credits", reason: "insufficient_credits")
         case .emailTaken: RPCError(code: -32010, message: "Email already registered", reason: "email_taken")
         case .unavailable(let what): .unavailable(what)
         }

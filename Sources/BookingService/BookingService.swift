@@ -27,11 +27,15 @@ public struct BookingService: RPCService {
         registry.register("booking.get", summary: "One booking (its participants and admins).", access: .authenticated, handler: get)
     }
 
-    /// Checks a 1:1 session length against the mentor's session types (any length when they list none).
-    func checkLength(mentorId: UUID, minutes: Int) async throws {
+    /// Checks a 1:1 session length against the mentor's session types (any length, free, when they list none);
+    /// returns its price in credits.
+    @discardableResult
+    func checkLength(mentorId: UUID, minutes: Int) async throws -> Int {
         guard configuration.sessionMinutes.contains(minutes) else { throw BookingError.invalid("minutes", "5 to 480") }
         let offered = (try await store.profile(mentorId: mentorId))?.sessionTypes.filter { $0.kind == .oneOnOne } ?? []
-        guard offered.isEmpty || offered.contains(where: { $0.minutes == minutes }) else { throw BookingError.unknownSessionType(minutes) }
+        if offered.isEmpty { return 0 }
+        guard let type = offered.first(where: { $0.minutes == minutes }) else { throw BookingError.unknownSessionType(minutes) }
+        return type.priceCredits
     }
 
     /// The decision for a 1:1 time, made under the mentor's lock: on the grid, outside the notice, and free.
@@ -67,7 +71,7 @@ public struct BookingService: RPCService {
         if let key = params.idempotencyKey, !(1...100).contains(key.count) || key.contains(where: { !$0.isASCII || $0.isWhitespace }) {
             throw BookingError.invalid("idempotencyKey", "1 to 100 printable ASCII characters")
         }
-        try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
+        let price = try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
         if let agenda = params.agenda {
             try AgendaValidator(questions: try await store.template(mentorId: params.mentorId)).validate(agenda)
         }
@@ -76,7 +80,7 @@ public struct BookingService: RPCService {
         let request = PlaceBooking(
             mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: end, status: .confirmed, holdId: params.holdId,
             idempotencyKey: params.idempotencyKey, requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)", agenda: params.agenda,
-            audit: auditEntry(context, "booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
+            priceCredits: price, audit: auditEntry(context, "booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
         let (booking, replayed) = try await mapped {
             try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes))
         }
@@ -93,12 +97,13 @@ public struct BookingService: RPCService {
         let title = params.title.trimmingCharacters(in: .whitespacesAndNewlines)
         if !(1...200).contains(title.count) { problems.append(FieldProblem(field: "title", problem: "1 to 200 characters")) }
         if params.topic.count > 200 { problems.append(FieldProblem(field: "topic", problem: "at most 200 characters")) }
+        if let price = params.priceCredits, !(0...100_000).contains(price) { problems.append(FieldProblem(field: "priceCredits", problem: "0 to 100000")) }
         let now = configuration.now()
         if params.start <= now { problems.append(FieldProblem(field: "start", problem: "in the future")) }
         guard problems.isEmpty else { throw BookingError.invalid(problems) }
         let session = NewGroupSession(
             mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity,
-            title: title, topic: params.topic, audit: auditEntry(context, "sessions.create_group"))
+            title: title, topic: params.topic, priceCredits: params.priceCredits ?? 0, audit: auditEntry(context, "sessions.create_group"))
         return BookingResult(booking: try await mapped { try await store.createGroup(session, now: now) })
     }
 
@@ -123,16 +128,23 @@ public struct BookingService: RPCService {
         guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
         let side = caller.id == current.mentorId ? "mentor" : caller.id == current.menteeId ? "mentee" : "admin"
         let now = configuration.now()
+        let lateNotice = Double(configuration.lateCancellationHours * 3600)
         let booking = try await mapped {
             try await store.cancel(
                 bookingId: params.bookingId, by: caller.id, reason: params.reason, now: now,
-                audit: auditEntry(context, "booking.cancel", details: ["by": side]))
+                audit: auditEntry(context, "booking.cancel", details: ["by": side]),
+                escrow: { booking in
+                    // Full refund when the mentor (or an admin) cancels, or the mentee does with enough notice.
+                    side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice ? .release : .refund
+                })
         }
-        let late = side == "mentee" && booking.start.date.timeIntervalSince(now.date) < Double(configuration.lateCancellationHours * 3600)
+        let late = side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice
         let policy = CancellationPolicy(
             cancellableUntil: booking.start, lateNoticeHours: configuration.lateCancellationHours, late: late, cancelledBy: side,
-            summary: "Either participant may cancel until the session starts; a mentee cancelling less than "
-                + "\(configuration.lateCancellationHours) hours before the start cancels late. A group session is cancelled by its mentor, with every seat.")
+            summary: "Either participant may cancel until the session starts. Cancelled by the mentor (or an admin), or by the mentee at least "
+                + "\(configuration.lateCancellationHours) hours ahead: the price is refunded in full. Cancelled by the mentee later: no refund, "
+                + "the price goes to the mentor. A group session is cancelled by its mentor, with every seat refunded.",
+            escrow: booking.escrowState)
         return CancelResult(booking: booking, policy: policy)
     }
 

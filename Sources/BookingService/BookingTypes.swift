@@ -127,6 +127,8 @@ public struct CreateGroupParams: Codable, Sendable {
     public var capacity: Int
     public var title: String
     public var topic: String
+    /// Price per seat in credits (default 0: free).
+    public var priceCredits: Int?
 }
 
 public struct JoinParams: Codable, Sendable {

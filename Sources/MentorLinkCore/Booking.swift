@@ -34,11 +34,16 @@ public struct Booking: Codable, Sendable, Hashable {
     public var agenda: [String: String]?
     public var cancelReason: String?
     public var createdAt: Instant
+    /// The price in credits (for a group session: per seat); 0 is free.
+    public var priceCredits: Int
+    /// `none`, `held` (in the mentee's escrow), `released` (to the mentor) or `refunded`.
+    public var escrowState: String
 
     public init(
         id: UUID, kind: BookingKind, mentorId: UUID, menteeId: UUID?, groupSessionId: UUID?, start: Instant, end: Instant,
         status: BookingStatus, holdExpiresAt: Instant? = nil, capacity: Int? = nil, seatsTaken: Int? = nil, title: String? = nil,
-        topic: String? = nil, agenda: [String: String]? = nil, cancelReason: String? = nil, createdAt: Instant
+        topic: String? = nil, agenda: [String: String]? = nil, cancelReason: String? = nil, createdAt: Instant, priceCredits: Int = 0,
+        escrowState: String = "none"
     ) {
         self.id = id
         self.kind = kind
@@ -56,6 +61,8 @@ public struct Booking: Codable, Sendable, Hashable {
         self.agenda = agenda
         self.cancelReason = cancelReason
         self.createdAt = createdAt
+        self.priceCredits = priceCredits
+        self.escrowState = escrowState
     }
 
     /// Whether `userId` takes part (the mentor or the mentee).

@@ -28,12 +28,14 @@ public struct PlaceBooking: Sendable {
     /// A digest of the parameters, to tell a replay from a reuse of the key.
     public var requestHash: String?
     public var agenda: [String: String]?
+    /// Moved from the mentee's available credits to escrow with the booking (not for holds).
+    public var priceCredits: Int
     public var audit: AuditEntry?
 
     public init(
         mentorId: UUID, menteeId: UUID, start: Instant, end: Instant, status: BookingStatus, holdExpiresAt: Instant? = nil,
         holdId: UUID? = nil, idempotencyKey: String? = nil, requestHash: String? = nil, agenda: [String: String]? = nil,
-        audit: AuditEntry? = nil
+        priceCredits: Int = 0, audit: AuditEntry? = nil
     ) {
         self.mentorId = mentorId
         self.menteeId = menteeId
@@ -45,6 +47,7 @@ public struct PlaceBooking: Sendable {
         self.idempotencyKey = idempotencyKey
         self.requestHash = requestHash
         self.agenda = agenda
+        self.priceCredits = priceCredits
         self.audit = audit
     }
 }
@@ -57,15 +60,20 @@ public struct NewGroupSession: Sendable {
     public var capacity: Int
     public var title: String
     public var topic: String
+    /// The price of a seat; 0 is free.
+    public var priceCredits: Int
     public var audit: AuditEntry?
 
-    public init(mentorId: UUID, start: Instant, end: Instant, capacity: Int, title: String, topic: String, audit: AuditEntry?) {
+    public init(
+        mentorId: UUID, start: Instant, end: Instant, capacity: Int, title: String, topic: String, priceCredits: Int = 0, audit: AuditEntry?
+    ) {
         self.mentorId = mentorId
         self.start = start
         self.end = end
         self.capacity = capacity
         self.title = title
         self.topic = topic
+        self.priceCredits = priceCredits
         self.audit = audit
     }
 }
@@ -114,8 +122,14 @@ public protocol BookingStore: Sendable {
     func createGroup(_ session: NewGroupSession, now: Instant) async throws -> Booking
     /// Takes a seat in a group session (counted under a row lock; `capacityFull` when none is left).
     func join(groupSessionId: UUID, menteeId: UUID, now: Instant, audit: AuditEntry?) async throws -> Booking
-    /// Cancels a confirmed booking or hold that has not started (a group session cancels its seats too).
-    func cancel(bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?) async throws -> Booking
+    /// Cancels a confirmed booking or hold that has not started (a group session cancels its seats too, refunding
+    /// them); escrow goes where `escrow` decides, in the same transaction.
+    func cancel(
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: @escaping @Sendable (Booking) -> EscrowDecision
+    ) async throws -> Booking
+    /// Releases the escrow of sessions that ended at least `grace` ago to their mentors (minus the platform fee);
+    /// safe to run from several processes at once (rows claimed with SKIP LOCKED, each release posted once).
+    func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int
     /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
     func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking
     /// A mentor's group sessions that have not started and are not cancelled, in start order.

@@ -24,6 +24,8 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
     case idempotencyMismatch
     /// The mentee already has a seat / a review.
     case duplicate(String)
+    /// The wallet cannot pay (a user account would go below zero).
+    case insufficientCredits
 
     public var description: String {
         switch self {
@@ -39,6 +41,7 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
         case .forbidden(let why): "forbidden: \(why)"
         case .idempotencyMismatch: "idempotency key reused with different parameters"
         case .duplicate(let what): "already \(what)"
+        case .insufficientCredits: "insufficient credits"
         }
     }
 }

@@ -10,11 +10,11 @@ extension PostgresBookingStore {
             try await Self.lockMentor(request.mentorId, on: connection, logger: logger)
             if let key = request.idempotencyKey {
                 let rows = try await connection.query(
-                    "SELECT \(unescaped: Self.columns), b.request_hash FROM bookings b WHERE b.mentee_id = \(request.menteeId) AND b.idempotency_key = \(key)",
+                    "SELECT b.id, b.request_hash FROM bookings b WHERE b.mentee_id = \(request.menteeId) AND b.idempotency_key = \(key)",
                     logger: logger)
-                for try await row in rows.decode((UUID, String, UUID, UUID?, UUID?, Date, Date, String, Date?, Int?, Int, String?, String?, String?, String?, Date, String?).self) {
-                    guard row.16 == request.requestHash else { throw CoreError.idempotencyMismatch }
-                    let booking = Self.booking((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15))
+                for try await (id, hash) in rows.decode((UUID, String?).self) {
+                    guard hash == request.requestHash else { throw CoreError.idempotencyMismatch }
+                    let booking = try await Self.one("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(id)", on: connection, logger: logger)
                     return (booking, true)
                 }
             }
@@ -24,9 +24,9 @@ extension PostgresBookingStore {
             let rules = try await Self.rules(request.mentorId, on: connection, logger: logger)
             let blocked = rules?.blocked(start: request.start, end: request.end) ?? (from: request.start, until: request.end)
             let agenda = try request.agenda.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-            let booking: Booking
+            let placed: Booking
             if let hold {
-                booking = try await Self.one(
+                placed = try await Self.one(
                     """
                     UPDATE bookings b SET status = 'confirmed', hold_expires_at = NULL, idempotency_key = \(request.idempotencyKey),
                         request_hash = \(request.requestHash), agenda = \(agenda)::jsonb, updated_at = now()
@@ -34,7 +34,7 @@ extension PostgresBookingStore {
                     """,
                     on: connection, logger: logger)
             } else {
-                booking = try await Self.one(
+                placed = try await Self.one(
                     """
                     INSERT INTO bookings AS b (kind, mentor_id, mentee_id, starts_at, ends_at, blocked_from, blocked_until, status,
                         hold_expires_at, idempotency_key, request_hash, agenda)
@@ -44,6 +44,10 @@ extension PostgresBookingStore {
                     RETURNING \(unescaped: Self.columns)
                     """,
                     on: connection, logger: logger)
+            }
+            var booking = placed
+            if booking.status == .confirmed, request.priceCredits > 0 {
+                booking = try await Self.holdEscrow(booking, price: request.priceCredits, mentee: request.menteeId, on: connection, logger: logger)
             }
             let type = booking.status == .held ? "booking.held" : "booking.created"
             try await Self.event(type, aggregate: "booking", id: booking.id, payload: booking, on: connection, logger: logger)
@@ -95,9 +99,10 @@ extension PostgresBookingStore {
             let blocked = rules?.blocked(start: session.start, end: session.end) ?? (from: session.start, until: session.end)
             let booking = try await Self.one(
                 """
-                INSERT INTO bookings AS b (kind, mentor_id, starts_at, ends_at, blocked_from, blocked_until, status, capacity, title, topic)
+                INSERT INTO bookings AS b (kind, mentor_id, starts_at, ends_at, blocked_from, blocked_until, status, capacity, title, topic,
+                    price_credits)
                 VALUES ('group', \(session.mentorId), \(session.start.date), \(session.end.date), \(blocked.from.date), \(blocked.until.date),
-                    'confirmed', \(session.capacity), \(session.title), \(session.topic))
+                    'confirmed', \(session.capacity), \(session.title), \(session.topic), \(session.priceCredits))
                 RETURNING \(unescaped: Self.columns)
                 """,
                 on: connection, logger: logger)
@@ -129,7 +134,7 @@ extension PostgresBookingStore {
                 if group.status != .confirmed || group.start <= now { throw CoreError.invalidState("the session is \(group.status == .confirmed ? "over" : group.status.rawValue)") }
                 throw CoreError.capacityFull
             }
-            let seat = try await Self.one(
+            var seat = try await Self.one(
                 """
                 INSERT INTO bookings AS b (kind, mentor_id, mentee_id, parent_id, starts_at, ends_at, blocked_from, blocked_until, status)
                 VALUES ('group_seat', \(group.mentorId), \(menteeId), \(group.id), \(group.start.date), \(group.end.date),
@@ -137,20 +142,26 @@ extension PostgresBookingStore {
                 RETURNING \(unescaped: Self.columns)
                 """,
                 on: connection, logger: logger)
+            if group.priceCredits > 0 {
+                seat = try await Self.holdEscrow(seat, price: group.priceCredits, mentee: menteeId, on: connection, logger: logger)
+            }
             try await Self.event("booking.joined", aggregate: "booking", id: seat.id, payload: seat, on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(seat.id), logger: logger) }
             return seat
         }
     }
 
-    public func cancel(bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?) async throws -> Booking {
+    public func cancel(
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: @escaping @Sendable (Booking) -> EscrowDecision
+    ) async throws -> Booking {
+        let feePercent = platformFeePercent
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             // Lock order: the mentor first, then the booking row, as in `place`.
             guard let current = try await Self.bookings("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(bookingId)", on: connection, logger: logger).first
             else { throw CoreError.notFound }
             try await Self.lockMentor(current.mentorId, on: connection, logger: logger)
-            guard let booking = try await Self.bookings(
+            guard var booking = try await Self.bookings(
                 """
                 UPDATE bookings b SET status = 'cancelled', cancel_reason = \(reason), cancelled_by = \(actorId), cancelled_at = now(),
                     updated_at = now()
@@ -165,15 +176,22 @@ extension PostgresBookingStore {
                     "UPDATE bookings SET seats_taken = seats_taken - 1, updated_at = now() WHERE id = \(booking.groupSessionId) AND seats_taken > 0",
                     logger: logger)
             case .group:
-                try await connection.query(
+                let seats = try await Self.bookings(
                     """
-                    UPDATE bookings SET status = 'cancelled', cancel_reason = 'group session cancelled', cancelled_by = \(actorId),
+                    UPDATE bookings b SET status = 'cancelled', cancel_reason = 'group session cancelled', cancelled_by = \(actorId),
                         cancelled_at = now(), updated_at = now()
-                    WHERE parent_id = \(booking.id) AND status = 'confirmed'
+                    WHERE b.parent_id = \(booking.id) AND b.status = 'confirmed'
+                    RETURNING \(unescaped: Self.columns)
                     """,
-                    logger: logger)
+                    on: connection, logger: logger)
+                for seat in seats where seat.escrowState == "held" {
+                    _ = try await Self.settle(seat, .refund, feePercent: feePercent, on: connection, logger: logger)
+                }
             case .oneOnOne:
                 break
+            }
+            if booking.escrowState == "held" {
+                booking = try await Self.settle(booking, escrow(booking), feePercent: feePercent, on: connection, logger: logger)
             }
             try await Self.event("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, on: connection, logger: logger)
             if booking.kind != .groupSeat {
@@ -212,6 +230,60 @@ extension PostgresBookingStore {
             try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
+        }
+    }
+}
+
+extension PostgresBookingStore {
+    /// Moves a booking's price from the mentee's available credits into their escrow (`insufficientCredits` when
+    /// they cannot pay, which rolls the booking back with it).
+    static func holdEscrow(_ booking: Booking, price: Int, mentee: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
+        try await connection.post(
+            "escrow_hold", reference: booking.id.uuidString, legs: LedgerLeg.move(price, from: (mentee, .available), to: (mentee, .escrow)),
+            memo: "booking", logger: logger)
+        return try await one(
+            "UPDATE bookings b SET price_credits = \(price), escrow_state = 'held' WHERE b.id = \(booking.id) RETURNING \(unescaped: columns)",
+            on: connection, logger: logger)
+    }
+
+    /// Settles a booking's held escrow: back to the mentee, or to the mentor minus the platform fee. Posted once
+    /// per booking (the ledger's unique (kind, reference)); with an outbox event and an audit entry.
+    static func settle(_ booking: Booking, _ decision: EscrowDecision, feePercent: Int, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
+        guard let mentee = booking.menteeId, booking.priceCredits > 0 else { return booking }
+        let price = booking.priceCredits
+        let kind: String, state: String, legs: [LedgerLeg]
+        switch decision {
+        case .refund:
+            (kind, state) = ("escrow_refund", "refunded")
+            legs = LedgerLeg.move(price, from: (mentee, .escrow), to: (mentee, .available))
+        case .release:
+            (kind, state) = ("escrow_release", "released")
+            let fee = price * feePercent / 100
+            legs = [LedgerLeg(owner: mentee, kind: .escrow, amount: -Int64(price)), LedgerLeg(owner: booking.mentorId, kind: .earnings, amount: Int64(price - fee))]
+                + (fee > 0 ? [LedgerLeg(owner: nil, kind: .revenue, amount: Int64(fee))] : [])
+        }
+        guard try await connection.post(kind, reference: booking.id.uuidString, legs: legs, memo: nil, logger: logger) != nil else { return booking }
+        let settled = try await one(
+            "UPDATE bookings b SET escrow_state = \(state) WHERE b.id = \(booking.id) RETURNING \(unescaped: columns)", on: connection, logger: logger)
+        try await event("escrow.\(state)", aggregate: "booking", id: booking.id, payload: settled, on: connection, logger: logger)
+        try await connection.appendAudit(
+            AuditEntry(actorId: nil, action: "ledger.\(kind)", target: booking.id.uuidString, details: ["credits": "\(price)"]), logger: logger)
+        return settled
+    }
+
+    public func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int {
+        let logger = self.logger, feePercent = platformFeePercent
+        let cutoff = now.adding(seconds: -Int(grace.components.seconds))
+        return try await pool.transaction(logger: logger) { connection in
+            let due = try await Self.bookings(
+                """
+                SELECT \(unescaped: Self.columns) FROM bookings b
+                WHERE b.escrow_state = 'held' AND b.status = 'confirmed' AND b.ends_at <= \(cutoff.date)
+                ORDER BY b.ends_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """,
+                on: connection, logger: logger)
+            for booking in due { _ = try await Self.settle(booking, .release, feePercent: feePercent, on: connection, logger: logger) }
+            return due.count
         }
     }
 }

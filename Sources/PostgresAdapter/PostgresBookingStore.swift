@@ -9,19 +9,22 @@ import PostgresNIO
 public struct PostgresBookingStore: BookingStore {
     let pool: PostgresPool
     let logger: Logger
+    /// The platform's share of a released escrow, in percent (rounded down, in credits).
+    let platformFeePercent: Int
 
     /// Creates the store over a pool.
-    public init(pool: PostgresPool, logger: Logger) {
+    public init(pool: PostgresPool, logger: Logger, platformFeePercent: Int = 10) {
         self.pool = pool
         self.logger = logger
+        self.platformFeePercent = platformFeePercent
     }
 
     static let columns = """
         b.id, b.kind, b.mentor_id, b.mentee_id, b.parent_id, b.starts_at, b.ends_at, b.status, b.hold_expires_at, \
-        b.capacity, b.seats_taken, b.title, b.topic, b.agenda::text, b.cancel_reason, b.created_at
+        b.capacity, b.seats_taken, b.title, b.topic, b.agenda::text, b.cancel_reason, b.created_at, b.price_credits, b.escrow_state
         """
 
-    typealias Row = (UUID, String, UUID, UUID?, UUID?, Date, Date, String, Date?, Int?, Int, String?, String?, String?, String?, Date)
+    typealias Row = (UUID, String, UUID, UUID?, UUID?, Date, Date, String, Date?, Int?, Int, String?, String?, String?, String?, Date, Int, String)
 
     static func booking(_ row: Row) -> Booking {
         let kind = BookingKind(rawValue: row.1) ?? .oneOnOne
@@ -30,7 +33,7 @@ public struct PostgresBookingStore: BookingStore {
             status: BookingStatus(rawValue: row.7) ?? .cancelled, holdExpiresAt: row.8.map(Instant.init), capacity: row.9,
             seatsTaken: kind == .group ? row.10 : nil, title: row.11, topic: row.12,
             agenda: row.13.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) },
-            cancelReason: row.14, createdAt: Instant(row.15))
+            cancelReason: row.14, createdAt: Instant(row.15), priceCredits: row.16, escrowState: row.17)
     }
 
     static func bookings(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Booking] {

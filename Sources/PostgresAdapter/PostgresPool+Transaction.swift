@@ -15,7 +15,7 @@ extension PostgresPool {
     }
 
     /// Driver errors become the core's: the unique email is `emailTaken`, an exclusion violation (23P01) is
-    /// `slotTaken`, a lost connection is `unavailable`; anything else passes through.
+    /// `slotTaken`, a user ledger account below zero is `insufficientCredits`, a lost connection is `unavailable`; anything else passes through.
     static func translate(_ error: any Error) -> any Error {
         guard let psql = error as? PSQLError else { return error }
         if psql.code == .connectionError || psql.code == .serverClosedConnection { return CoreError.unavailable("postgres") }
@@ -25,6 +25,7 @@ extension PostgresPool {
         case ("23505", "bookings_one_seat"): return CoreError.duplicate("joined")
         case ("23505", "reviews_booking_id_author_id_key"): return CoreError.duplicate("reviewed")
         case ("23505", "bookings_idempotency"): return CoreError.idempotencyMismatch
+        case ("23514", "ledger_non_negative"): return CoreError.insufficientCredits
         default: return error
         }
     }

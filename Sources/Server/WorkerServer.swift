@@ -17,6 +17,7 @@ public struct WorkerServer: Sendable {
     public let healthChecks: [any HealthCheck]
     public let metrics: WorkerMetrics
     public let sessions: WebSocketSessions
+    public let webhooks: [Webhook]
     public let logger: Logger
 
     /// Creates a worker.
@@ -27,6 +28,7 @@ public struct WorkerServer: Sendable {
         sessions: WebSocketSessions = WebSocketSessions(),
         authenticator: any Authenticator = AnonymousAuthenticator(),
         healthChecks: [any HealthCheck] = [],
+        webhooks: [Webhook] = [],
         logger: Logger
     ) {
         self.configuration = configuration
@@ -35,6 +37,7 @@ public struct WorkerServer: Sendable {
         self.sessions = sessions
         self.authenticator = authenticator
         self.healthChecks = healthChecks
+        self.webhooks = webhooks
         self.logger = logger
     }
 
@@ -46,6 +49,18 @@ public struct WorkerServer: Sendable {
         router.post("/rpc") { request, _ in try await rpc.respond(to: request) }
         router.get("/rpc/ws") { _, _ in
             Response(status: .badRequest, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade required\n")))
+        }
+        for webhook in webhooks {
+            let limit = configuration.limits.maxBodyBytes
+            router.post("/webhooks/\(webhook.name)") { request, _ in
+                let body = try await request.body.collect(upTo: limit)
+                var headers: [String: String] = [:]
+                for field in request.headers { headers[field.name.canonicalName] = field.value }
+                let (status, text) = await webhook.handle(headers, Array(body.readableBytesView), headers["x-request-id"])
+                return Response(
+                    status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
         }
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ in await self.readiness() }

@@ -19,6 +19,10 @@ import Server
 /// | `MENTORLINK_GIT_COMMIT` | unset |
 /// | `MENTORLINK_SOCKET_GROUP` | unset (the group nginx runs as, set by the scripts when root) |
 /// | `MENTORLINK_JWT_KEYS` | from `<run dir>/secrets.env` (written by the scripts); required by workers |
+/// | `STRIPE_API_BASE`, `UPI_API_BASE` | `https://api.stripe.com`, `https://api.razorpay.com` (the scripts: `mentorlink dev-payments`) |
+/// | `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` | from `secrets.env`; the webhook secret may list several, comma-separated (rotation) |
+/// | `UPI_KEY_ID`, `UPI_KEY_SECRET`, `UPI_WEBHOOK_SECRET` | from `secrets.env` |
+/// | `MENTORLINK_PLATFORM_FEE_PERCENT` | 10 |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
     var runDirectory: String
@@ -38,6 +42,9 @@ struct AppConfiguration: Sendable {
     /// `MENTORLINK_RATE_LIMIT_SCALE`: multiplies every rate rule (benchmarks only; default 1).
     var rateLimitScale: Int
     var logLevel: Logger.Level
+    /// Payment providers: API bases, keys and webhook secrets.
+    var providers: ProviderSettings
+    var platformFeePercent: Int
 
     static func fromEnvironment(_ processEnvironment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let cwd = FileManager.default.currentDirectoryPath
@@ -69,7 +76,9 @@ struct AppConfiguration: Sendable {
                 return (String(parts[0]), Array(secret))
             },
             rateLimitScale: max(1, environment["MENTORLINK_RATE_LIMIT_SCALE"].flatMap(Int.init) ?? 1),
-            logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info,
+            providers: ProviderSettings(environment),
+            platformFeePercent: min(100, max(0, environment["MENTORLINK_PLATFORM_FEE_PERCENT"].flatMap(Int.init) ?? 10))
         )
     }
 
@@ -95,5 +104,27 @@ struct AppConfiguration: Sendable {
             return handler
         }
         return Logger(label: label)
+    }
+}
+
+/// Payment provider settings (production from the environment; locally `scripts/run` writes dev values).
+struct ProviderSettings: Sendable {
+    var stripeAPIBase: String
+    var stripeSecretKey: String
+    var stripeWebhookSecrets: [String]
+    var upiAPIBase: String
+    var upiKeyId: String
+    var upiKeySecret: String
+    var upiWebhookSecrets: [String]
+
+    init(_ environment: [String: String]) {
+        let list = { (name: String) in (environment[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        stripeAPIBase = environment["STRIPE_API_BASE"] ?? "https://api.stripe.com"
+        stripeSecretKey = environment["STRIPE_SECRET_KEY"] ?? ""
+        stripeWebhookSecrets = list("STRIPE_WEBHOOK_SECRET")
+        upiAPIBase = environment["UPI_API_BASE"] ?? "https://api.razorpay.com"
+        upiKeyId = environment["UPI_KEY_ID"] ?? ""
+        upiKeySecret = environment["UPI_KEY_SECRET"] ?? ""
+        upiWebhookSecrets = list("UPI_WEBHOOK_SECRET")
     }
 }

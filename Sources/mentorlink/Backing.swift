@@ -1,4 +1,6 @@
 import BookingService
+import PaymentsService
+import ProviderAdapter
 import IdentityService
 import JSONRPC
 import KafkaAdapter
@@ -36,7 +38,11 @@ struct Backing {
 
     var identityStore: PostgresIdentityStore { PostgresIdentityStore(pool: postgres, logger: Logger(label: "mentorlink.identity")) }
 
-    var bookingStore: PostgresBookingStore { PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking")) }
+    func bookingStore(feePercent: Int) -> PostgresBookingStore {
+        PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking"), platformFeePercent: feePercent)
+    }
+
+    var paymentsStore: PostgresPaymentsStore { PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments")) }
 }
 
 /// The services every worker mounts, and the cross-cutting pieces they need.
@@ -44,6 +50,7 @@ struct Services {
     let registry: MethodRegistry
     let authenticator: IdentityAuthenticator
     let middleware: [any RPCMiddleware]
+    let webhooks: [Webhook]
 
     static func make(config: AppConfiguration, backing: Backing, logger: Logger) async throws -> Services {
         guard !config.jwtKeys.isEmpty else { throw ConfigurationError("MENTORLINK_JWT_KEYS is not set (kid:base64 of 32+ random bytes); scripts/run writes one into <run dir>/secrets.env") }
@@ -62,17 +69,38 @@ struct Services {
             store: store, revocations: revocations, limiter: limiter, tokens: tokens,
             configuration: identityConfiguration, authenticator: authenticator, logger: logger))
         registry.mount(AuditService(store: store))
-        let booking = backing.bookingStore
+        let booking = backing.bookingStore(feePercent: config.platformFeePercent)
         let bookingConfiguration = BookingConfiguration()
         registry.mount(MentorsService(store: booking, configuration: bookingConfiguration))
         registry.mount(AvailabilityService(store: booking, configuration: bookingConfiguration))
         registry.mount(BookingService(store: booking, configuration: bookingConfiguration))
         registry.mount(FormsService(store: booking, configuration: bookingConfiguration))
         registry.mount(ReviewsService(store: booking, configuration: bookingConfiguration))
+        let payments = backing.paymentsStore
+        var paymentsConfiguration = PaymentsConfiguration()
+        paymentsConfiguration.stripeWebhookSecrets = config.providers.stripeWebhookSecrets
+        paymentsConfiguration.upiWebhookSecrets = config.providers.upiWebhookSecrets
+        let stripe = StripeClient(apiBase: config.providers.stripeAPIBase, secretKey: config.providers.stripeSecretKey)
+        let upi = RazorpayClient(apiBase: config.providers.upiAPIBase, keyId: config.providers.upiKeyId, keySecret: config.providers.upiKeySecret)
+        registry.mount(WalletService(store: payments))
+        registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
+        registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))
+        let processor = WebhookProcessor(store: payments, configuration: paymentsConfiguration, logger: logger)
+        let webhooks = [
+            Webhook(name: "stripe") { headers, body, requestId in
+                let reply = await processor.stripe(headers: headers, body: body, requestId: requestId)
+                return (reply.status, reply.body)
+            },
+            Webhook(name: "upi") { headers, body, requestId in
+                let reply = await processor.upi(headers: headers, body: body, requestId: requestId)
+                return (reply.status, reply.body)
+            },
+        ]
         return Services(
             registry: registry,
             authenticator: authenticator,
-            middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)]
+            middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)],
+            webhooks: webhooks
         )
     }
 }

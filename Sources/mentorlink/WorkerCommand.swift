@@ -49,6 +49,7 @@ struct WorkerCommand: AsyncParsableCommand {
             metrics: metrics,
             authenticator: services.authenticator,
             healthChecks: backing.healthChecks,
+            webhooks: services.webhooks,
             logger: logger
         )
         let application = try server.makeApplication()

@@ -1,0 +1,99 @@
+public import Foundation
+
+/// The kinds of ledger account. Users have `available`, `escrow` and `earnings` (never negative); the platform
+/// has the rest.
+public enum LedgerAccountKind: String, Codable, Sendable, CaseIterable {
+    case available, escrow, earnings, revenue
+    case stripeClearing = "provider_clearing:stripe"
+    case upiClearing = "provider_clearing:upi"
+    case payouts, adjustments
+
+    /// Whether the account belongs to a user (and so may not go negative).
+    public var isUserAccount: Bool { self == .available || self == .escrow || self == .earnings }
+}
+
+/// One leg of a ledger transaction: whole credits into (+) or out of (−) an account.
+public struct LedgerLeg: Sendable, Hashable {
+    /// The account's owner; `nil` for the platform's accounts.
+    public var owner: UUID?
+    public var kind: LedgerAccountKind
+    public var amount: Int64
+
+    public init(owner: UUID?, kind: LedgerAccountKind, amount: Int64) {
+        self.owner = owner
+        self.kind = kind
+        self.amount = amount
+    }
+}
+
+/// A user's balances in credits.
+public struct Wallet: Codable, Sendable, Hashable {
+    public var available: Int64
+    public var escrow: Int64
+    public var earnings: Int64
+
+    public init(available: Int64, escrow: Int64, earnings: Int64) {
+        self.available = available
+        self.escrow = escrow
+        self.earnings = earnings
+    }
+}
+
+/// One entry of a user's history.
+public struct WalletEntry: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var account: LedgerAccountKind
+    public var amount: Int64
+    /// The transaction's kind: `topup`, `escrow_hold`, `escrow_release`, `escrow_refund`, `refund`, `payout`, `adjustment`.
+    public var kind: String
+    /// What it is about: a payment, booking or payout id.
+    public var reference: String
+    public var memo: String?
+    public var at: Instant
+
+    public init(id: Int64, account: LedgerAccountKind, amount: Int64, kind: String, reference: String, memo: String?, at: Instant) {
+        self.id = id
+        self.account = account
+        self.amount = amount
+        self.kind = kind
+        self.reference = reference
+        self.memo = memo
+        self.at = at
+    }
+}
+
+/// What `payments.reconcile` and `mentorlink ledger check` found.
+public struct LedgerReport: Codable, Sendable, Hashable {
+    public var ok: Bool
+    public var transactionsChecked: Int
+    public var accountsChecked: Int
+    /// Transactions whose entries do not sum to zero.
+    public var unbalancedTransactions: [Int64]
+    /// Accounts whose cached balance differs from their entries.
+    public var mismatchedAccounts: [Int64]
+    /// Succeeded payments without exactly one credit grant.
+    public var paymentsWithoutOneGrant: [UUID]
+    /// User accounts below zero.
+    public var negativeAccounts: [Int64]
+
+    public init(
+        transactionsChecked: Int, accountsChecked: Int, unbalancedTransactions: [Int64], mismatchedAccounts: [Int64],
+        paymentsWithoutOneGrant: [UUID], negativeAccounts: [Int64]
+    ) {
+        self.transactionsChecked = transactionsChecked
+        self.accountsChecked = accountsChecked
+        self.unbalancedTransactions = unbalancedTransactions
+        self.mismatchedAccounts = mismatchedAccounts
+        self.paymentsWithoutOneGrant = paymentsWithoutOneGrant
+        self.negativeAccounts = negativeAccounts
+        self.ok = unbalancedTransactions.isEmpty && mismatchedAccounts.isEmpty && paymentsWithoutOneGrant.isEmpty && negativeAccounts.isEmpty
+    }
+}
+
+/// Where a cancelled booking's escrow goes.
+public enum EscrowDecision: Sendable, Hashable {
+    /// Back to the mentee's available credits.
+    case refund
+    /// To the mentor (a late cancellation by the mentee), minus the platform fee.
+    case release
+}

@@ -1,0 +1,160 @@
+public import Foundation
+
+/// A payment provider.
+public enum PaymentProviderName: String, Codable, Sendable, CaseIterable {
+    case stripe, upi
+
+    /// The platform account that mirrors money held at this provider.
+    public var clearingAccount: LedgerAccountKind { self == .stripe ? .stripeClearing : .upiClearing }
+}
+
+/// A top-up with a provider.
+public struct Payment: Codable, Sendable, Hashable {
+    public var paymentId: UUID
+    public var userId: UUID
+    public var provider: PaymentProviderName
+    public var credits: Int
+    /// Minor units of `currency` (cents, paise).
+    public var amount: Int64
+    public var currency: String
+    public var status: String
+    public var providerRef: String?
+    public var providerChargeRef: String?
+    public var clientSecret: String?
+    public var upiLink: String?
+    public var refundedCredits: Int
+    public var createdAt: Instant
+
+    public init(
+        paymentId: UUID, userId: UUID, provider: PaymentProviderName, credits: Int, amount: Int64, currency: String, status: String,
+        providerRef: String?, providerChargeRef: String?, clientSecret: String?, upiLink: String?, refundedCredits: Int, createdAt: Instant
+    ) {
+        self.paymentId = paymentId
+        self.userId = userId
+        self.provider = provider
+        self.credits = credits
+        self.amount = amount
+        self.currency = currency
+        self.status = status
+        self.providerRef = providerRef
+        self.providerChargeRef = providerChargeRef
+        self.clientSecret = clientSecret
+        self.upiLink = upiLink
+        self.refundedCredits = refundedCredits
+        self.createdAt = createdAt
+    }
+}
+
+/// A payment to record before the provider is called.
+public struct NewPayment: Sendable {
+    public var userId: UUID
+    public var provider: PaymentProviderName
+    public var credits: Int
+    public var amount: Int64
+    public var currency: String
+    public var idempotencyKey: String
+    public var audit: AuditEntry
+
+    public init(userId: UUID, provider: PaymentProviderName, credits: Int, amount: Int64, currency: String, idempotencyKey: String, audit: AuditEntry) {
+        self.userId = userId
+        self.provider = provider
+        self.credits = credits
+        self.amount = amount
+        self.currency = currency
+        self.idempotencyKey = idempotencyKey
+        self.audit = audit
+    }
+}
+
+/// A verified webhook event, in the provider-neutral shape the store processes.
+public struct ProviderEvent: Sendable, Hashable {
+    public var provider: PaymentProviderName
+    public var eventId: String
+    public var type: String
+    /// Whether the event says the payment succeeded (Stripe `payment_intent.succeeded`, Razorpay `payment.captured`).
+    public var succeeded: Bool
+    /// The provider's payment reference we stored (`pi_…`, `order_…`).
+    public var providerRef: String?
+    /// The captured charge (`pay_…`), when the provider has one.
+    public var chargeRef: String?
+    public var amount: Int64?
+    public var currency: String?
+
+    public init(
+        provider: PaymentProviderName, eventId: String, type: String, succeeded: Bool, providerRef: String?, chargeRef: String?, amount: Int64?,
+        currency: String?
+    ) {
+        self.provider = provider
+        self.eventId = eventId
+        self.type = type
+        self.succeeded = succeeded
+        self.providerRef = providerRef
+        self.chargeRef = chargeRef
+        self.amount = amount
+        self.currency = currency
+    }
+}
+
+/// What processing an event did.
+public enum EventOutcome: Sendable, Hashable {
+    /// Credits granted (the first delivery of a success).
+    case granted(paymentId: UUID, credits: Int)
+    /// Seen before (this event id, or another event for an already granted payment): nothing done.
+    case duplicate(String)
+    /// Not an event that moves money.
+    case ignored(String)
+    /// Refused (unknown payment, amount or currency mismatch) and audited.
+    case refused(String)
+}
+
+/// A mentor's request to be paid their earnings.
+public struct Payout: Codable, Sendable, Hashable {
+    public var payoutId: UUID
+    public var mentorId: UUID
+    public var credits: Int
+    public var status: String
+    public var transferRef: String?
+    public var createdAt: Instant
+
+    public init(payoutId: UUID, mentorId: UUID, credits: Int, status: String, transferRef: String?, createdAt: Instant) {
+        self.payoutId = payoutId
+        self.mentorId = mentorId
+        self.credits = credits
+        self.status = status
+        self.transferRef = transferRef
+        self.createdAt = createdAt
+    }
+}
+
+/// The durable side of payments: the ledger, provider payments and events, refunds and payouts. Every money
+/// movement posts one balanced ledger transaction with an outbox event and an audit entry, in one transaction.
+public protocol PaymentsStore: Sendable {
+    /// A user's balances.
+    func wallet(userId: UUID) async throws -> Wallet
+    /// A user's ledger entries, newest first, before `beforeId`.
+    func history(userId: UUID, beforeId: Int64?, limit: Int) async throws -> [WalletEntry]
+    /// Support's correction: credits (±) between the user's available credits and the platform's adjustments.
+    func adjust(userId: UUID, credits: Int, reason: String, audit: AuditEntry) async throws -> Wallet
+    /// Records a top-up, or returns the one recorded with the same (user, idempotency key) and `created: false`.
+    func createPayment(_ payment: NewPayment) async throws -> (Payment, created: Bool)
+    /// Stores what the provider answered.
+    func attachProvider(paymentId: UUID, providerRef: String, clientSecret: String?, upiLink: String?) async throws -> Payment
+    /// One payment.
+    func payment(id: UUID) async throws -> Payment?
+    /// Processes a verified webhook event exactly once per provider event id, granting credits once per payment.
+    func process(_ event: ProviderEvent, requestId: String?) async throws -> EventOutcome
+    /// Debits unspent credits for a refund (before the provider is asked); `insufficientCredits` when spent.
+    func reserveRefund(paymentId: UUID, credits: Int, reference: String, audit: AuditEntry) async throws -> Payment
+    /// Gives reserved credits back when the provider refused the refund.
+    func reverseRefund(paymentId: UUID, credits: Int, reference: String, audit: AuditEntry) async throws
+    /// Moves earnings into a payout request.
+    func requestPayout(mentorId: UUID, credits: Int, audit: AuditEntry) async throws -> Payout
+    /// Payouts, newest first (one mentor's, or all for admins).
+    func payouts(mentorId: UUID?, limit: Int) async throws -> [Payout]
+    /// One payout.
+    func payout(id: UUID) async throws -> Payout?
+    /// Marks a requested payout paid (after the transfer) or failed (earnings given back).
+    func finishPayout(id: UUID, transferRef: String?, by adminId: UUID, audit: AuditEntry) async throws -> Payout
+    /// Checks the whole ledger.
+    func reconcile() async throws -> LedgerReport
+}

@@ -1,0 +1,35 @@
+public import Foundation
+public import MentorLinkCore
+
+/// Payments settings. Credits are whole numbers; their price is configured per currency in minor units.
+public struct PaymentsConfiguration: Sendable {
+    /// Price of one credit in US cents (Stripe payments are in USD): $1.00.
+    public var creditPriceUSDCents: Int64 = 100
+    /// Price of one credit in paise (UPI payments are in INR): ₹80.00.
+    public var creditPriceINRPaise: Int64 = 8000
+    /// The most credits one top-up may buy.
+    public var maxTopUpCredits = 10_000
+    /// Stripe endpoint secrets (`whsec_…`); several are accepted while one is being rotated.
+    public var stripeWebhookSecrets: [String] = []
+    /// UPI gateway webhook secrets; several are accepted while one is being rotated.
+    public var upiWebhookSecrets: [String] = []
+    /// How old a Stripe signature's timestamp may be: 5 minutes.
+    public var webhookTolerance: TimeInterval = 300
+    /// The payee address in UPI intent links.
+    public var upiPayeeAddress = "mentorlink@upi"
+    /// Payouts are paid in this currency, at ``creditPriceUSDCents``.
+    public var payoutCurrency = "usd"
+    /// The clock.
+    public var now: @Sendable () -> Date = { Date() }
+
+    /// The defaults.
+    public init() {}
+
+    /// Minor units and currency of `credits` with a provider.
+    public func price(_ credits: Int, provider: PaymentProviderName) -> (amount: Int64, currency: String) {
+        switch provider {
+        case .stripe: (Int64(credits) * creditPriceUSDCents, "usd")
+        case .upi: (Int64(credits) * creditPriceINRPaise, "inr")
+        }
+    }
+}

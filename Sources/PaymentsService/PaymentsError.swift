@@ -1,0 +1,39 @@
+public import JSONRPC
+public import MentorLinkCore
+
+/// Errors of wallets, payments and payouts, each with its stable `error.data.reason`.
+public enum PaymentsError: Error, RPCErrorConvertible {
+    case core(CoreError)
+    case invalid([FieldProblem])
+    case provider(GatewayError)
+
+    static func invalid(_ field: String, _ problem: String) -> PaymentsError { .invalid([FieldProblem(field: field, problem: problem)]) }
+
+    public var rpcError: RPCError {
+        switch self {
+        case .invalid(let problems): .invalidParams(problems)
+        case .provider(let error):
+            RPCError(code: -32031, message: "The payment provider refused or could not be reached", reason: "provider_error",
+                     data: ["status": .int(Int64(error.status))])
+        case .core(.insufficientCredits): RPCError(code: -32030, message: "Not enough credits", reason: "insufficient_credits")
+        case .core(.notFound): RPCError(code: -32004, message: "Not found", reason: "not_found")
+        case .core(.forbidden(let why)): RPCError(code: -32003, message: "Forbidden: \(why)", reason: "forbidden")
+        case .core(.invalidState(let why)): RPCError(code: -32025, message: "Not possible now: \(why)", reason: "invalid_state")
+        case .core(.idempotencyMismatch):
+            RPCError(code: -32026, message: "This idempotency key was used with different parameters", reason: "idempotency_mismatch")
+        case .core(.unavailable(let what)): .unavailable(what)
+        case .core: .internalError()
+        }
+    }
+}
+
+/// Runs a store or gateway call, turning the core's and the providers' errors into this module's.
+func mapped<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as CoreError {
+        throw PaymentsError.core(error)
+    } catch let error as GatewayError {
+        throw PaymentsError.provider(error)
+    }
+}

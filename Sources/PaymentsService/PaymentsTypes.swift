@@ -1,0 +1,63 @@
+public import Foundation
+public import JSONRPC
+public import MentorLinkCore
+
+extension PaymentProviderName: SchemaProviding {}
+extension LedgerAccountKind: SchemaProviding {}
+
+public struct HistoryParams: Codable, Sendable {
+    public var cursor: String?
+    public var limit: Int?
+}
+
+public struct HistoryPage: Codable, Sendable {
+    public var items: [WalletEntry]
+    public var nextCursor: String?
+}
+
+public struct AdjustParams: Codable, Sendable {
+    public var userId: UUID
+    public var credits: Int
+    public var reason: String
+}
+
+public struct WalletResult: Codable, Sendable {
+    public var userId: UUID
+    public var available: Int64
+    public var escrow: Int64
+    public var earnings: Int64
+
+    init(userId: UUID, _ wallet: Wallet) {
+        self.userId = userId
+        self.available = wallet.available
+        self.escrow = wallet.escrow
+        self.earnings = wallet.earnings
+    }
+}
+
+public struct TopUpParams: Codable, Sendable {
+    public var credits: Int
+    public var provider: PaymentProviderName
+    public var idempotencyKey: String
+}
+
+public struct PaymentIdParams: Codable, Sendable {
+    public var paymentId: UUID
+}
+
+public struct RefundParams: Codable, Sendable {
+    public var paymentId: UUID
+    public var credits: Int?
+}
+
+public struct PayoutRequestParams: Codable, Sendable {
+    public var credits: Int
+}
+
+public struct PayoutIdParams: Codable, Sendable {
+    public var payoutId: UUID
+}
+
+public struct PayoutPage: Codable, Sendable {
+    public var items: [Payout]
+}

@@ -1,0 +1,61 @@
+public import JSONRPC
+public import MentorLinkCore
+import Foundation
+
+/// `wallet.*` and `admin.adjustCredits`: balances, ledger history, support corrections.
+public struct WalletService: RPCService {
+    let store: any PaymentsStore
+
+    /// Creates the service.
+    public init(store: any PaymentsStore) { self.store = store }
+
+    public func register(into registry: inout MethodRegistry) {
+        registry.register("wallet.get", summary: "Your available, escrow and earnings credits.", access: .authenticated, handler: get)
+        registry.register("wallet.history", summary: "Your ledger entries, newest first.", access: .authenticated, handler: history)
+        registry.register("admin.adjustCredits", summary: "Add (or remove) a user's available credits, audited.", access: .only(.admin), rateLimit: .payments, handler: adjust)
+    }
+
+    func get(_: NoParams, _ context: RPCContext) async throws -> WalletResult {
+        let caller = try context.callerId()
+        return WalletResult(userId: caller, try await store.wallet(userId: caller))
+    }
+
+    func history(_ params: HistoryParams, _ context: RPCContext) async throws -> HistoryPage {
+        let caller = try context.callerId()
+        let limit = params.limit ?? 50
+        guard (1...200).contains(limit) else { throw PaymentsError.invalid("limit", "1 to 200") }
+        var before: Int64?
+        if let cursor = params.cursor {
+            guard let id = Int64(cursor), id > 0 else { throw PaymentsError.invalid("cursor", "invalid") }
+            before = id
+        }
+        let items = try await store.history(userId: caller, beforeId: before, limit: limit)
+        return HistoryPage(items: items, nextCursor: items.count == limit ? items.last.map { "\($0.id)" } : nil)
+    }
+
+    func adjust(_ params: AdjustParams, _ context: RPCContext) async throws -> WalletResult {
+        var problems: [FieldProblem] = []
+        if params.credits == 0 || abs(params.credits) > 1_000_000 { problems.append(FieldProblem(field: "credits", problem: "non-zero, at most 1000000 either way")) }
+        let reason = params.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !(3...500).contains(reason.count) { problems.append(FieldProblem(field: "reason", problem: "3 to 500 characters")) }
+        guard problems.isEmpty else { throw PaymentsError.invalid(problems) }
+        let audit = context.auditEntry("admin.adjust_credits", target: params.userId.uuidString, details: ["credits": "\(params.credits)", "reason": reason])
+        let wallet = try await mapped { try await store.adjust(userId: params.userId, credits: params.credits, reason: reason, audit: audit) }
+        return WalletResult(userId: params.userId, wallet)
+    }
+}
+
+extension RPCContext {
+    /// The signed-in caller's id.
+    func callerId() throws -> UUID {
+        guard let id = principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        return id
+    }
+
+    /// An audit entry for an action of this call's caller.
+    func auditEntry(_ action: String, target: String? = nil, details: [String: String] = [:]) -> AuditEntry {
+        AuditEntry(
+            actorId: principal.flatMap { UUID(uuidString: $0.userId) }, action: action, target: target, outcome: "success",
+            ip: clientAddress, requestId: requestId, details: details)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Logging
+import MentorLinkCore
+import PostgresNIO
+
+extension PostgresConnection {
+    /// Posts a ledger transaction in the caller's transaction (`ledger_post`): returns its id, or `nil` when
+    /// `(kind, reference)` was already posted. A user account going below zero throws `insufficientCredits`.
+    @discardableResult
+    func post(_ kind: String, reference: String, legs: [LedgerLeg], memo: String? = nil, logger: Logger) async throws -> Int64? {
+        precondition(legs.reduce(0) { $0 + $1.amount } == 0, "a ledger transaction must balance")
+        let owners = legs.map { $0.owner?.uuidString ?? "" }
+        let kinds = legs.map(\.kind.rawValue)
+        let amounts = legs.map(\.amount)
+        do {
+            let rows = try await query(
+                "SELECT ledger_post(\(kind), \(reference), \(owners)::text[], \(kinds)::text[], \(amounts)::int8[], \(memo))", logger: logger)
+            for try await id in rows.decode(Int64?.self) { return id }
+            return nil
+        } catch {
+            throw PostgresPool.translate(error)
+        }
+    }
+}
+
+extension LedgerLeg {
+    /// The legs moving `credits` from one account to another.
+    static func move(_ credits: Int, from: (UUID?, LedgerAccountKind), to: (UUID?, LedgerAccountKind)) -> [LedgerLeg] {
+        [LedgerLeg(owner: from.0, kind: from.1, amount: -Int64(credits)), LedgerLeg(owner: to.0, kind: to.1, amount: Int64(credits))]
+    }
+}

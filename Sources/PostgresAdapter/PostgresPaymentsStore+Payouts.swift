@@ -1,0 +1,112 @@
+public import Foundation
+import Logging
+public import MentorLinkCore
+import PostgresNIO
+
+extension PostgresPaymentsStore {
+    static let payoutColumns = "o.id, o.mentor_id, o.credits, o.status, o.transfer_ref, o.created_at"
+
+    static func payouts(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Payout] {
+        var result: [Payout] = []
+        for try await r in try await connection.query(query, logger: logger).decode((UUID, UUID, Int, String, String?, Date).self) {
+            result.append(Payout(payoutId: r.0, mentorId: r.1, credits: r.2, status: r.3, transferRef: r.4, createdAt: Instant(r.5)))
+        }
+        return result
+    }
+
+    public func requestPayout(mentorId: UUID, credits: Int, audit: AuditEntry) async throws -> Payout {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            let payout = try await Self.payouts(
+                "INSERT INTO payouts AS o (mentor_id, credits) VALUES (\(mentorId), \(credits)) RETURNING \(unescaped: Self.payoutColumns)",
+                on: connection, logger: logger)[0]
+            // Earnings leave the mentor's account now, so the same credits cannot be requested twice.
+            try await connection.post(
+                "payout_request", reference: payout.payoutId.uuidString,
+                legs: LedgerLeg.move(credits, from: (mentorId, .earnings), to: (nil, .payouts)), logger: logger)
+            try await PostgresBookingStore.event("payout.requested", aggregate: "payout", id: payout.payoutId, payload: payout, on: connection, logger: logger)
+            try await connection.appendAudit(audit.targetingPayment(payout.payoutId), logger: logger)
+            return payout
+        }
+    }
+
+    public func payouts(mentorId: UUID?, limit: Int) async throws -> [Payout] {
+        try await pool.client.withConnection { connection in
+            try await Self.payouts(
+                """
+                SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE \(mentorId)::uuid IS NULL OR o.mentor_id = \(mentorId)
+                ORDER BY o.created_at DESC, o.id LIMIT \(limit)
+                """,
+                on: connection, logger: logger)
+        }
+    }
+
+    public func payout(id: UUID) async throws -> Payout? {
+        try await pool.client.withConnection { connection in
+            try await Self.payouts("SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE o.id = \(id)", on: connection, logger: logger).first
+        }
+    }
+
+    public func finishPayout(id: UUID, transferRef: String?, by adminId: UUID, audit: AuditEntry) async throws -> Payout {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            guard let payout = try await Self.payouts(
+                "SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", on: connection, logger: logger
+            ).first else { throw CoreError.notFound }
+            guard payout.status == "requested" else { throw CoreError.invalidState("the payout is \(payout.status)") }
+            let paid = transferRef != nil
+            try await connection.post(
+                paid ? "payout_paid" : "payout_failed", reference: id.uuidString,
+                legs: paid
+                    ? LedgerLeg.move(payout.credits, from: (nil, .payouts), to: (nil, .stripeClearing))
+                    : LedgerLeg.move(payout.credits, from: (nil, .payouts), to: (payout.mentorId, .earnings)),
+                logger: logger)
+            let updated = try await Self.payouts(
+                """
+                UPDATE payouts o SET status = \(paid ? "paid" : "failed"), transfer_ref = \(transferRef), decided_at = now(), decided_by = \(adminId)
+                WHERE o.id = \(id) RETURNING \(unescaped: Self.payoutColumns)
+                """,
+                on: connection, logger: logger)[0]
+            try await PostgresBookingStore.event("payout.\(updated.status)", aggregate: "payout", id: id, payload: updated, on: connection, logger: logger)
+            try await connection.appendAudit(audit.targetingPayment(id), logger: logger)
+            return updated
+        }
+    }
+
+    public func reconcile() async throws -> LedgerReport {
+        try await pool.client.withConnection { connection in
+            func ids<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type) async throws -> [T] {
+                var result: [T] = []
+                for try await id in try await connection.query(query, logger: logger).decode(T.self) { result.append(id) }
+                return result
+            }
+            let unbalanced = try await ids(
+                "SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING sum(amount) <> 0 ORDER BY 1", as: Int64.self)
+            let mismatched = try await ids(
+                """
+                SELECT a.id FROM ledger_accounts a LEFT JOIN (SELECT account_id, sum(amount) AS total FROM ledger_entries GROUP BY account_id) e
+                    ON e.account_id = a.id
+                WHERE a.balance <> coalesce(e.total, 0) ORDER BY 1
+                """, as: Int64.self)
+            let negative = try await ids(
+                """
+                SELECT a.id FROM ledger_accounts a JOIN ledger_entries e ON e.account_id = a.id
+                WHERE a.owner_id IS NOT NULL GROUP BY a.id HAVING sum(e.amount) < 0 ORDER BY 1
+                """, as: Int64.self)
+            let grants = try await ids(
+                """
+                SELECT p.id FROM payments p
+                WHERE (SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'topup' AND t.reference = p.id::text)
+                      <> CASE WHEN p.status IN ('succeeded', 'refunded', 'partially_refunded') THEN 1 ELSE 0 END
+                ORDER BY 1
+                """, as: UUID.self)
+            var counts = (0, 0)
+            for try await (transactions, accounts) in try await connection.query(
+                "SELECT (SELECT count(*)::int FROM ledger_transactions), (SELECT count(*)::int FROM ledger_accounts)", logger: logger
+            ).decode((Int, Int).self) { counts = (transactions, accounts) }
+            return LedgerReport(
+                transactionsChecked: counts.0, accountsChecked: counts.1, unbalancedTransactions: unbalanced, mismatchedAccounts: mismatched,
+                paymentsWithoutOneGrant: grants, negativeAccounts: negative)
+        }
+    }
+}

@@ -1,0 +1,256 @@
+public import Foundation
+public import Logging
+public import MentorLinkCore
+import PostgresNIO
+
+/// ``PaymentsStore`` on PostgreSQL: every money movement is one `ledger_post` with its outbox event and audit entry
+/// in the same transaction; user accounts can never go below zero (a CHECK on the cached balance, updated under
+/// the account's row lock).
+public struct PostgresPaymentsStore: PaymentsStore {
+    let pool: PostgresPool
+    let logger: Logger
+
+    /// Creates the store over a pool.
+    public init(pool: PostgresPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    static let columns = """
+        p.id, p.user_id, p.provider, p.credits, p.amount_minor, p.currency, p.status, p.provider_ref, p.provider_charge_ref,
+        p.client_secret, p.upi_link, p.refunded_credits, p.created_at
+        """
+
+    static func payments(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Payment] {
+        var result: [Payment] = []
+        let rows = try await connection.query(query, logger: logger)
+        for try await r in rows.decode((UUID, UUID, String, Int, Int64, String, String, String?, String?, String?, String?, Int, Date).self) {
+            result.append(Payment(
+                paymentId: r.0, userId: r.1, provider: PaymentProviderName(rawValue: r.2) ?? .stripe, credits: r.3, amount: r.4, currency: r.5,
+                status: r.6, providerRef: r.7, providerChargeRef: r.8, clientSecret: r.9, upiLink: r.10, refundedCredits: r.11, createdAt: Instant(r.12)))
+        }
+        return result
+    }
+
+    static func wallet(_ userId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Wallet {
+        var wallet = Wallet(available: 0, escrow: 0, earnings: 0)
+        let rows = try await connection.query("SELECT kind, balance FROM ledger_accounts WHERE owner_id = \(userId)", logger: logger)
+        for try await (kind, balance) in rows.decode((String, Int64).self) {
+            switch LedgerAccountKind(rawValue: kind) {
+            case .available: wallet.available = balance
+            case .escrow: wallet.escrow = balance
+            case .earnings: wallet.earnings = balance
+            default: break
+            }
+        }
+        return wallet
+    }
+
+    public func wallet(userId: UUID) async throws -> Wallet {
+        try await pool.client.withConnection { connection in try await Self.wallet(userId, on: connection, logger: logger) }
+    }
+
+    public func history(userId: UUID, beforeId: Int64?, limit: Int) async throws -> [WalletEntry] {
+        let rows = try await pool.client.query(
+            """
+            SELECT e.id, a.kind, e.amount, t.kind, t.reference, t.memo, t.created_at
+            FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id JOIN ledger_transactions t ON t.id = e.transaction_id
+            WHERE a.owner_id = \(userId) AND (\(beforeId)::int8 IS NULL OR e.id < \(beforeId))
+            ORDER BY e.id DESC LIMIT \(limit)
+            """,
+            logger: logger)
+        var entries: [WalletEntry] = []
+        for try await r in rows.decode((Int64, String, Int64, String, String, String?, Date).self) {
+            entries.append(WalletEntry(
+                id: r.0, account: LedgerAccountKind(rawValue: r.1) ?? .available, amount: r.2, kind: r.3, reference: r.4, memo: r.5, at: Instant(r.6)))
+        }
+        return entries
+    }
+
+    public func adjust(userId: UUID, credits: Int, reason: String, audit: AuditEntry) async throws -> Wallet {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            let reference = UUID().uuidString
+            let legs = credits > 0
+                ? LedgerLeg.move(credits, from: (nil, .adjustments), to: (userId, .available))
+                : LedgerLeg.move(-credits, from: (userId, .available), to: (nil, .adjustments))
+            try await connection.post("adjustment", reference: reference, legs: legs, memo: reason, logger: logger)
+            struct Adjusted: Encodable { var userId: UUID; var credits: Int; var reason: String }
+            try await PostgresBookingStore.event(
+                "wallet.adjusted", aggregate: "wallet", id: userId, payload: Adjusted(userId: userId, credits: credits, reason: reason),
+                on: connection, logger: logger)
+            try await connection.appendAudit(audit, logger: logger)
+            return try await Self.wallet(userId, on: connection, logger: logger)
+        }
+    }
+
+    public func createPayment(_ payment: NewPayment) async throws -> (Payment, created: Bool) {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            let inserted = try await Self.payments(
+                """
+                INSERT INTO payments AS p (user_id, provider, credits, amount_minor, currency, idempotency_key)
+                VALUES (\(payment.userId), \(payment.provider.rawValue), \(payment.credits), \(payment.amount), \(payment.currency), \(payment.idempotencyKey))
+                ON CONFLICT (user_id, idempotency_key) DO NOTHING
+                RETURNING \(unescaped: Self.columns)
+                """,
+                on: connection, logger: logger)
+            if let created = inserted.first {
+                try await connection.appendAudit(payment.audit.targetingPayment(created.paymentId), logger: logger)
+                return (created, true)
+            }
+            let existing = try await Self.payments(
+                "SELECT \(unescaped: Self.columns) FROM payments p WHERE p.user_id = \(payment.userId) AND p.idempotency_key = \(payment.idempotencyKey)",
+                on: connection, logger: logger)
+            guard let found = existing.first else { throw PostgresAdapterError.unexpectedEmptyResult }
+            guard found.provider == payment.provider, found.credits == payment.credits else { throw CoreError.idempotencyMismatch }
+            return (found, false)
+        }
+    }
+
+    public func attachProvider(paymentId: UUID, providerRef: String, clientSecret: String?, upiLink: String?) async throws -> Payment {
+        try await pool.client.withConnection { connection in
+            guard let payment = try await Self.payments(
+                """
+                UPDATE payments p SET provider_ref = \(providerRef), client_secret = \(clientSecret), upi_link = \(upiLink), updated_at = now()
+                WHERE p.id = \(paymentId) RETURNING \(unescaped: Self.columns)
+                """,
+                on: connection, logger: logger
+            ).first else { throw CoreError.notFound }
+            return payment
+        }
+    }
+
+    public func payment(id: UUID) async throws -> Payment? {
+        try await pool.client.withConnection { connection in
+            try await Self.payments("SELECT \(unescaped: Self.columns) FROM payments p WHERE p.id = \(id)", on: connection, logger: logger).first
+        }
+    }
+
+    public func process(_ event: ProviderEvent, requestId: String?) async throws -> EventOutcome {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            // The event id is claimed first: a concurrent delivery of the same event waits here for this
+            // transaction, then finds the row and does nothing.
+            let claimed = try await connection.query(
+                """
+                INSERT INTO provider_events (provider, event_id, event_type, outcome) VALUES (\(event.provider.rawValue), \(event.eventId), \(event.type), 'processing')
+                ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id
+                """,
+                logger: logger)
+            var isNew = false
+            for try await _ in claimed.decode(String.self) { isNew = true }
+            guard isNew else { return .duplicate("event already processed") }
+            let outcome = try await Self.apply(event, requestId: requestId, on: connection, logger: logger)
+            let text: String
+            switch outcome {
+            case .granted: text = "granted"
+            case .duplicate(let why): text = "duplicate: \(why)"
+            case .ignored(let why): text = "ignored: \(why)"
+            case .refused(let why): text = "refused: \(why)"
+            }
+            try await connection.query(
+                "UPDATE provider_events SET outcome = \(text) WHERE provider = \(event.provider.rawValue) AND event_id = \(event.eventId)", logger: logger)
+            return outcome
+        }
+    }
+
+    static func apply(_ event: ProviderEvent, requestId: String?, on connection: PostgresConnection, logger: Logger) async throws -> EventOutcome {
+        guard event.succeeded else { return .ignored(event.type) }
+        func refuse(_ why: String, target: String?) async throws -> EventOutcome {
+            try await connection.appendAudit(
+                AuditEntry(
+                    actorId: nil, action: "payment.webhook_refused", target: target, outcome: "refused", requestId: requestId,
+                    details: ["provider": event.provider.rawValue, "event": event.eventId, "why": why]),
+                logger: logger)
+            return .refused(why)
+        }
+        guard let reference = event.providerRef,
+            let payment = try await payments(
+                "SELECT \(unescaped: columns) FROM payments p WHERE p.provider = \(event.provider.rawValue) AND p.provider_ref = \(reference) FOR UPDATE",
+                on: connection, logger: logger
+            ).first
+        else { return try await refuse("unknown payment", target: event.providerRef) }
+        guard event.amount == payment.amount, event.currency?.lowercased() == payment.currency.lowercased() else {
+            return try await refuse("amount or currency does not match the payment", target: payment.paymentId.uuidString)
+        }
+        let granted = try await connection.post(
+            "topup", reference: payment.paymentId.uuidString,
+            legs: LedgerLeg.move(payment.credits, from: (nil, event.provider.clearingAccount), to: (payment.userId, .available)),
+            memo: event.eventId, logger: logger)
+        guard granted != nil else { return .duplicate("payment already granted") }
+        let updated = try await payments(
+            """
+            UPDATE payments p SET status = 'succeeded', provider_charge_ref = coalesce(\(event.chargeRef), provider_charge_ref), updated_at = now()
+            WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: columns)
+            """,
+            on: connection, logger: logger)
+        try await PostgresBookingStore.event("payment.succeeded", aggregate: "payment", id: payment.paymentId, payload: updated[0], on: connection, logger: logger)
+        try await connection.appendAudit(
+            AuditEntry(
+                actorId: payment.userId, action: "payment.topup", target: payment.paymentId.uuidString, requestId: requestId,
+                details: ["credits": "\(payment.credits)", "provider": event.provider.rawValue, "event": event.eventId]),
+            logger: logger)
+        return .granted(paymentId: payment.paymentId, credits: payment.credits)
+    }
+
+    public func reserveRefund(paymentId: UUID, credits: Int, reference: String, audit: AuditEntry) async throws -> Payment {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            guard let payment = try await Self.payments(
+                "SELECT \(unescaped: Self.columns) FROM payments p WHERE p.id = \(paymentId) FOR UPDATE", on: connection, logger: logger
+            ).first else { throw CoreError.notFound }
+            guard payment.status == "succeeded" || payment.status == "partially_refunded" else {
+                throw CoreError.invalidState("the payment is \(payment.status)")
+            }
+            guard credits > 0, credits <= payment.credits - payment.refundedCredits else {
+                throw CoreError.invalidState("at most \(payment.credits - payment.refundedCredits) credits of this payment can be refunded")
+            }
+            try await connection.post(
+                "refund", reference: reference,
+                legs: LedgerLeg.move(credits, from: (payment.userId, .available), to: (nil, payment.provider.clearingAccount)), memo: paymentId.uuidString,
+                logger: logger)
+            let refunded = payment.refundedCredits + credits
+            let updated = try await Self.payments(
+                """
+                UPDATE payments p SET refunded_credits = \(refunded),
+                    status = \(refunded == payment.credits ? "refunded" : "partially_refunded"), updated_at = now()
+                WHERE p.id = \(paymentId) RETURNING \(unescaped: Self.columns)
+                """,
+                on: connection, logger: logger)[0]
+            try await PostgresBookingStore.event("payment.refunded", aggregate: "payment", id: paymentId, payload: updated, on: connection, logger: logger)
+            try await connection.appendAudit(audit, logger: logger)
+            return updated
+        }
+    }
+
+    public func reverseRefund(paymentId: UUID, credits: Int, reference: String, audit: AuditEntry) async throws {
+        let logger = self.logger
+        try await pool.transaction(logger: logger) { connection in
+            guard let payment = try await Self.payments(
+                "SELECT \(unescaped: Self.columns) FROM payments p WHERE p.id = \(paymentId) FOR UPDATE", on: connection, logger: logger
+            ).first else { throw CoreError.notFound }
+            try await connection.post(
+                "refund_reversal", reference: reference,
+                legs: LedgerLeg.move(credits, from: (nil, payment.provider.clearingAccount), to: (payment.userId, .available)), memo: paymentId.uuidString,
+                logger: logger)
+            let refunded = payment.refundedCredits - credits
+            try await connection.query(
+                """
+                UPDATE payments SET refunded_credits = \(refunded), status = \(refunded == 0 ? "succeeded" : "partially_refunded"), updated_at = now()
+                WHERE id = \(paymentId)
+                """,
+                logger: logger)
+            try await connection.appendAudit(audit, logger: logger)
+        }
+    }
+}
+
+extension AuditEntry {
+    /// The entry with a payment as its target.
+    func targetingPayment(_ id: UUID) -> AuditEntry {
+        var entry = self
+        entry.target = id.uuidString
+        return entry
+    }
+}
