@@ -136,6 +136,7 @@ ml_stop() {
     ml_pid_alive "$ML_RUN/nginx/nginx.pid" && ml_nginx -s quit 2>/dev/null
     ml_stop_pidfile "$ML_RUN/serve.pid"
     ml_stop_pidfile "$ML_RUN/dev-kafka.pid"
+    ml_stop_pidfile "$ML_RUN/dev-payments.pid"
     ml_stop_pidfile "$ML_RUN/redis.pid"
     if [ -f "$ML_RUN/pg/data/PG_VERSION" ]; then
         local run=(); ml_as_root && run=(runuser -u postgres --)
@@ -161,6 +162,30 @@ ml_write_secrets() {
     touch "$file"; chmod 0600 "$file"
     grep -q '^MENTORLINK_JWT_KEYS=' "$file" ||
         echo "MENTORLINK_JWT_KEYS=k$(date +%s):$(head -c 32 /dev/urandom | base64 -w0)" >> "$file"
+    # Dev payment provider keys and webhook secrets (mentorlink dev-payments reads the same file).
+    local rnd; rnd() { head -c 18 /dev/urandom | base64 -w0 | tr '+/' 'AB'; }
+    grep -q '^STRIPE_SECRET_KEY=' "$file" || echo "STRIPE_SECRET_KEY=sk_test_$(rnd)" >> "$file"
+    grep -q '^STRIPE_WEBHOOK_SECRET=' "$file" || echo "STRIPE_WEBHOOK_SECRET=whsec_$(rnd)" >> "$file"
+    grep -q '^UPI_KEY_ID=' "$file" || echo "UPI_KEY_ID=rzp_test_$(rnd)" >> "$file"
+    grep -q '^UPI_KEY_SECRET=' "$file" || echo "UPI_KEY_SECRET=$(rnd)" >> "$file"
+    grep -q '^UPI_WEBHOOK_SECRET=' "$file" || echo "UPI_WEBHOOK_SECRET=$(rnd)" >> "$file"
+    return 0
+}
+
+# The local payment provider server on PORT + 1000, sending webhooks to nginx on PORT; the workers talk to it.
+ml_start_dev_payments() {
+    local port=$1 pp=$(( $1 + 1000 ))
+    export STRIPE_API_BASE="http://127.0.0.1:$pp" UPI_API_BASE="http://127.0.0.1:$pp"
+    echo "$pp" > "$ML_RUN/dev-payments.port"
+    ml_pid_alive "$ML_RUN/dev-payments.pid" && return 0
+    local auto=(); [ "${MENTORLINK_DEV_PAYMENTS_AUTO:-0}" = 1 ] && auto=(--auto-complete)
+    nohup "$ML_BIN" dev-payments serve --port "$pp" --webhook-base "http://127.0.0.1:$port" "${auto[@]}" >>"$ML_RUN/logs/dev-payments.log" 2>&1 &
+    echo $! > "$ML_RUN/dev-payments.pid"
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$pp/v1/payment_intents/x" && return 0
+        sleep 0.1
+    done
+    ml_log "dev-payments did not start (see $ML_RUN/logs/dev-payments.log)"; return 1
 }
 
 # Starts the whole stack: ml_start_stack WORKERS PORT.
@@ -171,6 +196,7 @@ ml_start_stack() {
     ml_start_redis
     ml_start_kafka
     ml_migrate
+    ml_start_dev_payments "$port"
     ml_start_workers "$n"
     ml_start_nginx "$n" "$port"
 }

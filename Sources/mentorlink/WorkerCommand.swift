@@ -1,4 +1,5 @@
 import ArgumentParser
+import BookingService
 import Foundation
 import JSONRPC
 import KafkaAdapter
@@ -53,7 +54,10 @@ struct WorkerCommand: AsyncParsableCommand {
             logger: logger
         )
         let application = try server.makeApplication()
-        var running = (backing.services + [application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        let release = EscrowReleaseJob(
+            store: backing.bookingStore(feePercent: config.platformFeePercent), grace: BookingConfiguration().completionGrace,
+            interval: .seconds(30), logger: logger)
+        var running = (backing.services + [release, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         if supervised {
             let watch = ParentWatch(parent: getppid(), logger: logger)
             running.insert(ServiceGroupConfiguration.ServiceConfiguration(service: watch, successTerminationBehavior: .gracefullyShutdownGroup), at: 0)

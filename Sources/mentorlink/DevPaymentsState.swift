@@ -1,0 +1,88 @@
+import Foundation
+import PaymentsService
+
+/// What the local provider server remembers: Stripe PaymentIntents, refunds and transfers; UPI gateway orders,
+/// payments and refunds; and the answers to idempotency keys it has seen (replayed as Stripe does).
+actor DevPaymentsState {
+    struct Intent {
+        var id: String
+        var amount: Int64
+        var currency: String
+        var status: String
+        var paymentId: String
+        var charge: String?
+        var refunded: Int64 = 0
+    }
+
+    struct Order {
+        var id: String
+        var amount: Int64
+        var currency: String
+        var status: String
+        var receipt: String
+        var payment: String?
+        var refunded: Int64 = 0
+    }
+
+    var intents: [String: Intent] = [:]
+    var orders: [String: Order] = [:]
+    var replies: [String: StoredReply] = [:]
+
+    /// A response kept for an idempotency key.
+    struct StoredReply: Sendable {
+        var status: Int
+        var body: Data
+    }
+
+    /// A stored answer to `key` (Stripe replays the first response to a repeated idempotency key).
+    func reply(for key: String) -> StoredReply? { replies[key] }
+    func remember(_ key: String, _ reply: StoredReply) { replies[key] = reply }
+
+    func createIntent(amount: Int64, currency: String, paymentId: String) -> Intent {
+        let intent = Intent(id: "pi_\(Self.random())", amount: amount, currency: currency, status: "requires_payment_method", paymentId: paymentId)
+        intents[intent.id] = intent
+        return intent
+    }
+
+    func createOrder(amount: Int64, currency: String, receipt: String) -> Order {
+        if let existing = orders.values.first(where: { $0.receipt == receipt }) { return existing }
+        let order = Order(id: "order_\(Self.random())", amount: amount, currency: currency, status: "created", receipt: receipt)
+        orders[order.id] = order
+        return order
+    }
+
+    /// Marks a payment paid, by provider reference or by the project's payment id.
+    func complete(_ reference: String) -> (intent: Intent?, order: Order?) {
+        if var intent = intents[reference] ?? intents.values.first(where: { $0.paymentId == reference }) {
+            intent.status = "succeeded"
+            intent.charge = intent.charge ?? "ch_\(Self.random())"
+            intents[intent.id] = intent
+            return (intent, nil)
+        }
+        if var order = orders[reference] ?? orders.values.first(where: { $0.receipt == reference }) {
+            order.status = "paid"
+            order.payment = order.payment ?? "pay_\(Self.random())"
+            orders[order.id] = order
+            return (nil, order)
+        }
+        return (nil, nil)
+    }
+
+    func refundIntent(_ id: String, amount: Int64) -> Bool {
+        guard var intent = intents[id], intent.status == "succeeded", intent.refunded + amount <= intent.amount else { return false }
+        intent.refunded += amount
+        intents[id] = intent
+        return true
+    }
+
+    func refundPayment(_ payment: String, amount: Int64) -> Bool {
+        guard var order = orders.values.first(where: { $0.payment == payment }), order.refunded + amount <= order.amount else { return false }
+        order.refunded += amount
+        orders[order.id] = order
+        return true
+    }
+
+    func intent(_ id: String) -> Intent? { intents[id] }
+
+    static func random() -> String { String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)) }
+}
