@@ -135,7 +135,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-        .testTarget(name: "BookingTests", dependencies: ["BookingService", "PaymentsService", "MentorLinkCore", "JSONRPC"]),
+        .testTarget(name: "BookingTests", dependencies: ["BookingService", "MentorLinkCore", "JSONRPC"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["PaymentsService", "MentorLinkCore"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

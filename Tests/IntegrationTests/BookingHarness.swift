@@ -1,4 +1,5 @@
 import BookingService
+import PaymentsService
 import Foundation
 import JSONRPC
 import MentorLinkCore
@@ -24,6 +25,8 @@ struct BookingHarness: Sendable {
     let dispatcher: RPCDispatcher
     let pool: PostgresPool
     let clock: TestClock
+    let bookings: PostgresBookingStore
+    let payments: PostgresPaymentsStore
 
     /// Monday 2027-05-03 06:00 UTC: far enough from any DST change for the plain tests.
     static let start = Instant(iso8601: "2027-05-03T06:00:00Z")!
@@ -34,14 +37,16 @@ struct BookingHarness: Sendable {
             var configuration = BookingConfiguration()
             configuration.now = { clock.now }
             let store = PostgresBookingStore(pool: pool, logger: TestEnvironment.logger)
+            let payments = PostgresPaymentsStore(pool: pool, logger: TestEnvironment.logger)
             var registry = MethodRegistry()
+            registry.mount(WalletService(store: payments))
             registry.mount(MentorsService(store: store, configuration: configuration))
             registry.mount(AvailabilityService(store: store, configuration: configuration))
             registry.mount(BookingService(store: store, configuration: configuration))
             registry.mount(FormsService(store: store, configuration: configuration))
             registry.mount(ReviewsService(store: store, configuration: configuration))
             let dispatcher = RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0"))
-            try await body(BookingHarness(dispatcher: dispatcher, pool: pool, clock: clock))
+            try await body(BookingHarness(dispatcher: dispatcher, pool: pool, clock: clock, bookings: store, payments: payments))
         }
     }
 
@@ -83,10 +88,10 @@ struct BookingHarness: Sendable {
     /// A mentor with a profile and weekday-and-weekend availability 09:00–17:00 in `timeZone`.
     func mentor(
         name: String = "Mentor", skills: [String] = ["Swift"], minutes: [Int] = [30, 60], timeZone: String = "UTC",
-        extra: String = ""
+        extra: String = "", price: Int = 0
     ) async throws -> User {
         let mentor = try await user(.mentor, name: name)
-        let types = minutes.map { #"{"kind":"one_on_one","minutes":\#($0),"priceCredits":0}"# }.joined(separator: ",")
+        let types = minutes.map { #"{"kind":"one_on_one","minutes":\#($0),"priceCredits":\#(price)}"# }.joined(separator: ",")
         let skillList = skills.map { "\"\($0)\"" }.joined(separator: ",")
         try await ok(
             "mentors.updateProfile",
@@ -96,6 +101,14 @@ struct BookingHarness: Sendable {
         try await ok("availability.set", #"{"timeZone":"\#(timeZone)","weekly":[\#(weekly)]\#(extra)}"#, as: mentor)
         return mentor
     }
+
+    /// Gives a user credits (support's adjustment).
+    func fund(_ user: User, _ credits: Int) async throws {
+        _ = try await payments.adjust(userId: user.id, credits: credits, reason: "test funding", audit: AuditEntry(actorId: nil, action: "test.fund"))
+    }
+
+    /// A user's wallet.
+    func wallet(_ user: User) async throws -> Wallet { try await payments.wallet(userId: user.id) }
 
     /// Counts rows for a query returning one integer.
     func count(_ query: PostgresQuery) async throws -> Int {
