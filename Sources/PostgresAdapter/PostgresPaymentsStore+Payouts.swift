@@ -96,7 +96,7 @@ extension PostgresPaymentsStore {
             let grants = try await ids(
                 """
                 SELECT p.id FROM payments p
-                WHERE (SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'topup' AND t.reference = p.id::text)
+                WHERE (SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'topup' AND lower(t.reference) = p.id::text)
                       <> CASE WHEN p.status IN ('succeeded', 'refunded', 'partially_refunded') THEN 1 ELSE 0 END
                 ORDER BY 1
                 """, as: UUID.self)
