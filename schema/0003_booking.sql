@@ -24,6 +24,8 @@ CREATE TABLE mentor_profiles (
     review_count     int         NOT NULL DEFAULT 0,
     -- Bayesian average with a prior of 4.0 worth 5 reviews: one 5-star review scores 4.17, a hundred 4.8s score 4.76.
     bayes_rating     numeric(6, 4) GENERATED ALWAYS AS ((rating_sum + 20.0) / (review_count + 5)) STORED,
+    -- The start of the mentor's first free run when their runs were last rewritten (the "soonest" sort key).
+    next_free_at     timestamptz,
     search_vector    tsvector    NOT NULL DEFAULT ''::tsvector,
     search_text      text        NOT NULL DEFAULT '',
     updated_at       timestamptz NOT NULL DEFAULT now()
@@ -43,6 +45,13 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 CREATE FUNCTION mentor_search_text(name text, headline text, terms text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT lower(name || ' ' || headline || ' ' || terms) $$;
+
+-- Every skill, topic and tag any profile uses (lower-cased): a typo is corrected against these few thousand terms
+-- (trigram similarity) instead of against every profile.
+CREATE TABLE search_terms (
+    term text PRIMARY KEY
+);
+CREATE INDEX search_terms_trgm ON search_terms USING gin (term gin_trgm_ops);
 
 -- Weekly rules in the mentor's IANA zone, date overrides, buffers and limits.
 CREATE TABLE availability_rules (

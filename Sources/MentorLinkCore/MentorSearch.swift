@@ -21,6 +21,8 @@ public struct MentorSearchQuery: Sendable, Hashable {
     public var limit: Int
     public var after: MentorSearchCursor?
     public var now: Instant
+    /// Known terms close to a misspelled query (filled in by the store when it widens to fuzzy matching).
+    public var corrections: [String] = []
 
     public init(
         text: String?, skills: [String] = [], topics: [String] = [], tags: [String] = [], languages: [String] = [],
@@ -111,7 +113,7 @@ public struct MentorFacets: Codable, Sendable, Hashable {
     public var sampled: Bool
 
     /// The most matches facets are counted over.
-    public static let sampleLimit = 2000
+    public static let sampleLimit = 1000
 
     public init(skills: [String: Int], topics: [String: Int], sampled: Bool) {
         self.skills = skills

@@ -83,6 +83,15 @@ public struct BenchmarkSeeder: Sendable {
                 """,
                 logger: logger)
         }
+        try await pool.client.query(
+            """
+            UPDATE mentor_profiles p SET next_free_at = r.first FROM (SELECT mentor_id, min(starts_at) AS first FROM availability_runs GROUP BY 1) r
+            WHERE r.mentor_id = p.user_id
+            """,
+            logger: logger)
+        try await pool.client.query(
+            "INSERT INTO search_terms (term) SELECT DISTINCT x FROM mentor_profiles, unnest(skill_keys || topic_keys) x ON CONFLICT DO NOTHING",
+            logger: logger)
         try await pool.client.query("VACUUM ANALYZE", logger: logger)
     }
 

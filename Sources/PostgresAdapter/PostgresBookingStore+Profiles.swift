@@ -53,6 +53,9 @@ extension PostgresBookingStore {
             var saved: MentorProfile?
             for try await row in rows.decode(ProfileRow.self) { saved = Self.profile(row) }
             guard let saved else { throw CoreError.notFound }
+            try await connection.query(
+                "INSERT INTO search_terms (term) SELECT DISTINCT x FROM unnest(\(skillKeys + topicKeys + tagKeys)::text[]) x ON CONFLICT DO NOTHING",
+                logger: logger)
             try await Self.event("mentor.profile_updated", aggregate: "mentor", id: mentorId, payload: saved, on: connection, logger: logger)
             try await Self.refreshRuns(mentorId, now: now, on: connection, logger: logger)
             return saved

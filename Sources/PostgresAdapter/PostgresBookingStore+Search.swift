@@ -4,11 +4,50 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresBookingStore {
-    /// Search in up to three statements: a probe deciding whether to widen to fuzzy matches (only when the words
-    /// match less than a page), the page in keyset order, and the facets over a bounded sample of the matches.
+    /// Search in two statements run side by side: the page in keyset order (with each hit's next free slot) and
+    /// the facets over a bounded sample of the matches. When the words match less than a page, both run again
+    /// widened to trigram (typo) matches; later pages keep that decision through the cursor.
     public func search(_ query: MentorSearchQuery) async throws -> MentorSearchPage {
-        let fuzzy = try await widensToFuzzy(query)
-        async let facets = facets(query, fuzzy: fuzzy)
+        let widened = query.after?.fuzzy ?? false
+        async let firstFacets = facets(query, fuzzy: widened)
+        var (items, keys) = try await page(query, fuzzy: widened)
+        var facets = try await firstFacets
+        var fuzzy = widened
+        if query.text != nil, query.after == nil, !fuzzy, items.count < query.limit {
+            fuzzy = true
+        }
+        if fuzzy {
+            var widenedQuery = query
+            widenedQuery.corrections = try await corrections(for: query.text ?? "")
+            let final = widenedQuery
+            async let widenedFacets = self.facets(final, fuzzy: true)
+            (items, keys) = try await page(final, fuzzy: true)
+            facets = try await widenedFacets
+        }
+        var nextCursor: String?
+        if items.count > query.limit {
+            items.removeLast()
+            nextCursor = MentorSearchCursor(key: keys[query.limit - 1], id: items[query.limit - 1].id, fuzzy: fuzzy).token
+        }
+        return MentorSearchPage(items: items, nextCursor: nextCursor, facets: facets)
+    }
+
+    /// Up to three known skills, topics or tags closest to `text` (trigram similarity over `search_terms`).
+    func corrections(for text: String) async throws -> [String] {
+        let rows = try await pool.client.query(
+            "SELECT term FROM search_terms WHERE term % \(text) ORDER BY similarity(term, \(text)) DESC, term LIMIT 3", logger: logger)
+        var terms: [String] = []
+        for try await term in rows.decode(String.self) { terms.append(term) }
+        return terms
+    }
+
+    /// The full-text query of the corrected terms, OR-ed.
+    static func correctedQuery(_ query: MentorSearchQuery, into builder: inout SQLBuilder) throws -> String {
+        try query.corrections.map { "plainto_tsquery('english', \(try builder.bind($0)))" }.joined(separator: " || ")
+    }
+
+    /// One page (and one more row, to know whether there is a next page) with the sort keys.
+    func page(_ query: MentorSearchQuery, fuzzy: Bool) async throws -> ([MentorSearchItem], [Double]) {
         var builder = SQLBuilder()
         let filters = try Self.filters(query, fuzzy: fuzzy, into: &builder)
         let key = try Self.sortKey(query, fuzzy: fuzzy, into: &builder)
@@ -16,44 +55,33 @@ extension PostgresBookingStore {
         if let after = query.after {
             cursor = "WHERE (m.sort_key, m.user_id) > (\(try builder.bind(after.key))::float8, \(try builder.bind(after.id)))"
         }
+        let now = try builder.bind(query.now.date)
+        // The next free slot is computed for the page's rows only (the outer query runs after the LIMIT).
         let sql = """
-            SELECT m.user_id, m.name, m.headline, m.skills, m.topics, m.years_experience, m.rating_sum, m.review_count, m.bayes, m.price_credits, m.sort_key
-            FROM (SELECT p.user_id, p.name, p.headline, p.skills, p.topics, p.years_experience, p.rating_sum, p.review_count,
-                         p.bayes_rating::float8 AS bayes, p.price_credits, \(key) AS sort_key
-                  FROM mentor_profiles p WHERE \(filters)) m
-            \(cursor)
-            ORDER BY m.sort_key, m.user_id LIMIT \(query.limit + 1)
+            SELECT q.*, (SELECT min(run_first_slot(r.starts_at, r.ends_at, r.step_seconds, r.slot_seconds,
+                                 \(now)::timestamptz + make_interval(mins => ar.min_notice_minutes), 'infinity'))
+                         FROM availability_runs r JOIN availability_rules ar ON ar.mentor_id = r.mentor_id
+                         WHERE r.mentor_id = q.user_id AND r.ends_at > \(now)::timestamptz)
+            FROM (SELECT m.user_id, m.name, m.headline, m.skills, m.topics, m.years_experience, m.rating_sum, m.review_count, m.bayes,
+                         m.price_credits, m.sort_key
+                  FROM (SELECT p.user_id, p.name, p.headline, p.skills, p.topics, p.years_experience, p.rating_sum, p.review_count,
+                               p.bayes_rating::float8 AS bayes, p.price_credits, \(key) AS sort_key
+                        FROM mentor_profiles p WHERE \(filters)) m
+                  \(cursor)
+                  ORDER BY m.sort_key, m.user_id LIMIT \(query.limit + 1)) q
+            ORDER BY q.sort_key, q.user_id
             """
         var items: [MentorSearchItem] = []
         var keys: [Double] = []
         let rows = try await pool.client.query(builder.query(sql), logger: logger)
-        for try await row in rows.decode((UUID, String, String, [String], [String], Int, Int64, Int, Double, Int, Double).self) {
+        for try await row in rows.decode((UUID, String, String, [String], [String], Int, Int64, Int, Double, Int, Double, Date?).self) {
             let rating = row.7 > 0 ? (Double(row.6) / Double(row.7) * 100).rounded() / 100 : nil
             items.append(MentorSearchItem(
                 id: row.0, name: row.1, headline: row.2, skills: row.3, topics: row.4, yearsExperience: row.5, rating: rating,
-                reviewCount: row.7, bayesianRating: (row.8 * 1000).rounded() / 1000, priceCredits: row.9, nextAvailable: nil))
+                reviewCount: row.7, bayesianRating: (row.8 * 1000).rounded() / 1000, priceCredits: row.9, nextAvailable: row.11.map(Instant.init)))
             keys.append(row.10)
         }
-        var nextCursor: String?
-        if items.count > query.limit {
-            items.removeLast()
-            nextCursor = MentorSearchCursor(key: keys[query.limit - 1], id: items[query.limit - 1].id, fuzzy: fuzzy).token
-        }
-        let next = try await nextAvailable(items.map(\.id), now: query.now)
-        for index in items.indices { items[index].nextAvailable = next[items[index].id] }
-        return MentorSearchPage(items: items, nextCursor: nextCursor, facets: try await facets)
-    }
-
-    /// Whether the search includes trigram (typo) matches: only when its words match less than a page; later pages
-    /// keep the first page's decision.
-    func widensToFuzzy(_ query: MentorSearchQuery) async throws -> Bool {
-        if let after = query.after { return after.fuzzy }
-        guard query.text != nil else { return false }
-        var probe = SQLBuilder()
-        let filters = try Self.filters(query, fuzzy: false, into: &probe)
-        let sql = "SELECT count(*)::int FROM (SELECT 1 FROM mentor_profiles p WHERE \(filters) LIMIT \(query.limit)) found"
-        for try await found in try await pool.client.query(probe.query(sql), logger: logger).decode(Int.self) { return found < query.limit }
-        return true
+        return (items, keys)
     }
 
     /// The WHERE clause of a search (shared by the probe, the page and the facets).
@@ -61,10 +89,15 @@ extension PostgresBookingStore {
         var clauses = ["TRUE"]
         if let text = query.text {
             let bound = try builder.bind(text)
-            clauses.append(
-                fuzzy
-                    ? "(p.search_vector @@ websearch_to_tsquery('english', \(bound)) OR \(bound) <% p.search_text)"
-                    : "p.search_vector @@ websearch_to_tsquery('english', \(bound))")
+            if !fuzzy {
+                clauses.append("p.search_vector @@ websearch_to_tsquery('english', \(bound))")
+            } else if query.corrections.isEmpty {
+                clauses.append("(p.search_vector @@ websearch_to_tsquery('english', \(bound)) OR \(bound) <% p.search_text)")
+            } else {
+                // A misspelled skill or topic: match its corrections through the full-text index.
+                let corrected = try correctedQuery(query, into: &builder)
+                clauses.append("(p.search_vector @@ websearch_to_tsquery('english', \(bound)) OR p.search_vector @@ (\(corrected)))")
+            }
         }
         let lowered = { (values: [String]) in values.map { $0.lowercased() } }
         if !query.skills.isEmpty { clauses.append("p.skill_keys @> \(try builder.bind(lowered(query.skills)))") }
@@ -97,8 +130,13 @@ extension PostgresBookingStore {
         switch (query.sort, query.text) {
         case (.relevance, let text?):
             let bound = try builder.bind(text)
-            let rank = "ts_rank_cd(p.search_vector, websearch_to_tsquery('english', \(bound)), 1)"
+            let rank = "ts_rank(p.search_vector, websearch_to_tsquery('english', \(bound)))"
             guard fuzzy else { return "(-\(rank))::float8" }
+            if !query.corrections.isEmpty {
+                let corrected = try correctedQuery(query, into: &builder)
+                return "(CASE WHEN p.search_vector @@ websearch_to_tsquery('english', \(bound)) THEN -(1 + \(rank)) "
+                    + "ELSE -ts_rank(p.search_vector, \(corrected)) END)::float8"
+            }
             return "(CASE WHEN p.search_vector @@ websearch_to_tsquery('english', \(bound)) THEN -(1 + \(rank)) "
                 + "ELSE -word_similarity(\(bound), p.search_text) END)::float8"
         case (.relevance, nil), (.rating, _):
@@ -106,31 +144,10 @@ extension PostgresBookingStore {
         case (.price, _):
             return "(p.price_credits::float8)"
         case (.soonest, _):
-            let now = try builder.bind(query.now.date)
-            return """
-                coalesce((SELECT extract(epoch FROM min(run_first_slot(r.starts_at, r.ends_at, r.step_seconds, r.slot_seconds,
-                        \(now)::timestamptz + make_interval(mins => ar.min_notice_minutes), 'infinity')))
-                    FROM availability_runs r JOIN availability_rules ar ON ar.mentor_id = r.mentor_id
-                    WHERE r.mentor_id = p.user_id AND r.ends_at > \(now)), 1e15)::float8
-                """
+            // The first free run as of the mentor's last change (kept by every rewrite of their runs); the exact next
+            // slot is what each item's nextAvailable shows.
+            return "(coalesce(extract(epoch FROM p.next_free_at), 1e15)::float8)"
         }
-    }
-
-    /// The first free slot of each mentor, from the stored runs.
-    func nextAvailable(_ ids: [UUID], now: Instant) async throws -> [UUID: Instant] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await pool.client.query(
-            """
-            SELECT r.mentor_id, min(run_first_slot(r.starts_at, r.ends_at, r.step_seconds, r.slot_seconds,
-                \(now.date)::timestamptz + make_interval(mins => ar.min_notice_minutes), 'infinity'))
-            FROM availability_runs r JOIN availability_rules ar ON ar.mentor_id = r.mentor_id
-            WHERE r.mentor_id = ANY(\(ids)) AND r.ends_at > \(now.date)
-            GROUP BY r.mentor_id
-            """,
-            logger: logger)
-        var next: [UUID: Instant] = [:]
-        for try await (id, start) in rows.decode((UUID, Date?).self) { next[id] = start.map(Instant.init) }
-        return next
     }
 
     /// The 20 most frequent skills and topics over the matches, counted over at most ``MentorFacets/sampleLimit``.
@@ -141,9 +158,9 @@ extension PostgresBookingStore {
         let sql = """
             WITH m AS MATERIALIZED (SELECT p.skills, p.topics FROM mentor_profiles p WHERE \(filters) LIMIT \(limit + 1)),
                  s AS MATERIALIZED (SELECT * FROM m LIMIT \(limit))
-            (SELECT 'skill', x, count(*)::int FROM s, unnest(s.skills) x GROUP BY x ORDER BY count(*) DESC, x LIMIT 20)
+            (SELECT 'skill', x, count(*)::int FROM (SELECT unnest(s.skills) AS x FROM s) u GROUP BY x ORDER BY count(*) DESC, x LIMIT 20)
             UNION ALL
-            (SELECT 'topic', x, count(*)::int FROM s, unnest(s.topics) x GROUP BY x ORDER BY count(*) DESC, x LIMIT 20)
+            (SELECT 'topic', x, count(*)::int FROM (SELECT unnest(s.topics) AS x FROM s) u GROUP BY x ORDER BY count(*) DESC, x LIMIT 20)
             UNION ALL
             SELECT 'matches', '', count(*)::int FROM m
             """

@@ -123,6 +123,7 @@ public struct PostgresBookingStore: BookingStore {
     ) async throws {
         guard let rules = try await rules(mentorId, on: connection, logger: logger), let calculator = SlotCalculator(rules: rules) else {
             try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
+            try await noteFirstFreeRun(mentorId, now: now, on: connection, logger: logger)
             return
         }
         let horizon = now.adding(minutes: rules.horizonDays * 1440)
@@ -157,11 +158,24 @@ public struct PostgresBookingStore: BookingStore {
         let step = calculator.stepMinutes(for: minutes)
         let slots = calculator.slots(from: from, to: until, minutes: minutes, busy: busy, now: now).filter { $0.start.date < until.date }
         let runs = SlotCalculator.runs(slots, stepMinutes: step)
-        guard !runs.isEmpty else { return }
+        if !runs.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO availability_runs (mentor_id, starts_at, ends_at, step_seconds, slot_seconds)
+                SELECT \(mentorId), s, e, \(step * 60), \(minutes * 60) FROM unnest(\(runs.map(\.start.date))::timestamptz[], \(runs.map(\.end.date))::timestamptz[]) AS u(s, e)
+                """,
+                logger: logger)
+        }
+        try await noteFirstFreeRun(mentorId, now: now, on: connection, logger: logger)
+    }
+
+    /// Stores the start of the mentor's first free run from now on (search's "soonest" order).
+    static func noteFirstFreeRun(_ mentorId: UUID, now: Instant, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             """
-            INSERT INTO availability_runs (mentor_id, starts_at, ends_at, step_seconds, slot_seconds)
-            SELECT \(mentorId), s, e, \(step * 60), \(minutes * 60) FROM unnest(\(runs.map(\.start.date))::timestamptz[], \(runs.map(\.end.date))::timestamptz[]) AS u(s, e)
+            UPDATE mentor_profiles SET next_free_at =
+                (SELECT min(greatest(starts_at, \(now.date))) FROM availability_runs WHERE mentor_id = \(mentorId) AND ends_at > \(now.date))
+            WHERE user_id = \(mentorId)
             """,
             logger: logger)
     }
