@@ -47,12 +47,19 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "Lines scenario: start over at the end instead of stopping.")
     var cycle = false
 
+    @Option(help: "Lines scenario: the path to POST to.")
+    var path: String = "/rpc"
+
+    @Option(help: "Lines scenario: send each line's first column in this header instead of `Authorization: Bearer`.")
+    var tokenHeader: String?
+
     func run() throws {
         let endpoint: SocketConnection.Endpoint = socket.map { .unix($0) } ?? .tcp(host: "127.0.0.1", port: port ?? 8080)
         let deadline = Date().addingTimeInterval(duration)
         let results = Mutex<(latencies: [Double], errors: Int, reasons: [String: Int])>(([], 0, [:]))
         let done = DispatchGroup()
         let scenario = self.scenario, method = self.method, email = self.email, password = self.password, cycle = self.cycle
+        let path = self.path, tokenHeader = self.tokenHeader
         let requests = try LoadSession.readLines(lines)
         let next = Atomic<Int>(0)
         let started = Date()
@@ -84,9 +91,11 @@ struct LoadCommand: ParsableCommand {
                             continue
                         }
                         var headers = ["Content-Type": "application/json"]
-                        if let token = line?.token { headers["Authorization"] = "Bearer \(token)" }
+                        if let token = line?.token {
+                            if let tokenHeader { headers[tokenHeader] = token } else { headers["Authorization"] = "Bearer \(token)" }
+                        }
                         let start = DispatchTime.now().uptimeNanoseconds
-                        let reply = try current.request("POST", "/rpc", headers: headers, body: line?.body ?? session.request())
+                        let reply = try current.request("POST", path, headers: headers, body: line?.body ?? session.request())
                         local.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
                         let reason = LoadSession.reason(reply)
                         reasons[reason, default: 0] += 1
@@ -169,9 +178,12 @@ struct LoadSession {
         }
     }
 
-    /// `ok`, a JSON-RPC error's `data.reason` (or `code N`), or `http N`.
+    /// `ok`, a JSON-RPC error's `data.reason` (or `code N`), a webhook's `outcome`, or `http N`.
     static func reason(_ reply: HTTPReply) -> String {
         guard reply.status == 200 else { return "http \(reply.status)" }
+        if let object = try? JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any], let outcome = object["outcome"] as? String {
+            return outcome == "granted" ? "ok" : outcome
+        }
         guard let object = try? JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any], let error = object["error"] as? [String: Any] else {
             return "ok"
         }
