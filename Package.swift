@@ -63,6 +63,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "RealtimeService",
+            dependencies: ["JSONRPC", "MentorLinkCore"]
+        ),
         // Adapters.
         .target(
             name: "ProviderAdapter",
@@ -103,6 +107,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The outbox relay and the event consumers (`mentorlink relay`, `mentorlink consume`).
+        .target(
+            name: "EventPipeline",
+            dependencies: [
+                "MentorLinkCore", "KafkaAdapter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // A blocking HTTP/WebSocket client for the CLI, the load client and socket-level tests.
         .target(name: "MentorLinkClient"),
         // The worker: HTTP + WebSocket on a Unix socket.
@@ -122,7 +135,7 @@ let package = Package(
             name: "mentorlink",
             dependencies: [
                 "JSONRPC", "MentorLinkCore", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MentorLinkClient",
-                "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter",
+                "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -151,7 +164,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "Server", "JSONRPC", "MentorLinkClient",
-                "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "MentorLinkCore",
+                "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline", "MentorLinkCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -137,6 +137,8 @@ ml_stop() {
     ml_stop_pidfile "$ML_RUN/serve.pid"
     ml_stop_pidfile "$ML_RUN/dev-kafka.pid"
     ml_stop_pidfile "$ML_RUN/dev-payments.pid"
+    ml_stop_pidfile "$ML_RUN/relay.pid"
+    ml_stop_pidfile "$ML_RUN/consume-notifications.pid"
     ml_stop_pidfile "$ML_RUN/redis.pid"
     if [ -f "$ML_RUN/pg/data/PG_VERSION" ]; then
         local run=(); ml_as_root && run=(runuser -u postgres --)
@@ -198,5 +200,18 @@ ml_start_stack() {
     ml_migrate
     ml_start_dev_payments "$port"
     ml_start_workers "$n"
+    ml_start_events
     ml_start_nginx "$n" "$port"
+}
+
+# The outbox relay and the notifications consumer (each restartable; several relays may run at once).
+ml_start_events() {
+    ml_pid_alive "$ML_RUN/relay.pid" || {
+        nohup "$ML_BIN" relay >>"$ML_RUN/logs/relay.log" 2>&1 &
+        echo $! > "$ML_RUN/relay.pid"
+    }
+    ml_pid_alive "$ML_RUN/consume-notifications.pid" || {
+        nohup "$ML_BIN" consume notifications >>"$ML_RUN/logs/consume-notifications.log" 2>&1 &
+        echo $! > "$ML_RUN/consume-notifications.pid"
+    }
 }

@@ -30,6 +30,7 @@ public struct AvailabilityService: RPCService {
         try await mapped {
             try await store.saveAvailability(mentorId: caller.id, rules: rules, now: configuration.now(), audit: auditEntry(context, "availability.set"))
         }
+        await configuration.availabilityChanged(caller.id, "rules.changed")
         return AvailabilityResult(mentorId: caller.id, availability: rules)
     }
 

@@ -1,3 +1,4 @@
+public import Foundation
 public import MentorLinkCore
 
 /// Booking settings with documented defaults, and the clock (replaceable in tests).
@@ -16,6 +17,9 @@ public struct BookingConfiguration: Sendable {
     public var completionGrace: Duration = .seconds(3600)
     /// The clock.
     public var now: @Sendable () -> Instant = { Instant.now }
+    /// Told after a mentor's free slots changed (hold, booking, cancellation, reschedule, group session, rules), with
+    /// the reason; the worker publishes `availability.changed` to the mentor's channel.
+    public var availabilityChanged: @Sendable (_ mentorId: UUID, _ reason: String) async -> Void = { _, _ in }
 
     /// The defaults.
     public init() {}

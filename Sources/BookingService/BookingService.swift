@@ -62,6 +62,7 @@ public struct BookingService: RPCService {
             mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes),
             status: .held, holdExpiresAt: now.adding(minutes: configuration.holdMinutes))
         let (booking, _) = try await mapped { try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes)) }
+        await configuration.availabilityChanged(params.mentorId, "booking.held")
         return HoldResult(holdId: booking.id, expiresAt: booking.holdExpiresAt ?? request.holdExpiresAt!, booking: booking)
     }
 
@@ -84,6 +85,7 @@ public struct BookingService: RPCService {
         let (booking, replayed) = try await mapped {
             try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes))
         }
+        if !replayed { await configuration.availabilityChanged(params.mentorId, "booking.created") }
         return BookingResult(booking: booking, replayed: replayed ? true : nil)
     }
 
@@ -104,7 +106,9 @@ public struct BookingService: RPCService {
         let session = NewGroupSession(
             mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity,
             title: title, topic: params.topic, priceCredits: params.priceCredits ?? 0, audit: auditEntry(context, "sessions.create_group"))
-        return BookingResult(booking: try await mapped { try await store.createGroup(session, now: now) })
+        let created = try await mapped { try await store.createGroup(session, now: now) }
+        await configuration.availabilityChanged(caller.id, "group.created")
+        return BookingResult(booking: created)
     }
 
     func listGroups(_ params: MentorIdParams, _ context: RPCContext) async throws -> BookingPage {
@@ -138,6 +142,7 @@ public struct BookingService: RPCService {
                     side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice ? .release : .refund
                 })
         }
+        if booking.kind != .groupSeat { await configuration.availabilityChanged(booking.mentorId, "booking.cancelled") }
         let late = side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice
         let policy = CancellationPolicy(
             cancellableUntil: booking.start, lateNoticeHours: configuration.lateCancellationHours, late: late, cancelledBy: side,
@@ -159,6 +164,7 @@ public struct BookingService: RPCService {
                 audit: auditEntry(context, "booking.reschedule", details: ["from": current.start.description, "to": params.start.description]),
                 check: Self.slotCheck(start: params.start, minutes: minutes))
         }
+        await configuration.availabilityChanged(booking.mentorId, "booking.rescheduled")
         return BookingResult(booking: booking)
     }
 

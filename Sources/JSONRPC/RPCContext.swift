@@ -47,6 +47,8 @@ public struct RPCContext: Sendable {
     public var credentials: RequestCredentials
     /// Response headers a handler wants set (cookies); shared by every call of one HTTP request.
     public let response: ResponseMetadata
+    /// The WebSocket session the call came on (subscriptions push to it); `nil` over HTTP.
+    public var session: (any RPCSession)?
 
     /// How a call reached the worker.
     public enum Transport: String, Sendable {
@@ -63,7 +65,8 @@ public struct RPCContext: Sendable {
         clientAddress: String? = nil,
         transport: Transport = .inProcess,
         credentials: RequestCredentials = RequestCredentials(),
-        response: ResponseMetadata = ResponseMetadata()
+        response: ResponseMetadata = ResponseMetadata(),
+        session: (any RPCSession)? = nil
     ) {
         var logger = logger
         logger[metadataKey: "request.id"] = .string(requestId)
@@ -74,5 +77,6 @@ public struct RPCContext: Sendable {
         self.transport = transport
         self.credentials = credentials
         self.response = response
+        self.session = session
     }
 }

@@ -41,22 +41,37 @@ struct RPCWebSocketEndpoint: Sendable {
         let principal = try? await server.authenticator.authenticate(credentials)
         var logger = server.logger
         logger[metadataKey: "ws.id"] = .string(requestId)
-        for try await message in inbound.messages(maxSize: server.configuration.maxWebSocketMessageBytes) {
-            guard case .text(let text) = message else {
-                try await outbound.close(.unacceptableData, reason: "text frames only")
-                return
+        let session = WebSocketSession(id: requestId, limit: server.configuration.maxQueuedWebSocketMessages)
+        let writerLogger = logger
+        defer { session.close() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // One writer: replies and pushed notifications leave in order.
+            group.addTask {
+                if try await session.writeAll(to: outbound) {
+                    writerLogger.notice("ws.slow_consumer_closed")
+                    try await outbound.close(.policyViolation, reason: "too slow: outbound queue full")
+                }
             }
-            let context = RPCContext(
-                requestId: RequestID.make(),
-                logger: logger,
-                principal: principal ?? nil,
-                clientAddress: headers[RPCHTTPEndpoint.realIP],
-                transport: .webSocket,
-                credentials: credentials
-            )
-            let reply = await server.dispatcher.handle(body: Array(text.utf8), context: context)
-            if let body = reply.body {
-                try await outbound.write(.text(String(decoding: body, as: UTF8.self)))
+            defer {
+                session.close()
+                group.cancelAll()
+            }
+            for try await message in inbound.messages(maxSize: server.configuration.maxWebSocketMessageBytes) {
+                guard case .text(let text) = message else {
+                    try await outbound.close(.unacceptableData, reason: "text frames only")
+                    return
+                }
+                let context = RPCContext(
+                    requestId: RequestID.make(),
+                    logger: logger,
+                    principal: principal ?? nil,
+                    clientAddress: headers[RPCHTTPEndpoint.realIP],
+                    transport: .webSocket,
+                    credentials: credentials,
+                    session: session
+                )
+                let reply = await server.dispatcher.handle(body: Array(text.utf8), context: context)
+                if let body = reply.body, !session.push(String(decoding: body, as: UTF8.self)) { return }
             }
         }
     }

@@ -18,6 +18,8 @@ public struct WorkerConfiguration: Sendable {
     public var gitCommit: String?
     /// Group given access to the socket (nginx's user when the stack runs as root), if any.
     public var socketGroup: String?
+    /// Frames a WebSocket may have waiting to be written before it is closed as too slow (default 1,024).
+    public var maxQueuedWebSocketMessages = 1024
 
     /// Creates a configuration with the documented defaults.
     public init(

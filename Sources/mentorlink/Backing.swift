@@ -1,5 +1,7 @@
 import BookingService
+import Foundation
 import PaymentsService
+import RealtimeService
 import ProviderAdapter
 import IdentityService
 import JSONRPC
@@ -17,6 +19,7 @@ struct Backing {
     let redis: RedisClient
     let subscriber: RedisSubscriber
     let kafka: KafkaProducer
+    let bus: RedisEventBus
 
     init(config: AppConfiguration, logger: Logger) throws {
         postgres = PostgresPool(
@@ -29,10 +32,11 @@ struct Backing {
         redis = RedisClient(address: address, logger: logger)
         subscriber = RedisSubscriber(address: address, logger: logger)
         kafka = try KafkaProducer(brokers: config.kafkaBrokers, logger: logger)
+        bus = RedisEventBus(client: redis, subscriber: subscriber, logger: logger)
     }
 
     /// In start order; the `ServiceGroup` shuts them down in reverse.
-    var services: [any Service] { [postgres, redis, subscriber, kafka] }
+    var services: [any Service] { [postgres, redis, subscriber, kafka, bus] }
 
     var healthChecks: [any HealthCheck] { [postgres, redis, kafka] }
 
@@ -70,7 +74,16 @@ struct Services {
             configuration: identityConfiguration, authenticator: authenticator, logger: logger))
         registry.mount(AuditService(store: store))
         let booking = backing.bookingStore(feePercent: config.platformFeePercent)
-        let bookingConfiguration = BookingConfiguration()
+        var bookingConfiguration = BookingConfiguration()
+        let bus = backing.bus
+        bookingConfiguration.availabilityChanged = { mentorId, reason in
+            let event = #"{"type":"availability.changed","mentorId":"\#(mentorId.uuidString.lowercased())","reason":"\#(reason)"}"#
+            do {
+                try await bus.publish(channel: "availability:\(mentorId.uuidString.lowercased())", event: Array(event.utf8))
+            } catch {
+                logger.warning("availability.publish_failed", metadata: ["error": .string("\(error)")])
+            }
+        }
         registry.mount(MentorsService(store: booking, configuration: bookingConfiguration))
         registry.mount(AvailabilityService(store: booking, configuration: bookingConfiguration))
         registry.mount(BookingService(store: booking, configuration: bookingConfiguration))
@@ -82,6 +95,9 @@ struct Services {
         paymentsConfiguration.upiWebhookSecrets = config.providers.upiWebhookSecrets
         let stripe = StripeClient(apiBase: config.providers.stripeAPIBase, secretKey: config.providers.stripeSecretKey)
         let upi = RazorpayClient(apiBase: config.providers.upiAPIBase, keyId: config.providers.upiKeyId, keySecret: config.providers.upiKeySecret)
+        registry.mount(RealtimeService(
+            subscriptions: Subscriptions(bus: backing.bus),
+            store: PostgresNotificationStore(pool: backing.postgres, logger: Logger(label: "mentorlink.notifications"))))
         registry.mount(WalletService(store: payments))
         registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
         registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))

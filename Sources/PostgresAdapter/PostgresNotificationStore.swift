@@ -1,0 +1,64 @@
+public import Foundation
+public import Logging
+public import MentorLinkCore
+import PostgresNIO
+
+/// ``NotificationStore`` on PostgreSQL.
+public struct PostgresNotificationStore: NotificationStore {
+    let pool: PostgresPool
+    let logger: Logger
+
+    /// Creates the store over a pool.
+    public init(pool: PostgresPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    public func handle(eventId: Int64, consumer: String, notifications: [NewNotification]) async throws -> [(UUID, AppNotification)]? {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            let claimed = try await connection.query(
+                "INSERT INTO consumer_events (consumer, event_id) VALUES (\(consumer), \(eventId)) ON CONFLICT DO NOTHING RETURNING event_id",
+                logger: logger)
+            var isNew = false
+            for try await _ in claimed.decode(Int64.self) { isNew = true }
+            guard isNew else { return nil }
+            var stored: [(UUID, AppNotification)] = []
+            for item in notifications {
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO notifications (user_id, type, title, body, event_id) VALUES (\(item.userId), \(item.type), \(item.title), \(item.body), \(eventId))
+                    ON CONFLICT (event_id, user_id) DO NOTHING RETURNING id, created_at
+                    """,
+                    logger: logger)
+                for try await (id, at) in rows.decode((Int64, Date).self) {
+                    stored.append((item.userId, AppNotification(id: id, type: item.type, title: item.title, body: item.body, createdAt: Instant(at), read: false)))
+                }
+            }
+            return stored
+        }
+    }
+
+    public func notifications(userId: UUID, unreadOnly: Bool, beforeId: Int64?, limit: Int) async throws -> [AppNotification] {
+        let rows = try await pool.client.query(
+            """
+            SELECT id, type, title, body, created_at, read_at IS NOT NULL FROM notifications
+            WHERE user_id = \(userId) AND (NOT \(unreadOnly) OR read_at IS NULL) AND (\(beforeId)::int8 IS NULL OR id < \(beforeId))
+            ORDER BY id DESC LIMIT \(limit)
+            """,
+            logger: logger)
+        var items: [AppNotification] = []
+        for try await r in rows.decode((Int64, String, String, String, Date, Bool).self) {
+            items.append(AppNotification(id: r.0, type: r.1, title: r.2, body: r.3, createdAt: Instant(r.4), read: r.5))
+        }
+        return items
+    }
+
+    public func markRead(userId: UUID, ids: [Int64]) async throws -> Int {
+        let rows = try await pool.client.query(
+            "UPDATE notifications SET read_at = now() WHERE user_id = \(userId) AND id = ANY(\(ids)) AND read_at IS NULL RETURNING id", logger: logger)
+        var count = 0
+        for try await _ in rows.decode(Int64.self) { count += 1 }
+        return count
+    }
+}

@@ -1,0 +1,96 @@
+public import JSONRPC
+public import MentorLinkCore
+public import Foundation
+
+/// `notifications.*` and `availability.subscribe`: pushed events over the WebSocket, and the notification inbox.
+///
+/// Channels: `user:<id>` (only its owner may subscribe; the caller's own is implied), `availability:<mentorId>`
+/// (public). Notifications arrive as `{"method":"subscription","params":{"subscription","channel","seq","event"}}`.
+public struct RealtimeService: RPCService {
+    let subscriptions: Subscriptions
+    let store: any NotificationStore
+
+    /// Creates the service.
+    public init(subscriptions: Subscriptions, store: any NotificationStore) {
+        self.subscriptions = subscriptions
+        self.store = store
+    }
+
+    public struct SubscribeParams: Codable, Sendable {
+        public var sinceSeq: Int64?
+    }
+
+    public struct AvailabilitySubscribeParams: Codable, Sendable {
+        public var mentorId: UUID
+        public var sinceSeq: Int64?
+    }
+
+    public struct UnsubscribeParams: Codable, Sendable {
+        public var subscription: String
+    }
+
+    public struct ListParams: Codable, Sendable {
+        public var unreadOnly: Bool?
+        public var cursor: String?
+        public var limit: Int?
+    }
+
+    public struct MarkReadParams: Codable, Sendable {
+        public var ids: [Int64]
+    }
+
+    public struct Page: Codable, Sendable {
+        public var items: [AppNotification]
+        public var nextCursor: String?
+    }
+
+    public struct MarkReadResult: Codable, Sendable {
+        public var updated: Int
+    }
+
+    public struct OkResult: Codable, Sendable {
+        public var ok: Bool
+    }
+
+    public func register(into registry: inout MethodRegistry) {
+        registry.register("notifications.subscribe", summary: "Push your notifications on this WebSocket.", access: .authenticated, handler: subscribeNotifications)
+        registry.register("notifications.unsubscribe", summary: "End a subscription.", access: .authenticated, handler: unsubscribe)
+        registry.register("availability.subscribe", summary: "Push a mentor's slot changes on this WebSocket.", access: .public, handler: subscribeAvailability)
+        registry.register("availability.unsubscribe", summary: "End a subscription.", access: .public, handler: unsubscribe)
+        registry.register("notifications.list", summary: "Your notifications, newest first.", access: .authenticated, handler: list)
+        registry.register("notifications.markRead", summary: "Mark notifications read.", access: .authenticated, handler: markRead)
+    }
+
+    func subscribeNotifications(_ params: SubscribeParams, _ context: RPCContext) async throws -> Subscriptions.Subscribed {
+        guard let user = context.principal?.userId.lowercased() else { throw RPCError.unauthenticated() }
+        return try await subscriptions.subscribe(context, channel: "user:\(user)", sinceSeq: params.sinceSeq)
+    }
+
+    func subscribeAvailability(_ params: AvailabilitySubscribeParams, _ context: RPCContext) async throws -> Subscriptions.Subscribed {
+        try await subscriptions.subscribe(context, channel: "availability:\(params.mentorId.uuidString.lowercased())", sinceSeq: params.sinceSeq)
+    }
+
+    func unsubscribe(_ params: UnsubscribeParams, _ context: RPCContext) async throws -> OkResult {
+        try await subscriptions.unsubscribe(context, subscription: params.subscription)
+        return OkResult(ok: true)
+    }
+
+    func list(_ params: ListParams, _ context: RPCContext) async throws -> Page {
+        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        let limit = params.limit ?? 50
+        guard (1...200).contains(limit) else { throw RealtimeError.invalid([FieldProblem(field: "limit", problem: "1 to 200")]) }
+        var before: Int64?
+        if let cursor = params.cursor {
+            guard let id = Int64(cursor) else { throw RealtimeError.invalid([FieldProblem(field: "cursor", problem: "invalid")]) }
+            before = id
+        }
+        let items = try await store.notifications(userId: user, unreadOnly: params.unreadOnly ?? false, beforeId: before, limit: limit)
+        return Page(items: items, nextCursor: items.count == limit ? items.last.map { "\($0.id)" } : nil)
+    }
+
+    func markRead(_ params: MarkReadParams, _ context: RPCContext) async throws -> MarkReadResult {
+        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        guard (1...500).contains(params.ids.count) else { throw RealtimeError.invalid([FieldProblem(field: "ids", problem: "1 to 500 ids")]) }
+        return MarkReadResult(updated: try await store.markRead(userId: user, ids: params.ids))
+    }
+}

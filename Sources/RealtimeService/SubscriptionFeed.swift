@@ -1,0 +1,64 @@
+import Foundation
+public import JSONRPC
+public import MentorLinkCore
+import Synchronization
+
+/// One subscription's delivery to its session: events in seq order, each once. While the missed history is being
+/// replayed, live events are held back and then only those newer than the replay are sent.
+final class SubscriptionFeed: Sendable {
+    let id: String
+    let channel: String
+    let session: any RPCSession
+    private let state = Mutex<(replaying: Bool, held: [ChannelEvent], last: Int64)>((true, [], 0))
+
+    init(id: String, channel: String, session: any RPCSession) {
+        self.id = id
+        self.channel = channel
+        self.session = session
+    }
+
+    /// A live event from the bus.
+    func deliver(_ event: ChannelEvent) {
+        let send = state.withLock { state -> Bool in
+            if state.replaying {
+                state.held.append(event)
+                return false
+            }
+            guard event.seq > state.last else { return false }
+            state.last = event.seq
+            return true
+        }
+        if send { push(event) }
+    }
+
+    /// Sends the replayed history, then whatever arrived meanwhile, and goes live.
+    func finishReplay(_ history: [ChannelEvent], startingAfter seq: Int64) {
+        var last = seq
+        for event in history where event.seq > last {
+            push(event)
+            last = event.seq
+        }
+        while true {
+            let held = state.withLock { state -> [ChannelEvent] in
+                let held = state.held
+                state.held = []
+                if held.isEmpty {
+                    state.replaying = false
+                    state.last = max(state.last, last)
+                }
+                return held
+            }
+            if held.isEmpty { return }
+            for event in held.sorted(by: { $0.seq < $1.seq }) where event.seq > last {
+                push(event)
+                last = event.seq
+            }
+        }
+    }
+
+    func push(_ event: ChannelEvent) {
+        let text = #"{"jsonrpc":"2.0","method":"subscription","params":{"subscription":"\#(id)","channel":"\#(channel)","seq":\#(event.seq),"event":"#
+            + String(decoding: event.event, as: UTF8.self) + "}}"
+        session.push(text)
+    }
+}
