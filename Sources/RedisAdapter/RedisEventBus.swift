@@ -64,6 +64,10 @@ public final class RedisEventBus: EventBus, Service, Sendable {
             return (state.next, first)
         }
         if first { try await subscriber.subscribe(Self.key(channel)) }
+        // Wait (briefly) until Redis confirms, so nothing published after this call returns is missed.
+        for _ in 0..<400 where !subscriber.isSubscribed(Self.key(channel)) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         return ListenerToken(channel: channel, id: id)
     }
 
