@@ -65,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "RealtimeService",
-            dependencies: ["JSONRPC", "MentorLinkCore"]
+            dependencies: ["JSONRPC", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Adapters.
         .target(
@@ -165,6 +165,7 @@ let package = Package(
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "Server", "JSONRPC", "MentorLinkClient",
                 "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline", "MentorLinkCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -23,3 +23,19 @@ CREATE TABLE consumer_events (
     handled_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, event_id)
 );
+
+-- Session rooms (one per 1:1 booking or group session) and their chat, numbered per room.
+CREATE TABLE rooms (
+    id       uuid PRIMARY KEY REFERENCES bookings (id),
+    last_seq bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE room_messages (
+    id        bigserial PRIMARY KEY,
+    room_id   uuid        NOT NULL REFERENCES rooms (id),
+    seq       bigint      NOT NULL,
+    sender_id uuid        NOT NULL REFERENCES users (id),
+    text      text        NOT NULL CHECK (length(text) BETWEEN 1 AND 2000),
+    sent_at   timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (room_id, seq)
+);

@@ -171,6 +171,7 @@ ml_write_secrets() {
     grep -q '^UPI_KEY_ID=' "$file" || echo "UPI_KEY_ID=rzp_test_$(rnd)" >> "$file"
     grep -q '^UPI_KEY_SECRET=' "$file" || echo "UPI_KEY_SECRET=$(rnd)" >> "$file"
     grep -q '^UPI_WEBHOOK_SECRET=' "$file" || echo "UPI_WEBHOOK_SECRET=$(rnd)" >> "$file"
+    grep -q '^TURN_SECRET=' "$file" || echo "TURN_SECRET=$(rnd)" >> "$file"
     return 0
 }
 

@@ -55,6 +55,11 @@ public final class SocketConnection {
     /// `init` throws afterwards, so closing on the error paths too would close a number another socket now owns.
     deinit { if fd >= 0 { close(fd) } }
 
+    /// Ends the connection in both directions (the descriptor itself is closed in `deinit`), as a dropped client would.
+    public func shutdown() {
+        if fd >= 0 { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+    }
+
     /// Writes all bytes.
     public func write(_ bytes: [UInt8]) throws {
         var offset = 0

@@ -23,6 +23,7 @@ import Server
 /// | `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` | from `secrets.env`; the webhook secret may list several, comma-separated (rotation) |
 /// | `UPI_KEY_ID`, `UPI_KEY_SECRET`, `UPI_WEBHOOK_SECRET` | from `secrets.env` |
 /// | `MENTORLINK_PLATFORM_FEE_PERCENT` | 10 |
+/// | `TURN_SECRET` | from `secrets.env` (coturn's `static-auth-secret`); `MENTORLINK_TURN_URLS` comma-separated, default 127.0.0.1:3478 |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
     var runDirectory: String
@@ -45,6 +46,8 @@ struct AppConfiguration: Sendable {
     /// Payment providers: API bases, keys and webhook secrets.
     var providers: ProviderSettings
     var platformFeePercent: Int
+    var turnSecret: String
+    var turnURLs: [String]
 
     static func fromEnvironment(_ processEnvironment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let cwd = FileManager.default.currentDirectoryPath
@@ -78,7 +81,9 @@ struct AppConfiguration: Sendable {
             rateLimitScale: max(1, environment["MENTORLINK_RATE_LIMIT_SCALE"].flatMap(Int.init) ?? 1),
             logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info,
             providers: ProviderSettings(environment),
-            platformFeePercent: min(100, max(0, environment["MENTORLINK_PLATFORM_FEE_PERCENT"].flatMap(Int.init) ?? 10))
+            platformFeePercent: min(100, max(0, environment["MENTORLINK_PLATFORM_FEE_PERCENT"].flatMap(Int.init) ?? 10)),
+            turnSecret: environment["TURN_SECRET"] ?? "",
+            turnURLs: (environment["MENTORLINK_TURN_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         )
     }
 

@@ -95,9 +95,16 @@ struct Services {
         paymentsConfiguration.upiWebhookSecrets = config.providers.upiWebhookSecrets
         let stripe = StripeClient(apiBase: config.providers.stripeAPIBase, secretKey: config.providers.stripeSecretKey)
         let upi = RazorpayClient(apiBase: config.providers.upiAPIBase, keyId: config.providers.upiKeyId, keySecret: config.providers.upiKeySecret)
+        let subscriptions = Subscriptions(bus: backing.bus)
         registry.mount(RealtimeService(
-            subscriptions: Subscriptions(bus: backing.bus),
+            subscriptions: subscriptions,
             store: PostgresNotificationStore(pool: backing.postgres, logger: Logger(label: "mentorlink.notifications"))))
+        var roomsConfiguration = RoomsConfiguration()
+        roomsConfiguration.turnSecret = config.turnSecret
+        if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
+        registry.mount(RoomsService(
+            rooms: PostgresRoomStore(pool: backing.postgres, logger: Logger(label: "mentorlink.rooms")), presence: RedisPresence(client: backing.redis),
+            bus: backing.bus, subscriptions: subscriptions, configuration: roomsConfiguration))
         registry.mount(WalletService(store: payments))
         registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
         registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))

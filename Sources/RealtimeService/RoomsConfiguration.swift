@@ -1,0 +1,28 @@
+public import Foundation
+public import MentorLinkCore
+
+/// Room rules with documented defaults.
+public struct RoomsConfiguration: Sendable {
+    /// Participants may join from 10 minutes before the start…
+    public var joinEarly: Duration = .seconds(10 * 60)
+    /// …until 30 minutes after the end.
+    public var stayLate: Duration = .seconds(30 * 60)
+    /// Longest chat message, in characters.
+    public var maxMessageLength = 2000
+    /// Largest signaling payload, in bytes of JSON.
+    public var maxSignalBytes = 16 * 1024
+    /// A full mesh (everyone sends video to everyone) works up to this many people in a room; signaling beyond it
+    /// is refused with `mesh_full` (an SFU is future work).
+    public var meshCap = 6
+    /// TURN/STUN URLs handed to clients.
+    public var turnURLs: [String] = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"]
+    /// coturn's `static-auth-secret` (REST API scheme); empty: no TURN entry.
+    public var turnSecret = ""
+    /// How long TURN credentials stay valid.
+    public var turnLifetime: Duration = .seconds(3600)
+    /// The clock.
+    public var now: @Sendable () -> Instant = { Instant.now }
+
+    /// The defaults.
+    public init() {}
+}

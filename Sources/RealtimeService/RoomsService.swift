@@ -1,0 +1,243 @@
+public import Foundation
+public import JSONRPC
+public import MentorLinkCore
+
+/// `rooms.*`: a session room per booking with chat (persisted, numbered), presence, typing, WebRTC signaling relay,
+/// TURN credentials, and the mentor's controls in group sessions.
+///
+/// Room channel `room:<id>` carries `presence.joined|left`, `chat.message`, `typing`, `participant.muted|removed`;
+/// each participant's direct channel `room:<id>:user:<userId>` carries `signal` events meant for them only.
+/// Participants may be in a room from ``RoomsConfiguration/joinEarly`` before the start until
+/// ``RoomsConfiguration/stayLate`` after the end.
+public struct RoomsService: RPCService {
+    let rooms: any RoomStore
+    let presence: any Presence
+    let bus: any EventBus
+    let subscriptions: Subscriptions
+    let configuration: RoomsConfiguration
+
+    /// Creates the service.
+    public init(rooms: any RoomStore, presence: any Presence, bus: any EventBus, subscriptions: Subscriptions, configuration: RoomsConfiguration) {
+        self.rooms = rooms
+        self.presence = presence
+        self.bus = bus
+        self.subscriptions = subscriptions
+        self.configuration = configuration
+    }
+
+    public func register(into registry: inout MethodRegistry) {
+        registry.register("rooms.join", summary: "Enter a session's room on this WebSocket.", access: .authenticated, handler: join)
+        registry.register("rooms.send", summary: "Send a chat message.", access: .authenticated, rateLimit: .chat, handler: send)
+        registry.register("rooms.history", summary: "Earlier chat messages, newest first.", access: .authenticated, handler: history)
+        registry.register("rooms.typing", summary: "Tell the room you are typing.", access: .authenticated, rateLimit: .chat, handler: typing)
+        registry.register("rooms.signal", summary: "Relay a WebRTC offer, answer, candidate or bye to one participant.", access: .authenticated, rateLimit: .chat, handler: signal)
+        registry.register("rooms.mute", summary: "Mute a participant (the group's mentor).", access: .authenticated, handler: mute)
+        registry.register("rooms.remove", summary: "Remove a participant (the group's mentor).", access: .authenticated, handler: remove)
+    }
+
+    // MARK: Types
+
+    public struct JoinParams: Codable, Sendable { public var bookingId: UUID }
+    public struct RoomParams: Codable, Sendable { public var roomId: UUID }
+    public struct SendParams: Codable, Sendable { public var roomId: UUID; public var text: String }
+    public struct HistoryParams: Codable, Sendable { public var roomId: UUID; public var beforeSeq: Int64?; public var limit: Int? }
+    public struct SignalParams: Codable, Sendable { public var roomId: UUID; public var to: UUID; public var payload: JSONValue }
+    public struct UserParams: Codable, Sendable { public var roomId: UUID; public var userId: UUID }
+
+    public struct Room: Codable, Sendable {
+        public var id: UUID
+        public var bookingId: UUID
+        public var kind: String
+        public var startsAt: Instant
+        public var endsAt: Instant
+    }
+
+    public struct Participant: Codable, Sendable {
+        public var userId: UUID
+        public var role: String
+        public var online: Bool
+    }
+
+    public struct IceServer: Codable, Sendable {
+        public var urls: [String]
+        public var username: String?
+        public var credential: String?
+    }
+
+    public struct JoinResult: Codable, Sendable {
+        public var room: Room
+        public var participants: [Participant]
+        public var subscription: String
+        /// Your direct channel's subscription (signals addressed to you).
+        public var directSubscription: String
+        public var seq: Int64
+        public var iceServers: [IceServer]
+        public var meshCap: Int
+    }
+
+    public struct MessageResult: Codable, Sendable { public var message: ChatMessage }
+    public struct HistoryResult: Codable, Sendable { public var items: [ChatMessage]; public var nextBeforeSeq: Int64? }
+    public struct OkResult: Codable, Sendable { public var ok: Bool }
+
+    // MARK: Handlers
+
+    func join(_ params: JoinParams, _ context: RPCContext) async throws -> JoinResult {
+        guard let session = context.session else { throw RealtimeError.webSocketRequired }
+        let (user, room) = try await admitted(context, bookingId: params.bookingId)
+        if try await presence.status(room: room.id, user: user).removed { throw RoomsError.forbidden("you were removed from this room") }
+        let channel = Self.channel(room.id)
+        let subscribed = try await subscriptions.subscribe(context, channel: channel, sinceSeq: nil)
+        let direct = try await subscriptions.subscribe(context, channel: "\(channel):user:\(user.uuidString.lowercased())", sinceSeq: nil)
+        if try await presence.enter(room: room.id, user: user) {
+            try await publish(room.id, ["type": .string("presence.joined"), "userId": .string(user.uuidString.lowercased())])
+        }
+        let presence = self.presence, bus = self.bus
+        session.onClose {
+            Task {
+                if (try? await presence.leave(room: room.id, user: user)) == true {
+                    let event = JSONValue.object(["type": .string("presence.left"), "userId": .string(user.uuidString.lowercased())])
+                    _ = try? await bus.publish(channel: channel, event: Array(event.encoded()))
+                }
+            }
+        }
+        let online = Set(try await presence.present(room: room.id))
+        let participants = room.participantIds.map { id in
+            Participant(userId: id, role: id == room.mentorId ? "mentor" : "mentee", online: online.contains(id))
+        }
+        var ice = [IceServer(urls: configuration.turnURLs.filter { $0.hasPrefix("stun:") }, username: nil, credential: nil)]
+        if !configuration.turnSecret.isEmpty {
+            let expiry = configuration.now().date.addingTimeInterval(TimeInterval(configuration.turnLifetime.components.seconds))
+            let (username, credential) = TurnCredentials.make(userId: user.uuidString.lowercased(), expiry: expiry, secret: configuration.turnSecret)
+            ice.append(IceServer(urls: configuration.turnURLs.filter { $0.hasPrefix("turn") }, username: username, credential: credential))
+        }
+        return JoinResult(
+            room: Room(id: room.id, bookingId: params.bookingId, kind: room.kind, startsAt: room.startsAt, endsAt: room.endsAt),
+            participants: participants, subscription: subscribed.subscription, directSubscription: direct.subscription, seq: subscribed.seq,
+            iceServers: ice, meshCap: configuration.meshCap)
+    }
+
+    func send(_ params: SendParams, _ context: RPCContext) async throws -> MessageResult {
+        let (user, room) = try await admitted(context, bookingId: params.roomId)
+        let text = params.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...configuration.maxMessageLength).contains(text.count) else {
+            throw RealtimeError.invalid([FieldProblem(field: "text", problem: "1 to \(configuration.maxMessageLength) characters")])
+        }
+        let status = try await presence.status(room: room.id, user: user)
+        if status.removed { throw RoomsError.forbidden("you were removed from this room") }
+        if status.muted { throw RoomsError.muted }
+        let message = try await rooms.append(roomId: room.id, senderId: user, text: text)
+        let encoded = try JSONValue(decoding: JSONEncoder().encode(message))
+        try await publish(room.id, ["type": .string("chat.message"), "message": encoded])
+        return MessageResult(message: message)
+    }
+
+    func history(_ params: HistoryParams, _ context: RPCContext) async throws -> HistoryResult {
+        _ = try await participant(context, bookingId: params.roomId)
+        let limit = params.limit ?? 50
+        guard (1...200).contains(limit) else { throw RealtimeError.invalid([FieldProblem(field: "limit", problem: "1 to 200")]) }
+        let items = try await rooms.messages(roomId: params.roomId, beforeSeq: params.beforeSeq, limit: limit)
+        return HistoryResult(items: items, nextBeforeSeq: items.count == limit ? items.last?.seq : nil)
+    }
+
+    func typing(_ params: RoomParams, _ context: RPCContext) async throws -> OkResult {
+        let (user, room) = try await admitted(context, bookingId: params.roomId)
+        try await publish(room.id, ["type": .string("typing"), "userId": .string(user.uuidString.lowercased())])
+        return OkResult(ok: true)
+    }
+
+    func signal(_ params: SignalParams, _ context: RPCContext) async throws -> OkResult {
+        let (user, room) = try await admitted(context, bookingId: params.roomId)
+        guard room.participantIds.contains(params.to), params.to != user else {
+            throw RealtimeError.invalid([FieldProblem(field: "to", problem: "another participant of the room")])
+        }
+        guard case .object(let payload) = params.payload, case .string(let type)? = payload["type"], ["offer", "answer", "candidate", "bye"].contains(type) else {
+            throw RealtimeError.invalid([FieldProblem(field: "payload.type", problem: "offer, answer, candidate or bye")])
+        }
+        let event = JSONValue.object(["type": .string("signal"), "from": .string(user.uuidString.lowercased()), "payload": params.payload])
+        let bytes = Array(event.encoded())
+        guard bytes.count <= configuration.maxSignalBytes else {
+            throw RealtimeError.invalid([FieldProblem(field: "payload", problem: "at most \(configuration.maxSignalBytes) bytes")])
+        }
+        if type == "offer", try await presence.present(room: room.id).count > configuration.meshCap { throw RoomsError.meshFull(configuration.meshCap) }
+        try await bus.publish(channel: "\(Self.channel(room.id)):user:\(params.to.uuidString.lowercased())", event: bytes)
+        return OkResult(ok: true)
+    }
+
+    func mute(_ params: UserParams, _ context: RPCContext) async throws -> OkResult {
+        let room = try await moderated(context, roomId: params.roomId, target: params.userId)
+        try await presence.mute(room: room.id, user: params.userId)
+        try await publish(room.id, ["type": .string("participant.muted"), "userId": .string(params.userId.uuidString.lowercased())])
+        return OkResult(ok: true)
+    }
+
+    func remove(_ params: UserParams, _ context: RPCContext) async throws -> OkResult {
+        let room = try await moderated(context, roomId: params.roomId, target: params.userId)
+        try await presence.remove(room: room.id, user: params.userId)
+        try await publish(room.id, ["type": .string("participant.removed"), "userId": .string(params.userId.uuidString.lowercased())])
+        return OkResult(ok: true)
+    }
+
+    // MARK: Rules
+
+    static func channel(_ room: UUID) -> String { "room:\(room.uuidString.lowercased())" }
+
+    func publish(_ room: UUID, _ event: [String: JSONValue]) async throws {
+        try await bus.publish(channel: Self.channel(room), event: Array(JSONValue.object(event).encoded()))
+    }
+
+    /// The caller and the room, when the caller is one of its participants.
+    func participant(_ context: RPCContext, bookingId: UUID) async throws -> (UUID, RoomInfo) {
+        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        guard let room = try await rooms.room(bookingId: bookingId) else { throw RoomsError.notFound }
+        guard room.participantIds.contains(user) else { throw RoomsError.forbidden("not a participant of this session") }
+        return (user, room)
+    }
+
+    /// As ``participant(_:bookingId:)``, and only inside the room's time window.
+    func admitted(_ context: RPCContext, bookingId: UUID) async throws -> (UUID, RoomInfo) {
+        let (user, room) = try await participant(context, bookingId: bookingId)
+        let now = configuration.now()
+        let opens = room.startsAt.adding(seconds: -Int(configuration.joinEarly.components.seconds))
+        let closes = room.endsAt.adding(seconds: Int(configuration.stayLate.components.seconds))
+        guard now >= opens, now < closes else { throw RoomsError.closed(opens: opens, closes: closes) }
+        return (user, room)
+    }
+
+    /// The room, when the caller is its group session's mentor and the target a participant.
+    func moderated(_ context: RPCContext, roomId: UUID, target: UUID) async throws -> RoomInfo {
+        let (user, room) = try await participant(context, bookingId: roomId)
+        guard room.kind == "group", room.mentorId == user else { throw RoomsError.forbidden("only the mentor of a group session moderates it") }
+        guard target != user, room.participantIds.contains(target) else {
+            throw RealtimeError.invalid([FieldProblem(field: "userId", problem: "a participant other than yourself")])
+        }
+        return room
+    }
+}
+
+/// Errors of rooms.
+public enum RoomsError: Error, RPCErrorConvertible {
+    case notFound
+    case forbidden(String)
+    case muted
+    case meshFull(Int)
+    case closed(opens: Instant, closes: Instant)
+
+    public var rpcError: RPCError {
+        switch self {
+        case .notFound: RPCError(code: -32004, message: "No such room", reason: "not_found")
+        case .forbidden(let why): RPCError(code: -32003, message: "Forbidden: \(why)", reason: "forbidden")
+        case .muted: RPCError(code: -32042, message: "You are muted in this room", reason: "muted")
+        case .meshFull(let cap): RPCError(code: -32043, message: "More than \(cap) people: a full mesh cannot carry this call", reason: "mesh_full")
+        case .closed(let opens, let closes):
+            RPCError(code: -32044, message: "The room is open from \(opens) until \(closes)", reason: "room_closed",
+                     data: ["opens": .string(opens.description), "closes": .string(closes.description)])
+        }
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON bytes into a value.
+    init(decoding data: Data) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+}
