@@ -1,0 +1,113 @@
+import EventPipeline
+import Foundation
+import JSONRPC
+import KafkaAdapter
+import MentorLinkCore
+import PostgresAdapter
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// outbox → relay → Kafka (the dev broker) → notifications consumer, against a fresh database and topics of its
+/// own: a relay that dies between publishing and marking causes no duplicate notification, and a Kafka outage
+/// loses nothing.
+@Suite(.timeLimit(.minutes(2))) struct EventPipelineTests {
+    /// An in-memory bus that records what the consumer pushes.
+    final class RecordingBus: EventBus {
+        let published = Mutex<[MentorLinkCore.ChannelEvent]>([])
+        func publish(channel: String, event: [UInt8]) async throws -> Int64 {
+            published.withLock { $0.append(MentorLinkCore.ChannelEvent(channel: channel, seq: Int64($0.count + 1), event: event)); return Int64($0.count) }
+        }
+        func history(channel: String, after seq: Int64) async throws -> ChannelHistory { ChannelHistory(events: [], recovered: true, latest: 0) }
+        func listen(channel: String, _ handler: @escaping @Sendable (MentorLinkCore.ChannelEvent) -> Void) async throws -> ListenerToken { ListenerToken(channel: channel, id: 0) }
+        func stopListening(_ token: ListenerToken) async {}
+    }
+
+    struct Killed: Error {}
+
+    /// Books a session, so the outbox holds `booking.created` (and the profile and rules events before it).
+    func bookSomething(_ harness: BookingHarness) async throws -> (BookingHarness.User, BookingHarness.User) {
+        let mentor = try await harness.mentor()
+        let mentee = try await harness.user(.mentee)
+        try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:00:00Z","minutes":60}"#, as: mentee)
+        return (mentor, mentee)
+    }
+
+    /// Consumes `prefix` topics until `count` messages of `type` were seen (or 30 s passed), handling each.
+    func consume(prefix: String, type: String, count: Int, handler: NotificationConsumer) async throws -> Int {
+        let consumer = try KafkaConsumer(
+            brokers: try TestEnvironment.kafkaBrokers(), groupId: "g-\(prefix)", topics: NotificationConsumer.aggregates.map { prefix + $0 },
+            logger: TestEnvironment.logger, extra: ["auto.offset.reset": "earliest"])
+        defer { consumer.close() }
+        var seen = 0
+        let deadline = Date().addingTimeInterval(30)
+        for await message in consumer.messages {
+            try await handler.handle(message.value)
+            try consumer.commit(message)
+            if String(decoding: message.value, as: UTF8.self).contains(#""type":"\#(type)""#) { seen += 1 }
+            if seen >= count || Date() > deadline { break }
+        }
+        return seen
+    }
+
+    @Test func relayKilledBetweenPublishAndMarkNotifiesOnce() async throws {
+        try await BookingHarness.with { harness in
+            let (mentor, mentee) = try await bookSomething(harness)
+            let prefix = "t\(UUID().uuidString.prefix(8).lowercased())."
+            let producer = try KafkaProducer(brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger)
+            let outbox = PostgresOutbox(pool: harness.pool, logger: TestEnvironment.logger)
+            let relay = OutboxRelay(outbox: outbox, producer: producer, topicPrefix: prefix, logger: TestEnvironment.logger)
+            let pending = try await outbox.pending()
+            #expect(pending >= 3)
+            // A relay publishes everything, then dies before marking the rows sent.
+            await #expect(throws: Killed.self) {
+                _ = try await outbox.relay(limit: 100) { events in
+                    for event in events {
+                        try await producer.send(topic: prefix + event.aggregate, key: Array(event.aggregateId.utf8), value: OutboxRelay.message(event))
+                    }
+                    throw Killed()
+                }
+            }
+            #expect(try await outbox.pending() == pending)
+            // The next relay publishes them again and marks them.
+            #expect(try await relay.relayOnce() == pending)
+            #expect(try await outbox.pending() == 0)
+            let bus = RecordingBus()
+            let handler = NotificationConsumer(
+                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger), bus: bus, logger: TestEnvironment.logger)
+            #expect(try await consume(prefix: prefix, type: "booking.created", count: 2, handler: handler) == 2)
+            // Two deliveries of the same event: one notification each for mentor and mentee, pushed once each.
+            #expect(try await harness.count("SELECT count(*)::int FROM notifications WHERE type = 'booking.created'") == 2)
+            #expect(try await harness.count("SELECT count(*)::int FROM notifications WHERE user_id = \(mentor.id)") == 1)
+            #expect(try await harness.count("SELECT count(*)::int FROM notifications WHERE user_id = \(mentee.id)") == 1)
+            #expect(bus.published.withLock { $0.count } == 2)
+        }
+    }
+
+    @Test func kafkaDownLosesNothing() async throws {
+        try await BookingHarness.with { harness in
+            _ = try await bookSomething(harness)
+            let outbox = PostgresOutbox(pool: harness.pool, logger: TestEnvironment.logger)
+            let prefix = "t\(UUID().uuidString.prefix(8).lowercased())."
+            let down = try KafkaProducer(
+                brokers: "127.0.0.1:9", logger: TestEnvironment.logger,
+                extra: ["message.timeout.ms": "1500", "socket.connection.setup.timeout.ms": "1000"])
+            let pending = try await outbox.pending()
+            await #expect(throws: (any Error).self) {
+                _ = try await OutboxRelay(outbox: outbox, producer: down, topicPrefix: prefix, logger: TestEnvironment.logger).relayOnce()
+            }
+            // Business transactions keep committing while Kafka is away.
+            let mentee = try await harness.user(.mentee)
+            let mentor = try await harness.mentor(name: "Second")
+            try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T11:00:00Z","minutes":60}"#, as: mentee)
+            let waiting = try await outbox.pending()
+            #expect(waiting > pending)
+            // Kafka is back: the outbox drains, everything in order.
+            let up = try KafkaProducer(brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger)
+            let relay = OutboxRelay(outbox: outbox, producer: up, topicPrefix: prefix, logger: TestEnvironment.logger)
+            var sent = 0
+            while try await outbox.pending() > 0 { sent += try await relay.relayOnce() }
+            #expect(sent == waiting)
+        }
+    }
+}
