@@ -39,3 +39,12 @@ CREATE TABLE room_messages (
     sent_at   timestamptz NOT NULL DEFAULT now(),
     UNIQUE (room_id, seq)
 );
+
+-- Reminders sent (24 hours and 15 minutes before each session): the key makes each one happen once, whichever
+-- process schedules it.
+CREATE TABLE reminders (
+    booking_id uuid        NOT NULL REFERENCES bookings (id),
+    kind       text        NOT NULL CHECK (kind IN ('24h', '15m')),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (booking_id, kind)
+);

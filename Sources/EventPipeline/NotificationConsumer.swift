@@ -71,6 +71,9 @@ public struct NotificationConsumer: Sendable {
         case "booking.created": return both("Session booked", "A session is booked for \(start).")
         case "booking.cancelled": return both("Session cancelled", "The session at \(start) was cancelled.")
         case "booking.rescheduled": return both("Session moved", "The session moved to \(start).")
+        case "booking.reminder":
+            let soon = payload["kind"] as? String == "15m" ? "in 15 minutes" : "tomorrow"
+            return both("Session \(soon)", "Your session starts \(soon), at \(start).")
         case "booking.joined":
             return mentor.map { [NewNotification(userId: $0, type: type, title: "New participant", body: "Someone joined your group session at \(start).")] } ?? []
         case "review.posted":

@@ -130,6 +130,10 @@ public protocol BookingStore: Sendable {
     /// Releases the escrow of sessions that ended at least `grace` ago to their mentors (minus the platform fee);
     /// safe to run from several processes at once (rows claimed with SKIP LOCKED, each release posted once).
     func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int
+    /// Writes a `booking.reminder` outbox event for each confirmed booking or seat starting within 24 hours (kind
+    /// `24h`, when more than 15 minutes away) or 15 minutes (`15m`), once per booking and kind however many
+    /// processes run it; returns how many were scheduled.
+    func scheduleReminders(now: Instant) async throws -> Int
     /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
     func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking
     /// A mentor's group sessions that have not started and are not cancelled, in start order.

@@ -271,6 +271,31 @@ extension PostgresBookingStore {
         return settled
     }
 
+    public func scheduleReminders(now: Instant) async throws -> Int {
+        let rows = try await pool.client.query(
+            """
+            WITH due AS (
+                INSERT INTO reminders (booking_id, kind)
+                SELECT b.id, k.kind FROM bookings b
+                JOIN (VALUES ('24h', interval '24 hours', interval '15 minutes'), ('15m', interval '15 minutes', interval '0')) AS k(kind, ahead, after)
+                    ON b.starts_at <= \(now.date)::timestamptz + k.ahead AND b.starts_at > \(now.date)::timestamptz + k.after
+                WHERE b.status = 'confirmed' AND b.kind IN ('one_on_one', 'group_seat')
+                ON CONFLICT DO NOTHING
+                RETURNING booking_id, kind
+            )
+            INSERT INTO outbox (aggregate, aggregate_id, event_type, payload)
+            SELECT 'booking', d.booking_id::text, 'booking.reminder',
+                   jsonb_build_object('kind', d.kind, 'id', b.id, 'mentorId', b.mentor_id, 'menteeId', b.mentee_id,
+                                      'start', to_char(b.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+            FROM due d JOIN bookings b ON b.id = d.booking_id
+            RETURNING id
+            """,
+            logger: logger)
+        var count = 0
+        for try await _ in rows.decode(Int64.self) { count += 1 }
+        return count
+    }
+
     public func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int {
         let logger = self.logger, feePercent = platformFeePercent
         let cutoff = now.adding(seconds: -Int(grace.components.seconds))

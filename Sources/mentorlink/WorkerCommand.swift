@@ -4,6 +4,7 @@ import Foundation
 import JSONRPC
 import KafkaAdapter
 import Logging
+import MentorLinkCore
 import PostgresAdapter
 import RedisAdapter
 import Server
@@ -54,10 +55,20 @@ struct WorkerCommand: AsyncParsableCommand {
             logger: logger
         )
         let application = try server.makeApplication()
-        let release = EscrowReleaseJob(
-            store: backing.bookingStore(feePercent: config.platformFeePercent), grace: BookingConfiguration().completionGrace,
-            interval: .seconds(30), logger: logger)
-        var running = (backing.services + [release, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        let bookings = backing.bookingStore(feePercent: config.platformFeePercent)
+        let grace = BookingConfiguration().completionGrace
+        let release = PeriodicJob(name: "escrow.release", interval: .seconds(30), logger: logger) {
+            var released = 0
+            while true {
+                let batch = try await bookings.releaseDueEscrows(now: .now, grace: grace, limit: 200)
+                released += batch
+                if batch < 200 { return released }
+            }
+        }
+        let reminders = PeriodicJob(name: "reminders", interval: .seconds(60), logger: logger) {
+            try await bookings.scheduleReminders(now: .now)
+        }
+        var running = (backing.services + [release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         if supervised {
             let watch = ParentWatch(parent: getppid(), logger: logger)
             running.insert(ServiceGroupConfiguration.ServiceConfiguration(service: watch, successTerminationBehavior: .gracefullyShutdownGroup), at: 0)

@@ -217,4 +217,22 @@ import Testing
             #expect(((list["items"] as? [[String: Any]])?.first)?["reply"] as? String == "Thanks!")
         }
     }
+
+    @Test func remindersAreScheduledOnceEvenWhenRacing() async throws {
+        try await BookingHarness.with { harness in
+            let mentor = try await harness.mentor()
+            let mentee = try await harness.user(.mentee)
+            try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: mentee)
+            try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-05T10:00:00Z","minutes":60}"#, as: mentee)
+            // 06:00: today's 10:00 session is within 24 h (the one in two days is not).
+            async let first = harness.bookings.scheduleReminders(now: harness.clock.now)
+            async let second = harness.bookings.scheduleReminders(now: harness.clock.now)
+            #expect(try await first + second == 1)
+            #expect(try await harness.bookings.scheduleReminders(now: harness.clock.now) == 0)
+            harness.clock.advance(minutes: 3 * 60 + 50)  // 09:50
+            #expect(try await harness.bookings.scheduleReminders(now: harness.clock.now) == 1)
+            #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE event_type = 'booking.reminder'") == 2)
+            #expect(try await harness.count("SELECT count(*)::int FROM reminders WHERE kind = '15m'") == 1)
+        }
+    }
 }
