@@ -139,6 +139,7 @@ ml_stop() {
     ml_stop_pidfile "$ML_RUN/dev-payments.pid"
     ml_stop_pidfile "$ML_RUN/relay.pid"
     ml_stop_pidfile "$ML_RUN/consume-notifications.pid"
+    ml_stop_pidfile "$ML_RUN/consume-email.pid"
     ml_stop_pidfile "$ML_RUN/redis.pid"
     if [ -f "$ML_RUN/pg/data/PG_VERSION" ]; then
         local run=(); ml_as_root && run=(runuser -u postgres --)
@@ -205,14 +206,16 @@ ml_start_stack() {
     ml_start_nginx "$n" "$port"
 }
 
-# The outbox relay and the notifications consumer (each restartable; several relays may run at once).
+# The outbox relay and the consumers (notifications, email) (each restartable; several relays may run at once).
 ml_start_events() {
     ml_pid_alive "$ML_RUN/relay.pid" || {
         nohup "$ML_BIN" relay >>"$ML_RUN/logs/relay.log" 2>&1 &
         echo $! > "$ML_RUN/relay.pid"
     }
-    ml_pid_alive "$ML_RUN/consume-notifications.pid" || {
-        nohup "$ML_BIN" consume notifications >>"$ML_RUN/logs/consume-notifications.log" 2>&1 &
-        echo $! > "$ML_RUN/consume-notifications.pid"
-    }
+    local name
+    for name in notifications email; do
+        ml_pid_alive "$ML_RUN/consume-$name.pid" && continue
+        nohup "$ML_BIN" consume "$name" >>"$ML_RUN/logs/consume-$name.log" 2>&1 &
+        echo $! > "$ML_RUN/consume-$name.pid"
+    done
 }

@@ -43,4 +43,8 @@ public protocol NotificationStore: Sendable {
     func notifications(userId: UUID, unreadOnly: Bool, beforeId: Int64?, limit: Int) async throws -> [AppNotification]
     /// Marks some of the user's notifications read; returns how many changed.
     func markRead(userId: UUID, ids: [Int64]) async throws -> Int
+    /// Whether `consumer` already handled `eventId`.
+    func handled(eventId: Int64, consumer: String) async throws -> Bool
+    /// Email address and name of users.
+    func contacts(_ ids: [UUID]) async throws -> [UUID: (email: String, name: String)]
 }

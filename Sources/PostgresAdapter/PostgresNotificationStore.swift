@@ -54,6 +54,20 @@ public struct PostgresNotificationStore: NotificationStore {
         return items
     }
 
+    public func handled(eventId: Int64, consumer: String) async throws -> Bool {
+        for try await _ in try await pool.client.query(
+            "SELECT event_id FROM consumer_events WHERE consumer = \(consumer) AND event_id = \(eventId)", logger: logger
+        ).decode(Int64.self) { return true }
+        return false
+    }
+
+    public func contacts(_ ids: [UUID]) async throws -> [UUID: (email: String, name: String)] {
+        var result: [UUID: (email: String, name: String)] = [:]
+        let rows = try await pool.client.query("SELECT id, email::text, name FROM users WHERE id = ANY(\(ids))", logger: logger)
+        for try await (id, email, name) in rows.decode((UUID, String, String).self) { result[id] = (email, name) }
+        return result
+    }
+
     public func markRead(userId: UUID, ids: [Int64]) async throws -> Int {
         let rows = try await pool.client.query(
             "UPDATE notifications SET read_at = now() WHERE user_id = \(userId) AND id = ANY(\(ids)) AND read_at IS NULL RETURNING id", logger: logger)

@@ -47,6 +47,8 @@ struct AppConfiguration: Sendable {
     var providers: ProviderSettings
     var platformFeePercent: Int
     var turnSecret: String
+    /// `SMTP_URL`: where email would go (SMTP delivery is not built; the email consumer writes a Maildir spool).
+    var smtpURL: String?
     var turnURLs: [String]
 
     static func fromEnvironment(_ processEnvironment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
@@ -83,6 +85,7 @@ struct AppConfiguration: Sendable {
             providers: ProviderSettings(environment),
             platformFeePercent: min(100, max(0, environment["MENTORLINK_PLATFORM_FEE_PERCENT"].flatMap(Int.init) ?? 10)),
             turnSecret: environment["TURN_SECRET"] ?? "",
+            smtpURL: environment["SMTP_URL"],
             turnURLs: (environment["MENTORLINK_TURN_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         )
     }

@@ -26,13 +26,14 @@ struct RelayCommand: AsyncParsableCommand {
     }
 }
 
-/// `mentorlink consume notifications`: the in-app notifications consumer.
+/// `mentorlink consume notifications|email`: the in-app notifications consumer, or the email consumer (a Maildir
+/// spool under `<run dir>/maildir`).
 struct ConsumeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "consume", abstract: "Run an event consumer (notifications).")
+    static let configuration = CommandConfiguration(commandName: "consume", abstract: "Run an event consumer (notifications or email).")
 
-    enum Name: String, ExpressibleByArgument, CaseIterable { case notifications }
+    enum Name: String, ExpressibleByArgument, CaseIterable { case notifications, email }
 
-    @Argument(help: "notifications")
+    @Argument(help: "notifications or email")
     var name: Name
 
     @Option(help: "Topic prefix, as given to the relay.")
@@ -45,9 +46,19 @@ struct ConsumeCommand: AsyncParsableCommand {
         let consumer = try KafkaConsumer(
             brokers: config.kafkaBrokers, groupId: "mentorlink-\(name.rawValue)",
             topics: NotificationConsumer.aggregates.map { topicPrefix + $0 }, logger: logger)
-        let handler = NotificationConsumer(
-            store: PostgresNotificationStore(pool: backing.postgres, logger: logger), bus: backing.bus, logger: logger)
-        let loop = ConsumerLoop(consumer: consumer, handler: handler)
+        let store = PostgresNotificationStore(pool: backing.postgres, logger: logger)
+        let loop: ConsumerLoop
+        switch name {
+        case .notifications:
+            let handler = NotificationConsumer(store: store, bus: backing.bus, logger: logger)
+            loop = ConsumerLoop(consumer: consumer) { await handler.run($0) }
+        case .email:
+            if config.smtpURL != nil { logger.warning("email.smtp_not_built", metadata: ["note": "SMTP_URL is set, but SMTP delivery is not built yet; writing to the Maildir spool"]) }
+            let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
+            let handler = EmailConsumer(
+                store: store, mailer: try MaildirMailer(root: "\(config.runDirectory)/maildir"), unsubscribeBase: "\(origin)/unsubscribe", logger: logger)
+            loop = ConsumerLoop(consumer: consumer) { await handler.run($0) }
+        }
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: backing.postgres), .init(service: backing.redis),
@@ -61,11 +72,11 @@ struct ConsumeCommand: AsyncParsableCommand {
 /// Runs a consumer until shutdown, then closes it.
 struct ConsumerLoop: Service {
     let consumer: KafkaConsumer
-    let handler: NotificationConsumer
+    let body: @Sendable (KafkaConsumer) async -> Void
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            await handler.run(consumer)
+            await body(consumer)
         } onGracefulShutdown: {
             consumer.close()
         }

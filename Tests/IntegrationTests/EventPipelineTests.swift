@@ -110,4 +110,28 @@ import Testing
             #expect(sent == waiting)
         }
     }
+
+    @Test func emailsGoToTheMaildirOnceWithBothParts() async throws {
+        try await BookingHarness.with { harness in
+            _ = try await bookSomething(harness)
+            let outbox = PostgresOutbox(pool: harness.pool, logger: TestEnvironment.logger)
+            let captured = Mutex<[[UInt8]]>([])
+            _ = try await outbox.relay(limit: 100) { events in
+                captured.withLock { $0 = events.filter { $0.type == "booking.created" }.map(OutboxRelay.message) }
+            }
+            let message = try #require(captured.withLock { $0.first })
+            let root = NSTemporaryDirectory() + "maildir-\(UUID().uuidString.prefix(8))"
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let consumer = EmailConsumer(
+                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger), mailer: try MaildirMailer(root: root),
+                unsubscribeBase: "http://127.0.0.1:8080/unsubscribe", logger: TestEnvironment.logger)
+            #expect(try await consumer.handle(message) == 2)
+            #expect(try await consumer.handle(message) == 0)  // redelivered: nothing twice
+            let files = try FileManager.default.contentsOfDirectory(atPath: "\(root)/new")
+            #expect(files.count == 2)
+            let mail = try String(contentsOfFile: "\(root)/new/\(files[0])", encoding: .utf8)
+            #expect(mail.contains("Content-Type: text/plain") && mail.contains("Content-Type: text/html"))
+            #expect(mail.contains("List-Unsubscribe: <http://127.0.0.1:8080/unsubscribe?user=") && mail.contains("Subject: MentorLink: Session booked"))
+        }
+    }
 }

@@ -1,0 +1,61 @@
+public import Foundation
+public import KafkaAdapter
+public import Logging
+public import MentorLinkCore
+import Mustache
+
+/// `mentorlink consume email`: the same events as the notifications, as emails (Mustache templates, a plain-text and
+/// an HTML part, `List-Unsubscribe`), written into a Maildir spool under the run dir. Exactly once per event and
+/// recipient: each message's file name is fixed by (event, recipient), and the event is recorded as handled after.
+public struct EmailConsumer: Sendable {
+    let store: any NotificationStore
+    let mailer: MaildirMailer
+    let unsubscribeBase: String
+    let logger: Logger
+    /// The consumer's name in `consumer_events`.
+    public static let name = "email"
+
+    /// A consumer; unsubscribe links point at `unsubscribeBase` (`…?user=<id>`).
+    public init(store: any NotificationStore, mailer: MaildirMailer, unsubscribeBase: String, logger: Logger) {
+        self.store = store
+        self.mailer = mailer
+        self.unsubscribeBase = unsubscribeBase
+        self.logger = logger
+    }
+
+    /// Reads `consumer` until it ends.
+    public func run(_ consumer: KafkaConsumer) async {
+        for await message in consumer.messages {
+            do {
+                try await handle(message.value)
+                try consumer.commit(message)
+            } catch {
+                logger.error("email.failed", metadata: ["offset": .string("\(message.offset)"), "error": .string("\(error)")])
+            }
+        }
+    }
+
+    /// Handles one event message; returns how many emails it wrote.
+    @discardableResult
+    public func handle(_ value: [UInt8]) async throws -> Int {
+        guard let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any], let id = (object["id"] as? NSNumber)?.int64Value,
+            let type = object["type"] as? String
+        else { return 0 }
+        guard try await !store.handled(eventId: id, consumer: Self.name) else { return 0 }
+        let notes = NotificationConsumer.notifications(type: type, payload: object["payload"] as? [String: Any] ?? [:])
+        let contacts = try await store.contacts(notes.map(\.userId))
+        var written = 0
+        for note in notes {
+            guard let contact = contacts[note.userId] else { continue }
+            let unsubscribe = "\(unsubscribeBase)?user=\(note.userId.uuidString.lowercased())"
+            let values: [String: Any] = ["name": contact.name, "title": note.title, "body": note.body, "unsubscribe": unsubscribe]
+            let message = EmailMessage(
+                id: "\(id).\(note.userId.uuidString.lowercased())", to: "\(contact.name) <\(contact.email)>",
+                subject: EmailTemplates.subject.render(values), text: EmailTemplates.text.render(values), html: EmailTemplates.html.render(values),
+                unsubscribe: unsubscribe)
+            if try mailer.deliver(message) { written += 1 }
+        }
+        _ = try await store.handle(eventId: id, consumer: Self.name, notifications: [])
+        return written
+    }
+}
