@@ -9,7 +9,7 @@ struct MentorLink: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, RPCCommand.self,
             DevKafkaCommand.self, LoadCommand.self, JSONBenchCommand.self, HashBenchCommand.self, UserCommand.self, SeedCommand.self,
-            LedgerCommand.self, DevPaymentsCommand.self, RelayCommand.self, ConsumeCommand.self,
+            LedgerCommand.self, DevPaymentsCommand.self, RelayCommand.self, ConsumeCommand.self, FanoutBenchCommand.self,
         ]
     )
 }
