@@ -2,7 +2,9 @@ public import JSONRPC
 public import MentorLinkCore
 import Foundation
 
-/// `booking.*` and `sessions.createGroup`: holds, race-free 1:1 bookings, group seats, cancel and reschedule.
+/// Discovery and booking: `mentors.*` (profiles, search), `availability.*` (rules, slots), `booking.*` and
+/// `sessions.*` (holds, race-free 1:1 bookings, group seats, cancel and reschedule), `forms.*` and the agenda,
+/// `reviews.*`. One service over one store; each part registers its methods from its own file.
 public struct BookingService: RPCService {
     let store: any BookingStore
     let configuration: BookingConfiguration
@@ -14,6 +16,14 @@ public struct BookingService: RPCService {
     }
 
     public func register(into registry: inout MethodRegistry) {
+        registerMentors(into: &registry)
+        registerAvailability(into: &registry)
+        registerBookings(into: &registry)
+        registerForms(into: &registry)
+        registerReviews(into: &registry)
+    }
+
+    func registerBookings(into registry: inout MethodRegistry) {
         registry.register("booking.hold", summary: "Hold a free slot for a few minutes.", access: .authenticated, rateLimit: .booking, handler: hold)
         registry.register(
             "booking.create", summary: "Book a free slot (or a held one); an idempotency key makes retries safe.", access: .authenticated,

@@ -26,17 +26,8 @@ extension BookingListQuery.Side: SchemaProviding {}
 
 // MARK: mentors.*
 
-public struct UpdateProfileParams: Codable, Sendable {
-    public var headline: String
-    public var bio: String
-    public var skills: [String]
-    public var topics: [String]
-    public var tags: [String]
-    public var yearsExperience: Int
-    public var languages: [String]
-    public var timeZone: String
-    public var sessionTypes: [SessionType]
-}
+/// `mentors.updateProfile` takes the profile as written (``ProfileInput``).
+public typealias UpdateProfileParams = ProfileInput
 
 public struct MentorIdParams: Codable, Sendable {
     public var mentorId: UUID

@@ -7,11 +7,11 @@ import Mustache
 /// `mentorlink consume email`: the same events as the notifications, as emails (Mustache templates, a plain-text and
 /// an HTML part, `List-Unsubscribe`), written into a Maildir spool under the run dir. Exactly once per event and
 /// recipient: each message's file name is fixed by (event, recipient), and the event is recorded as handled after.
-public struct EmailConsumer: Sendable {
+public struct EmailConsumer: EventHandler {
     let store: any NotificationStore
     let mailer: MaildirMailer
     let unsubscribeBase: String
-    let logger: Logger
+    public let logger: Logger
     /// The consumer's name in `consumer_events`.
     public static let name = "email"
 
@@ -23,26 +23,13 @@ public struct EmailConsumer: Sendable {
         self.logger = logger
     }
 
-    /// Reads `consumer` until it ends.
-    public func run(_ consumer: KafkaConsumer) async {
-        for await message in consumer.messages {
-            do {
-                try await handle(message.value)
-                try consumer.commit(message)
-            } catch {
-                logger.error("email.failed", metadata: ["offset": .string("\(message.offset)"), "error": .string("\(error)")])
-            }
-        }
-    }
-
     /// Handles one event message; returns how many emails it wrote.
     @discardableResult
     public func handle(_ value: [UInt8]) async throws -> Int {
-        guard let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any], let id = (object["id"] as? NSNumber)?.int64Value,
-            let type = object["type"] as? String
-        else { return 0 }
+        guard let event = RelayedEvent(value) else { return 0 }
+        let id = event.id
         guard try await !store.handled(eventId: id, consumer: Self.name) else { return 0 }
-        let notes = NotificationConsumer.notifications(type: type, payload: object["payload"] as? [String: Any] ?? [:])
+        let notes = NotificationConsumer.notifications(type: event.type, payload: event.payload)
         let contacts = try await store.contacts(notes.map(\.userId))
         var written = 0
         for note in notes {

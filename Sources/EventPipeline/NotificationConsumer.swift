@@ -6,10 +6,10 @@ public import MentorLinkCore
 /// `mentorlink consume notifications`: turns events into in-app notifications and pushes each to its user's channel
 /// (`user:<id>`). Idempotent: the store records every handled event id, so a redelivered or replayed event (a relay
 /// that died between publishing and marking) notifies nobody twice. Offsets are committed after handling.
-public struct NotificationConsumer: Sendable {
+public struct NotificationConsumer: EventHandler {
     let store: any NotificationStore
     let bus: any EventBus
-    let logger: Logger
+    public let logger: Logger
     /// The consumer's name in `consumer_events`.
     public static let name = "notifications"
     /// The topics it reads, without the prefix.
@@ -22,30 +22,15 @@ public struct NotificationConsumer: Sendable {
         self.logger = logger
     }
 
-    /// Reads `consumer` until it ends.
-    public func run(_ consumer: KafkaConsumer) async {
-        for await message in consumer.messages {
-            do {
-                try await handle(message.value)
-                try consumer.commit(message)
-            } catch {
-                // Not committed: redelivered after a restart; handled ids make that safe.
-                logger.error("notifications.failed", metadata: ["offset": .string("\(message.offset)"), "error": .string("\(error)")])
-            }
-        }
-    }
-
     /// Handles one event message; returns how many notifications it created (0 when seen before or not notifiable).
     @discardableResult
     public func handle(_ value: [UInt8]) async throws -> Int {
-        guard let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any], let id = (object["id"] as? NSNumber)?.int64Value,
-            let type = object["type"] as? String
-        else {
+        guard let event = RelayedEvent(value) else {
             logger.warning("notifications.unreadable_event")
             return 0
         }
-        let notifications = Self.notifications(type: type, payload: object["payload"] as? [String: Any] ?? [:])
-        guard let stored = try await store.handle(eventId: id, consumer: Self.name, notifications: notifications) else { return 0 }
+        let notifications = Self.notifications(type: event.type, payload: event.payload)
+        guard let stored = try await store.handle(eventId: event.id, consumer: Self.name, notifications: notifications) else { return 0 }
         for (user, notification) in stored {
             let data = try JSONEncoder().encode(notification)
             let event = Array(#"{"type":"notification","notification":"#.utf8) + Array(data) + Array("}".utf8)

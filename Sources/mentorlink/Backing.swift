@@ -84,11 +84,7 @@ struct Services {
                 logger.warning("availability.publish_failed", metadata: ["error": .string("\(error)")])
             }
         }
-        registry.mount(MentorsService(store: booking, configuration: bookingConfiguration))
-        registry.mount(AvailabilityService(store: booking, configuration: bookingConfiguration))
         registry.mount(BookingService(store: booking, configuration: bookingConfiguration))
-        registry.mount(FormsService(store: booking, configuration: bookingConfiguration))
-        registry.mount(ReviewsService(store: booking, configuration: bookingConfiguration))
         let payments = backing.paymentsStore
         var paymentsConfiguration = PaymentsConfiguration()
         paymentsConfiguration.stripeWebhookSecrets = config.providers.stripeWebhookSecrets

@@ -51,10 +51,11 @@ struct FanoutBenchCommand: AsyncParsableCommand {
                     signalled = true
                     var local: [Double] = []
                     local.reserveCapacity(events)
+                    // Read frames raw and pick out the stamp: the client should not be what is measured.
                     while local.count < events {
-                        let params = try client.nextNotification()
-                        let sent = ((params["event"] as? [String: Any])?["sentAt"] as? NSNumber)?.doubleValue ?? 0
-                        local.append((Date().timeIntervalSince1970 - sent) * 1000)
+                        guard case .text(let text) = try client.socket.receive(), let range = text.range(of: #""sentAt":"#) else { continue }
+                        let digits = text[range.upperBound...].prefix { $0.isNumber || $0 == "." }
+                        local.append((Date().timeIntervalSince1970 - (Double(digits) ?? 0)) * 1000)
                     }
                     latencies.withLock { $0 += local }
                 } catch {

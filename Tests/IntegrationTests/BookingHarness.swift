@@ -40,11 +40,7 @@ struct BookingHarness: Sendable {
             let payments = PostgresPaymentsStore(pool: pool, logger: TestEnvironment.logger)
             var registry = MethodRegistry()
             registry.mount(WalletService(store: payments))
-            registry.mount(MentorsService(store: store, configuration: configuration))
-            registry.mount(AvailabilityService(store: store, configuration: configuration))
             registry.mount(BookingService(store: store, configuration: configuration))
-            registry.mount(FormsService(store: store, configuration: configuration))
-            registry.mount(ReviewsService(store: store, configuration: configuration))
             let dispatcher = RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0"))
             try await body(BookingHarness(dispatcher: dispatcher, pool: pool, clock: clock, bookings: store, payments: payments))
         }

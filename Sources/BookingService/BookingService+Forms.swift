@@ -3,19 +3,10 @@ public import MentorLinkCore
 import Foundation
 
 /// `forms.*` and `booking.submitAgenda`: a mentor's pre-session questions and the mentee's answers.
-public struct FormsService: RPCService {
-    let store: any BookingStore
-    let configuration: BookingConfiguration
-
-    /// Creates the service.
-    public init(store: any BookingStore, configuration: BookingConfiguration) {
-        self.store = store
-        self.configuration = configuration
-    }
-
-    public func register(into registry: inout MethodRegistry) {
+extension BookingService {
+    func registerForms(into registry: inout MethodRegistry) {
         registry.register("forms.setTemplate", summary: "Replace your pre-session questions.", access: .only(.mentor), handler: setTemplate)
-        registry.register("forms.get", summary: "A mentor's pre-session questions.", access: .public, handler: get)
+        registry.register("forms.get", summary: "A mentor's pre-session questions.", access: .public, handler: getTemplate)
         registry.register("booking.submitAgenda", summary: "Answer the mentor's questions before the session.", access: .authenticated, handler: submitAgenda)
     }
 
@@ -27,7 +18,7 @@ public struct FormsService: RPCService {
         return TemplateResult(mentorId: caller.id, questions: params.questions)
     }
 
-    func get(_ params: MentorIdParams, _ context: RPCContext) async throws -> TemplateResult {
+    func getTemplate(_ params: MentorIdParams, _ context: RPCContext) async throws -> TemplateResult {
         TemplateResult(mentorId: params.mentorId, questions: try await store.template(mentorId: params.mentorId))
     }
 

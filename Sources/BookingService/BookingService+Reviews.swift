@@ -3,23 +3,14 @@ public import MentorLinkCore
 import Foundation
 
 /// `reviews.*`: a mentee rates a session after it ended, once; the mentor replies once; ratings feed search.
-public struct ReviewsService: RPCService {
-    let store: any BookingStore
-    let configuration: BookingConfiguration
-
-    /// Creates the service.
-    public init(store: any BookingStore, configuration: BookingConfiguration) {
-        self.store = store
-        self.configuration = configuration
+extension BookingService {
+    func registerReviews(into registry: inout MethodRegistry) {
+        registry.register("reviews.create", summary: "Review a session you attended, after it ended (once).", access: .authenticated, handler: createReview)
+        registry.register("reviews.reply", summary: "Reply to a review of you (once).", access: .only(.mentor), handler: replyReview)
+        registry.register("reviews.list", summary: "A mentor's reviews, newest first.", access: .public, handler: listReviews)
     }
 
-    public func register(into registry: inout MethodRegistry) {
-        registry.register("reviews.create", summary: "Review a session you attended, after it ended (once).", access: .authenticated, handler: create)
-        registry.register("reviews.reply", summary: "Reply to a review of you (once).", access: .only(.mentor), handler: reply)
-        registry.register("reviews.list", summary: "A mentor's reviews, newest first.", access: .public, handler: list)
-    }
-
-    func create(_ params: CreateReviewParams, _ context: RPCContext) async throws -> ReviewResult {
+    func createReview(_ params: CreateReviewParams, _ context: RPCContext) async throws -> ReviewResult {
         let caller = try Caller(context)
         var problems: [FieldProblem] = []
         if !(1...5).contains(params.rating) { problems.append(FieldProblem(field: "rating", problem: "1 to 5")) }
@@ -38,14 +29,14 @@ public struct ReviewsService: RPCService {
         return ReviewResult(review: review)
     }
 
-    func reply(_ params: ReplyParams, _ context: RPCContext) async throws -> ReviewResult {
+    func replyReview(_ params: ReplyParams, _ context: RPCContext) async throws -> ReviewResult {
         let caller = try Caller(context)
         let text = params.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...2000).contains(text.count) else { throw BookingError.invalid("text", "1 to 2000 characters") }
         return ReviewResult(review: try await mapped { try await store.replyReview(reviewId: params.reviewId, mentorId: caller.id, text: text) })
     }
 
-    func list(_ params: ListReviewsParams, _ context: RPCContext) async throws -> ReviewPage {
+    func listReviews(_ params: ListReviewsParams, _ context: RPCContext) async throws -> ReviewPage {
         let limit = params.limit ?? 20
         guard (1...100).contains(limit) else { throw BookingError.invalid("limit", "1 to 100") }
         let after = try params.cursor.map { try PageCursor(token: $0) }

@@ -3,23 +3,14 @@ public import MentorLinkCore
 import Foundation
 
 /// `availability.*`: a mentor's rules and the free slots they produce.
-public struct AvailabilityService: RPCService {
-    let store: any BookingStore
-    let configuration: BookingConfiguration
-
-    /// Creates the service.
-    public init(store: any BookingStore, configuration: BookingConfiguration) {
-        self.store = store
-        self.configuration = configuration
-    }
-
-    public func register(into registry: inout MethodRegistry) {
-        registry.register("availability.set", summary: "Replace your weekly rules, overrides, buffers and limits.", access: .only(.mentor), handler: set)
-        registry.register("availability.get", summary: "A mentor's availability rules.", access: .public, handler: get)
+extension BookingService {
+    func registerAvailability(into registry: inout MethodRegistry) {
+        registry.register("availability.set", summary: "Replace your weekly rules, overrides, buffers and limits.", access: .only(.mentor), handler: setAvailability)
+        registry.register("availability.get", summary: "A mentor's availability rules.", access: .public, handler: getAvailability)
         registry.register("availability.slots", summary: "Free slots of a length between two instants (UTC).", access: .public, handler: slots)
     }
 
-    func set(_ params: SetAvailabilityParams, _ context: RPCContext) async throws -> AvailabilityResult {
+    func setAvailability(_ params: SetAvailabilityParams, _ context: RPCContext) async throws -> AvailabilityResult {
         let caller = try Caller(context)
         let rules = AvailabilityRules(
             timeZone: params.timeZone, weekly: params.weekly, overrides: params.overrides ?? [],
@@ -66,7 +57,7 @@ public struct AvailabilityService: RPCService {
         return problems
     }
 
-    func get(_ params: MentorIdParams, _ context: RPCContext) async throws -> AvailabilityResult {
+    func getAvailability(_ params: MentorIdParams, _ context: RPCContext) async throws -> AvailabilityResult {
         AvailabilityResult(mentorId: params.mentorId, availability: try await store.availability(mentorId: params.mentorId))
     }
 

@@ -3,20 +3,11 @@ public import MentorLinkCore
 import Foundation
 
 /// `mentors.*`: profiles and search.
-public struct MentorsService: RPCService {
-    let store: any BookingStore
-    let configuration: BookingConfiguration
-
-    /// Creates the service.
-    public init(store: any BookingStore, configuration: BookingConfiguration) {
-        self.store = store
-        self.configuration = configuration
-    }
-
-    public func register(into registry: inout MethodRegistry) {
+extension BookingService {
+    func registerMentors(into registry: inout MethodRegistry) {
         registry.register("mentors.updateProfile", summary: "Create or replace your mentor profile.", access: .only(.mentor), handler: updateProfile)
-        registry.register("mentors.get", summary: "A mentor's public profile.", access: .public, handler: get)
-        registry.register("mentors.search", summary: "Find mentors: text (typo-tolerant), filters, facets, keyset pages.", access: .public, handler: search)
+        registry.register("mentors.get", summary: "A mentor's public profile.", access: .public, handler: getMentor)
+        registry.register("mentors.search", summary: "Find mentors: text (typo-tolerant), filters, facets, keyset pages.", access: .public, handler: searchMentors)
     }
 
     func updateProfile(_ params: UpdateProfileParams, _ context: RPCContext) async throws -> ProfileResult {
@@ -54,12 +45,12 @@ public struct MentorsService: RPCService {
         return ProfileResult(mentor: try await mapped { try await store.saveProfile(mentorId: caller.id, input: input, now: configuration.now()) })
     }
 
-    func get(_ params: MentorIdParams, _ context: RPCContext) async throws -> ProfileResult {
+    func getMentor(_ params: MentorIdParams, _ context: RPCContext) async throws -> ProfileResult {
         guard let profile = try await store.profile(mentorId: params.mentorId) else { throw BookingError.notAMentor }
         return ProfileResult(mentor: profile)
     }
 
-    func search(_ params: SearchParams, _ context: RPCContext) async throws -> MentorSearchPage {
+    func searchMentors(_ params: SearchParams, _ context: RPCContext) async throws -> MentorSearchPage {
         var problems: [FieldProblem] = []
         let text = params.query?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         if let text, text.count > 200 { problems.append(FieldProblem(field: "query", problem: "at most 200 characters")) }
