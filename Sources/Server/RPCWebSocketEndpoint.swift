@@ -61,18 +61,32 @@ struct RPCWebSocketEndpoint: Sendable {
                     try await outbound.close(.unacceptableData, reason: "text frames only")
                     return
                 }
+                // The credentials are checked again on every message: an access token that expired or a session
+                // that was revoked (logout, password change) ends the socket instead of living on with it.
+                var caller = principal ?? nil
+                if caller != nil {
+                    caller = try? await server.authenticator.authenticate(credentials)
+                    if caller == nil {
+                        session.close()
+                        try await outbound.close(.policyViolation, reason: "credentials expired or revoked")
+                        return
+                    }
+                }
                 let context = RPCContext(
                     requestId: RequestID.make(),
                     logger: logger,
-                    principal: principal ?? nil,
+                    principal: caller,
                     clientAddress: headers[RPCHTTPEndpoint.realIP],
                     transport: .webSocket,
                     credentials: credentials,
                     session: session
                 )
                 let reply = await server.dispatcher.handle(body: Array(text.utf8), context: context)
-                if let body = reply.body, !session.push(String(decoding: body, as: UTF8.self)) { return }
+                if let body = reply.body, !session.push(String(decoding: body, as: UTF8.self)) { break }
+                if session.overflowed { break }
             }
+            // A client that fell behind: let the writer close the socket with 1008 before leaving.
+            if session.overflowed { try await group.next() }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityService
 import JSONRPC
 import Logging
 import MentorLinkClient
@@ -105,6 +106,28 @@ import Testing
                 #expect(((last["error"] as? [String: Any])?["data"] as? [String: Any])?["reason"] as? String == "too_many_subscriptions")
                 let unknown = try anonymous.call("availability.unsubscribe", #"{"subscription":"nope"}"#)
                 #expect(((unknown["error"] as? [String: Any])?["data"] as? [String: Any])?["reason"] as? String == "not_found")
+            }
+        }
+    }
+
+    @Test func aRevokedSessionEndsTheSocket() async throws {
+        try await StackUsers.with { users in
+            let user = try await BookingHarness.insertUser(.mentee, name: "Revoked", on: users.client)
+            let session = UUID()
+            let (token, _) = try await users.tokens.issue(
+                for: User(id: user.id, email: "x@example.com", name: "x", roles: [.mentee]), sessionId: session)
+            let redisSocket = "\(try TestEnvironment.runDirectory())/redis.sock"
+            try await TestEnvironment.offThePool {
+                let client = try RPCWebSocketClient(try socket(0), headers: ["Authorization": "Bearer \(token)"])
+                #expect(try client.call("notifications.subscribe", "{}")["result"] != nil)
+                // Logout elsewhere: the session id lands in the revocation list every worker reads.
+                let revoke = Process()
+                revoke.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+                revoke.arguments = ["-s", redisSocket, "SET", "revoked:sid:\(session.uuidString)", "1", "EX", "60"]
+                try revoke.run()
+                revoke.waitUntilExit()
+                Thread.sleep(forTimeInterval: 2.2)  // the workers trust their revocation answers for 2 s
+                #expect(throws: (any Error).self) { _ = try client.call("system.ping", "{}") }
             }
         }
     }

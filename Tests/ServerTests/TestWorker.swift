@@ -14,6 +14,11 @@ enum TestWorker {
             try await Task.sleep(for: .milliseconds(ms.first ?? 0))
             return true
         }
+        // Pushes N notifications of 4 KiB to the caller's WebSocket; returns how many were accepted.
+        registry.register("test.flood", access: .public) { (count: [Int], context: RPCContext) -> Int in
+            let text = #"{"jsonrpc":"2.0","method":"subscription","params":{"pad":"\#(String(repeating: "x", count: 4096))"}}"#
+            return (0..<(count.first ?? 0)).reduce(0) { total, _ in total + (context.session?.push(text) == true ? 1 : 0) }
+        }
         return registry
     }
 

@@ -50,4 +50,22 @@ import ServiceLifecycle
             #expect(try socket.receive() == .close(code: 1001))
         }
     }
+
+    @Test func aClientThatStopsReadingIsClosedNotBuffered() async throws {
+        try await TestWorker.run { endpoint, _ in
+            let socket = try WebSocketConnection(endpoint)
+            // 5,000 pushes of 4 KiB to a client that reads nothing: the queue (1,024 frames) fills and the worker closes.
+            try socket.send(text: #"{"jsonrpc":"2.0","id":1,"method":"test.flood","params":[5000]}"#)
+            var frames = 0
+            var closed: UInt16?
+            while closed == nil {
+                switch try socket.receive() {
+                case .close(let code): closed = code ?? 0
+                default: frames += 1
+                }
+            }
+            #expect(closed == 1008)
+            #expect(frames < 5000)
+        }
+    }
 }
