@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "EventPipeline",
             dependencies: [
-                "MentorLinkCore", "KafkaAdapter",
+                "MentorLinkCore", "KafkaAdapter", "MentorLinkClient",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -5,18 +5,19 @@ public import MentorLinkCore
 import Mustache
 
 /// `mentorlink consume email`: the same events as the notifications, as emails (Mustache templates, a plain-text and
-/// an HTML part, `List-Unsubscribe`), written into a Maildir spool under the run dir. Exactly once per event and
-/// recipient: each message's file name is fixed by (event, recipient), and the event is recorded as handled after.
+/// an HTML part, `List-Unsubscribe`), sent through SMTP when `SMTP_URL` is set, else written into a Maildir spool under
+/// the run dir. Maildir: exactly once per event and recipient (each file's name is fixed by both); SMTP: at least once,
+/// with a stable `Message-ID`. The event is recorded as handled after its messages went out.
 public struct EmailConsumer: EventHandler {
     let store: any NotificationStore
-    let mailer: MaildirMailer
+    let mailer: any Mailer
     let unsubscribeBase: String
     public let logger: Logger
     /// The consumer's name in `consumer_events`.
     public static let name = "email"
 
     /// A consumer; unsubscribe links point at `unsubscribeBase` (`…?user=<id>`).
-    public init(store: any NotificationStore, mailer: MaildirMailer, unsubscribeBase: String, logger: Logger) {
+    public init(store: any NotificationStore, mailer: any Mailer, unsubscribeBase: String, logger: Logger) {
         self.store = store
         self.mailer = mailer
         self.unsubscribeBase = unsubscribeBase
@@ -40,7 +41,7 @@ public struct EmailConsumer: EventHandler {
                 id: "\(id).\(note.userId.uuidString.lowercased())", to: "\(contact.name) <\(contact.email)>",
                 subject: EmailTemplates.subject.render(values), text: EmailTemplates.text.render(values), html: EmailTemplates.html.render(values),
                 unsubscribe: unsubscribe)
-            if try mailer.deliver(message) { written += 1 }
+            if try await mailer.deliver(message) { written += 1 }
         }
         _ = try await store.handle(eventId: id, consumer: Self.name, notifications: [])
         return written

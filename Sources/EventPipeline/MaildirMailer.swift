@@ -9,6 +9,16 @@ public struct EmailMessage: Sendable, Hashable {
     public var html: String
     public var unsubscribe: String
 
+    /// A message; `id` is unique per event and recipient.
+    public init(id: String, to: String, subject: String, text: String, html: String, unsubscribe: String) {
+        self.id = id
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.unsubscribe = unsubscribe
+    }
+
     /// The RFC 5322 message: headers with `List-Unsubscribe` (and one-click), a multipart/alternative body.
     public func rfc5322(from: String, date: Date) -> String {
         let boundary = "ml-\(id.replacingOccurrences(of: ".", with: "-"))"

@@ -91,7 +91,7 @@ public final class SocketConnection {
     }
 
     /// Reads up to and including CRLF; returns the line without it.
-    func readLine() throws -> String {
+    public func readLine() throws -> String {
         while true {
             if let index = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 var line = Array(buffer[0..<index])

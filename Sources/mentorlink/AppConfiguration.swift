@@ -47,7 +47,7 @@ struct AppConfiguration: Sendable {
     var providers: ProviderSettings
     var platformFeePercent: Int
     var turnSecret: String
-    /// `SMTP_URL`: where email would go (SMTP delivery is not built; the email consumer writes a Maildir spool).
+    /// `SMTP_URL` (`smtp://host:port`): the email consumer sends through it; unset, it writes a Maildir spool.
     var smtpURL: String?
     var turnURLs: [String]
 

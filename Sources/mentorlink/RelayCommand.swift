@@ -53,10 +53,15 @@ struct ConsumeCommand: AsyncParsableCommand {
             let handler = NotificationConsumer(store: store, bus: backing.bus, logger: logger)
             loop = ConsumerLoop(consumer: consumer) { await handler.run($0) }
         case .email:
-            if config.smtpURL != nil { logger.warning("email.smtp_not_built", metadata: ["note": "SMTP_URL is set, but SMTP delivery is not built yet; writing to the Maildir spool"]) }
             let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
-            let handler = EmailConsumer(
-                store: store, mailer: try MaildirMailer(root: "\(config.runDirectory)/maildir"), unsubscribeBase: "\(origin)/unsubscribe", logger: logger)
+            let mailer: any Mailer
+            if let url = config.smtpURL {
+                guard let smtp = SMTPMailer(url: url) else { throw ConfigurationError("SMTP_URL must look like smtp://host:port") }
+                mailer = smtp
+            } else {
+                mailer = try MaildirMailer(root: "\(config.runDirectory)/maildir")
+            }
+            let handler = EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", logger: logger)
             loop = ConsumerLoop(consumer: consumer) { await handler.run($0) }
         }
         let group = ServiceGroup(configuration: .init(

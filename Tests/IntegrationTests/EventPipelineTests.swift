@@ -134,4 +134,32 @@ import Testing
             #expect(mail.contains("List-Unsubscribe: <http://127.0.0.1:8080/unsubscribe?user=") && mail.contains("Subject: MentorLink: Session booked"))
         }
     }
+
+    @Test func smtpDeliveryToARealServer() async throws {
+        // Python's standard-library SMTP server (Debian's python3), printing what it receives.
+        let port = Int.random(in: 30_000...39_999)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = ["-W", "ignore", "-u", "-m", "smtpd", "-n", "-c", "DebuggingServer", "127.0.0.1:\(port)"]
+        let log = NSTemporaryDirectory() + "smtpd-\(port).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        server.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try server.run()
+        defer { server.terminate() }
+        let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
+        let message = EmailMessage(
+            id: "42.user", to: "Ada <ada@example.com>", subject: "MentorLink: Session booked", text: "Hello\n.dot line", html: "<p>Hello</p>",
+            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
+        var sent = false
+        for _ in 0..<50 where !sent {
+            do { sent = try await mailer.deliver(message) } catch { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(sent)
+        try await Task.sleep(for: .milliseconds(300))  // the server prints the message as it arrives (-u: unbuffered)
+        let printed = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(printed.contains("Subject: MentorLink: Session booked") && printed.contains("List-Unsubscribe:"))
+        #expect(printed.contains(".dot line"))
+        #expect(SMTPMailer(url: "http://nope") == nil)
+    }
 }
