@@ -146,7 +146,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: log) }
         server.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try server.run()
-        defer { server.terminate() }
+        defer { kill(server.processIdentifier, SIGKILL) }
         let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
         let message = EmailMessage(
             id: "42.user", to: "Ada <ada@example.com>", subject: "MentorLink: Session booked", text: "Hello\n.dot line", html: "<p>Hello</p>",
