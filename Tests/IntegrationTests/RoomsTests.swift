@@ -90,4 +90,40 @@ import Testing
             }
         }
     }
+
+    @Test func groupMentorMutesAndRemoves() async throws {
+        try await StackUsers.with { users in
+            let mentor = try await users.make(.mentor), alice = try await users.make(.mentee), bob = try await users.make(.mentee)
+            // A group session starting in 5 minutes with two seats, written directly.
+            let rows = try await users.client.query(
+                """
+                WITH g AS (
+                    INSERT INTO bookings (kind, mentor_id, starts_at, ends_at, blocked_from, blocked_until, status, capacity, seats_taken, title)
+                    VALUES ('group', \(mentor.id), now() + interval '5 minutes', now() + interval '65 minutes', now() + interval '5 minutes',
+                            now() + interval '65 minutes', 'confirmed', 5, 2, 'Clinic') RETURNING id, starts_at, ends_at)
+                INSERT INTO bookings (kind, mentor_id, mentee_id, parent_id, starts_at, ends_at, blocked_from, blocked_until, status)
+                SELECT 'group_seat', \(mentor.id), m, g.id, g.starts_at, g.ends_at, g.starts_at, g.ends_at, 'confirmed'
+                FROM g, unnest(ARRAY[\(alice.id), \(bob.id)]::uuid[]) m
+                RETURNING parent_id
+                """, logger: TestEnvironment.logger)
+            var group: UUID?
+            for try await id in rows.decode(UUID.self) { group = id }
+            let roomId = try #require(group)
+            try await TestEnvironment.offThePool {
+                let host = try RPCWebSocketClient(try socket(0), headers: ["Authorization": "Bearer \(mentor.token)"])
+                let first = try RPCWebSocketClient(try socket(1), headers: ["Authorization": "Bearer \(alice.token)"])
+                let joined = try #require(try first.call("rooms.join", #"{"bookingId":"\#(roomId)"}"#)["result"] as? [String: Any])
+                #expect((joined["participants"] as? [[String: Any]])?.count == 3 && (joined["room"] as? [String: Any])?["kind"] as? String == "group")
+                #expect(try host.call("rooms.join", #"{"bookingId":"\#(roomId)"}"#)["result"] != nil)
+                // Only the mentor moderates.
+                #expect(reason(try first.call("rooms.mute", #"{"roomId":"\#(roomId)","userId":"\#(bob.id)"}"#)) == "forbidden")
+                #expect(try host.call("rooms.mute", #"{"roomId":"\#(roomId)","userId":"\#(alice.id)"}"#)["result"] != nil)
+                #expect(try next(first, "participant.muted")["userId"] as? String == alice.id.uuidString.lowercased())
+                #expect(reason(try first.call("rooms.send", #"{"roomId":"\#(roomId)","text":"hi"}"#)) == "muted")
+                #expect(try host.call("rooms.remove", #"{"roomId":"\#(roomId)","userId":"\#(bob.id)"}"#)["result"] != nil)
+                let second = try RPCWebSocketClient(try socket(0), headers: ["Authorization": "Bearer \(bob.token)"])
+                #expect(reason(try second.call("rooms.join", #"{"bookingId":"\#(roomId)"}"#)) == "forbidden")
+            }
+        }
+    }
 }
