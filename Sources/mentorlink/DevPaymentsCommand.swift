@@ -40,11 +40,14 @@ struct DevPaymentsCommand: AsyncParsableCommand {
         @Argument(help: "The payment id, or the provider's pi_… / order_… reference.")
         var payment: String
 
-        @Option(help: "The dev-payments port.")
-        var port: Int = 12111
+        @Option(help: "The dev-payments port (default: the one the scripts wrote into <run dir>/dev-payments.port).")
+        var port: Int?
 
         func run() async throws {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/dev/complete/\(payment)")
+            let config = AppConfiguration.fromEnvironment()
+            let written = (try? String(contentsOfFile: "\(config.runDirectory)/dev-payments.port", encoding: .utf8))
+                .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port ?? written ?? 12111)/dev/complete/\(payment)")
             request.method = .POST
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(15))
             let body = try await response.body.collect(upTo: 1 << 16)
