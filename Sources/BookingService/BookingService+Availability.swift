@@ -1,5 +1,5 @@
-public import JSONRPC
-public import MentorLinkCore
+import JSONRPC
+import MentorLinkCore
 import Foundation
 
 /// `availability.*`: a mentor's rules and the free slots they produce.

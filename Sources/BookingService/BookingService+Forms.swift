@@ -1,5 +1,5 @@
-public import JSONRPC
-public import MentorLinkCore
+import JSONRPC
+import MentorLinkCore
 import Foundation
 
 /// `forms.*` and `booking.submitAgenda`: a mentor's pre-session questions and the mentee's answers.

@@ -1,5 +1,5 @@
-public import JSONRPC
-public import MentorLinkCore
+import JSONRPC
+import MentorLinkCore
 import Foundation
 
 /// `mentors.*`: profiles and search.

@@ -1,5 +1,5 @@
-public import JSONRPC
-public import MentorLinkCore
+import JSONRPC
+import MentorLinkCore
 import Foundation
 
 /// `reviews.*`: a mentee rates a session after it ended, once; the mentor replies once; ratings feed search.

@@ -1,5 +1,5 @@
-public import Foundation
-public import KafkaAdapter
+import Foundation
+import KafkaAdapter
 public import Logging
 public import MentorLinkCore
 import Mustache

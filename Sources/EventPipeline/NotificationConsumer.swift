@@ -1,5 +1,5 @@
 import Foundation
-public import KafkaAdapter
+import KafkaAdapter
 public import Logging
 public import MentorLinkCore
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import MentorLinkCore
 
 /// Identity settings with documented, safe defaults (OWASP ASVS 5.0, RFC 9700).

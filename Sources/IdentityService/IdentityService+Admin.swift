@@ -1,5 +1,5 @@
-public import Foundation
-public import JSONRPC
+import Foundation
+import JSONRPC
 import MentorLinkCore
 
 extension IdentityService {

@@ -1,5 +1,5 @@
 public import Foundation
-public import JSONRPC
+import JSONRPC
 public import MentorLinkCore
 
 /// Account creation with the password policy and Argon2id: shared by `identity.register` and the admin CLI.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Who may call a method.
 public enum Access: Sendable, Hashable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The `info` block of the OpenRPC document.
 public struct OpenRPCInfo: Sendable, Hashable {

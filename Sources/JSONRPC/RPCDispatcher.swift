@@ -1,5 +1,5 @@
 public import Foundation
-public import Logging
+import Logging
 
 /// Serves JSON-RPC 2.0 bodies: parses, validates, authorizes, runs handlers (batch elements concurrently),
 /// and renders replies. It does no I/O of its own.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A JSON-RPC error object: the one error type of this module.
 ///

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A day of the week as the API spells it.
 public enum Weekday: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A state change waiting in the outbox to be published.
 public struct OutboxEvent: Sendable, Hashable {

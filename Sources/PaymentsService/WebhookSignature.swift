@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import Foundation
 
 /// Webhook signatures: Stripe's `Stripe-Signature` (`t=…,v1=…`, HMAC-SHA256 over `timestamp.body`, several `v1` and

@@ -1,6 +1,6 @@
 import Foundation
-public import JSONRPC
-public import MentorLinkCore
+import JSONRPC
+import MentorLinkCore
 import Synchronization
 
 /// One subscription's delivery to its session: events in seq order, each once. While the missed history is being

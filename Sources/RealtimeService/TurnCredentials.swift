@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import Foundation
 
 /// Time-limited TURN credentials in coturn's REST-API scheme: username `expiry:userId`, credential
