@@ -56,7 +56,7 @@ extension PostgresBookingStore {
             try await connection.query(
                 "INSERT INTO search_terms (term) SELECT DISTINCT x FROM unnest(\(skillKeys + topicKeys + tagKeys)::text[]) x ON CONFLICT DO NOTHING",
                 logger: logger)
-            try await Self.event("mentor.profile_updated", aggregate: "mentor", id: mentorId, payload: saved, on: connection, logger: logger)
+            try await connection.appendEvent("mentor.profile_updated", aggregate: "mentor", id: mentorId, payload: saved, logger: logger)
             try await Self.refreshRuns(mentorId, now: now, on: connection, logger: logger)
             return saved
         }
@@ -86,7 +86,7 @@ extension PostgresBookingStore {
                     horizon_days = EXCLUDED.horizon_days, max_per_day = EXCLUDED.max_per_day, updated_at = now()
                 """,
                 logger: logger)
-            try await Self.event("availability.changed", aggregate: "mentor", id: mentorId, payload: rules, on: connection, logger: logger)
+            try await connection.appendEvent("availability.changed", aggregate: "mentor", id: mentorId, payload: rules, logger: logger)
             try await Self.refreshRuns(mentorId, now: now, on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(mentorId), logger: logger) }
         }
@@ -130,7 +130,7 @@ extension PostgresBookingStore {
                 """,
                 on: connection, logger: logger
             ).first else { throw CoreError.invalidState("an agenda can be sent only for a confirmed booking before it starts") }
-            try await Self.event("booking.agenda_submitted", aggregate: "booking", id: bookingId, payload: booking, on: connection, logger: logger)
+            try await connection.appendEvent("booking.agenda_submitted", aggregate: "booking", id: bookingId, payload: booking, logger: logger)
             return booking
         }
     }

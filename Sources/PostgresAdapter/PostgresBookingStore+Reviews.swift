@@ -38,7 +38,7 @@ extension PostgresBookingStore {
             let review = try await Self.reviews(
                 "SELECT \(unescaped: Self.reviewColumns) FROM reviews r JOIN users u ON u.id = r.author_id WHERE r.id = \(reviewId)",
                 on: connection, logger: logger)[0]
-            try await Self.event("review.posted", aggregate: "review", id: review.id, payload: review, on: connection, logger: logger)
+            try await connection.appendEvent("review.posted", aggregate: "review", id: review.id, payload: review, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(review.id), logger: logger) }
             return review
         }
@@ -58,7 +58,7 @@ extension PostgresBookingStore {
             ).first
             guard let review, review.mentorId == mentorId else { throw CoreError.notFound }
             guard found else { throw CoreError.duplicate("replied") }
-            try await Self.event("review.replied", aggregate: "review", id: review.id, payload: review, on: connection, logger: logger)
+            try await connection.appendEvent("review.replied", aggregate: "review", id: review.id, payload: review, logger: logger)
             return review
         }
     }

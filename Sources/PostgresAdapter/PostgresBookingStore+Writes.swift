@@ -50,7 +50,7 @@ extension PostgresBookingStore {
                 booking = try await Self.holdEscrow(booking, price: request.priceCredits, mentee: request.menteeId, on: connection, logger: logger)
             }
             let type = booking.status == .held ? "booking.held" : "booking.created"
-            try await Self.event(type, aggregate: "booking", id: booking.id, payload: booking, on: connection, logger: logger)
+            try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.status == .confirmed {
                 try await Self.refreshRuns(request.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
                 // Last: the audit append holds the log's global lock until commit.
@@ -106,7 +106,7 @@ extension PostgresBookingStore {
                 RETURNING \(unescaped: Self.columns)
                 """,
                 on: connection, logger: logger)
-            try await Self.event("group.created", aggregate: "booking", id: booking.id, payload: booking, on: connection, logger: logger)
+            try await connection.appendEvent("group.created", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             try await Self.refreshRuns(session.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
             if let audit = session.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
@@ -145,7 +145,7 @@ extension PostgresBookingStore {
             if group.priceCredits > 0 {
                 seat = try await Self.holdEscrow(seat, price: group.priceCredits, mentee: menteeId, on: connection, logger: logger)
             }
-            try await Self.event("booking.joined", aggregate: "booking", id: seat.id, payload: seat, on: connection, logger: logger)
+            try await connection.appendEvent("booking.joined", aggregate: "booking", id: seat.id, payload: seat, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(seat.id), logger: logger) }
             return seat
         }
@@ -193,7 +193,7 @@ extension PostgresBookingStore {
             if booking.escrowState == "held" {
                 booking = try await Self.settle(booking, escrow(booking), feePercent: feePercent, on: connection, logger: logger)
             }
-            try await Self.event("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, on: connection, logger: logger)
+            try await connection.appendEvent("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.kind != .groupSeat {
                 try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
             }
@@ -225,7 +225,7 @@ extension PostgresBookingStore {
                 """,
                 on: connection, logger: logger)
             struct Moved: Encodable { var booking: Booking; var previousStart: Instant }
-            try await Self.event("booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start), on: connection, logger: logger)
+            try await connection.appendEvent("booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start), logger: logger)
             try await Self.refreshRuns(booking.mentorId, now: now, around: (locked.start, locked.end), on: connection, logger: logger)
             try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
@@ -265,7 +265,7 @@ extension PostgresBookingStore {
         guard try await connection.post(kind, reference: booking.id.uuidString, legs: legs, memo: nil, logger: logger) != nil else { return booking }
         let settled = try await one(
             "UPDATE bookings b SET escrow_state = \(state) WHERE b.id = \(booking.id) RETURNING \(unescaped: columns)", on: connection, logger: logger)
-        try await event("escrow.\(state)", aggregate: "booking", id: booking.id, payload: settled, on: connection, logger: logger)
+        try await connection.appendEvent("escrow.\(state)", aggregate: "booking", id: booking.id, payload: settled, logger: logger)
         try await connection.appendAudit(
             AuditEntry(actorId: nil, action: "ledger.\(kind)", target: booking.id.uuidString, details: ["credits": "\(price)"]), logger: logger)
         return settled

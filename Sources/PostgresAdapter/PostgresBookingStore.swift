@@ -47,16 +47,6 @@ public struct PostgresBookingStore: BookingStore {
         return booking
     }
 
-    /// Writes an outbox event in the caller's transaction.
-    static func event(_ type: String, aggregate: String, id: UUID, payload: some Encodable, on connection: PostgresConnection, logger: Logger) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        try await connection.query(
-            "INSERT INTO outbox (aggregate, aggregate_id, event_type, payload) VALUES (\(aggregate), \(id.uuidString), \(type), \(json)::jsonb)",
-            logger: logger)
-    }
-
     /// Takes the mentor's write lock (their `users` row); `notFound` when there is no such user.
     static func lockMentor(_ mentorId: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         let rows = try await connection.query("SELECT id FROM users WHERE id = \(mentorId) FOR NO KEY UPDATE", logger: logger)

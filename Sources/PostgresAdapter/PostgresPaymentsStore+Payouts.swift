@@ -24,7 +24,7 @@ extension PostgresPaymentsStore {
             try await connection.post(
                 "payout_request", reference: payout.payoutId.uuidString,
                 legs: LedgerLeg.move(credits, from: (mentorId, .earnings), to: (nil, .payouts)), logger: logger)
-            try await PostgresBookingStore.event("payout.requested", aggregate: "payout", id: payout.payoutId, payload: payout, on: connection, logger: logger)
+            try await connection.appendEvent("payout.requested", aggregate: "payout", id: payout.payoutId, payload: payout, logger: logger)
             try await connection.appendAudit(audit.targetingPayment(payout.payoutId), logger: logger)
             return payout
         }
@@ -67,7 +67,7 @@ extension PostgresPaymentsStore {
                 WHERE o.id = \(id) RETURNING \(unescaped: Self.payoutColumns)
                 """,
                 on: connection, logger: logger)[0]
-            try await PostgresBookingStore.event("payout.\(updated.status)", aggregate: "payout", id: id, payload: updated, on: connection, logger: logger)
+            try await connection.appendEvent("payout.\(updated.status)", aggregate: "payout", id: id, payload: updated, logger: logger)
             try await connection.appendAudit(audit.targetingPayment(id), logger: logger)
             return updated
         }

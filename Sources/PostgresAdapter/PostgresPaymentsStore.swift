@@ -76,9 +76,8 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 : LedgerLeg.move(-credits, from: (userId, .available), to: (nil, .adjustments))
             try await connection.post("adjustment", reference: reference, legs: legs, memo: reason, logger: logger)
             struct Adjusted: Encodable { var userId: UUID; var credits: Int; var reason: String }
-            try await PostgresBookingStore.event(
-                "wallet.adjusted", aggregate: "wallet", id: userId, payload: Adjusted(userId: userId, credits: credits, reason: reason),
-                on: connection, logger: logger)
+            try await connection.appendEvent(
+                "wallet.adjusted", aggregate: "wallet", id: userId, payload: Adjusted(userId: userId, credits: credits, reason: reason), logger: logger)
             try await connection.appendAudit(audit, logger: logger)
             return try await Self.wallet(userId, on: connection, logger: logger)
         }
@@ -185,7 +184,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
             WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: columns)
             """,
             on: connection, logger: logger)
-        try await PostgresBookingStore.event("payment.succeeded", aggregate: "payment", id: payment.paymentId, payload: updated[0], on: connection, logger: logger)
+        try await connection.appendEvent("payment.succeeded", aggregate: "payment", id: payment.paymentId, payload: updated[0], logger: logger)
         try await connection.appendAudit(
             AuditEntry(
                 actorId: payment.userId, action: "payment.topup", target: payment.paymentId.uuidString, requestId: requestId,
@@ -218,7 +217,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 WHERE p.id = \(paymentId) RETURNING \(unescaped: Self.columns)
                 """,
                 on: connection, logger: logger)[0]
-            try await PostgresBookingStore.event("payment.refunded", aggregate: "payment", id: paymentId, payload: updated, on: connection, logger: logger)
+            try await connection.appendEvent("payment.refunded", aggregate: "payment", id: paymentId, payload: updated, logger: logger)
             try await connection.appendAudit(audit, logger: logger)
             return updated
         }
