@@ -107,6 +107,7 @@ ml_start_nginx() {
     local servers=""
     for k in $(seq 0 $((n - 1))); do servers+="        server unix:$ML_RUN/worker-$k.sock;"$'\n'; done
     sed -e "s|@HTTP_PORT@|$port|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
+        -e "s|@WS_RATE@|${MENTORLINK_WS_RATE:-50}|" -e "s|@WS_BURST@|${MENTORLINK_WS_BURST:-200}|" \
         "$ML_ROOT/nginx/nginx.conf.template" | awk -v s="$servers" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else print }' > "$dir/nginx.conf"
     ml_pid_alive "$dir/nginx.pid" && { ml_nginx -s reload; return 0; }
     ml_nginx

@@ -3,7 +3,7 @@ import MentorLinkClient
 import Testing
 
 /// Through nginx to the workers `scripts/test` started (`mentorlink serve`), as a browser or script would.
-@Suite(.timeLimit(.minutes(1))) struct EndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct EndToEndTests {
     func nginx() throws -> SocketConnection.Endpoint { .tcp(host: "127.0.0.1", port: try TestEnvironment.httpPort()) }
 
     @Test func pingThroughNginx() async throws {
