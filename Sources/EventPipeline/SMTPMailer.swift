@@ -15,7 +15,7 @@ extension MaildirMailer: Mailer {}
 public struct SMTPMailer: Mailer {
     let host: String
     let port: UInt16
-    let from = "no-reply@mentorlink.local"
+    let from = EmailAddress("no-reply@mentorlink.local")!
 
     /// Parses `smtp://host:port` (port 25 by default); `nil` for anything else.
     public init?(url: String) {
@@ -26,8 +26,8 @@ public struct SMTPMailer: Mailer {
 
     public func deliver(_ message: EmailMessage) async throws -> Bool {
         let (host, port, from) = (self.host, self.port, self.from)
-        let address = message.to.split(separator: "<").last.map { String($0.dropLast()) } ?? message.to
-        let data = message.rfc5322(from: "MentorLink <\(from)>", date: Date())
+        let address = message.to.address
+        let data = try message.rfc5322(from: EmailMailbox(name: "MentorLink", address: from), date: Date())
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             Thread {
                 do {
@@ -41,8 +41,9 @@ public struct SMTPMailer: Mailer {
         return true
     }
 
-    /// One SMTP transaction (RFC 5321): EHLO, MAIL, RCPT, DATA with dot-stuffing, QUIT.
-    static func send(host: String, port: UInt16, from: String, to: String, data: String) throws {
+    /// One SMTP transaction (RFC 5321): EHLO, MAIL, RCPT, DATA with dot-stuffing, QUIT. The envelope addresses are
+    /// ``EmailAddress`` values (they cannot hold CR, LF or `>`), and `data` has CRLF line ends only (``EmailMessage``).
+    static func send(host: String, port: UInt16, from: EmailAddress, to: EmailAddress, data: String) throws {
         let socket = try SocketConnection(.tcp(host: host, port: port), timeout: 15)
         func expect(_ code: String) throws {
             var line = try socket.readLine()
@@ -52,9 +53,9 @@ public struct SMTPMailer: Mailer {
         try expect("220")
         try socket.write("EHLO mentorlink.local\r\n")
         try expect("250")
-        try socket.write("MAIL FROM:<\(from)>\r\n")
+        try socket.write("MAIL FROM:<\(from.value)>\r\n")
         try expect("250")
-        try socket.write("RCPT TO:<\(to)>\r\n")
+        try socket.write("RCPT TO:<\(to.value)>\r\n")
         try expect("250")
         try socket.write("DATA\r\n")
         try expect("354")

@@ -149,7 +149,7 @@ import Testing
         defer { kill(server.processIdentifier, SIGKILL) }
         let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
         let message = EmailMessage(
-            id: "42.user", to: "Ada <ada@example.com>", subject: "MentorLink: Session booked", text: "Hello\n.dot line", html: "<p>Hello</p>",
+            id: "42.user", to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))), subject: "MentorLink: Session booked", text: "Hello\n.dot line", html: "<p>Hello</p>",
             unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
         var sent = false
         for _ in 0..<50 where !sent {
