@@ -24,8 +24,11 @@ public protocol PaymentGateway: Sendable {
 
 /// Paying mentors out (a Stripe transfer).
 public protocol PayoutGateway: Sendable {
-    /// Transfers `amount` minor units to the mentor's connected account; returns the transfer id.
+    /// Transfers `amount` minor units to the mentor's connected account; returns the transfer id. The provider makes
+    /// at most one transfer per `idempotencyKey` (a repeat returns the first answer; one still in flight answers 409).
     func transfer(payoutId: UUID, mentorId: UUID, amount: Int64, currency: String, idempotencyKey: String) async throws -> String
+    /// The provider's record of this payout's transfer (made with `idempotencyKey`), or `nil` when it has none.
+    func findTransfer(payoutId: UUID, idempotencyKey: String) async throws -> String?
 }
 
 /// A provider refused a request or could not be reached.
@@ -41,4 +44,9 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "provider answered \(status): \(message)" }
+
+    /// Whether the provider refused for good (a 4xx other than 408 timeout, 409 conflict — e.g. the same
+    /// idempotency key still in flight — and 429 rate limit). Anything else (not reached, a timeout, 409, 429, 5xx)
+    /// leaves the outcome unknown: the request may have been carried out, so only the provider's record settles it.
+    public var isFinalRefusal: Bool { (400..<500).contains(status) && ![408, 409, 429].contains(status) }
 }

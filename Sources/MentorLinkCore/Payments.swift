@@ -153,7 +153,10 @@ public protocol PaymentsStore: Sendable {
     func payouts(mentorId: UUID?, limit: Int) async throws -> [Payout]
     /// One payout.
     func payout(id: UUID) async throws -> Payout?
-    /// Marks a requested payout paid (after the transfer) or failed (earnings given back).
+    /// Claims a requested payout for the one approval that calls the provider (`requested` → `processing`, under
+    /// the row lock); `invalidState` when it is not requested (a second approval, a double click).
+    func claimPayout(id: UUID, by adminId: UUID, audit: AuditEntry) async throws -> Payout
+    /// Marks a requested or processing payout paid (after the transfer) or failed (earnings given back).
     func finishPayout(id: UUID, transferRef: String?, by adminId: UUID, audit: AuditEntry) async throws -> Payout
     /// Checks the whole ledger.
     func reconcile() async throws -> LedgerReport

@@ -25,6 +25,13 @@ public struct PaymentsConfiguration: Sendable {
     /// The defaults.
     public init() {}
 
+    /// Minor units of ``payoutCurrency`` paid for `credits` earned; `invalid_params` rather than an overflow.
+    public func payoutAmount(_ credits: Int) throws -> Int64 {
+        let (amount, overflow) = Int64(credits).multipliedReportingOverflow(by: creditPriceUSDCents)
+        guard credits > 0, !overflow else { throw PaymentsError.invalid("credits", "out of range") }
+        return amount
+    }
+
     /// Minor units and currency of `credits` with a provider.
     public func price(_ credits: Int, provider: PaymentProviderName) -> (amount: Int64, currency: String) {
         switch provider {

@@ -6,6 +6,9 @@ public enum PaymentsError: Error, RPCErrorConvertible {
     case core(CoreError)
     case invalid([FieldProblem])
     case provider(GatewayError)
+    /// The provider's answer was not final (a timeout, 409, 5xx) and its record does not show the outcome yet: the
+    /// payout or refund stays pending and is settled later by the provider's record (`payouts.settle`, a webhook).
+    case pending(String)
 
     static func invalid(_ field: String, _ problem: String) -> PaymentsError { .invalid([FieldProblem(field: field, problem: problem)]) }
 
@@ -15,6 +18,9 @@ public enum PaymentsError: Error, RPCErrorConvertible {
         case .provider(let error):
             RPCError(code: -32031, message: "The payment provider refused or could not be reached", reason: "provider_error",
                      data: ["status": .int(Int64(error.status))])
+        case .pending(let what):
+            RPCError(code: -32032, message: "The provider has not confirmed the \(what) yet; it stays pending until the provider's record settles it",
+                     reason: "provider_pending")
         case .core(.insufficientCredits): RPCError(code: -32030, message: "Not enough credits", reason: "insufficient_credits")
         case .core(.notFound): RPCError(code: -32004, message: "Not found", reason: "not_found")
         case .core(.forbidden(let why)): RPCError(code: -32003, message: "Forbidden: \(why)", reason: "forbidden")

@@ -47,13 +47,31 @@ extension PostgresPaymentsStore {
         }
     }
 
-    public func finishPayout(id: UUID, transferRef: String?, by adminId: UUID, audit: AuditEntry) async throws -> Payout {
+    public func claimPayout(id: UUID, by adminId: UUID, audit: AuditEntry) async throws -> Payout {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             guard let payout = try await Self.payouts(
                 "SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", on: connection, logger: logger
             ).first else { throw CoreError.notFound }
             guard payout.status == "requested" else { throw CoreError.invalidState("the payout is \(payout.status)") }
+            let claimed = try await Self.payouts(
+                """
+                UPDATE payouts o SET status = 'processing', claimed_at = now(), claimed_by = \(adminId)
+                WHERE o.id = \(id) RETURNING \(unescaped: Self.payoutColumns)
+                """,
+                on: connection, logger: logger)[0]
+            try await connection.appendAudit(audit.targetingPayment(id), logger: logger)
+            return claimed
+        }
+    }
+
+    public func finishPayout(id: UUID, transferRef: String?, by adminId: UUID, audit: AuditEntry) async throws -> Payout {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            guard let payout = try await Self.payouts(
+                "SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", on: connection, logger: logger
+            ).first else { throw CoreError.notFound }
+            guard payout.status == "requested" || payout.status == "processing" else { throw CoreError.invalidState("the payout is \(payout.status)") }
             let paid = transferRef != nil
             try await connection.post(
                 paid ? "payout_paid" : "payout_failed", reference: id.uuidString,

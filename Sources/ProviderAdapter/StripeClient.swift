@@ -53,10 +53,22 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
             "/v1/transfers",
             [
                 ("amount", "\(amount)"), ("currency", currency), ("destination", "acct_ml_\(mentorId.uuidString.lowercased())"),
-                ("metadata[payout_id]", payoutId.uuidString),
+                ("metadata[payout_id]", payoutId.uuidString), ("transfer_group", Self.transferGroup(payoutId)),
             ],
             idempotencyKey: idempotencyKey)
         guard let id = transfer["id"] as? String else { throw GatewayError(status: 502, message: "no transfer id") }
         return id
+    }
+
+    /// Each payout's transfer is in its own transfer group, so Stripe's list (`GET /v1/transfers?transfer_group=`)
+    /// answers whether it was made, also after the idempotency key has expired.
+    static func transferGroup(_ payoutId: UUID) -> String { "payout_\(payoutId.uuidString.lowercased())" }
+
+    public func findTransfer(payoutId: UUID, idempotencyKey: String) async throws -> String? {
+        let list = try await http.send(
+            .GET, "\(apiBase)/v1/transfers?transfer_group=\(Self.transferGroup(payoutId))&limit=1",
+            headers: [("Authorization", "Bearer \(secretKey)"), ("Stripe-Version", "2024-06-20")], body: nil)
+        guard let data = list["data"] as? [[String: Any]] else { throw GatewayError(status: 502, message: "no transfer list") }
+        return data.first?["id"] as? String
     }
 }

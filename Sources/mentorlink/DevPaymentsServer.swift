@@ -44,7 +44,26 @@ struct DevPaymentsServer: Sendable {
                 guard let amount = form["amount"].flatMap(Int64.init), amount > 0, let destination = form["destination"], form["currency"] != nil else {
                     return Self.stripeError(400, "parameter_missing", "amount, currency and destination are required")
                 }
-                return (200, ["id": "tr_\(DevPaymentsState.random())", "object": "transfer", "amount": amount, "destination": destination])
+                let transfer = await self.state.createTransfer(
+                    amount: amount, currency: form["currency"] ?? "", destination: destination, group: form["transfer_group"])
+                return (200, Self.json(transfer))
+            }
+        }
+        // Stripe's transfer lookups: one by id, or the list filtered by transfer_group (how a payout whose answer was
+        // lost is found again).
+        router.get("/v1/transfers/:id") { request, context in
+            try await self.stripe(request, idempotent: false) { _ in
+                guard let id = context.parameters.get("id"), let transfer = await self.state.transfer(id) else {
+                    return Self.stripeError(404, "resource_missing", "No such transfer")
+                }
+                return (200, Self.json(transfer))
+            }
+        }
+        router.get("/v1/transfers") { request, _ in
+            try await self.stripe(request, idempotent: false) { _ in
+                let group = request.uri.queryParameters.get("transfer_group")
+                let found = await self.state.transfers(group: group)
+                return (200, ["object": "list", "data": found.map(Self.json), "has_more": false, "url": "/v1/transfers"])
             }
         }
         router.post("/v1/orders") { request, _ in try await self.razorpay(request) { body in try await self.createOrder(body) } }
@@ -73,10 +92,23 @@ struct DevPaymentsServer: Sendable {
         }
         let raw = try await request.body.collect(upTo: 1 << 20)
         let form = Self.form(String(buffer: raw))
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!].map { "stripe:\($0)" }
-        if idempotent, let key, let stored = await state.reply(for: key) { return Self.response(stored) }
-        let reply = Self.stored(try await body(form))
-        if idempotent, let key { await state.remember(key, reply) }
+        guard idempotent, let key = request.headers[HTTPField.Name("Idempotency-Key")!].map({ "stripe:\($0)" }) else {
+            return Self.response(Self.stored(try await body(form)))
+        }
+        // As Stripe: a repeated key replays the first answer; one whose first request is still running gets 409.
+        switch await state.begin(key) {
+        case .answered(let stored): return Self.response(stored)
+        case .inFlight: return Self.response(Self.stripeError(409, "idempotency_key_in_use", "A request with this idempotency key is in progress"))
+        case .new: break
+        }
+        let reply: DevPaymentsState.StoredReply
+        do {
+            reply = Self.stored(try await body(form))
+        } catch {
+            await state.abandon(key)
+            throw error
+        }
+        await state.remember(key, reply)
         return Self.response(reply)
     }
 
@@ -94,6 +126,13 @@ struct DevPaymentsServer: Sendable {
             "id": intent.id, "object": "payment_intent", "amount": intent.amount, "currency": intent.currency, "status": intent.status,
             "client_secret": "\(intent.id)_secret_\(DevPaymentsState.random())", "metadata": ["payment_id": intent.paymentId],
             "latest_charge": intent.charge ?? NSNull(),
+        ]
+    }
+
+    static func json(_ transfer: DevPaymentsState.Transfer) -> [String: Any] {
+        [
+            "id": transfer.id, "object": "transfer", "amount": transfer.amount, "currency": transfer.currency, "destination": transfer.destination,
+            "transfer_group": transfer.group ?? NSNull(),
         ]
     }
 

@@ -24,6 +24,16 @@ actor DevPaymentsState {
         var refunded: Int64 = 0
     }
 
+    struct Transfer {
+        var id: String
+        var amount: Int64
+        var currency: String
+        var destination: String
+        var group: String?
+    }
+
+    var transfers: [String: Transfer] = [:]
+    var inFlight: Set<String> = []
     var intents: [String: Intent] = [:]
     var orders: [String: Order] = [:]
     var replies: [String: StoredReply] = [:]
@@ -36,7 +46,30 @@ actor DevPaymentsState {
 
     /// A stored answer to `key` (Stripe replays the first response to a repeated idempotency key).
     func reply(for key: String) -> StoredReply? { replies[key] }
-    func remember(_ key: String, _ reply: StoredReply) { replies[key] = reply }
+    func remember(_ key: String, _ reply: StoredReply) {
+        replies[key] = reply
+        inFlight.remove(key)
+    }
+
+    /// Starts a request under an idempotency key: its stored answer, `.inFlight` while the first is still running
+    /// (Stripe answers 409 then), or `.new` (the caller must `remember` the answer, or `abandon` the key).
+    enum KeyState { case new, inFlight, answered(StoredReply) }
+    func begin(_ key: String) -> KeyState {
+        if let stored = replies[key] { return .answered(stored) }
+        if inFlight.contains(key) { return .inFlight }
+        inFlight.insert(key)
+        return .new
+    }
+    func abandon(_ key: String) { inFlight.remove(key) }
+
+    func createTransfer(amount: Int64, currency: String, destination: String, group: String?) -> Transfer {
+        let transfer = Transfer(id: "tr_\(Self.random())", amount: amount, currency: currency, destination: destination, group: group)
+        transfers[transfer.id] = transfer
+        return transfer
+    }
+
+    func transfer(_ id: String) -> Transfer? { transfers[id] }
+    func transfers(group: String?) -> [Transfer] { transfers.values.filter { group == nil || $0.group == group }.sorted { $0.id < $1.id } }
 
     func createIntent(amount: Int64, currency: String, paymentId: String) -> Intent {
         let intent = Intent(id: "pi_\(Self.random())", amount: amount, currency: currency, status: "requires_payment_method", paymentId: paymentId)
