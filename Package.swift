@@ -36,6 +36,11 @@ let package = Package(
         ),
         // Domain types and ports. No I/O.
         .target(name: "MentorLinkCore"),
+        // What every service shares: opaque authenticated cursors, … Depends on JSONRPC and Core only.
+        .target(
+            name: "ServiceSupport",
+            dependencies: ["JSONRPC", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // C libraries, through pkg-config.
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
@@ -44,7 +49,7 @@ let package = Package(
         .target(
             name: "IdentityService",
             dependencies: [
-                "JSONRPC", "MentorLinkCore", "CArgon2",
+                "JSONRPC", "MentorLinkCore", "ServiceSupport", "CArgon2",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -54,19 +59,19 @@ let package = Package(
         ),
         .target(
             name: "BookingService",
-            dependencies: ["JSONRPC", "MentorLinkCore"]
+            dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]
         ),
         .target(
             name: "PaymentsService",
             dependencies: [
-                "JSONRPC", "MentorLinkCore",
+                "JSONRPC", "MentorLinkCore", "ServiceSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "RealtimeService",
-            dependencies: ["JSONRPC", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Adapters.
         .target(
@@ -136,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "mentorlink",
             dependencies: [
-                "JSONRPC", "MentorLinkCore", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MentorLinkClient",
+                "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MentorLinkClient",
                 "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -150,7 +155,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-        .testTarget(name: "BookingTests", dependencies: ["BookingService", "MentorLinkCore", "JSONRPC"]),
+        .testTarget(name: "BookingTests", dependencies: ["BookingService", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
         .testTarget(name: "PaymentsTests", dependencies: ["PaymentsService", "MentorLinkCore"]),
         .testTarget(
             name: "ServerTests",
@@ -167,6 +172,7 @@ let package = Package(
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "Server", "JSONRPC", "MentorLinkClient",
                 "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline", "MentorLinkCore",
+                "ServiceSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 public import Foundation
 public import MentorLinkCore
+public import ServiceSupport
 
 /// Booking settings with documented defaults, and the clock (replaceable in tests).
 public struct BookingConfiguration: Sendable {
@@ -15,6 +16,9 @@ public struct BookingConfiguration: Sendable {
     public var maxGroupCapacity = 500
     /// How long after a session's end its escrow is released to the mentor (time to report a no-show).
     public var completionGrace: Duration = .seconds(3600)
+    /// Seals and opens the lists' page cursors; every worker must use the same key (the executable derives it from
+    /// the deployment's secrets). The default key is random, for one process.
+    public var cursors = CursorCodec.random()
     /// The clock.
     public var now: @Sendable () -> Instant = { Instant.now }
     /// Told after a mentor's free slots changed (hold, booking, cancellation, reschedule, group session, rules), with

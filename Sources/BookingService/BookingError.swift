@@ -21,7 +21,7 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
         case .agendaInvalid(let problems):
             return RPCError(
                 code: -32602, message: "The answers do not fit the mentor's form", reason: "invalid_agenda",
-                data: ["fields": .array(problems.map { .object(["field": .string($0.field), "problem": .string($0.problem)]) })])
+                data: RPCError.fieldsData(problems))
         case .core(let error): return Self.rpcError(error)
         }
     }

@@ -1,5 +1,6 @@
 import JSONRPC
 import MentorLinkCore
+import ServiceSupport
 import Foundation
 
 /// `mentors.*`: profiles and search.
@@ -65,7 +66,7 @@ extension BookingService {
         }
         var after: MentorSearchCursor?
         if let token = params.cursor {
-            after = MentorSearchCursor(token: token)
+            after = Self.searchCursor(token, configuration.cursors)
             if after == nil { problems.append(FieldProblem(field: "cursor", problem: "invalid")) }
         }
         guard problems.isEmpty else { throw BookingError.invalid(problems) }
@@ -74,6 +75,24 @@ extension BookingService {
             languages: params.languages ?? [], minExperience: params.minExperience, minRating: params.minRating,
             maxPriceCredits: params.maxPriceCredits, availableFrom: params.availableFrom, availableTo: params.availableTo,
             sort: params.sort ?? .relevance, limit: limit, after: after, now: configuration.now())
-        return try await mapped { try await store.search(query) }
+        var page = try await mapped { try await store.search(query) }
+        page.nextCursor = page.next.map { next in
+            var payload = CursorPayload()
+            payload.append(next.key)
+            payload.append(next.id)
+            payload.append(next.fuzzy)
+            return configuration.cursors.seal(payload, scope: Self.searchScope)
+        }
+        return page
+    }
+
+    static let searchScope = "mentors.search"
+
+    /// A search position from its sealed cursor (sort key, id, whether the search had widened).
+    static func searchCursor(_ token: String, _ cursors: CursorCodec) -> MentorSearchCursor? {
+        guard var payload = cursors.open(token, scope: searchScope), let key = payload.readDouble(), let id = payload.readUUID(),
+            let fuzzy = payload.readBool(), payload.isAtEnd
+        else { return nil }
+        return MentorSearchCursor(key: key, id: id, fuzzy: fuzzy)
     }
 }

@@ -1,5 +1,6 @@
 import JSONRPC
 import MentorLinkCore
+import ServiceSupport
 import Foundation
 
 /// `reviews.*`: a mentee rates a session after it ended, once; the mentor replies once; ratings feed search.
@@ -39,11 +40,11 @@ extension BookingService {
     func listReviews(_ params: ListReviewsParams, _ context: RPCContext) async throws -> ReviewPage {
         let limit = params.limit ?? 20
         guard (1...100).contains(limit) else { throw BookingError.invalid("limit", "1 to 100") }
-        let after = try params.cursor.map { try PageCursor(token: $0) }
+        let cursors = configuration.cursors
+        let after = try cursors.cursorParam(params.cursor, scope: "reviews.list", timeKeyed: true)
         let items = try await store.reviews(
-            mentorId: params.mentorId, after: after.map { (Instant(Date(timeIntervalSince1970: TimeInterval($0.key) / 1000)), $0.id) }, limit: limit)
-        let next = items.count == limit
-            ? items.last.map { PageCursor(key: Int64(($0.createdAt.date.timeIntervalSince1970 * 1000).rounded()), id: $0.id).token } : nil
+            mentorId: params.mentorId, after: after.flatMap { position in position.instant.map { ($0, position.id) } }, limit: limit)
+        let next = cursors.nextCursor(items, limit: limit, scope: "reviews.list") { KeysetCursor(instant: $0.createdAt, id: $0.id) }
         return ReviewPage(items: items, nextCursor: next)
     }
 }

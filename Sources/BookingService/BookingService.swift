@@ -1,5 +1,6 @@
 public import JSONRPC
 public import MentorLinkCore
+import ServiceSupport
 import Foundation
 
 /// Discovery and booking: `mentors.*` (profiles, search), `availability.*` (rules, slots), `booking.*` and
@@ -182,11 +183,12 @@ public struct BookingService: RPCService {
         let caller = try Caller(context)
         let limit = params.limit ?? 50
         guard (1...200).contains(limit) else { throw BookingError.invalid("limit", "1 to 200") }
-        let after = try params.cursor.map { try PageCursor(token: $0) }
+        let cursors = configuration.cursors
+        let after = try cursors.cursorParam(params.cursor, scope: "booking.list", timeKeyed: true)
         let items = try await store.bookings(BookingListQuery(
             userId: caller.id, side: params.as, status: params.status, from: params.from, to: params.to,
-            after: after.map { (Instant(Date(timeIntervalSince1970: TimeInterval($0.key))), $0.id) }, limit: limit))
-        let next = items.count == limit ? items.last.map { PageCursor(key: $0.start.epochSeconds, id: $0.id).token } : nil
+            after: after.flatMap { position in position.instant.map { ($0, position.id) } }, limit: limit))
+        let next = cursors.nextCursor(items, limit: limit, scope: "booking.list") { KeysetCursor(instant: $0.start, id: $0.id) }
         return BookingPage(items: items, nextCursor: next)
     }
 

@@ -46,14 +46,21 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         RPCError(code: -32601, message: "Method not found", reason: "method_not_found", data: ["method": .string(method)])
     }
 
-    /// -32602: the params do not fit the method; `fields` names each offending field.
+    /// The most field problems one error lists; the rest are counted in `error.data.moreFields`, so a request of
+    /// many bad elements cannot make a response many times its own size.
+    public static let maxListedProblems = 50
+
+    /// -32602: the params do not fit the method; `fields` names each offending field (at most
+    /// ``maxListedProblems``, each field path and problem cut to 200 characters; `moreFields` counts the rest).
     public static func invalidParams(_ fields: [FieldProblem]) -> RPCError {
-        RPCError(
-            code: -32602,
-            message: "Invalid params",
-            reason: "invalid_params",
-            data: ["fields": .array(fields.map(\.jsonValue))]
-        )
+        RPCError(code: -32602, message: "Invalid params", reason: "invalid_params", data: fieldsData(fields))
+    }
+
+    /// `error.data` naming offending fields: `fields` (bounded as in ``invalidParams(_:)``) and `moreFields`.
+    public static func fieldsData(_ fields: [FieldProblem]) -> [String: JSONValue] {
+        var data: [String: JSONValue] = ["fields": .array(fields.prefix(maxListedProblems).map { $0.bounded.jsonValue })]
+        if fields.count > maxListedProblems { data["moreFields"] = .int(Int64(fields.count - maxListedProblems)) }
+        return data
     }
 
     /// -32603: something failed inside; nothing about it is told to the client.
@@ -108,4 +115,9 @@ public struct FieldProblem: Sendable, Hashable {
     }
 
     var jsonValue: JSONValue { .object(["field": .string(field), "problem": .string(problem)]) }
+
+    /// The problem with its field path and text cut to 200 characters (paths echo client-chosen keys).
+    var bounded: FieldProblem {
+        FieldProblem(field: String(field.prefix(200)), problem: String(problem.prefix(200)))
+    }
 }

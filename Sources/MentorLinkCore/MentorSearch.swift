@@ -58,19 +58,6 @@ public struct MentorSearchCursor: Sendable, Hashable {
         self.id = id
         self.fuzzy = fuzzy
     }
-
-    /// `key~id~f`, opaque to clients.
-    public var token: String { Data("\(key)~\(id.uuidString)~\(fuzzy ? 1 : 0)".utf8).base64EncodedString() }
-
-    /// Parses a token; `nil` when it is not one.
-    public init?(token: String) {
-        guard token.count <= 200, let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(separator: "~")
-        guard parts.count == 3, let key = Double(parts[0]), key.isFinite, let id = UUID(uuidString: String(parts[1])),
-            parts[2] == "0" || parts[2] == "1"
-        else { return nil }
-        self.init(key: key, id: id, fuzzy: parts[2] == "1")
-    }
 }
 
 /// One search hit.
@@ -125,12 +112,19 @@ public struct MentorFacets: Codable, Sendable, Hashable {
 /// A page of search results.
 public struct MentorSearchPage: Codable, Sendable, Hashable {
     public var items: [MentorSearchItem]
+    /// The next page's opaque cursor (the service seals ``next`` into it).
     public var nextCursor: String?
     public var facets: MentorFacets
+    /// Where the next page starts, when there is one; not sent to clients.
+    public var next: MentorSearchCursor?
 
-    public init(items: [MentorSearchItem], nextCursor: String?, facets: MentorFacets) {
+    enum CodingKeys: String, CodingKey {
+        case items, nextCursor, facets
+    }
+
+    public init(items: [MentorSearchItem], next: MentorSearchCursor?, facets: MentorFacets) {
         self.items = items
-        self.nextCursor = nextCursor
+        self.next = next
         self.facets = facets
     }
 }

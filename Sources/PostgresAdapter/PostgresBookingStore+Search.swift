@@ -24,12 +24,12 @@ extension PostgresBookingStore {
             (items, keys) = try await page(final, fuzzy: true)
             facets = try await widenedFacets
         }
-        var nextCursor: String?
+        var next: MentorSearchCursor?
         if items.count > query.limit {
             items.removeLast()
-            nextCursor = MentorSearchCursor(key: keys[query.limit - 1], id: items[query.limit - 1].id, fuzzy: fuzzy).token
+            next = MentorSearchCursor(key: keys[query.limit - 1], id: items[query.limit - 1].id, fuzzy: fuzzy)
         }
-        return MentorSearchPage(items: items, nextCursor: nextCursor, facets: facets)
+        return MentorSearchPage(items: items, next: next, facets: facets)
     }
 
     /// Up to three known skills, topics or tags closest to `text` (trigram similarity over `search_terms`).

@@ -1,22 +1,32 @@
 import CHiredis
 import NIOCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Formats commands with hiredis's `redisFormatCommandArgv`.
+///
+/// Every argument goes over as bytes with its length (binary-safe: a NUL or any byte stays in its argument); the
+/// bytes of all arguments are laid out in one buffer and `argv` points into it, so no C-string copy can cut one short.
 enum RESPFormatter {
     static func format(_ arguments: [String], into buffer: inout ByteBuffer) {
-        let copies: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
-        var argv: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
-        let lengths = arguments.map { $0.utf8.count }
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
+        var lengths: [Int] = []
+        for argument in arguments {
+            offsets.append(bytes.count)
+            bytes.append(contentsOf: argument.utf8)
+            lengths.append(bytes.count - (offsets.last ?? 0))
+        }
+        bytes.append(0)  // never empty, so the base address exists even for zero-length arguments
         var target: UnsafeMutablePointer<CChar>? = nil
-        let length = redisFormatCommandArgv(&target, Int32(arguments.count), &argv, lengths)
+        let length = bytes.withUnsafeBufferPointer { raw -> Int in
+            guard let base = raw.baseAddress else { return -1 }
+            let start = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+            var argv: [UnsafePointer<CChar>?] = offsets.map { start + $0 }
+            return Int(redisFormatCommandArgv(&target, Int32(arguments.count), &argv, lengths))
+        }
         guard let target, length > 0 else { return }
         defer { redisFreeCommand(target) }
-        target.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
-            buffer.writeBytes(UnsafeBufferPointer(start: $0, count: Int(length)))
+        target.withMemoryRebound(to: UInt8.self, capacity: length) {
+            buffer.writeBytes(UnsafeBufferPointer(start: $0, count: length))
         }
     }
 }

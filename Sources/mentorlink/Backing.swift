@@ -2,6 +2,7 @@ import BookingService
 import Foundation
 import PaymentsService
 import RealtimeService
+import ServiceSupport
 import ProviderAdapter
 import IdentityService
 import JSONRPC
@@ -62,6 +63,8 @@ struct Services {
         identityConfiguration.rateRules = identityConfiguration.rateRules.mapValues { rule in
             RateRule(count: rule.count * config.rateLimitScale, period: rule.period, burst: rule.burst * config.rateLimitScale)
         }
+        // Page cursors are sealed with a key derived from the signing key, the same in every worker.
+        let cursors = CursorCodec(derivingFrom: config.jwtKeys[0].secret)
         let tokens = await AccessTokens(configuration: identityConfiguration)
         let revocations = RedisRevocationList(client: backing.redis)
         let limiter = RedisRateLimiter(client: backing.redis)
@@ -75,6 +78,7 @@ struct Services {
         registry.mount(AuditService(store: store))
         let booking = backing.bookingStore(feePercent: config.platformFeePercent)
         var bookingConfiguration = BookingConfiguration()
+        bookingConfiguration.cursors = cursors
         let bus = backing.bus
         bookingConfiguration.availabilityChanged = { mentorId, reason in
             let event = #"{"type":"availability.changed","mentorId":"\#(mentorId.uuidString.lowercased())","reason":"\#(reason)"}"#

@@ -67,4 +67,20 @@ extension EndToEndTests {
         let registered = replies.filter { $0.contains(#""result""#) }.count
         #expect(registered <= 5 && limited >= 2 && registered + limited == 7, "replies: \(replies)")
     }
+
+    /// Issue 11 §4: `identity.login` with a NUL in the email went to Redis and PostgreSQL and came back -32603.
+    @Test func controlCharactersInTextAreInvalidParamsThroughNginx() async throws {
+        let endpoint = try nginx()
+        let replies = try await TestEnvironment.offThePool { () -> [HTTPReply] in
+            try [
+                #"{"jsonrpc":"2.0","id":1,"method":"identity.login","params":{"email":"a\u0000@example.com","password":"whatever pass"}}"#,
+                #"{"jsonrpc":"2.0","id":1,"method":"mentors.search","params":{"query":"swift\u0000"}}"#,
+            ].map { body in
+                try HTTPConnection(endpoint).request("POST", "/rpc", headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+            }
+        }
+        for reply in replies {
+            #expect(reply.text.contains(#""code":-32602"#) && reply.text.contains(#""reason":"invalid_params""#), "\(reply.text)")
+        }
+    }
 }
