@@ -20,6 +20,9 @@ public struct RoomsConfiguration: Sendable {
     public var turnSecret = ""
     /// How long TURN credentials stay valid.
     public var turnLifetime: Duration = .seconds(3600)
+    /// How often a joined connection's access is checked again (a cancelled seat or the room's closing time ends
+    /// its room subscriptions; a removal ends them at once).
+    public var membershipRecheck: Duration = .seconds(10)
     /// The clock.
     public var now: @Sendable () -> Instant = { Instant.now }
 

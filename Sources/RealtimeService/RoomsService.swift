@@ -83,21 +83,50 @@ public struct RoomsService: RPCService {
 
     func join(_ params: JoinParams, _ context: RPCContext) async throws -> JoinResult {
         guard let session = context.session else { throw RealtimeError.webSocketRequired }
-        let (user, room) = try await admitted(context, bookingId: params.bookingId)
-        if try await presence.status(room: room.id, user: user).removed { throw RoomsError.forbidden("you were removed from this room") }
-        let channel = Self.channel(room.id)
-        let subscribed = try await subscriptions.subscribe(context, channel: channel, sinceSeq: nil)
-        let direct = try await subscriptions.subscribe(context, channel: "\(channel):user:\(user.uuidString.lowercased())", sinceSeq: nil)
-        if try await presence.enter(room: room.id, user: user) {
-            try await publish(room.id, ["type": .string("presence.joined"), "userId": .string(user.uuidString.lowercased())])
+        let (user, room) = try await access(context, roomId: params.bookingId, .enter)
+        let channel = Self.channel(room.id), me = user.uuidString.lowercased()
+        // The room's subscriptions on this connection are one scope: a second join replaces the first.
+        if subscriptions.hasScope(sessionId: session.id, scope: channel) {
+            await subscriptions.endScope(sessionId: session.id, scope: channel, reason: "rejoined")
+        }
+        let subscribed = try await subscriptions.subscribe(
+            context, channel: channel, sinceSeq: nil, scope: channel, endsScope: { Self.isRemoval(of: me, $0) })
+        let direct: Subscriptions.Subscribed
+        do {
+            direct = try await subscriptions.subscribe(context, channel: "\(channel):user:\(me)", sinceSeq: nil, scope: channel)
+            // A removal published before the room channel's listener was confirmed is caught here.
+            if try await presence.status(room: room.id, user: user).removed { throw RoomsError.forbidden("you were removed from this room") }
+        } catch {
+            await subscriptions.endScope(sessionId: session.id, scope: channel, reason: nil)
+            throw error
+        }
+        let entered = try await presence.enter(room: room.id, user: user)
+        if entered {
+            try await publish(room.id, ["type": .string("presence.joined"), "userId": .string(me)])
+        }
+        // While joined, the access check is repeated: a cancelled seat, a removal missed on the bus or the room's
+        // closing time ends the room's subscriptions on this connection.
+        let recheck = configuration.membershipRecheck, subscriptions = self.subscriptions, service = self, sessionId = session.id
+        let watcher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: recheck)
+                if Task.isCancelled { return }
+                do {
+                    _ = try await service.access(context, roomId: params.bookingId, .enter)
+                } catch let error as RoomsError {
+                    await subscriptions.endScope(sessionId: sessionId, scope: channel, reason: error.rpcError.reason ?? "forbidden")
+                    return
+                } catch {
+                    continue  // a dependency that is down is no verdict; ask again next time
+                }
+            }
         }
         let presence = self.presence, bus = self.bus
-        session.onClose {
-            Task {
-                if (try? await presence.leave(room: room.id, user: user)) == true {
-                    let event = JSONValue.object(["type": .string("presence.left"), "userId": .string(user.uuidString.lowercased())])
-                    _ = try? await bus.publish(channel: channel, event: Array(event.encoded()))
-                }
+        await subscriptions.onScopeEnd(session, scope: channel) {
+            watcher.cancel()
+            if (try? await presence.leave(room: room.id, user: user)) == true {
+                let event = JSONValue.object(["type": .string("presence.left"), "userId": .string(me)])
+                _ = try? await bus.publish(channel: channel, event: Array(event.encoded()))
             }
         }
         let online = Set(try await presence.present(room: room.id))
@@ -107,7 +136,7 @@ public struct RoomsService: RPCService {
         var ice = [IceServer(urls: configuration.turnURLs.filter { $0.hasPrefix("stun:") }, username: nil, credential: nil)]
         if !configuration.turnSecret.isEmpty {
             let expiry = configuration.now().date.addingTimeInterval(TimeInterval(configuration.turnLifetime.components.seconds))
-            let (username, credential) = TurnCredentials.make(userId: user.uuidString.lowercased(), expiry: expiry, secret: configuration.turnSecret)
+            let (username, credential) = TurnCredentials.make(userId: me, expiry: expiry, secret: configuration.turnSecret)
             ice.append(IceServer(urls: configuration.turnURLs.filter { $0.hasPrefix("turn") }, username: username, credential: credential))
         }
         return JoinResult(
@@ -117,14 +146,11 @@ public struct RoomsService: RPCService {
     }
 
     func send(_ params: SendParams, _ context: RPCContext) async throws -> MessageResult {
-        let (user, room) = try await admitted(context, bookingId: params.roomId)
         let text = params.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...configuration.maxMessageLength).contains(text.count) else {
             throw RealtimeError.invalid([FieldProblem(field: "text", problem: "1 to \(configuration.maxMessageLength) characters")])
         }
-        let status = try await presence.status(room: room.id, user: user)
-        if status.removed { throw RoomsError.forbidden("you were removed from this room") }
-        if status.muted { throw RoomsError.muted }
+        let (user, room) = try await access(context, roomId: params.roomId, .speak)
         let message = try await rooms.append(roomId: room.id, senderId: user, text: text)
         let encoded = try JSONValue(decoding: JSONEncoder().encode(message))
         try await publish(room.id, ["type": .string("chat.message"), "message": encoded])
@@ -132,26 +158,26 @@ public struct RoomsService: RPCService {
     }
 
     func history(_ params: HistoryParams, _ context: RPCContext) async throws -> HistoryResult {
-        _ = try await participant(context, bookingId: params.roomId)
         let limit = params.limit ?? 50
         guard (1...200).contains(limit) else { throw RealtimeError.invalid([FieldProblem(field: "limit", problem: "1 to 200")]) }
-        let items = try await rooms.messages(roomId: params.roomId, beforeSeq: params.beforeSeq, limit: limit)
+        let (_, room) = try await access(context, roomId: params.roomId, .read)
+        let items = try await rooms.messages(roomId: room.id, beforeSeq: params.beforeSeq, limit: limit)
         return HistoryResult(items: items, nextBeforeSeq: items.count == limit ? items.last?.seq : nil)
     }
 
     func typing(_ params: RoomParams, _ context: RPCContext) async throws -> OkResult {
-        let (user, room) = try await admitted(context, bookingId: params.roomId)
+        let (user, room) = try await access(context, roomId: params.roomId, .speak)
         try await publish(room.id, ["type": .string("typing"), "userId": .string(user.uuidString.lowercased())])
         return OkResult(ok: true)
     }
 
     func signal(_ params: SignalParams, _ context: RPCContext) async throws -> OkResult {
-        let (user, room) = try await admitted(context, bookingId: params.roomId)
-        guard room.participantIds.contains(params.to), params.to != user else {
-            throw RealtimeError.invalid([FieldProblem(field: "to", problem: "another participant of the room")])
-        }
         guard case .object(let payload) = params.payload, case .string(let type)? = payload["type"], ["offer", "answer", "candidate", "bye"].contains(type) else {
             throw RealtimeError.invalid([FieldProblem(field: "payload.type", problem: "offer, answer, candidate or bye")])
+        }
+        let (user, room) = try await access(context, roomId: params.roomId, type == "offer" ? .offer : .signal)
+        guard room.participantIds.contains(params.to), params.to != user else {
+            throw RealtimeError.invalid([FieldProblem(field: "to", problem: "another participant of the room")])
         }
         let event = JSONValue.object(["type": .string("signal"), "from": .string(user.uuidString.lowercased()), "payload": params.payload])
         let bytes = Array(event.encoded())
@@ -170,6 +196,8 @@ public struct RoomsService: RPCService {
         return OkResult(ok: true)
     }
 
+    /// Marks the participant removed (every later access check refuses them), then publishes `participant.removed`
+    /// on the room's channel: each worker's subscriptions of that user in the room end on it.
     func remove(_ params: UserParams, _ context: RPCContext) async throws -> OkResult {
         let room = try await moderated(context, roomId: params.roomId, target: params.userId)
         try await presence.remove(room: room.id, user: params.userId)
@@ -181,32 +209,64 @@ public struct RoomsService: RPCService {
 
     static func channel(_ room: UUID) -> String { "room:\(room.uuidString.lowercased())" }
 
+    /// Whether `event` (on a room's channel) removes `user`.
+    static func isRemoval(of user: String, _ event: ChannelEvent) -> Bool {
+        guard event.event.count <= 4096, String(decoding: event.event, as: UTF8.self).contains("participant.removed"),
+            let value = try? JSONValue(decoding: Data(event.event)), case .object(let object) = value,
+            case .string("participant.removed")? = object["type"], case .string(let removed)? = object["userId"]
+        else { return false }
+        return removed == user
+    }
+
     func publish(_ room: UUID, _ event: [String: JSONValue]) async throws {
         try await bus.publish(channel: Self.channel(room), event: Array(JSONValue.object(event).encoded()))
     }
 
-    /// The caller and the room, when the caller is one of its participants.
-    func participant(_ context: RPCContext, bookingId: UUID) async throws -> (UUID, RoomInfo) {
-        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
-        guard let room = try await rooms.room(bookingId: bookingId) else { throw RoomsError.notFound }
-        guard room.participantIds.contains(user) else { throw RoomsError.forbidden("not a participant of this session") }
-        return (user, room)
+    /// What a room method needs of its caller.
+    enum Need {
+        /// Read the transcript: a participant who was not removed.
+        case read
+        /// Be in the room (join, and staying joined): also inside the room's time window.
+        case enter
+        /// Chat and typing: also not muted.
+        case speak
+        /// Answer, candidate, bye: like ``enter`` (a muted participant may still receive the others' media).
+        case signal
+        /// Start a call (offer): also not muted.
+        case offer
+        /// Mute and remove: the group session's mentor.
+        case moderate
     }
 
-    /// As ``participant(_:bookingId:)``, and only inside the room's time window.
-    func admitted(_ context: RPCContext, bookingId: UUID) async throws -> (UUID, RoomInfo) {
-        let (user, room) = try await participant(context, bookingId: bookingId)
-        let now = configuration.now()
-        let opens = room.startsAt.adding(seconds: -Int(configuration.joinEarly.components.seconds))
-        let closes = room.endsAt.adding(seconds: Int(configuration.stayLate.components.seconds))
-        guard now >= opens, now < closes else { throw RoomsError.closed(opens: opens, closes: closes) }
+    /// The one access check every room method (and a joined connection, again and again) goes through: the caller,
+    /// the room (a confirmed booking, group session or seat), participation, and for `need` the time window, removal
+    /// and mute.
+    func access(_ context: RPCContext, roomId: UUID, _ need: Need) async throws -> (user: UUID, room: RoomInfo) {
+        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        guard let room = try await rooms.room(bookingId: roomId) else { throw RoomsError.notFound }
+        guard room.participantIds.contains(user) else { throw RoomsError.forbidden("not a participant of this session") }
+        if case .moderate = need {
+            guard room.kind == "group", room.mentorId == user else { throw RoomsError.forbidden("only the mentor of a group session moderates it") }
+            return (user, room)
+        }
+        if case .read = need {} else {
+            let now = configuration.now()
+            let opens = room.startsAt.adding(seconds: -Int(configuration.joinEarly.components.seconds))
+            let closes = room.endsAt.adding(seconds: Int(configuration.stayLate.components.seconds))
+            guard now >= opens, now < closes else { throw RoomsError.closed(opens: opens, closes: closes) }
+        }
+        let status = try await presence.status(room: room.id, user: user)
+        if status.removed { throw RoomsError.forbidden("you were removed from this room") }
+        switch need {
+        case .speak, .offer: if status.muted { throw RoomsError.muted }
+        case .read, .enter, .signal, .moderate: break
+        }
         return (user, room)
     }
 
     /// The room, when the caller is its group session's mentor and the target a participant.
     func moderated(_ context: RPCContext, roomId: UUID, target: UUID) async throws -> RoomInfo {
-        let (user, room) = try await participant(context, bookingId: roomId)
-        guard room.kind == "group", room.mentorId == user else { throw RoomsError.forbidden("only the mentor of a group session moderates it") }
+        let (user, room) = try await access(context, roomId: roomId, .moderate)
         guard target != user, room.participantIds.contains(target) else {
             throw RealtimeError.invalid([FieldProblem(field: "userId", problem: "a participant other than yourself")])
         }
