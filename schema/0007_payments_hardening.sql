@@ -8,3 +8,20 @@ ALTER TABLE payouts ADD CONSTRAINT payouts_status_check CHECK (status IN ('reque
 ALTER TABLE payouts
     ADD COLUMN claimed_at timestamptz,
     ADD COLUMN claimed_by uuid;
+
+-- Refunds: each one its own row and ledger reference (ledger kind 'refund', reference = the refund id; a refusal
+-- posts 'refund_reversal' with the same reference). `pending` until the provider's answer or webhook settles it;
+-- `origin` says whether we asked for it or the provider reports one made on its side (dashboard, bank).
+CREATE TABLE refunds (
+    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    payment_id   uuid        NOT NULL REFERENCES payments (id),
+    credits      int         NOT NULL CHECK (credits > 0),
+    amount_minor bigint      NOT NULL CHECK (amount_minor > 0),
+    status       text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'succeeded', 'failed')),
+    origin       text        NOT NULL DEFAULT 'platform' CHECK (origin IN ('platform', 'provider')),
+    provider_ref text,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    settled_at   timestamptz
+);
+CREATE INDEX refunds_payment ON refunds (payment_id);
+CREATE UNIQUE INDEX refunds_provider_ref ON refunds (provider_ref) WHERE provider_ref IS NOT NULL;

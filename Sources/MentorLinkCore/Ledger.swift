@@ -75,10 +75,12 @@ public struct LedgerReport: Codable, Sendable, Hashable {
     public var paymentsWithoutOneGrant: [UUID]
     /// User accounts below zero.
     public var negativeAccounts: [Int64]
+    /// Payments whose `refundedCredits` differ from their refunds in the ledger (refunds minus reversals).
+    public var refundMismatches: [UUID]
 
     public init(
         transactionsChecked: Int, accountsChecked: Int, unbalancedTransactions: [Int64], mismatchedAccounts: [Int64],
-        paymentsWithoutOneGrant: [UUID], negativeAccounts: [Int64]
+        paymentsWithoutOneGrant: [UUID], negativeAccounts: [Int64], refundMismatches: [UUID] = []
     ) {
         self.transactionsChecked = transactionsChecked
         self.accountsChecked = accountsChecked
@@ -86,7 +88,9 @@ public struct LedgerReport: Codable, Sendable, Hashable {
         self.mismatchedAccounts = mismatchedAccounts
         self.paymentsWithoutOneGrant = paymentsWithoutOneGrant
         self.negativeAccounts = negativeAccounts
+        self.refundMismatches = refundMismatches
         self.ok = unbalancedTransactions.isEmpty && mismatchedAccounts.isEmpty && paymentsWithoutOneGrant.isEmpty && negativeAccounts.isEmpty
+            && refundMismatches.isEmpty
     }
 }
 
@@ -96,4 +100,18 @@ public enum EscrowDecision: Sendable, Hashable {
     case refund
     /// To the mentor (a late cancellation by the mentee), minus the platform fee.
     case release
+}
+
+/// The platform's share of a released escrow.
+public enum PlatformFee {
+    /// `percent` of `price` credits, rounded up (in the platform's favour: a fee is never rounded away to 0 on a
+    /// cheap session), and never more than the price. No overflow for any price.
+    public static func credits(of price: Int, percent: Int) -> Int {
+        guard price > 0, percent > 0 else { return 0 }
+        guard percent < 100 else { return price }
+        // ceil(price × percent / 100) without forming price × percent (which could overflow).
+        let (whole, rest) = price.quotientAndRemainder(dividingBy: 100)
+        let fee = whole * percent + (rest * percent + 99) / 100
+        return min(fee, price)
+    }
 }

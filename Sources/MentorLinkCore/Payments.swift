@@ -107,6 +107,29 @@ public enum EventOutcome: Sendable, Hashable {
     case refused(String)
 }
 
+/// One refund of a payment: `pending` (credits already debited) until the provider's answer or webhook makes it
+/// `succeeded` or `failed` (credits given back).
+public struct Refund: Codable, Sendable, Hashable {
+    public var refundId: UUID
+    public var paymentId: UUID
+    public var credits: Int
+    /// Minor units of the payment's currency.
+    public var amount: Int64
+    public var status: String
+    public var providerRef: String?
+    public var createdAt: Instant
+
+    public init(refundId: UUID, paymentId: UUID, credits: Int, amount: Int64, status: String, providerRef: String?, createdAt: Instant) {
+        self.refundId = refundId
+        self.paymentId = paymentId
+        self.credits = credits
+        self.amount = amount
+        self.status = status
+        self.providerRef = providerRef
+        self.createdAt = createdAt
+    }
+}
+
 /// A mentor's request to be paid their earnings.
 public struct Payout: Codable, Sendable, Hashable {
     public var payoutId: UUID
@@ -143,10 +166,12 @@ public protocol PaymentsStore: Sendable {
     func payment(id: UUID) async throws -> Payment?
     /// Processes a verified webhook event exactly once per provider event id, granting credits once per payment.
     func process(_ event: ProviderEvent, requestId: String?) async throws -> EventOutcome
-    /// Debits unspent credits for a refund (before the provider is asked); `insufficientCredits` when spent.
-    func reserveRefund(paymentId: UUID, credits: Int, reference: String, audit: AuditEntry) async throws -> Payment
-    /// Gives reserved credits back when the provider refused the refund.
-    func reverseRefund(paymentId: UUID, credits: Int, reference: String, audit: AuditEntry) async throws
+    /// Records a pending refund and debits its unspent credits (before the provider is asked), under the refund's
+    /// own ledger reference; `insufficientCredits` when spent.
+    func reserveRefund(paymentId: UUID, credits: Int, audit: AuditEntry) async throws -> (payment: Payment, refund: Refund)
+    /// Settles a pending refund by the provider's answer: `succeeded`, or `failed` (the credits go back). Settling
+    /// again the same way does nothing; the other way is `invalidState`.
+    func settleRefund(refundId: UUID, succeeded: Bool, providerRef: String?, audit: AuditEntry) async throws -> Refund
     /// Moves earnings into a payout request.
     func requestPayout(mentorId: UUID, credits: Int, audit: AuditEntry) async throws -> Payout
     /// Payouts, newest first (one mentor's, or all for admins).

@@ -77,26 +77,37 @@ public struct PaymentsService: RPCService {
         return payment
     }
 
+    /// Debits the credits under a new refund's own reference, then asks the provider (idempotency key: the refund
+    /// id). Its success settles the refund; a final refusal fails it and gives the credits back; anything else (a
+    /// timeout, 409, 5xx) leaves it pending with the credits debited, for the provider's webhook to settle.
     func refund(_ params: RefundParams, _ context: RPCContext) async throws -> Payment {
         guard let payment = try await store.payment(id: params.paymentId) else { throw PaymentsError.core(.notFound) }
         let credits = params.credits ?? (payment.credits - payment.refundedCredits)
         guard credits > 0 else { throw PaymentsError.invalid("credits", "at least 1") }
         guard let gateway = gateways[payment.provider] else { throw PaymentsError.core(.unavailable(payment.provider.rawValue)) }
-        let reference = "\(payment.paymentId):\(payment.refundedCredits):\(credits)"
-        // Debit first (refuses what was spent), then ask the provider; if it refuses, give the credits back.
-        let reserved = try await mapped {
+        let (reserved, refund) = try await mapped {
             try await store.reserveRefund(
-                paymentId: payment.paymentId, credits: credits, reference: reference,
+                paymentId: payment.paymentId, credits: credits,
                 audit: context.auditEntry("payment.refund", target: payment.paymentId.uuidString, details: ["credits": "\(credits)"]))
         }
-        let amount = Int64(credits) * (payment.amount / Int64(payment.credits))
+        let providerRef: String
         do {
-            _ = try await gateway.refund(payment: reserved, amount: amount, idempotencyKey: reference)
+            providerRef = try await gateway.refund(payment: reserved, amount: refund.amount, idempotencyKey: refund.refundId.uuidString)
+        } catch let error as GatewayError where error.isFinalRefusal {
+            _ = try await mapped {
+                try await store.settleRefund(
+                    refundId: refund.refundId, succeeded: false, providerRef: nil,
+                    audit: context.auditEntry("payment.refund_failed", details: ["error": error.message]))
+            }
+            throw PaymentsError.provider(error)
         } catch {
-            try await store.reverseRefund(
-                paymentId: payment.paymentId, credits: credits, reference: reference,
-                audit: context.auditEntry("payment.refund_reversed", target: payment.paymentId.uuidString, details: ["error": "\(error)"]))
-            throw (error as? GatewayError).map(PaymentsError.provider) ?? error
+            context.logger.warning("payments.refund_unknown", metadata: ["refund": .string(refund.refundId.uuidString), "error": .string("\(error)")])
+            throw PaymentsError.pending("refund")
+        }
+        _ = try await mapped {
+            try await store.settleRefund(
+                refundId: refund.refundId, succeeded: true, providerRef: providerRef.isEmpty ? nil : providerRef,
+                audit: context.auditEntry("payment.refund_succeeded", details: ["providerRef": providerRef]))
         }
         return reserved
     }

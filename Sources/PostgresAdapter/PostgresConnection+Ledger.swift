@@ -23,6 +23,18 @@ extension PostgresConnection {
     }
 }
 
+extension PostgresConnection {
+    /// Posts a transaction that must be new: `(kind, reference)` already posted is an error (a reused reference
+    /// would otherwise post nothing while the caller goes on as if it had moved the credits).
+    @discardableResult
+    func postOnce(_ kind: String, reference: String, legs: [LedgerLeg], memo: String? = nil, logger: Logger) async throws -> Int64 {
+        guard let id = try await post(kind, reference: reference, legs: legs, memo: memo, logger: logger) else {
+            throw CoreError.invalidState("ledger \(kind) \(reference) was already posted")
+        }
+        return id
+    }
+}
+
 extension LedgerLeg {
     /// The legs moving `credits` from one account to another.
     static func move(_ credits: Int, from: (UUID?, LedgerAccountKind), to: (UUID?, LedgerAccountKind)) -> [LedgerLeg] {

@@ -118,13 +118,24 @@ extension PostgresPaymentsStore {
                       <> CASE WHEN p.status IN ('succeeded', 'refunded', 'partially_refunded') THEN 1 ELSE 0 END
                 ORDER BY 1
                 """, as: UUID.self)
+            // refunded_credits must equal what the ledger moved for the payment's refunds: refunds (ours and the
+            // provider's) minus reversals, each transaction's credits being the sum of its positive legs.
+            let refundMismatches = try await ids(
+                """
+                SELECT p.id FROM payments p LEFT JOIN (
+                    SELECT lower(t.memo) AS payment, sum(CASE WHEN t.kind = 'refund_reversal' THEN -e.amount ELSE e.amount END) AS credits
+                    FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id AND e.amount > 0
+                    WHERE t.kind IN ('refund', 'refund_reversal', 'provider_refund') GROUP BY lower(t.memo)
+                ) l ON l.payment = p.id::text
+                WHERE p.refunded_credits <> coalesce(l.credits, 0) ORDER BY 1
+                """, as: UUID.self)
             var counts = (0, 0)
             for try await (transactions, accounts) in try await connection.query(
                 "SELECT (SELECT count(*)::int FROM ledger_transactions), (SELECT count(*)::int FROM ledger_accounts)", logger: logger
             ).decode((Int, Int).self) { counts = (transactions, accounts) }
             return LedgerReport(
                 transactionsChecked: counts.0, accountsChecked: counts.1, unbalancedTransactions: unbalanced, mismatchedAccounts: mismatched,
-                paymentsWithoutOneGrant: grants, negativeAccounts: negative)
+                paymentsWithoutOneGrant: grants, negativeAccounts: negative, refundMismatches: refundMismatches)
         }
     }
 }

@@ -192,57 +192,6 @@ public struct PostgresPaymentsStore: PaymentsStore {
             logger: logger)
         return .granted(paymentId: payment.paymentId, credits: payment.credits)
     }
-
-    public func reserveRefund(paymentId: UUID, credits: Int, reference: String, audit: AuditEntry) async throws -> Payment {
-        let logger = self.logger
-        return try await pool.transaction(logger: logger) { connection in
-            guard let payment = try await Self.payments(
-                "SELECT \(unescaped: Self.columns) FROM payments p WHERE p.id = \(paymentId) FOR UPDATE", on: connection, logger: logger
-            ).first else { throw CoreError.notFound }
-            guard payment.status == "succeeded" || payment.status == "partially_refunded" else {
-                throw CoreError.invalidState("the payment is \(payment.status)")
-            }
-            guard credits > 0, credits <= payment.credits - payment.refundedCredits else {
-                throw CoreError.invalidState("at most \(payment.credits - payment.refundedCredits) credits of this payment can be refunded")
-            }
-            try await connection.post(
-                "refund", reference: reference,
-                legs: LedgerLeg.move(credits, from: (payment.userId, .available), to: (nil, payment.provider.clearingAccount)), memo: paymentId.uuidString,
-                logger: logger)
-            let refunded = payment.refundedCredits + credits
-            let updated = try await Self.payments(
-                """
-                UPDATE payments p SET refunded_credits = \(refunded),
-                    status = \(refunded == payment.credits ? "refunded" : "partially_refunded"), updated_at = now()
-                WHERE p.id = \(paymentId) RETURNING \(unescaped: Self.columns)
-                """,
-                on: connection, logger: logger)[0]
-            try await connection.appendEvent("payment.refunded", aggregate: "payment", id: paymentId, payload: updated, logger: logger)
-            try await connection.appendAudit(audit, logger: logger)
-            return updated
-        }
-    }
-
-    public func reverseRefund(paymentId: UUID, credits: Int, reference: String, audit: AuditEntry) async throws {
-        let logger = self.logger
-        try await pool.transaction(logger: logger) { connection in
-            guard let payment = try await Self.payments(
-                "SELECT \(unescaped: Self.columns) FROM payments p WHERE p.id = \(paymentId) FOR UPDATE", on: connection, logger: logger
-            ).first else { throw CoreError.notFound }
-            try await connection.post(
-                "refund_reversal", reference: reference,
-                legs: LedgerLeg.move(credits, from: (nil, payment.provider.clearingAccount), to: (payment.userId, .available)), memo: paymentId.uuidString,
-                logger: logger)
-            let refunded = payment.refundedCredits - credits
-            try await connection.query(
-                """
-                UPDATE payments SET refunded_credits = \(refunded), status = \(refunded == 0 ? "succeeded" : "partially_refunded"), updated_at = now()
-                WHERE id = \(paymentId)
-                """,
-                logger: logger)
-            try await connection.appendAudit(audit, logger: logger)
-        }
-    }
 }
 
 extension AuditEntry {

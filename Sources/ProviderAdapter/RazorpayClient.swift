@@ -38,7 +38,7 @@ public struct RazorpayClient: PaymentGateway {
 
     public func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> String {
         guard let charge = payment.providerChargeRef else { throw GatewayError(status: 400, message: "payment has no captured charge") }
-        let refund = try await post("/v1/payments/\(charge)/refund", ["amount": amount, "receipt": idempotencyKey], idempotencyKey: idempotencyKey)
+        let refund = try await post("/v1/payments/\(charge)/refund", ["amount": amount, "receipt": idempotencyKey, "notes": ["refund_id": idempotencyKey]], idempotencyKey: idempotencyKey)
         return refund["id"] as? String ?? ""
     }
 }

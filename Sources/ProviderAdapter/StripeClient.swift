@@ -43,7 +43,7 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
 
     public func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> String {
         guard let intent = payment.providerRef else { throw GatewayError(status: 400, message: "payment has no payment intent") }
-        let refund = try await post("/v1/refunds", [("payment_intent", intent), ("amount", "\(amount)")], idempotencyKey: idempotencyKey)
+        let refund = try await post("/v1/refunds", [("payment_intent", intent), ("amount", "\(amount)"), ("metadata[refund_id]", idempotencyKey)], idempotencyKey: idempotencyKey)
         return refund["id"] as? String ?? ""
     }
 

@@ -68,9 +68,17 @@ import Testing
                 case 80..<90 where !payments.isEmpty:
                     let payment = payments.randomElement(using: &random)!
                     do {
-                        _ = try await harness.payments.reserveRefund(
-                            paymentId: payment.paymentId, credits: Int.random(in: 1...payment.credits, using: &random), reference: "r-\(step)",
+                        let (_, refund) = try await harness.payments.reserveRefund(
+                            paymentId: payment.paymentId, credits: Int.random(in: 1...payment.credits, using: &random),
                             audit: AuditEntry(actorId: nil, action: "test.refund"))
+                        // The provider's answer: refunded, refused (credits back), or none yet (stays pending).
+                        switch Int.random(in: 0..<3, using: &random) {
+                        case 0: _ = try await harness.payments.settleRefund(
+                            refundId: refund.refundId, succeeded: true, providerRef: "re_\(step)", audit: AuditEntry(actorId: nil, action: "test.refund_ok"))
+                        case 1: _ = try await harness.payments.settleRefund(
+                            refundId: refund.refundId, succeeded: false, providerRef: nil, audit: AuditEntry(actorId: nil, action: "test.refund_failed"))
+                        default: break
+                        }
                         outcome = "refunded"
                     } catch let error as CoreError {
                         outcome = "\(error)".components(separatedBy: ":")[0]
