@@ -52,6 +52,22 @@ struct RPCWebSocketEndpoint: Sendable {
                     try await outbound.close(.policyViolation, reason: "too slow: outbound queue full")
                 }
             }
+            // The credentials are checked again every few seconds, also when the client only listens: a revoked
+            // session silences the socket at once and closes it with 1008, so its pushes stop within seconds.
+            if principal != nil {
+                let interval = server.configuration.credentialRecheckInterval, authenticator = server.authenticator
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: interval)
+                        if (try? await authenticator.authenticate(credentials)) ?? nil == nil {
+                            writerLogger.notice("ws.credentials_revoked")
+                            session.close()
+                            try await outbound.close(.policyViolation, reason: "credentials expired or revoked")
+                            return
+                        }
+                    }
+                }
+            }
             defer {
                 session.close()
                 group.cancelAll()

@@ -20,6 +20,10 @@ public struct WorkerConfiguration: Sendable {
     public var socketGroup: String?
     /// Frames a WebSocket may have waiting to be written before it is closed as too slow (default 1,024).
     public var maxQueuedWebSocketMessages = 1024
+    /// How often an authenticated WebSocket's credentials are checked again while it only listens (default 2 s): a
+    /// revoked session (logout, password change, disabled account) or an expired access token closes the socket with
+    /// 1008 within this interval plus the authenticator's revocation cache lifetime (2 s), on every worker.
+    public var credentialRecheckInterval: Duration = .seconds(2)
 
     /// Creates a configuration with the documented defaults.
     public init(
