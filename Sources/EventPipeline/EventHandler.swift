@@ -1,8 +1,8 @@
 import Foundation
-public import KafkaAdapter
 public import Logging
 
-/// A consumer of the relay's messages: handles one message's bytes; the shared loop commits after each.
+/// A consumer of the relay's messages: handles one message's bytes. ``EventConsumer`` runs it over Kafka (retries,
+/// dead letters, commits).
 public protocol EventHandler: Sendable {
     /// The consumer's name (in logs and `consumer_events`).
     static var name: String { get }
@@ -10,21 +10,6 @@ public protocol EventHandler: Sendable {
     /// Handles one message; returns how much it did.
     @discardableResult
     func handle(_ value: [UInt8]) async throws -> Int
-}
-
-extension EventHandler {
-    /// Reads `consumer` until it ends, committing each message after it was handled. A failure is logged and not
-    /// committed, so the message comes again after a restart (handlers are idempotent).
-    public func run(_ consumer: KafkaConsumer) async {
-        for await message in consumer.messages {
-            do {
-                try await handle(message.value)
-                try consumer.commit(message)
-            } catch {
-                logger.error("\(Self.name).failed", metadata: ["offset": .string("\(message.offset)"), "error": .string("\(error)")])
-            }
-        }
-    }
 }
 
 /// A relayed event: `{"id","type","aggregate","aggregateId","at","payload"}`.

@@ -10,6 +10,14 @@ public struct KafkaMessage: Sendable, Hashable {
     public var offset: Int64
     public var key: [UInt8]
     public var value: [UInt8]
+
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8]) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+    }
 }
 
 /// A consumer-group member bridged into an async sequence. Offsets are committed explicitly after processing
@@ -87,6 +95,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Commits `message`'s offset (the next offset to read) synchronously.
     public func commit(_ message: KafkaMessage) throws {
+        guard !closed.load(ordering: .relaxed) else { throw KafkaError(message: "consumer closed") }
         let list = rd_kafka_topic_partition_list_new(1)!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let entry = rd_kafka_topic_partition_list_add(list, message.topic, message.partition)!

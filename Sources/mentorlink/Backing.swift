@@ -108,6 +108,7 @@ struct Services {
         registry.mount(WalletService(store: payments))
         registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
         registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))
+        registry.mount(DeadLetterService(store: PostgresDeadLetterStore(pool: backing.postgres, logger: Logger(label: "mentorlink.dead-letters")), cursors: cursors))
         let processor = WebhookProcessor(store: payments, configuration: paymentsConfiguration, logger: logger)
         let webhooks = [
             Webhook(name: "stripe") { headers, body, requestId in

@@ -27,7 +27,8 @@ struct RelayCommand: AsyncParsableCommand {
 }
 
 /// `mentorlink consume notifications|email`: the in-app notifications consumer, or the email consumer (a Maildir
-/// spool under `<run dir>/maildir`).
+/// spool under `<run dir>/maildir`). A message that keeps failing is retried, then parked in `dead_letters`
+/// (`admin.deadLetters.list`, `admin.deadLetters.replay`); offsets are never committed past an unhandled one.
 struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "consume", abstract: "Run an event consumer (notifications or email).")
 
@@ -47,11 +48,12 @@ struct ConsumeCommand: AsyncParsableCommand {
             brokers: config.kafkaBrokers, groupId: "mentorlink-\(name.rawValue)",
             topics: NotificationConsumer.aggregates.map { topicPrefix + $0 }, logger: logger)
         let store = PostgresNotificationStore(pool: backing.postgres, logger: logger)
-        let loop: ConsumerLoop
+        let deadLetters = PostgresDeadLetterStore(pool: backing.postgres, logger: logger)
+        let loop: any Service
         switch name {
         case .notifications:
             let handler = NotificationConsumer(store: store, bus: backing.bus, logger: logger)
-            loop = ConsumerLoop(consumer: consumer) { await handler.run($0) }
+            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, logger: logger)
         case .email:
             let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
             let mailer: any Mailer
@@ -62,7 +64,7 @@ struct ConsumeCommand: AsyncParsableCommand {
                 mailer = try MaildirMailer(root: "\(config.runDirectory)/maildir")
             }
             let handler = EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", logger: logger)
-            loop = ConsumerLoop(consumer: consumer) { await handler.run($0) }
+            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, logger: logger)
         }
         let group = ServiceGroup(configuration: .init(
             services: [
@@ -71,19 +73,5 @@ struct ConsumeCommand: AsyncParsableCommand {
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-    }
-}
-
-/// Runs a consumer until shutdown, then closes it.
-struct ConsumerLoop: Service {
-    let consumer: KafkaConsumer
-    let body: @Sendable (KafkaConsumer) async -> Void
-
-    func run() async throws {
-        await withGracefulShutdownHandler {
-            await body(consumer)
-        } onGracefulShutdown: {
-            consumer.close()
-        }
     }
 }

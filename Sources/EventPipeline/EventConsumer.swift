@@ -1,0 +1,146 @@
+import Foundation
+public import KafkaAdapter
+public import Logging
+public import MentorLinkCore
+public import ServiceLifecycle
+
+/// Commits a consumed message's offset (``KafkaConsumer`` does; tests record what is committed when).
+public protocol MessageCommitter: Sendable {
+    func commit(_ message: KafkaMessage) throws
+}
+
+extension KafkaConsumer: MessageCommitter {}
+
+/// Runs an ``EventHandler`` over a Kafka consumer, never committing past a message that was not handled: a message
+/// that fails is retried (``RetryPolicy``: exponential backoff with jitter) and then parked in the dead-letter store;
+/// only then is its offset committed. Messages are handled one at a time, so no later offset can be committed while
+/// one is still failing. Parking that fails (PostgreSQL down) is retried until it succeeds or the service stops; a
+/// stop leaves the message uncommitted, so it comes again. An admin's replay request (``DeadLetterStore``) is picked
+/// up every `replayInterval` and runs the handler on the parked message again.
+public struct EventConsumer<Handler: EventHandler>: Service {
+    let handler: Handler
+    let consumer: KafkaConsumer
+    let deadLetters: any DeadLetterStore
+    let policy: RetryPolicy
+    let replayInterval: Duration
+    let logger: Logger
+
+    /// A consumer service; `replayInterval` is how often requested replays are looked for.
+    public init(
+        handler: Handler, consumer: KafkaConsumer, deadLetters: any DeadLetterStore, policy: RetryPolicy = RetryPolicy(),
+        replayInterval: Duration = .seconds(2), logger: Logger
+    ) {
+        self.handler = handler
+        self.consumer = consumer
+        self.deadLetters = deadLetters
+        self.policy = policy
+        self.replayInterval = replayInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let consumer = self.consumer
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.replayLoop() }
+                await self.consume(consumer.messages, committer: consumer)
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            consumer.close()
+        }
+    }
+
+    /// Handles `messages` in order, committing each after it was handled or parked; returns when they end or the
+    /// service stops.
+    public func consume(_ messages: some AsyncSequence<KafkaMessage, Never>, committer: some MessageCommitter) async {
+        for await message in messages {
+            guard await settle(message) else { return }
+            do {
+                try committer.commit(message)
+            } catch {
+                // Handled or parked already: the next commit covers it, and a redelivery is harmless (idempotent).
+                logger.warning("\(Handler.name).commit_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string("\(error)")])
+            }
+        }
+    }
+
+    /// Handles one message with retries, or parks it; `false` when the service stopped first (nothing to commit).
+    func settle(_ message: KafkaMessage) async -> Bool {
+        var attempt = 0
+        var lastError = ""
+        while attempt < policy.attempts {
+            attempt += 1
+            do {
+                try await handler.handle(message.value)
+                return true
+            } catch {
+                lastError = Self.describe(error)
+                logger.warning(
+                    "\(Handler.name).failed",
+                    metadata: ["kafka.topic": .string(message.topic), "kafka.offset": .string("\(message.offset)"), "attempt": .string("\(attempt)"), "error": .string(lastError)])
+            }
+            if attempt < policy.attempts, !(await pause(policy.delay(after: attempt))) { return false }
+        }
+        let failed = FailedMessage(
+            consumer: Handler.name, topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, value: message.value,
+            error: lastError, attempts: attempt)
+        var parkAttempt = 0
+        while true {
+            parkAttempt += 1
+            do {
+                let id = try await deadLetters.park(failed)
+                logger.error("\(Handler.name).parked", metadata: ["dead_letter.id": .string("\(id)"), "kafka.offset": .string("\(message.offset)"), "error": .string(lastError)])
+                return true
+            } catch {
+                logger.error("\(Handler.name).park_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(Self.describe(error))])
+                guard await pause(policy.delay(after: parkAttempt)) else { return false }
+            }
+        }
+    }
+
+    /// Runs the replays an admin asked for; returns how many succeeded.
+    @discardableResult
+    public func replayRequested(limit: Int = 50) async throws -> Int {
+        var replayed = 0
+        for letter in try await deadLetters.replaying(consumer: Handler.name, limit: limit) {
+            do {
+                try await handler.handle(letter.value)
+                try await deadLetters.finishReplay(id: letter.id, error: nil)
+                replayed += 1
+                logger.notice("\(Handler.name).replayed", metadata: ["dead_letter.id": .string("\(letter.id)")])
+            } catch {
+                logger.error("\(Handler.name).replay_failed", metadata: ["dead_letter.id": .string("\(letter.id)"), "error": .string(Self.describe(error))])
+                try await deadLetters.finishReplay(id: letter.id, error: Self.describe(error))
+            }
+        }
+        return replayed
+    }
+
+    func replayLoop() async {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                try await replayRequested()
+            } catch {
+                logger.warning("\(Handler.name).replay_poll_failed", metadata: ["error": .string(Self.describe(error))])
+            }
+            guard await pause(replayInterval) else { return }
+        }
+    }
+
+    /// Sleeps; `false` when the task was cancelled or the service is shutting down.
+    func pause(_ duration: Duration) async -> Bool {
+        do {
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
+        } catch {
+            return false
+        }
+        return !Task.isCancelled && !Task.isShuttingDownGracefully
+    }
+
+    /// An error's description for logs and the dead-letter table (its `description`, which for driver errors carries
+    /// no bound values).
+    static func describe(_ error: any Error) -> String {
+        String(String(describing: error).prefix(2000))
+    }
+}
