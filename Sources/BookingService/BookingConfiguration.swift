@@ -6,8 +6,12 @@ public import ServiceSupport
 public struct BookingConfiguration: Sendable {
     /// How long a hold keeps a slot: 10 minutes.
     public var holdMinutes = 10
+    /// Live holds per mentee: 2 with one mentor, 5 in all (`too_many_holds` beyond).
+    public var holdLimits = HoldLimits()
     /// The widest `availability.slots` range: 62 days.
     public var maxSlotRangeDays = 62
+    /// The most slots one `availability.slots` call returns (then `truncated` and `nextFrom`): 500, about 40 KB.
+    public var maxSlotsPerCall = 500
     /// Session lengths allowed at all: 5 minutes to 8 hours.
     public var sessionMinutes = 5...480
     /// A mentee cancellation later than this before the start is "late" (payments refund nothing for it).

@@ -41,6 +41,10 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
         case .duplicate(let what): RPCError(code: -32027, message: "Already \(what)", reason: "already_\(what)")
         case .insufficientCredits: RPCError(code: -32030, message: "Not enough credits", reason: "insufficient_credits")
         case .emailTaken: RPCError(code: -32010, message: "Email already registered", reason: "email_taken")
+        case .mentorUnavailable: RPCError(code: -32028, message: "This mentor cannot be booked", reason: "mentor_unavailable")
+        case .menteeBusy: RPCError(code: -32019, message: "You already have a session at that time", reason: "mentee_busy")
+        case .tooManyHolds(let why):
+            RPCError(code: -32018, message: "Too many live holds (\(why)): confirm or cancel one first", reason: "too_many_holds")
         case .unavailable(let what): .unavailable(what)
         }
     }

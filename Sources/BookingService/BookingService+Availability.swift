@@ -68,6 +68,10 @@ extension BookingService {
             problems.append(FieldProblem(field: "to", problem: "at most \(configuration.maxSlotRangeDays) days after from"))
         }
         if !configuration.sessionMinutes.contains(params.minutes) { problems.append(FieldProblem(field: "minutes", problem: "5 to 480")) }
+        let limit = params.limit ?? configuration.maxSlotsPerCall
+        if !(1...configuration.maxSlotsPerCall).contains(limit) {
+            problems.append(FieldProblem(field: "limit", problem: "1 to \(configuration.maxSlotsPerCall)"))
+        }
         guard problems.isEmpty else { throw BookingError.invalid(problems) }
         guard let rules = try await store.availability(mentorId: params.mentorId), let calculator = SlotCalculator(rules: rules) else {
             return SlotsResult(slots: [], timeZone: nil)
@@ -75,6 +79,8 @@ extension BookingService {
         let now = configuration.now()
         let busy = try await store.busy(
             mentorId: params.mentorId, from: params.from.adding(minutes: -2 * 1440), to: params.to.adding(minutes: 2 * 1440), now: now)
-        return SlotsResult(slots: calculator.slots(from: params.from, to: params.to, minutes: params.minutes, busy: busy, now: now), timeZone: rules.timeZone)
+        let slots = calculator.slots(from: params.from, to: params.to, minutes: params.minutes, busy: busy, now: now)
+        guard slots.count > limit else { return SlotsResult(slots: slots, timeZone: rules.timeZone) }
+        return SlotsResult(slots: Array(slots.prefix(limit)), timeZone: rules.timeZone, truncated: true, nextFrom: slots[limit].start)
     }
 }

@@ -33,7 +33,13 @@ public struct BookingService: RPCService {
         registry.register("sessions.listGroups", summary: "A mentor's upcoming group sessions (with seats taken).", access: .public, handler: listGroups)
         registry.register("booking.join", summary: "Take a seat in a group session.", access: .authenticated, rateLimit: .booking, handler: join)
         registry.register("booking.cancel", summary: "Cancel a booking, hold, seat or group session; returns the policy.", access: .authenticated, rateLimit: .booking, handler: cancel)
-        registry.register("booking.reschedule", summary: "Move a 1:1 booking to another free slot, atomically.", access: .authenticated, rateLimit: .booking, handler: reschedule)
+        registry.register(
+            "booking.reschedule",
+            summary: "Move a 1:1 booking to another free slot (at once for an admin, or the mentee outside the late-cancellation window; else a proposal the other side answers).",
+            access: .authenticated, rateLimit: .booking, handler: reschedule)
+        registry.register(
+            "booking.respondReschedule", summary: "Accept (the booking moves) or decline the other participant's reschedule proposal.",
+            access: .authenticated, rateLimit: .booking, handler: respondReschedule)
         registry.register("booking.list", summary: "Your bookings in start order.", access: .authenticated, handler: list)
         registry.register("booking.get", summary: "One booking (its participants and admins).", access: .authenticated, handler: get)
     }
@@ -67,11 +73,12 @@ public struct BookingService: RPCService {
     func hold(_ params: HoldParams, _ context: RPCContext) async throws -> HoldResult {
         let caller = try Caller(context)
         guard params.mentorId != caller.id else { throw BookingError.core(.forbidden("you cannot book yourself")) }
-        try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
+        let price = try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
         let now = configuration.now()
-        let request = PlaceBooking(
+        var request = PlaceBooking(
             mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes),
-            status: .held, holdExpiresAt: now.adding(minutes: configuration.holdMinutes))
+            status: .held, holdExpiresAt: now.adding(minutes: configuration.holdMinutes), priceCredits: price)
+        request.holdLimits = configuration.holdLimits
         let (booking, _) = try await mapped { try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes)) }
         await configuration.availabilityChanged(params.mentorId, "booking.held")
         return HoldResult(holdId: booking.id, expiresAt: booking.holdExpiresAt ?? request.holdExpiresAt!, booking: booking)
@@ -164,19 +171,70 @@ public struct BookingService: RPCService {
         return CancelResult(booking: booking, policy: policy)
     }
 
+    /// The reschedule policy, in one place. An admin moves a booking at once; so does the mentee while the session is
+    /// still outside the late-cancellation window (they could cancel for a full refund then anyway). Anything else
+    /// (the mentor, or the mentee inside the window) is a proposal the other participant accepts or declines with
+    /// `booking.respondReschedule`: nobody moves a paid session without the other's consent.
     func reschedule(_ params: RescheduleParams, _ context: RPCContext) async throws -> BookingResult {
         let caller = try Caller(context)
         guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
+        let now = configuration.now()
+        guard params.start > now else { throw BookingError.invalid("start", "in the future") }
+        let outsideLateWindow = current.start.date.timeIntervalSince(now.date) >= Double(configuration.lateCancellationHours) * 3600
+        let movesAlone = caller.isAdmin && !current.involves(caller.id) || caller.id == current.menteeId && outsideLateWindow
+        guard movesAlone else {
+            // Checked now so a proposal names a time that is free; checked again when accepted.
+            let minutes = Int(current.end.epochSeconds - current.start.epochSeconds) / 60
+            guard let rules = try await store.availability(mentorId: current.mentorId), let calculator = SlotCalculator(rules: rules) else {
+                throw BookingError.core(.outsideAvailability)
+            }
+            let busy = try await store.busy(
+                mentorId: current.mentorId, from: params.start.adding(minutes: -2 * 1440), to: params.start.adding(minutes: 2 * 1440), now: now)
+            guard calculator.isFree(start: params.start, minutes: minutes, busy: busy.filter { $0.start != current.start || $0.isHold }, now: now) else {
+                throw BookingError.core(.slotTaken)
+            }
+            let booking = try await mapped {
+                try await store.setRescheduleProposal(
+                    bookingId: current.id, start: params.start, by: caller.id, now: now,
+                    audit: auditEntry(context, "booking.reschedule_proposed", details: ["from": current.start.description, "to": params.start.description]))
+            }
+            return BookingResult(booking: booking, pendingAcceptance: true)
+        }
+        return BookingResult(booking: try await move(current, to: params.start, now: now, context: context))
+    }
+
+    /// The other participant's answer to a reschedule proposal: accepted, the booking moves (if the time is still
+    /// free); declined, the proposal is cleared and the booking stays.
+    func respondReschedule(_ params: RescheduleAnswerParams, _ context: RPCContext) async throws -> BookingResult {
+        let caller = try Caller(context)
+        guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
+        guard current.involves(caller.id) else { throw BookingError.core(.forbidden("not your booking")) }
+        guard let proposed = current.proposedStart, let proposer = current.proposedBy else {
+            throw BookingError.core(.invalidState("no reschedule is waiting for an answer"))
+        }
+        let now = configuration.now()
+        guard proposer != caller.id || !params.accept else { throw BookingError.core(.forbidden("the other participant answers a proposal")) }
+        guard params.accept else {
+            let booking = try await mapped {
+                try await store.setRescheduleProposal(
+                    bookingId: current.id, start: nil, by: nil, now: now, audit: auditEntry(context, "booking.reschedule_declined"))
+            }
+            return BookingResult(booking: booking)
+        }
+        return BookingResult(booking: try await move(current, to: proposed, now: now, context: context))
+    }
+
+    private func move(_ current: Booking, to start: Instant, now: Instant, context: RPCContext) async throws -> Booking {
         let minutes = Int(current.end.epochSeconds - current.start.epochSeconds) / 60
         let booking = try await mapped {
             try await store.reschedule(
-                bookingId: params.bookingId, start: params.start, now: configuration.now(),
-                audit: auditEntry(context, "booking.reschedule", details: ["from": current.start.description, "to": params.start.description]),
-                check: Self.slotCheck(start: params.start, minutes: minutes))
+                bookingId: current.id, start: start, now: now,
+                audit: auditEntry(context, "booking.reschedule", details: ["from": current.start.description, "to": start.description]),
+                check: Self.slotCheck(start: start, minutes: minutes))
         }
         await configuration.availabilityChanged(booking.mentorId, "booking.rescheduled")
-        return BookingResult(booking: booking)
+        return booking
     }
 
     func list(_ params: ListBookingsParams, _ context: RPCContext) async throws -> BookingPage {

@@ -76,11 +76,17 @@ public struct SlotsParams: Codable, Sendable {
     public var from: Instant
     public var to: Instant
     public var minutes: Int
+    /// At most this many slots (1 to 500, default 500).
+    public var limit: Int?
 }
 
 public struct SlotsResult: Codable, Sendable {
     public var slots: [Slot]
     public var timeZone: String?
+    /// Present (true) when more slots follow: ask again from `nextFrom`.
+    public var truncated: Bool?
+    /// Where the next call should start when `truncated`.
+    public var nextFrom: Instant?
 }
 
 // MARK: booking.*
@@ -110,6 +116,8 @@ public struct BookingResult: Codable, Sendable {
     public var booking: Booking
     /// True when this answers a repeated idempotency key (nothing new was booked).
     public var replayed: Bool?
+    /// True when a reschedule was recorded as a proposal (`booking.proposedStart`) waiting for the other side.
+    public var pendingAcceptance: Bool?
 }
 
 public struct CreateGroupParams: Codable, Sendable {
@@ -143,6 +151,11 @@ public struct CancelResult: Codable, Sendable {
 public struct RescheduleParams: Codable, Sendable {
     public var bookingId: UUID
     public var start: Instant
+}
+
+public struct RescheduleAnswerParams: Codable, Sendable {
+    public var bookingId: UUID
+    public var accept: Bool
 }
 
 public struct ListBookingsParams: Codable, Sendable {

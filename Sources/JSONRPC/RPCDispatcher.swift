@@ -45,7 +45,8 @@ public struct RPCDispatcher: Sendable {
             return .single(reject(error))
         }
         guard case .array(let elements) = document else {
-            return await handle(element: document, context: context).map(RPCReply.single) ?? .none
+            var budget = limits.maxResponseBytes
+            return await handle(element: document, context: context).map { .single(bounded($0, budget: &budget)) } ?? .none
         }
         guard !elements.isEmpty else { return .single(reject(.invalidRequest("Empty batch"))) }
         guard elements.count <= limits.maxBatchLength else {
@@ -59,7 +60,19 @@ public struct RPCDispatcher: Sendable {
             for await (index, response) in group { slots[index] = response }
             return slots.compactMap { $0 }
         }
-        return responses.isEmpty ? .none : .batch(responses)
+        var budget = limits.maxResponseBytes
+        return responses.isEmpty ? .none : .batch(responses.map { bounded($0, budget: &budget) })
+    }
+
+    /// The response, or a `response_too_large` error in its place when its result would exceed what is left of the
+    /// body's response budget (in order: earlier elements of a batch are kept).
+    func bounded(_ response: RPCResponse, budget: inout Int) -> RPCResponse {
+        guard case .result(let data) = response.outcome else { return response }
+        guard data.count <= budget else {
+            return RPCResponse(id: response.id, outcome: .error(.responseTooLarge(limit: limits.maxResponseBytes)))
+        }
+        budget -= data.count
+        return response
     }
 
     /// Handles one element: a request object or anything that claims to be one.

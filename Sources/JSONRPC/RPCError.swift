@@ -63,6 +63,13 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         return data
     }
 
+    /// -32060: the result would make the answer larger than the worker sends for one body.
+    public static func responseTooLarge(limit: Int) -> RPCError {
+        RPCError(
+            code: -32060, message: "The result is larger than \(limit) bytes: ask for less (a narrower range, a smaller limit, fewer calls per batch)",
+            reason: "response_too_large", data: ["maxBytes": .int(Int64(limit))])
+    }
+
     /// -32603: something failed inside; nothing about it is told to the client.
     public static func internalError() -> RPCError {
         RPCError(code: -32603, message: "Internal error", reason: "internal")

@@ -6,11 +6,15 @@ public struct RPCLimits: Sendable, Hashable {
     public var maxBatchLength: Int
     /// Deepest nesting of arrays/objects (default 32).
     public var maxDepth: Int
+    /// Largest answer to one body, a whole batch counted together (default 4 MiB). A result that would go over is
+    /// replaced by a `response_too_large` error, so no request can make a reply many times its own size.
+    public var maxResponseBytes: Int
 
     /// Creates limits; the defaults are the documented ones.
-    public init(maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32) {
+    public init(maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32, maxResponseBytes: Int = 4 << 20) {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchLength = maxBatchLength
         self.maxDepth = maxDepth
+        self.maxResponseBytes = maxResponseBytes
     }
 }

@@ -38,6 +38,9 @@ public struct Booking: Codable, Sendable, Hashable {
     public var priceCredits: Int
     /// `none`, `held` (in the mentee's escrow), `released` (to the mentor) or `refunded`.
     public var escrowState: String
+    /// A reschedule waiting for the other participant's answer: the proposed start, and who proposed it.
+    public var proposedStart: Instant?
+    public var proposedBy: UUID?
 
     public init(
         id: UUID, kind: BookingKind, mentorId: UUID, menteeId: UUID?, groupSessionId: UUID?, start: Instant, end: Instant,

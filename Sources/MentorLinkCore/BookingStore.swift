@@ -14,6 +14,17 @@ public struct BookingCheck: Sendable {
 }
 
 /// A 1:1 booking or a hold to place.
+/// How many live holds one mentee may keep, so no account can hold a mentor's whole calendar.
+public struct HoldLimits: Sendable, Hashable {
+    /// With one mentor: 2.
+    public var perMentor = 2
+    /// With all mentors together: 5.
+    public var total = 5
+
+    /// The defaults.
+    public init() {}
+}
+
 public struct PlaceBooking: Sendable {
     public var mentorId: UUID
     public var menteeId: UUID
@@ -28,9 +39,12 @@ public struct PlaceBooking: Sendable {
     /// A digest of the parameters, to tell a replay from a reuse of the key.
     public var requestHash: String?
     public var agenda: [String: String]?
-    /// Moved from the mentee's available credits to escrow with the booking (not for holds).
+    /// Moved from the mentee's available credits to escrow with the booking; for a hold, what the mentee must be
+    /// able to afford (nothing moves).
     public var priceCredits: Int
     public var audit: AuditEntry?
+    /// Live holds a mentee may have: with one mentor, and in all.
+    public var holdLimits = HoldLimits()
 
     public init(
         mentorId: UUID, menteeId: UUID, start: Instant, end: Instant, status: BookingStatus, holdExpiresAt: Instant? = nil,
@@ -136,6 +150,8 @@ public protocol BookingStore: Sendable {
     func scheduleReminders(now: Instant) async throws -> Int
     /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
     func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking
+    /// Records (or, with `start` nil, clears) a reschedule proposal on a confirmed 1:1 booking that has not started.
+    func setRescheduleProposal(bookingId: UUID, start: Instant?, by proposer: UUID?, now: Instant, audit: AuditEntry?) async throws -> Booking
     /// A mentor's group sessions that have not started and are not cancelled, in start order.
     func groupSessions(mentorId: UUID, now: Instant, limit: Int) async throws -> [Booking]
     /// One booking.

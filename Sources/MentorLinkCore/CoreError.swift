@@ -26,6 +26,12 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
     case duplicate(String)
     /// The wallet cannot pay (a user account would go below zero).
     case insufficientCredits
+    /// The mentor is disabled or no longer a mentor: nothing new can be booked with them.
+    case mentorUnavailable
+    /// The mentee already has a session (or a live hold) that overlaps this time.
+    case menteeBusy
+    /// The mentee holds as many live holds as allowed (with this mentor, or in all).
+    case tooManyHolds(String)
 
     public var description: String {
         switch self {
@@ -42,6 +48,9 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
         case .idempotencyMismatch: "idempotency key reused with different parameters"
         case .duplicate(let what): "already \(what)"
         case .insufficientCredits: "insufficient credits"
+        case .mentorUnavailable: "mentor unavailable"
+        case .menteeBusy: "mentee busy"
+        case .tooManyHolds(let why): "too many holds: \(why)"
         }
     }
 }

@@ -24,14 +24,18 @@ public struct Instant: Codable, Sendable, Hashable, Comparable, CustomStringConv
     /// ISO 8601 UTC with whole seconds.
     public var description: String { date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)) }
 
-    /// Seconds since 1970.
-    public var epochSeconds: Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
+    /// Seconds since 1970 (saturating: never traps, whatever the date).
+    public var epochSeconds: Int64 {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds.isFinite else { return 0 }
+        return seconds >= 9.2e18 ? Int64.max : seconds <= -9.2e18 ? Int64.min : Int64(seconds)
+    }
 
     /// This instant moved by `seconds`.
     public func adding(seconds: Int) -> Instant { Instant(date.addingTimeInterval(TimeInterval(seconds))) }
 
-    /// This instant moved by `minutes`.
-    public func adding(minutes: Int) -> Instant { adding(seconds: minutes * 60) }
+    /// This instant moved by `minutes` (in floating point: no overflow trap for any `minutes`).
+    public func adding(minutes: Int) -> Instant { Instant(date.addingTimeInterval(TimeInterval(minutes) * 60)) }
 
     /// The current time.
     public static var now: Instant { Instant(Date()) }

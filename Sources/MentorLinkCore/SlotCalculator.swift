@@ -5,11 +5,14 @@ public struct BusyInterval: Sendable, Hashable {
     /// The blocked range, buffers included.
     public var blockedFrom: Instant
     public var blockedUntil: Instant
+    /// A live hold: it blocks its time but does not count against the daily cap (a hold is not a session yet).
+    public var isHold: Bool
 
-    public init(start: Instant, blockedFrom: Instant, blockedUntil: Instant) {
+    public init(start: Instant, blockedFrom: Instant, blockedUntil: Instant, isHold: Bool = false) {
         self.start = start
         self.blockedFrom = blockedFrom
         self.blockedUntil = blockedUntil
+        self.isHold = isHold
     }
 }
 
@@ -61,7 +64,7 @@ public struct SlotCalculator: Sendable {
         let busy = busy.sorted { $0.blockedFrom < $1.blockedFrom }
         var perDay: [Int: Int] = [:]
         if rules.maxPerDay != nil {
-            for interval in busy { perDay[ZonedClock.days(clock.localDate(of: interval.start)), default: 0] += 1 }
+            for interval in busy where !interval.isHold { perDay[ZonedClock.days(clock.localDate(of: interval.start)), default: 0] += 1 }
         }
         let step = stepMinutes(for: minutes)
         var slots: [Slot] = []

@@ -86,7 +86,8 @@ extension PostgresBookingStore {
 
     /// The WHERE clause of a search (shared by the probe, the page and the facets).
     static func filters(_ query: MentorSearchQuery, fuzzy: Bool, into builder: inout SQLBuilder) throws -> String {
-        var clauses = ["TRUE"]
+        // Only mentors who can be booked: not disabled, still holding the mentor role.
+        var clauses = ["EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id AND u.disabled_at IS NULL AND 'mentor' = ANY(u.roles))"]
         if let text = query.text {
             let bound = try builder.bind(text)
             if !fuzzy {

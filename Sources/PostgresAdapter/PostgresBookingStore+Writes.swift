@@ -7,7 +7,7 @@ extension PostgresBookingStore {
     public func place(_ request: PlaceBooking, now: Instant, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> (Booking, replayed: Bool) {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            try await Self.lockMentor(request.mentorId, on: connection, logger: logger)
+            try await Self.lockMentor(request.mentorId, bookable: true, on: connection, logger: logger)
             if let key = request.idempotencyKey {
                 let rows = try await connection.query(
                     "SELECT b.id, b.request_hash FROM bookings b WHERE b.mentee_id = \(request.menteeId) AND b.idempotency_key = \(key)",
@@ -21,6 +21,16 @@ extension PostgresBookingStore {
             try await Self.expireHolds(request.mentorId, now: now, on: connection, logger: logger)
             let hold = try await Self.hold(for: request, now: now, on: connection, logger: logger)
             try check(try await Self.check(request.mentorId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger))
+            try await Self.checkMenteeFree(
+                request.menteeId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger)
+            if request.status == .held {
+                try await Self.checkHoldCaps(
+                    request.menteeId, mentorId: request.mentorId, now: now, perMentor: request.holdLimits.perMentor,
+                    total: request.holdLimits.total, on: connection, logger: logger)
+                if request.priceCredits > 0, try await Self.availableCredits(request.menteeId, on: connection, logger: logger) < request.priceCredits {
+                    throw CoreError.insufficientCredits
+                }
+            }
             let rules = try await Self.rules(request.mentorId, on: connection, logger: logger)
             let blocked = rules?.blocked(start: request.start, end: request.end) ?? (from: request.start, until: request.end)
             let agenda = try request.agenda.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
@@ -93,7 +103,7 @@ extension PostgresBookingStore {
     public func createGroup(_ session: NewGroupSession, now: Instant) async throws -> Booking {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            try await Self.lockMentor(session.mentorId, on: connection, logger: logger)
+            try await Self.lockMentor(session.mentorId, bookable: true, on: connection, logger: logger)
             try await Self.expireHolds(session.mentorId, now: now, on: connection, logger: logger)
             let rules = try await Self.rules(session.mentorId, on: connection, logger: logger)
             let blocked = rules?.blocked(start: session.start, end: session.end) ?? (from: session.start, until: session.end)
@@ -134,6 +144,11 @@ extension PostgresBookingStore {
                 if group.status != .confirmed || group.start <= now { throw CoreError.invalidState("the session is \(group.status == .confirmed ? "over" : group.status.rawValue)") }
                 throw CoreError.capacityFull
             }
+            // Not the mentor's row lock here: the group row is already locked, and `cancel` takes them the other way round.
+            try await Self.lockMentor(group.mentorId, bookable: true, locking: false, on: connection, logger: logger)
+            // A second seat in the same group is `already_joined` (the unique index), not a clash.
+            try await Self.checkMenteeFree(
+                menteeId, start: group.start, end: group.end, now: now, excluding: nil, on: connection, logger: logger, group: group.id)
             var seat = try await Self.one(
                 """
                 INSERT INTO bookings AS b (kind, mentor_id, mentee_id, parent_id, starts_at, ends_at, blocked_from, blocked_until, status)
@@ -207,20 +222,23 @@ extension PostgresBookingStore {
         return try await pool.transaction(logger: logger) { connection in
             guard let current = try await Self.bookings("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(bookingId)", on: connection, logger: logger).first
             else { throw CoreError.notFound }
-            try await Self.lockMentor(current.mentorId, on: connection, logger: logger)
+            try await Self.lockMentor(current.mentorId, bookable: true, on: connection, logger: logger)
             try await Self.expireHolds(current.mentorId, now: now, on: connection, logger: logger)
             guard let locked = try await Self.bookings("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(bookingId) FOR UPDATE", on: connection, logger: logger).first,
                 locked.kind == .oneOnOne, locked.status == .confirmed, locked.start > now
             else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             let end = start.adding(seconds: Int(locked.end.epochSeconds - locked.start.epochSeconds))
             try check(try await Self.check(locked.mentorId, start: start, end: end, now: now, excluding: locked.id, on: connection, logger: logger))
+            if let mentee = locked.menteeId {
+                try await Self.checkMenteeFree(mentee, start: start, end: end, now: now, excluding: locked.id, on: connection, logger: logger)
+            }
             let rules = try await Self.rules(locked.mentorId, on: connection, logger: logger)
             let blocked = rules?.blocked(start: start, end: end) ?? (from: start, until: end)
             // One statement moves the row: the exclusion constraints see the new range and no longer the old one.
             let booking = try await Self.one(
                 """
                 UPDATE bookings b SET starts_at = \(start.date), ends_at = \(end.date), blocked_from = \(blocked.from.date),
-                    blocked_until = \(blocked.until.date), updated_at = now()
+                    blocked_until = \(blocked.until.date), proposed_start = NULL, proposed_by = NULL, updated_at = now()
                 WHERE b.id = \(bookingId) RETURNING \(unescaped: Self.columns)
                 """,
                 on: connection, logger: logger)
@@ -228,6 +246,26 @@ extension PostgresBookingStore {
             try await connection.appendEvent("booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start), logger: logger)
             try await Self.refreshRuns(booking.mentorId, now: now, around: (locked.start, locked.end), on: connection, logger: logger)
             try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
+            if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
+            return booking
+        }
+    }
+}
+
+extension PostgresBookingStore {
+    public func setRescheduleProposal(bookingId: UUID, start: Instant?, by proposer: UUID?, now: Instant, audit: AuditEntry?) async throws -> Booking {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            guard let booking = try await Self.bookings(
+                """
+                UPDATE bookings b SET proposed_start = \(start?.date), proposed_by = \(proposer), updated_at = now()
+                WHERE b.id = \(bookingId) AND b.kind = 'one_on_one' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
+                RETURNING \(unescaped: Self.columns)
+                """,
+                on: connection, logger: logger
+            ).first else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
+            let type = start == nil ? "booking.reschedule_withdrawn" : "booking.reschedule_proposed"
+            try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }
@@ -258,7 +296,7 @@ extension PostgresBookingStore {
             legs = LedgerLeg.move(price, from: (mentee, .escrow), to: (mentee, .available))
         case .release:
             (kind, state) = ("escrow_release", "released")
-            let fee = price * feePercent / 100
+            let fee = PlatformFee.credits(of: price, percent: feePercent)
             legs = [LedgerLeg(owner: mentee, kind: .escrow, amount: -Int64(price)), LedgerLeg(owner: booking.mentorId, kind: .earnings, amount: Int64(price - fee))]
                 + (fee > 0 ? [LedgerLeg(owner: nil, kind: .revenue, amount: Int64(fee))] : [])
         }

@@ -21,19 +21,23 @@ public struct PostgresBookingStore: BookingStore {
 
     static let columns = """
         b.id, b.kind, b.mentor_id, b.mentee_id, b.parent_id, b.starts_at, b.ends_at, b.status, b.hold_expires_at, \
-        b.capacity, b.seats_taken, b.title, b.topic, b.agenda::text, b.cancel_reason, b.created_at, b.price_credits, b.escrow_state
+        b.capacity, b.seats_taken, b.title, b.topic, b.agenda::text, b.cancel_reason, b.created_at, b.price_credits, b.escrow_state, \
+        b.proposed_start, b.proposed_by
         """
 
-    typealias Row = (UUID, String, UUID, UUID?, UUID?, Date, Date, String, Date?, Int?, Int, String?, String?, String?, String?, Date, Int, String)
+    typealias Row = (UUID, String, UUID, UUID?, UUID?, Date, Date, String, Date?, Int?, Int, String?, String?, String?, String?, Date, Int, String, Date?, UUID?)
 
     static func booking(_ row: Row) -> Booking {
         let kind = BookingKind(rawValue: row.1) ?? .oneOnOne
-        return Booking(
+        var booking = Booking(
             id: row.0, kind: kind, mentorId: row.2, menteeId: row.3, groupSessionId: row.4, start: Instant(row.5), end: Instant(row.6),
             status: BookingStatus(rawValue: row.7) ?? .cancelled, holdExpiresAt: row.8.map(Instant.init), capacity: row.9,
             seatsTaken: kind == .group ? row.10 : nil, title: row.11, topic: row.12,
             agenda: row.13.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) },
             cancelReason: row.14, createdAt: Instant(row.15), priceCredits: row.16, escrowState: row.17)
+        booking.proposedStart = row.18.map(Instant.init)
+        booking.proposedBy = row.19
+        return booking
     }
 
     static func bookings(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Booking] {
@@ -48,11 +52,59 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     /// Takes the mentor's write lock (their `users` row); `notFound` when there is no such user.
-    static func lockMentor(_ mentorId: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("SELECT id FROM users WHERE id = \(mentorId) FOR NO KEY UPDATE", logger: logger)
-        var found = false
-        for try await _ in rows.decode(UUID.self) { found = true }
-        guard found else { throw CoreError.notFound }
+    /// Takes the mentor's `users` row lock (every booking write of one mentor queues here). With `bookable`, a mentor
+    /// who is disabled or no longer holds the mentor role is `mentorUnavailable`: nothing new is booked with them.
+    static func lockMentor(
+        _ mentorId: UUID, bookable: Bool = false, locking: Bool = true, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let rows = try await connection.query(
+            "SELECT disabled_at IS NULL AND 'mentor' = ANY(roles) FROM users WHERE id = \(mentorId) \(unescaped: locking ? "FOR NO KEY UPDATE" : "")",
+            logger: logger)
+        var found: Bool?
+        for try await active in rows.decode(Bool.self) { found = active }
+        guard let active = found else { throw CoreError.notFound }
+        if bookable, !active { throw CoreError.mentorUnavailable }
+    }
+
+    /// Refuses a time the mentee already spends in another session or a live hold (any mentor, 1:1 or seat).
+    static func checkMenteeFree(
+        _ menteeId: UUID, start: Instant, end: Instant, now: Instant, excluding: UUID?, on connection: PostgresConnection, logger: Logger,
+        group: UUID? = nil
+    ) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT count(*)::int FROM bookings
+            WHERE mentee_id = \(menteeId) AND kind IN ('one_on_one', 'group_seat')
+              AND (status = 'confirmed' OR (status = 'held' AND hold_expires_at > \(now.date)))
+              AND starts_at < \(end.date) AND ends_at > \(start.date) AND id IS DISTINCT FROM \(excluding)
+              AND parent_id IS DISTINCT FROM \(group)
+            """,
+            logger: logger)
+        for try await overlapping in rows.decode(Int.self) where overlapping > 0 { throw CoreError.menteeBusy }
+    }
+
+    /// The live-hold caps: at most `perMentor` with one mentor and `total` in all, per mentee.
+    static func checkHoldCaps(
+        _ menteeId: UUID, mentorId: UUID, now: Instant, perMentor: Int, total: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT count(*) FILTER (WHERE mentor_id = \(mentorId))::int, count(*)::int FROM bookings
+            WHERE mentee_id = \(menteeId) AND status = 'held' AND hold_expires_at > \(now.date)
+            """,
+            logger: logger)
+        for try await (withMentor, all) in rows.decode((Int, Int).self) {
+            if withMentor >= perMentor { throw CoreError.tooManyHolds("\(perMentor) with one mentor") }
+            if all >= total { throw CoreError.tooManyHolds("\(total) in all") }
+        }
+    }
+
+    /// The mentee's available credits.
+    static func availableCredits(_ userId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let rows = try await connection.query(
+            "SELECT coalesce(sum(balance), 0)::bigint FROM ledger_accounts WHERE owner_id = \(userId) AND kind = 'available'", logger: logger)
+        for try await balance in rows.decode(Int64.self) { return balance }
+        return 0
     }
 
     static func rules(_ mentorId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> AvailabilityRules? {
@@ -80,7 +132,7 @@ public struct PostgresBookingStore: BookingStore {
     ) async throws -> [BusyInterval] {
         let rows = try await connection.query(
             """
-            SELECT starts_at, blocked_from, blocked_until FROM bookings
+            SELECT starts_at, blocked_from, blocked_until, status = 'held' FROM bookings
             WHERE mentor_id = \(mentorId) AND kind IN ('one_on_one', 'group')
               AND (status = 'confirmed' OR (\(holds) AND status = 'held' AND hold_expires_at > \(now.date)))
               AND blocked_from < \(to.date) AND blocked_until > \(from.date)
@@ -88,8 +140,8 @@ public struct PostgresBookingStore: BookingStore {
             """,
             logger: logger)
         var busy: [BusyInterval] = []
-        for try await (start, from, until) in rows.decode((Date, Date, Date).self) {
-            busy.append(BusyInterval(start: Instant(start), blockedFrom: Instant(from), blockedUntil: Instant(until)))
+        for try await (start, from, until, hold) in rows.decode((Date, Date, Date, Bool).self) {
+            busy.append(BusyInterval(start: Instant(start), blockedFrom: Instant(from), blockedUntil: Instant(until), isHold: hold))
         }
         return busy
     }

@@ -23,7 +23,7 @@ struct SeededGenerator: RandomNumberGenerator {
 @Suite(.timeLimit(.minutes(5))) struct BookingPropertyTests {
     static let allowed: Set<String> = [
         "slot_taken", "outside_availability", "min_notice", "capacity_full", "hold_expired", "invalid_state", "not_found",
-        "forbidden", "already_joined", "idempotency_mismatch",
+        "forbidden", "already_joined", "idempotency_mismatch", "mentee_busy", "too_many_holds",
     ]
 
     @Test func randomOperationsKeepTheInvariants() async throws {

@@ -121,8 +121,11 @@ import Testing
             #expect(try await harness.call("booking.reschedule", #"{"bookingId":"\#(aId)","start":"2027-05-03T12:00:00Z"}"#, as: alice).reason == "slot_taken")
             let unchanged = try await harness.ok("booking.get", #"{"bookingId":"\#(aId)"}"#, as: alice)
             #expect((unchanged["booking"] as? [String: Any])?["start"] as? String == Self.ten)
-            // Rescheduling to a free slot frees the old one in the same transaction.
-            let moved = try await harness.ok("booking.reschedule", #"{"bookingId":"\#(aId)","start":"2027-05-03T14:00:00Z"}"#, as: alice)
+            // Rescheduling to a free slot frees the old one in the same transaction (inside the late window the mentee
+            // proposes and the mentor accepts).
+            let proposed = try await harness.ok("booking.reschedule", #"{"bookingId":"\#(aId)","start":"2027-05-03T14:00:00Z"}"#, as: alice)
+            #expect(proposed["pendingAcceptance"] as? Bool == true)
+            let moved = try await harness.ok("booking.respondReschedule", #"{"bookingId":"\#(aId)","accept":true}"#, as: mentor)
             #expect((moved["booking"] as? [String: Any])?["start"] as? String == "2027-05-03T14:00:00Z")
             #expect(try await slots(harness, mentor).contains(Self.ten))
             // The mentee cancels less than 24 h ahead: late.

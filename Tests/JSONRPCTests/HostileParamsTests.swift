@@ -69,4 +69,21 @@ import Testing
         let fields = try #require(((response["error"] as? [String: Any])?["data"] as? [String: Any])?["fields"] as? [[String: String]])
         #expect(fields.allSatisfy { ($0["field"]?.count ?? 0) <= 200 })
     }
+
+    /// Issue 11 §12: a 15 KB batch could make ~100 MB of answers. One body's answer is bounded in bytes; results past
+    /// the budget become `response_too_large` errors, earlier ones are kept.
+    @Test func responsesAreBoundedInBytes() async throws {
+        var registry = MethodRegistry()
+        registry.register("big", access: .public) { (p: [Int], _) -> String in String(repeating: "x", count: p.first ?? 0) }
+        let dispatcher = RPCDispatcher(
+            registry: registry, info: OpenRPCInfo(title: "t", version: "1"), limits: RPCLimits(maxResponseBytes: 10_000))
+        let single = await dispatcher.handle(body: Array(#"{"jsonrpc":"2.0","id":1,"method":"big","params":[20000]}"#.utf8), context: TestMethods.context())
+        #expect(single.responses.first?.error?.reason == "response_too_large")
+        let call = #"{"jsonrpc":"2.0","id":1,"method":"big","params":[3000]}"#
+        let batch = await dispatcher.handle(body: Array("[\(Array(repeating: call, count: 10).joined(separator: ","))]".utf8), context: TestMethods.context())
+        #expect(batch.responses.count == 10)
+        #expect(batch.responses.prefix(3).allSatisfy { $0.error == nil })
+        #expect(batch.responses.dropFirst(3).allSatisfy { $0.error?.reason == "response_too_large" })
+        #expect((batch.body?.count ?? .max) < 12_000)
+    }
 }
