@@ -41,7 +41,8 @@ struct RPCWebSocketEndpoint: Sendable {
         let principal = try? await server.authenticator.authenticate(credentials)
         var logger = server.logger
         logger[metadataKey: "ws.id"] = .string(requestId)
-        let session = WebSocketSession(id: requestId, limit: server.configuration.maxQueuedWebSocketMessages)
+        let session = WebSocketSession(
+            id: requestId, limit: server.configuration.maxQueuedWebSocketMessages, byteLimit: server.configuration.maxQueuedWebSocketBytes)
         let writerLogger = logger
         defer { session.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -102,7 +103,11 @@ struct RPCWebSocketEndpoint: Sendable {
                 if session.overflowed { break }
             }
             // A client that fell behind: let the writer close the socket with 1008 before leaving.
-            if session.overflowed { try await group.next() }
+            // A client that reads nothing at all cannot take the close frame either: it is cut off after 5 s.
+            if session.overflowed {
+                group.addTask { try await Task.sleep(for: .seconds(5)) }
+                _ = try await group.next()
+            }
         }
     }
 }

@@ -20,6 +20,9 @@ public struct WorkerConfiguration: Sendable {
     public var socketGroup: String?
     /// Frames a WebSocket may have waiting to be written before it is closed as too slow (default 1,024).
     public var maxQueuedWebSocketMessages = 1024
+    /// Bytes (of text) a WebSocket may have waiting to be written before it is closed as too slow with 1008
+    /// (default 4 MiB). A single frame larger than this is still written when nothing else waits.
+    public var maxQueuedWebSocketBytes = 4 * 1024 * 1024
     /// How often an authenticated WebSocket's credentials are checked again while it only listens (default 2 s): a
     /// revoked session (logout, password change, disabled account) or an expired access token closes the socket with
     /// 1008 within this interval plus the authenticator's revocation cache lifetime (2 s), on every worker.

@@ -24,6 +24,7 @@ enum TestWorker {
 
     static func run(
         limits: RPCLimits = RPCLimits(),
+        configure: (inout WorkerConfiguration) -> Void = { _ in },
         prepare: (String) throws -> Void = { _ in },
         _ body: @escaping @Sendable (SocketConnection.Endpoint, Control) throws -> Void
     ) async throws {
@@ -35,8 +36,10 @@ enum TestWorker {
         var logger = Logger(label: "test.worker")
         logger.logLevel = .warning
         let metrics = WorkerMetrics()
+        var configuration = WorkerConfiguration(socketPath: path, limits: limits, maxWebSocketMessageBytes: 4096)
+        configure(&configuration)
         let server = WorkerServer(
-            configuration: WorkerConfiguration(socketPath: path, limits: limits, maxWebSocketMessageBytes: 4096),
+            configuration: configuration,
             dispatcher: RPCDispatcher(registry: registry(), info: OpenRPCInfo(title: "t", version: "0"), limits: limits, observer: { metrics.record($0) }),
             metrics: metrics,
             logger: logger

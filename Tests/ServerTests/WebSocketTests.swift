@@ -68,4 +68,23 @@ import ServiceLifecycle
             #expect(frames < 5000)
         }
     }
+
+    @Test func theSendQueueIsBoundedInBytes() async throws {
+        // 1,000 frames of 4 KiB fit the frame bound (1,024) but not 256 KiB: the worker closes instead of holding 4 MB.
+        try await TestWorker.run(configure: { $0.maxQueuedWebSocketBytes = 256 * 1024 }) { endpoint, _ in
+            let socket = try WebSocketConnection(endpoint)
+            try socket.send(text: #"{"jsonrpc":"2.0","id":1,"method":"test.flood","params":[1000]}"#)
+            var frames = 0
+            var closed: UInt16?
+            reading: while closed == nil {
+                switch try socket.receive() {
+                case .close(let code): closed = code ?? 0
+                case .text(let text) where text.contains(#""id":1"#): break reading
+                default: frames += 1
+                }
+            }
+            #expect(closed == 1008)
+            #expect(frames < 1000)
+        }
+    }
 }
