@@ -5,8 +5,8 @@ public import MentorLinkCore
 public struct PaymentsConfiguration: Sendable {
     /// Price of one credit in US cents (Stripe payments are in USD): $1.00.
     public var creditPriceUSDCents: Int64 = 100
-    /// Price of one credit in paise (UPI payments are in INR): ₹80.00.
-    public var creditPriceINRPaise: Int64 = 8000
+    /// Price of one credit in paise (UPI payments are in INR): ₹90.00, $1.00 at ``inrPerUSD``.
+    public var creditPriceINRPaise: Int64 = 9000
     /// The most credits one top-up may buy.
     public var maxTopUpCredits = 10_000
     /// Stripe endpoint secrets (`whsec_…`); several are accepted while one is being rotated.
@@ -17,18 +17,29 @@ public struct PaymentsConfiguration: Sendable {
     public var webhookTolerance: TimeInterval = 300
     /// The payee address in UPI intent links.
     public var upiPayeeAddress = "mentorlink@upi"
-    /// Payouts are paid in this currency, at ``creditPriceUSDCents``.
+    /// Payouts are paid in this currency (US dollars).
     public var payoutCurrency = "usd"
+    /// Rupees per US dollar for valuing UPI money against payouts: set it at or above the market rate (a
+    /// conservative rate values rupees low, so a payout never exceeds what the credits brought in).
+    public var inrPerUSD: Int64 = 90
     /// The clock.
     public var now: @Sendable () -> Date = { Date() }
 
     /// The defaults.
     public init() {}
 
+    /// What one earned credit pays out, in US cents: the least that one credit brings in through any provider,
+    /// rupees converted at ``inrPerUSD`` and rounded down. Credits are one currency whichever way they were bought,
+    /// so no price (or a change of price) can make a payout return more money than came in.
+    public var payoutCentsPerCredit: Int64 {
+        let rate = max(inrPerUSD, 1)
+        return max(0, min(creditPriceUSDCents, creditPriceINRPaise / rate))
+    }
+
     /// Minor units of ``payoutCurrency`` paid for `credits` earned; `invalid_params` rather than an overflow.
     public func payoutAmount(_ credits: Int) throws -> Int64 {
-        let (amount, overflow) = Int64(credits).multipliedReportingOverflow(by: creditPriceUSDCents)
-        guard credits > 0, !overflow else { throw PaymentsError.invalid("credits", "out of range") }
+        let (amount, overflow) = Int64(credits).multipliedReportingOverflow(by: payoutCentsPerCredit)
+        guard credits > 0, !overflow, amount > 0 else { throw PaymentsError.invalid("credits", "out of range") }
         return amount
     }
 

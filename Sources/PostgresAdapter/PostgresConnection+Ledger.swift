@@ -7,8 +7,10 @@ extension PostgresConnection {
     /// Posts a ledger transaction in the caller's transaction (`ledger_post`): returns its id, or `nil` when
     /// `(kind, reference)` was already posted. A user account going below zero throws `insufficientCredits`.
     @discardableResult
-    func post(_ kind: String, reference: String, legs: [LedgerLeg], memo: String? = nil, logger: Logger) async throws -> Int64? {
-        precondition(legs.reduce(0) { $0 + $1.amount } == 0, "a ledger transaction must balance")
+    func post(_ kind: String, reference: String, legs allLegs: [LedgerLeg], memo: String? = nil, logger: Logger) async throws -> Int64? {
+        precondition(allLegs.reduce(0) { $0 + $1.amount } == 0, "a ledger transaction must balance")
+        // A leg of 0 moves nothing (e.g. a mentor's share of a 1-credit session once the fee is rounded up).
+        let legs = allLegs.filter { $0.amount != 0 }
         let owners = legs.map { $0.owner?.uuidString ?? "" }
         let kinds = legs.map(\.kind.rawValue)
         let amounts = legs.map(\.amount)

@@ -64,7 +64,7 @@ import Testing
                 let upi = try Self.call(mentee.token, "payments.createTopUp", #"{"credits":2,"provider":"upi","idempotencyKey":"upi-\#(key)"}"#)
                 let upiPayment = try #require(upi.result, "\(String(describing: upi.reason))")
                 #expect((upiPayment["upiLink"] as? String)?.hasPrefix("upi://pay?pa=") == true)
-                #expect(upiPayment["amount"] as? Int == 16000 && upiPayment["currency"] as? String == "inr")
+                #expect(upiPayment["amount"] as? Int == 18000 && upiPayment["currency"] as? String == "inr")
                 #expect(try Self.pay(upiPayment["paymentId"] as! String).contains("200"))
                 #expect(try Self.available(mentee.token) == 17)
 

@@ -21,6 +21,7 @@ final class FakeProvider: PayoutGateway, PaymentGateway, Sendable {
         var gate: [CheckedContinuation<Void, Never>] = []
         var entered: [CheckedContinuation<Void, Never>] = []
         var refunds: [String: String] = [:]
+        var amounts: [String: Int64] = [:]
     }
 
     let state = Mutex(State())
@@ -89,8 +90,12 @@ final class FakeProvider: PayoutGateway, PaymentGateway, Sendable {
     }
 
     func transfer(payoutId: UUID, mentorId: UUID, amount: Int64, currency: String, idempotencyKey: String) async throws -> String {
-        try await perform(idempotencyKey, prefix: "tr", store: \.made)
+        defer { state.withLock { state in if state.made[idempotencyKey] != nil { state.amounts[idempotencyKey] = amount } } }
+        return try await perform(idempotencyKey, prefix: "tr", store: \.made)
     }
+
+    /// Minor units transferred, once per transfer made.
+    var paidOut: Int64 { state.withLock { $0.amounts.values.reduce(0, +) } }
 
     func findTransfer(payoutId: UUID, idempotencyKey: String) async throws -> String? {
         state.withLock { $0.made[idempotencyKey] }
