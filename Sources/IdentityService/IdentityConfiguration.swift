@@ -15,6 +15,9 @@ public struct IdentityConfiguration: Sendable {
     public var refreshIdleLifetime: Duration = .seconds(7 * 24 * 3600)
     /// Refresh-token absolute lifetime: 30 days since login.
     public var refreshAbsoluteLifetime: Duration = .seconds(30 * 24 * 3600)
+    /// How long after a rotation the old refresh token may be presented again without counting as reuse (two tabs
+    /// refreshing at once): 10 seconds (RFC 9700 §4.14.2 allows such a grace window). It gets its own successor.
+    public var refreshReuseGrace: Duration = .seconds(10)
     /// Origins allowed to make cookie-authenticated calls.
     public var allowedOrigins: Set<String>
     /// How long a worker trusts its last answer from the revocation list.
@@ -27,11 +30,13 @@ public struct IdentityConfiguration: Sendable {
     /// Rate rules by class.
     public var rateRules: [String: RateRule] = IdentityConfiguration.defaultRateRules
 
-    /// The documented defaults: login 10/min per address and 5/min per account; registration 5/h per address;
-    /// booking 30/min; chat 60/10s; payments 20/min; everything else 600/min per caller.
+    /// The documented defaults: login 10/min per address, 5/min per account and address, 100/hour per account from
+    /// all addresses; registration 5/h per address; booking 30/min; chat 60/10s; payments 20/min; everything else
+    /// 600/min per caller.
     public static let defaultRateRules: [String: RateRule] = [
         "login.ip": RateRule(count: 10, period: .seconds(60), burst: 10),
-        "login.account": RateRule(count: 5, period: .seconds(60), burst: 5),
+        "login.account_address": RateRule(count: 5, period: .seconds(60), burst: 5),
+        "login.account": RateRule(count: 100, period: .seconds(3600), burst: 20),
         "registration": RateRule(count: 5, period: .seconds(3600), burst: 5),
         "booking": RateRule(count: 30, period: .seconds(60), burst: 10),
         "chat": RateRule(count: 60, period: .seconds(10), burst: 20),

@@ -13,6 +13,8 @@ public enum IdentityError: Error, RPCErrorConvertible, Equatable {
     case notFound
     case unavailable(String)
     case internalFailure(String)
+    /// The method sets cookies, which only an HTTP response can carry (`identity.refresh` over a WebSocket).
+    case httpRequired
 
     public var rpcError: RPCError {
         switch self {
@@ -27,6 +29,8 @@ public enum IdentityError: Error, RPCErrorConvertible, Equatable {
         case .notFound: RPCError(code: -32004, message: "Not found", reason: "not_found")
         case .unavailable(let what): .unavailable(what)
         case .internalFailure: .internalError()
+        case .httpRequired:
+            RPCError(code: -32014, message: "Call this over HTTP (POST /rpc): it sets cookies a WebSocket cannot", reason: "http_required")
         }
     }
 }

@@ -5,6 +5,9 @@ import MentorLinkCore
 extension IdentityService {
     func login(_ params: LoginParams, _ context: RPCContext) async throws -> SessionResult {
         let email = params.email.trimmingCharacters(in: .whitespaces).lowercased()
+        // Per account *and* address, so nobody locks a victim out from elsewhere; the account-wide ceiling is higher
+        // and still stops a spread-out guessing run.
+        try await limit("login.account_address:\(email):\(context.clientAddress ?? "local")", rule: "login.account_address")
         try await limit("login.account:\(email)", rule: "login.account")
         let credentials = try await store.credentials(email: email)
         // An unknown email costs one hash verification, like a wrong password, and looks the same.
@@ -32,6 +35,8 @@ extension IdentityService {
     }
 
     func refresh(_ params: RefreshParams, _ context: RPCContext) async throws -> SessionResult {
+        // A WebSocket cannot set the rotated cookie: refreshing there would spend the token and lose its successor.
+        guard context.transport != .webSocket else { throw IdentityError.httpRequired }
         guard let presented = params.refreshToken ?? context.credentials.cookies[Cookies.refresh], presented.utf8.count <= 128 else {
             throw IdentityError.unauthenticated
         }
@@ -40,7 +45,7 @@ extension IdentityService {
         let outcome = try await store.rotate(
             tokenHash: RefreshToken.hash(presented), newTokenHash: RefreshToken.hash(next), now: now,
             idleExpiresAt: now.addingTimeInterval(Double(configuration.refreshIdleLifetime.components.seconds)),
-            ip: context.clientAddress, requestId: context.requestId)
+            reuseGrace: Double(configuration.refreshReuseGrace.components.seconds), ip: context.clientAddress, requestId: context.requestId)
         switch outcome {
         case .rotated(let user, let sessionId):
             return try await session(user: user, sessionId: sessionId, refresh: next, returnRefresh: params.refreshToken != nil, context: context)

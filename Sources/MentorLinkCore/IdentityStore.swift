@@ -12,7 +12,11 @@ public protocol IdentityStore: Sendable {
     /// Starts a session family holding its first refresh token.
     func createSession(userId: UUID, tokenHash: [UInt8], idleExpiresAt: Date, absoluteExpiresAt: Date, audit: AuditEntry) async throws -> UUID
     /// Presents a refresh token: rotates it to `newTokenHash`, or detects reuse and revokes its family.
-    func rotate(tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, ip: String?, requestId: String?) async throws -> RefreshOutcome
+    /// Rotates a refresh token. A token already rotated less than `reuseGrace` ago (two tabs refreshing at once) gets
+    /// another successor in the same session instead of counting as reuse; later, reuse revokes the session.
+    func rotate(
+        tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
+    ) async throws -> RefreshOutcome
     /// Revokes one session (logout); returns whether it was live.
     @discardableResult
     func revokeSession(id: UUID, reason: String, audit: AuditEntry?) async throws -> Bool

@@ -85,21 +85,24 @@ public struct PostgresIdentityStore: IdentityStore {
         }
     }
 
-    public func rotate(tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, ip: String?, requestId: String?) async throws -> RefreshOutcome {
+    public func rotate(
+        tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
+    ) async throws -> RefreshOutcome {
         let logger = self.logger
         return try await transaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT rt.session_id, rt.rotated_at IS NOT NULL, rt.idle_expires_at, s.revoked_at IS NOT NULL, s.absolute_expires_at, s.user_id
+                SELECT rt.session_id, rt.rotated_at IS NOT NULL, rt.idle_expires_at, s.revoked_at IS NOT NULL, s.absolute_expires_at, s.user_id,
+                       rt.rotated_at IS NOT NULL AND rt.rotated_at > \(now.addingTimeInterval(-reuseGrace))
                 FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
                 WHERE rt.token_hash = \(Data(tokenHash)) FOR UPDATE OF rt, s
                 """,
                 logger: logger
             )
-            var found: (UUID, Bool, Date, Bool, Date, UUID)?
-            for try await row in rows.decode((UUID, Bool, Date, Bool, Date, UUID).self) { found = row }
-            guard let (sessionId, rotated, idleExpiry, revoked, absoluteExpiry, userId) = found else { return .invalid }
-            if rotated {
+            var found: (UUID, Bool, Date, Bool, Date, UUID, Bool)?
+            for try await row in rows.decode((UUID, Bool, Date, Bool, Date, UUID, Bool).self) { found = row }
+            guard let (sessionId, rotated, idleExpiry, revoked, absoluteExpiry, userId, withinGrace) = found else { return .invalid }
+            if rotated, !withinGrace || revoked {
                 try await connection.query(
                     "UPDATE sessions SET revoked_at = now(), revoked_reason = 'token_reused' WHERE id = \(sessionId) AND revoked_at IS NULL",
                     logger: logger
@@ -114,7 +117,9 @@ public struct PostgresIdentityStore: IdentityStore {
             var user: User?
             for try await row in users.decode(UserRow.self) { user = Self.user(row) }
             guard let user, !user.disabled else { return .invalid }
-            try await connection.query("UPDATE refresh_tokens SET rotated_at = \(now) WHERE token_hash = \(Data(tokenHash))", logger: logger)
+            if !rotated {
+                try await connection.query("UPDATE refresh_tokens SET rotated_at = \(now) WHERE token_hash = \(Data(tokenHash))", logger: logger)
+            }
             let expiry = min(idleExpiresAt, absoluteExpiry)
             try await connection.query(
                 "INSERT INTO refresh_tokens (token_hash, session_id, idle_expires_at) VALUES (\(Data(newTokenHash)), \(sessionId), \(expiry))",

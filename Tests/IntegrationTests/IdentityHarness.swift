@@ -54,14 +54,15 @@ struct IdentityHarness: Sendable {
     /// Calls a method with credentials, authenticating them first like the worker does.
     func call(
         _ method: String, _ params: String = "{}", bearer: String? = nil, cookies: [String: String] = [:],
-        origin: String? = origin, ip: String = "10.0.0.\(Int.random(in: 1...250))", principal: Principal? = nil
+        origin: String? = origin, ip: String = "10.0.0.\(Int.random(in: 1...250))", principal: Principal? = nil,
+        transport: RPCContext.Transport = .http
     ) async throws -> Outcome {
         let credentials = RequestCredentials(bearer: bearer, cookies: cookies, origin: origin)
         let resolved: Principal?
         if let principal { resolved = principal } else { resolved = try await authenticator.authenticate(credentials) }
         let context = RPCContext(
             requestId: "t-\(UUID().uuidString.prefix(6))", logger: TestEnvironment.logger, principal: resolved,
-            clientAddress: ip, transport: .http, credentials: credentials)
+            clientAddress: ip, transport: transport, credentials: credentials)
         return try await dispatcher.call(method, params, context: context)
     }
 

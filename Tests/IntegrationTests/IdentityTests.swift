@@ -37,7 +37,8 @@ import Testing
             #expect(second != account.refresh)
             let newAccess = try #require(first.result?["accessToken"] as? String)
             #expect(try await h.call("identity.me", bearer: newAccess).error == nil)
-            // Replaying the rotated token: the family is revoked, the newest token stops working too.
+            // Replaying the rotated token after the grace window: the family is revoked, the newest token stops working too.
+            try await h.pool.client.query("UPDATE refresh_tokens SET rotated_at = rotated_at - interval '1 minute' WHERE rotated_at IS NOT NULL")
             let replay = try await h.call("identity.refresh", cookies: ["__Host-ml_rt": account.refresh])
             #expect(replay.reason == "token_reused")
             #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": second]).reason == "unauthenticated")
@@ -211,13 +212,54 @@ import Testing
             var reasons: [String] = []
             var retryAfter: JSONValue?
             for _ in 0..<8 {
-                let outcome = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"wrong password!"}"#)
+                let outcome = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"wrong password!"}"#, ip: "10.9.9.9")
                 reasons.append(outcome.reason ?? "ok")
                 if outcome.reason == "rate_limited" { retryAfter = outcome.error?.data["retryAfter"] }
             }
             #expect(reasons.contains("rate_limited"))
             #expect(reasons.prefix(4).allSatisfy { $0 == "invalid_credentials" })
             if case .int(let seconds)? = retryAfter { #expect(seconds >= 1) } else { Issue.record("no retryAfter") }
+        }
+    }
+
+    /// Issue 11 §17: five failed logins a minute from anywhere locked the owner out of their own account.
+    @Test func failedLoginsElsewhereDoNotLockTheOwnerOut() async throws {
+        try await IdentityHarness.with { h in
+            let account = try await h.signUp()
+            for attempt in 0..<12 {
+                let outcome = try await h.call(
+                    "identity.login", #"{"email":"\#(account.email)","password":"wrong password!"}"#, ip: "203.0.113.\(attempt % 3 + 1)")
+                #expect(outcome.reason == "invalid_credentials" || outcome.reason == "rate_limited")
+            }
+            let owner = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"correct horse battery staple"}"#, ip: "198.51.100.7")
+            #expect(owner.error == nil, "\(String(describing: owner.error))")
+        }
+    }
+
+    /// Issue 11 §17: two tabs refreshing at once looked like token reuse and ended the session.
+    @Test func concurrentRefreshesInTheGraceWindowKeepTheSession() async throws {
+        try await IdentityHarness.with { h in
+            let account = try await h.signUp()
+            async let first = h.call("identity.refresh", cookies: ["__Host-ml_rt": account.refresh])
+            async let second = h.call("identity.refresh", cookies: ["__Host-ml_rt": account.refresh])
+            let (a, b) = try await (first, second)
+            #expect(a.error == nil && b.error == nil, "\(String(describing: a.error)) \(String(describing: b.error))")
+            let tokens = [try #require(a.cookie("__Host-ml_rt")), try #require(b.cookie("__Host-ml_rt"))]
+            #expect(Set(tokens).count == 2 && !tokens.contains(account.refresh))
+            for token in tokens {
+                #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": token]).error == nil)
+            }
+            #expect(try await h.store.auditEntries(AuditQuery(action: "token.reused")).isEmpty)
+        }
+    }
+
+    /// Issue 11 §17: `identity.refresh` over a WebSocket spent the token but could not set the rotated cookie.
+    @Test func refreshIsRefusedOverWebSocket() async throws {
+        try await IdentityHarness.with { h in
+            let account = try await h.signUp()
+            let refused = try await h.call("identity.refresh", cookies: ["__Host-ml_rt": account.refresh], transport: .webSocket)
+            #expect(refused.reason == "http_required")
+            #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": account.refresh]).error == nil)
         }
     }
 }
