@@ -1,13 +1,19 @@
 import Foundation
 public import JSONRPC
 public import MentorLinkCore
+public import ServiceSupport
 
 /// `audit.list` and `audit.verify` over the hash-chained audit log (admin only).
 public struct AuditService: RPCService {
     let store: any IdentityStore
+    let cursors: CursorCodec
+    static let noTieBreaker = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
-    /// Creates the service.
-    public init(store: any IdentityStore) { self.store = store }
+    /// Creates the service; `cursors` seals its page cursors (shared by every worker).
+    public init(store: any IdentityStore, cursors: CursorCodec = .random()) {
+        self.store = store
+        self.cursors = cursors
+    }
 
     public func register(into registry: inout MethodRegistry) {
         registry.register("audit.list", summary: "Audit entries in id order, filtered.", access: .only(.admin), handler: list)
@@ -30,12 +36,13 @@ public struct AuditService: RPCService {
         let to = date(params.to, "to")
         var afterId: Int64?
         if let cursor = params.cursor {
-            afterId = Int64(cursor)
+            afterId = cursors.keyset(cursor, scope: "audit.list", timeKeyed: false)?.key
             if afterId == nil { problems.append(FieldProblem(field: "cursor", problem: "invalid")) }
         }
         guard problems.isEmpty else { throw RPCError.invalidParams(problems) }
         let limit = min(max(params.limit ?? 50, 1), 500)
         let items = try await store.auditEntries(AuditQuery(actorId: params.actorId, action: params.action, from: from, to: to, afterId: afterId, limit: limit))
-        return AuditPage(items: items, nextCursor: items.count == limit ? items.last.map { String($0.id) } : nil)
+        // The id alone orders the log; the keyset's tie-breaker is unused.
+        return AuditPage(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "audit.list") { KeysetCursor(key: $0.id, id: Self.noTieBreaker) })
     }
 }

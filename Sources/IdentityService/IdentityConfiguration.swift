@@ -1,4 +1,5 @@
 import Foundation
+public import ServiceSupport
 public import MentorLinkCore
 
 /// Identity settings with documented, safe defaults (OWASP ASVS 5.0, RFC 9700).
@@ -61,5 +62,14 @@ public struct Argon2Cost: Sendable, Hashable {
         self.memoryKiB = memoryKiB
         self.iterations = iterations
         self.parallelism = parallelism
+    }
+}
+
+extension IdentityConfiguration {
+    /// The page-cursor codec of the deployment: its key is derived from the signing key (the first of
+    /// ``signingKeys``), so every worker seals and opens the same cursors; random when there is no key. Rotating the
+    /// signing key ends the cursors in flight (clients start again from the first page).
+    public var cursors: CursorCodec {
+        signingKeys.first.map { CursorCodec(derivingFrom: $0.secret) } ?? .random()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MentorLinkCore
+import ServiceSupport
 
 extension IdentityService {
     func setRole(_ params: SetRoleParams, _ context: RPCContext) async throws -> UserResult {
@@ -28,12 +29,8 @@ extension IdentityService {
 
     func listUsers(_ params: ListUsersParams, _ context: RPCContext) async throws -> UserPage {
         let limit = min(max(params.limit ?? 50, 1), 200)
-        var after: UUID?
-        if let cursor = params.cursor {
-            guard let id = UUID(uuidString: cursor) else { throw RPCError.invalidParams([FieldProblem(field: "cursor", problem: "invalid")]) }
-            after = id
-        }
+        let after = try cursors.cursorParam(params.cursor, scope: "admin.listUsers", timeKeyed: false)?.id
         let users = try await store.listUsers(afterId: after, limit: limit)
-        return UserPage(items: users, nextCursor: users.count == limit ? users.last?.id.uuidString : nil)
+        return UserPage(items: users, nextCursor: cursors.nextCursor(users, limit: limit, scope: "admin.listUsers") { KeysetCursor(key: 0, id: $0.id) })
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 public import JSONRPC
 public import Logging
 public import MentorLinkCore
+import ServiceSupport
 
 /// `identity.*` and `admin.*`: accounts, sessions with rotating refresh tokens in cookies, roles.
 public struct IdentityService: RPCService {
@@ -16,6 +17,8 @@ public struct IdentityService: RPCService {
     let logger: Logger
     /// A hash of nothing, verified against when the email is unknown so both failures cost the same.
     let decoyHash: String
+    /// Seals `admin.listUsers` cursors.
+    let cursors: CursorCodec
 
     /// Creates the service (computes the decoy hash once).
     public init(
@@ -28,6 +31,7 @@ public struct IdentityService: RPCService {
         logger: Logger
     ) async throws {
         self.store = store
+        self.cursors = configuration.cursors
         self.revocations = revocations
         self.limiter = limiter
         self.tokens = tokens

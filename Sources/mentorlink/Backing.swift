@@ -64,7 +64,7 @@ struct Services {
             RateRule(count: rule.count * config.rateLimitScale, period: rule.period, burst: rule.burst * config.rateLimitScale)
         }
         // Page cursors are sealed with a key derived from the signing key, the same in every worker.
-        let cursors = CursorCodec(derivingFrom: config.jwtKeys[0].secret)
+        let cursors = identityConfiguration.cursors
         let tokens = await AccessTokens(configuration: identityConfiguration)
         let revocations = RedisRevocationList(client: backing.redis)
         let limiter = RedisRateLimiter(client: backing.redis)
@@ -75,7 +75,7 @@ struct Services {
         registry.mount(try await IdentityService(
             store: store, revocations: revocations, limiter: limiter, tokens: tokens,
             configuration: identityConfiguration, authenticator: authenticator, logger: logger))
-        registry.mount(AuditService(store: store))
+        registry.mount(AuditService(store: store, cursors: cursors))
         let booking = backing.bookingStore(feePercent: config.platformFeePercent)
         var bookingConfiguration = BookingConfiguration()
         bookingConfiguration.cursors = cursors

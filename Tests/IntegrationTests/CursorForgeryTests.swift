@@ -90,4 +90,22 @@ import Testing
         let log = String(decoding: ((try? Data(contentsOf: URL(fileURLWithPath: logFile))) ?? Data()).dropFirst(logBefore), as: UTF8.self)
         #expect(!log.contains("worker.died") && !log.contains("Fatal error"), "a worker died: \(log.suffix(500))")
     }
+
+    /// The admin lists' cursors are sealed too: the old plain ids are refused, the sealed ones page.
+    @Test func adminListCursorsAreSealed() async throws {
+        try await IdentityHarness.with { h in
+            let admin = try await h.signUpAdmin()
+            _ = try await h.signUp()
+            _ = try await h.signUp()
+            for (method, old) in [("admin.listUsers", UUID().uuidString), ("audit.list", "1")] {
+                #expect(try await h.call(method, #"{"cursor":"\#(old)"}"#, bearer: admin.access).reason == "invalid_params")
+                let first = try await h.call(method, #"{"limit":1}"#, bearer: admin.access)
+                let cursor = try #require(first.result?["nextCursor"] as? String, "\(method): \(String(describing: first.error))")
+                let second = try await h.call(method, #"{"limit":1,"cursor":"\#(cursor)"}"#, bearer: admin.access)
+                let a = try #require((first.result?["items"] as? [[String: Any]])?.first?["id"].map { "\($0)" })
+                let b = try #require((second.result?["items"] as? [[String: Any]])?.first?["id"].map { "\($0)" })
+                #expect(a != b)
+            }
+        }
+    }
 }
