@@ -5,6 +5,7 @@ public enum RealtimeError: Error, RPCErrorConvertible {
     case webSocketRequired
     case tooManySubscriptions(Int)
     case unknownSubscription
+    case sessionClosed
     case invalid([FieldProblem])
 
     public var rpcError: RPCError {
@@ -14,6 +15,7 @@ public enum RealtimeError: Error, RPCErrorConvertible {
         case .tooManySubscriptions(let limit):
             RPCError(code: -32041, message: "At most \(limit) subscriptions per connection", reason: "too_many_subscriptions")
         case .unknownSubscription: RPCError(code: -32004, message: "No such subscription on this connection", reason: "not_found")
+        case .sessionClosed: RPCError(code: -32045, message: "The connection closed while subscribing", reason: "session_closed")
         case .invalid(let problems): .invalidParams(problems)
         }
     }

@@ -64,18 +64,18 @@ public final class Subscriptions: Sendable {
         guard let session = context.session else { throw RealtimeError.webSocketRequired }
         let id = UUID().uuidString.lowercased()
         let feed = SubscriptionFeed(id: id, channel: channel, session: session)
-        let added = state.withLock { state -> Bool in
-            let current = state[session.id]?.entries ?? [:]
-            guard current.count < limit else { return false }
+        // Adding the entry and registering the close handler are one step per session record: whoever creates the
+        // record registers the handler (which runs at once if the session already closed), so no entry can outlive
+        // its session unseen.
+        let added = state.withLock { state -> (ok: Bool, created: Bool) in
+            let current = state[session.id]
+            guard (current?.entries.count ?? 0) < limit else { return (false, false) }
             state[session.id, default: SessionState()].entries[id] = Entry(feed: feed, token: nil, scope: scope)
-            return true
+            return (true, current == nil)
         }
-        guard added else { throw RealtimeError.tooManySubscriptions(limit) }
-        if state.withLock({ $0[session.id]?.entries.count }) == 1 {
-            session.onClose { [weak self] in
-                guard let self else { return }
-                Task { await self.endAll(sessionId: session.id) }
-            }
+        guard added.ok else { throw RealtimeError.tooManySubscriptions(limit) }
+        if added.created {
+            session.onClose { [weak self] in self?.sessionClosed(session.id) }
         }
         do {
             let sessionId = session.id
@@ -87,7 +87,17 @@ public final class Subscriptions: Sendable {
                     Task { await self.release(detached) }
                 }
             }
-            state.withLock { $0[session.id]?.entries[id]?.token = token }
+            let kept = state.withLock { state -> Bool in
+                guard state[session.id]?.entries[id] != nil else { return false }
+                state[session.id]?.entries[id]?.token = token
+                return true
+            }
+            // Ended while listen was under way (the session closed, or an unsubscribe or scope end came first):
+            // the listener is released here, since nobody else knows its token.
+            guard kept else {
+                await bus.stopListening(token)
+                throw RealtimeError.sessionClosed
+            }
             let history = try await bus.history(channel: channel, after: sinceSeq ?? Int64.max)
             feed.finishReplay(sinceSeq == nil ? [] : history.events, startingAfter: sinceSeq ?? history.latest)
             return Subscribed(subscription: id, channel: channel, seq: history.latest, recovered: sinceSeq == nil ? nil : history.recovered)
@@ -165,7 +175,9 @@ public final class Subscriptions: Sendable {
         await release(detached)
     }
 
-    func endAll(sessionId: String) async {
+    /// The session closed: its record leaves the registry at once (a subscribe still under way then releases its own
+    /// listener), the feeds go quiet, and the listeners and scope handlers are released after.
+    func sessionClosed(_ sessionId: String) {
         let detached = state.withLock { state -> Detached in
             guard let session = state.removeValue(forKey: sessionId) else { return Detached() }
             return Detached(
@@ -173,7 +185,8 @@ public final class Subscriptions: Sendable {
                 handlers: session.scopeEnds.values.flatMap { $0 })
         }
         for feed in detached.feeds { feed.end(reason: nil) }
-        await release(detached)
+        guard !detached.tokens.isEmpty || !detached.handlers.isEmpty else { return }
+        Task { await self.release(detached) }
     }
 
     /// Subscriptions held across all sessions (for metrics and tests).

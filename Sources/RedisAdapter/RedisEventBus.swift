@@ -83,6 +83,9 @@ public final class RedisEventBus: EventBus, Service, Sendable {
         if last { try? await subscriber.unsubscribe(Self.key(token.channel)) }
     }
 
+    /// Local listeners across all channels (for metrics and tests).
+    public var listenerCount: Int { listeners.withLock { $0.byChannel.values.reduce(0) { $0 + $1.count } } }
+
     /// Whether this worker's upstream subscription to `channel` is confirmed by Redis.
     public func isSubscribed(_ channel: String) -> Bool { subscriber.isSubscribed(Self.key(channel)) }
 
