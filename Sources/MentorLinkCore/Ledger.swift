@@ -3,12 +3,13 @@ public import Foundation
 /// The kinds of ledger account. Users have `available`, `escrow` and `earnings` (never negative); the platform
 /// has the rest.
 public enum LedgerAccountKind: String, Codable, Sendable, CaseIterable {
-    case available, escrow, earnings, revenue
+    /// `debt` is a user's account at or below zero: credits refunded or disputed at the provider after they were spent.
+    case available, escrow, earnings, debt, revenue
     case stripeClearing = "provider_clearing:stripe"
     case upiClearing = "provider_clearing:upi"
     case payouts, adjustments
 
-    /// Whether the account belongs to a user (and so may not go negative).
+    /// Whether the account belongs to a user and may not go negative (`debt` belongs to a user and is never positive).
     public var isUserAccount: Bool { self == .available || self == .escrow || self == .earnings }
 }
 
@@ -31,11 +32,14 @@ public struct Wallet: Codable, Sendable, Hashable {
     public var available: Int64
     public var escrow: Int64
     public var earnings: Int64
+    /// Credits owed (refunded or disputed at the provider after they were spent); paid first by the next top-up.
+    public var debt: Int64
 
-    public init(available: Int64, escrow: Int64, earnings: Int64) {
+    public init(available: Int64, escrow: Int64, earnings: Int64, debt: Int64 = 0) {
         self.available = available
         self.escrow = escrow
         self.earnings = earnings
+        self.debt = debt
     }
 }
 

@@ -66,6 +66,23 @@ public struct NewPayment: Sendable {
     }
 }
 
+/// What a verified provider event reports about money.
+public enum ProviderEventAction: Sendable, Hashable {
+    /// The payment succeeded (Stripe `payment_intent.succeeded`, Razorpay `payment.captured`).
+    case paymentSucceeded
+    /// The charge's refunded amount so far, in minor units (Stripe `charge.refunded`'s `amount_refunded`).
+    case refundedTotal(Int64)
+    /// One refund at the provider (Razorpay `refund.processed` / `refund.failed`, Stripe `refund.updated`): the
+    /// provider's id, its amount, our refund id when we asked for it, and whether it went through.
+    case refund(id: String, amount: Int64, ours: UUID?, succeeded: Bool)
+    /// A dispute (chargeback) was opened for `amount` minor units (Stripe `charge.dispute.created`).
+    case disputeOpened(id: String, amount: Int64)
+    /// A dispute was closed, won (the money comes back) or lost (Stripe `charge.dispute.closed`).
+    case disputeClosed(id: String, won: Bool)
+    /// Nothing that moves money.
+    case none
+}
+
 /// A verified webhook event, in the provider-neutral shape the store processes.
 public struct ProviderEvent: Sendable, Hashable {
     public var provider: PaymentProviderName
@@ -79,11 +96,14 @@ public struct ProviderEvent: Sendable, Hashable {
     public var chargeRef: String?
     public var amount: Int64?
     public var currency: String?
+    /// What the event reports.
+    public var action: ProviderEventAction
 
     public init(
         provider: PaymentProviderName, eventId: String, type: String, succeeded: Bool, providerRef: String?, chargeRef: String?, amount: Int64?,
-        currency: String?
+        currency: String?, action: ProviderEventAction? = nil
     ) {
+        self.action = action ?? (succeeded ? .paymentSucceeded : .none)
         self.provider = provider
         self.eventId = eventId
         self.type = type
@@ -99,6 +119,10 @@ public struct ProviderEvent: Sendable, Hashable {
 public enum EventOutcome: Sendable, Hashable {
     /// Credits granted (the first delivery of a success).
     case granted(paymentId: UUID, credits: Int)
+    /// Credits taken back for a refund or dispute at the provider (beyond the available credits: a debt).
+    case debited(paymentId: UUID, credits: Int)
+    /// A refund, payment or dispute we knew of was settled by the provider's record.
+    case settled(String)
     /// Seen before (this event id, or another event for an already granted payment): nothing done.
     case duplicate(String)
     /// Not an event that moves money.

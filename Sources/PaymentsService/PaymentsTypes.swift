@@ -26,12 +26,15 @@ public struct WalletResult: Codable, Sendable {
     public var available: Int64
     public var escrow: Int64
     public var earnings: Int64
+    /// Credits owed after a refund or dispute at the provider of credits already spent.
+    public var debt: Int64
 
     init(userId: UUID, _ wallet: Wallet) {
         self.userId = userId
         self.available = wallet.available
         self.escrow = wallet.escrow
         self.earnings = wallet.earnings
+        self.debt = wallet.debt
     }
 }
 

@@ -109,13 +109,13 @@ extension PostgresPaymentsStore {
             let negative = try await ids(
                 """
                 SELECT a.id FROM ledger_accounts a JOIN ledger_entries e ON e.account_id = a.id
-                WHERE a.owner_id IS NOT NULL GROUP BY a.id HAVING sum(e.amount) < 0 ORDER BY 1
+                WHERE a.owner_id IS NOT NULL AND a.kind <> 'debt' GROUP BY a.id HAVING sum(e.amount) < 0 ORDER BY 1
                 """, as: Int64.self)
             let grants = try await ids(
                 """
                 SELECT p.id FROM payments p
                 WHERE (SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'topup' AND lower(t.reference) = p.id::text)
-                      <> CASE WHEN p.status IN ('succeeded', 'refunded', 'partially_refunded') THEN 1 ELSE 0 END
+                      <> CASE WHEN p.status IN ('succeeded', 'refunded', 'partially_refunded', 'disputed') THEN 1 ELSE 0 END
                 ORDER BY 1
                 """, as: UUID.self)
             // refunded_credits must equal what the ledger moved for the payment's refunds: refunds (ours and the

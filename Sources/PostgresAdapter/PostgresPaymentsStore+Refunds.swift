@@ -31,7 +31,8 @@ extension PostgresPaymentsStore {
     static func setRefunded(_ payment: Payment, _ refunded: Int, on connection: PostgresConnection, logger: Logger) async throws -> Payment {
         try await payments(
             """
-            UPDATE payments p SET refunded_credits = \(refunded), status = \(refundStatus(refunded: refunded, of: payment.credits)), updated_at = now()
+            UPDATE payments p SET refunded_credits = \(refunded), updated_at = now(),
+                status = CASE WHEN p.status = 'disputed' THEN 'disputed' ELSE \(refundStatus(refunded: refunded, of: payment.credits)) END
             WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: columns)
             """,
             on: connection, logger: logger)[0]

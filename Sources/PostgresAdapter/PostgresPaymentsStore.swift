@@ -40,6 +40,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
             case .available: wallet.available = balance
             case .escrow: wallet.escrow = balance
             case .earnings: wallet.earnings = balance
+            case .debt: wallet.debt = -balance
             default: break
             }
         }
@@ -144,6 +145,8 @@ public struct PostgresPaymentsStore: PaymentsStore {
             let text: String
             switch outcome {
             case .granted: text = "granted"
+            case .debited(_, let credits): text = "debited \(credits)"
+            case .settled(let what): text = "settled: \(what)"
             case .duplicate(let why): text = "duplicate: \(why)"
             case .ignored(let why): text = "ignored: \(why)"
             case .refused(let why): text = "refused: \(why)"
@@ -155,7 +158,11 @@ public struct PostgresPaymentsStore: PaymentsStore {
     }
 
     static func apply(_ event: ProviderEvent, requestId: String?, on connection: PostgresConnection, logger: Logger) async throws -> EventOutcome {
-        guard event.succeeded else { return .ignored(event.type) }
+        switch event.action {
+        case .none: return .ignored(event.type)
+        case .paymentSucceeded: break
+        default: return try await applyAfterPayment(event, requestId: requestId, on: connection, logger: logger)
+        }
         func refuse(_ why: String, target: String?) async throws -> EventOutcome {
             try await connection.appendAudit(
                 AuditEntry(
@@ -175,7 +182,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
         }
         let granted = try await connection.post(
             "topup", reference: payment.paymentId.uuidString,
-            legs: LedgerLeg.move(payment.credits, from: (nil, event.provider.clearingAccount), to: (payment.userId, .available)),
+            legs: try await giveLegs(payment.credits, to: payment.userId, from: event.provider.clearingAccount, on: connection, logger: logger),
             memo: event.eventId, logger: logger)
         guard granted != nil else { return .duplicate("payment already granted") }
         let updated = try await payments(

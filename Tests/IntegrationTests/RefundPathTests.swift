@@ -10,8 +10,10 @@ import Testing
 /// unknown outcome (timeout) does not; a retry after a refusal debits again; reconcile checks `refunded_credits`.
 @Suite(.timeLimit(.minutes(2))) struct RefundPathTests {
     /// A mentee with a granted Stripe top-up of `credits`.
-    static func paid(_ harness: PaymentsHarness, credits: Int, provider: PaymentProviderName = .stripe) async throws -> (BookingHarness.User, String) {
-        let mentee = try await harness.base.user(.mentee)
+    static func paid(
+        _ harness: PaymentsHarness, credits: Int, provider: PaymentProviderName = .stripe, user: BookingHarness.User? = nil
+    ) async throws -> (BookingHarness.User, String) {
+        let mentee = if let user { user } else { try await harness.base.user(.mentee) }
         let created = try await harness.call(
             "payments.createTopUp", #"{"credits":\#(credits),"provider":"\#(provider.rawValue)","idempotencyKey":"key-\#(UUID().uuidString)"}"#, as: mentee)
         let payment = try #require(created.result, "\(String(describing: created.error))")

@@ -1,0 +1,195 @@
+import Foundation
+import Logging
+import MentorLinkCore
+import PostgresNIO
+
+/// Refunds and disputes reported by the provider (made in its dashboard, by the bank, or the answers to our own
+/// refunds): each moves the ledger once, keyed by the provider's own ids.
+extension PostgresPaymentsStore {
+    /// A user account's balance, locked for the rest of the transaction (0 when it does not exist yet).
+    static func lockedBalance(_ owner: UUID, _ kind: LedgerAccountKind, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let rows = try await connection.query(
+            "SELECT balance FROM ledger_accounts WHERE owner_id = \(owner) AND kind = \(kind.rawValue) FOR UPDATE", logger: logger)
+        for try await balance in rows.decode(Int64.self) { return balance }
+        return 0
+    }
+
+    /// Legs giving `credits` to a user from a platform account: what the user owes (`debt`) is paid first.
+    static func giveLegs(_ credits: Int, to user: UUID, from source: LedgerAccountKind, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerLeg] {
+        let owed = -(try await lockedBalance(user, .debt, on: connection, logger: logger))
+        let paid = min(Int64(credits), max(owed, 0))
+        return [
+            LedgerLeg(owner: nil, kind: source, amount: -Int64(credits)), LedgerLeg(owner: user, kind: .debt, amount: paid),
+            LedgerLeg(owner: user, kind: .available, amount: Int64(credits) - paid),
+        ]
+    }
+
+    /// Legs taking `credits` back from a user into a platform account: from the available credits, and what was
+    /// already spent as a debt.
+    static func takeLegs(_ credits: Int, from user: UUID, to sink: LedgerAccountKind, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerLeg] {
+        let available = try await lockedBalance(user, .available, on: connection, logger: logger)
+        let taken = min(Int64(credits), max(available, 0))
+        return [
+            LedgerLeg(owner: user, kind: .available, amount: -taken), LedgerLeg(owner: user, kind: .debt, amount: taken - Int64(credits)),
+            LedgerLeg(owner: nil, kind: sink, amount: Int64(credits)),
+        ]
+    }
+
+    /// Credits for `amount` minor units of a payment, rounded up (in the platform's favour).
+    static func credits(for amount: Int64, of payment: Payment) -> Int {
+        let perCredit = max(payment.amount / Int64(max(payment.credits, 1)), 1)
+        return Int((amount + perCredit - 1) / perCredit)
+    }
+
+    static func applyAfterPayment(_ event: ProviderEvent, requestId: String?, on connection: PostgresConnection, logger: Logger) async throws -> EventOutcome {
+        func refuse(_ why: String, target: String?) async throws -> EventOutcome {
+            try await connection.appendAudit(
+                AuditEntry(
+                    actorId: nil, action: "payment.webhook_refused", target: target, outcome: "refused", requestId: requestId,
+                    details: ["provider": event.provider.rawValue, "event": event.eventId, "why": why]),
+                logger: logger)
+            return .refused(why)
+        }
+        // The payment, by the provider's payment reference or its charge.
+        guard let payment = try await payments(
+            """
+            SELECT \(unescaped: columns) FROM payments p WHERE p.provider = \(event.provider.rawValue)
+              AND ((\(event.providerRef)::text IS NOT NULL AND p.provider_ref = \(event.providerRef))
+                OR (\(event.chargeRef)::text IS NOT NULL AND p.provider_charge_ref = \(event.chargeRef)))
+            ORDER BY p.created_at LIMIT 1 FOR UPDATE
+            """,
+            on: connection, logger: logger
+        ).first else { return try await refuse("unknown payment", target: event.providerRef ?? event.chargeRef) }
+        guard ["succeeded", "partially_refunded", "refunded", "disputed"].contains(payment.status) else {
+            return try await refuse("the payment is \(payment.status)", target: payment.paymentId.uuidString)
+        }
+        if let currency = event.currency, currency.lowercased() != payment.currency.lowercased() {
+            return try await refuse("currency does not match the payment", target: payment.paymentId.uuidString)
+        }
+        func audit(_ action: String, _ details: [String: String]) -> AuditEntry {
+            AuditEntry(
+                actorId: nil, action: action, target: payment.paymentId.uuidString, requestId: requestId,
+                details: details.merging(["provider": event.provider.rawValue, "event": event.eventId]) { a, _ in a })
+        }
+        switch event.action {
+        case .refundedTotal(let total):
+            guard total >= 0, total <= payment.amount else { return try await refuse("refunded amount out of range", target: payment.paymentId.uuidString) }
+            // What we already account for: our refunds not failed, and the provider's recorded before.
+            var known: Int64 = 0
+            for try await sum in try await connection.query(
+                "SELECT coalesce(sum(amount_minor), 0)::int8 FROM refunds WHERE payment_id = \(payment.paymentId) AND status <> 'failed'", logger: logger
+            ).decode(Int64.self) { known = sum }
+            // The provider's total covers our pending refunds: they went through.
+            if total >= known {
+                for pending in try await refunds(
+                    "SELECT \(unescaped: refundColumns) FROM refunds r WHERE r.payment_id = \(payment.paymentId) AND r.status = 'pending'",
+                    on: connection, logger: logger)
+                {
+                    _ = try await settle(
+                        refundId: pending.refundId, payment: payment, succeeded: true, providerRef: nil,
+                        audit: audit("payment.refund_succeeded", [:]), on: connection, logger: logger)
+                }
+            }
+            guard total > known else { return .duplicate("refunds already accounted for") }
+            return try await providerRefund(
+                payment, amount: total - known, providerRef: nil, audit: audit("payment.provider_refund", ["amount": "\(total - known)"]),
+                on: connection, logger: logger)
+        case .refund(let id, let amount, let ours, let succeeded):
+            let mine = try await refunds(
+                """
+                SELECT \(unescaped: refundColumns) FROM refunds r WHERE r.payment_id = \(payment.paymentId)
+                  AND (r.provider_ref = \(id) OR (\(ours)::uuid IS NOT NULL AND r.id = \(ours)))
+                """,
+                on: connection, logger: logger
+            ).first
+            if let mine {
+                guard mine.status == "pending" else { return .duplicate("refund already settled") }
+                let settled = try await settle(
+                    refundId: mine.refundId, payment: payment, succeeded: succeeded, providerRef: id,
+                    audit: audit(succeeded ? "payment.refund_succeeded" : "payment.refund_failed", [:]), on: connection, logger: logger)
+                return .settled("refund \(settled.status)")
+            }
+            guard succeeded else { return .ignored("a failed refund we did not ask for") }
+            guard amount > 0, amount <= payment.amount else { return try await refuse("refund amount out of range", target: payment.paymentId.uuidString) }
+            return try await providerRefund(
+                payment, amount: amount, providerRef: id, audit: audit("payment.provider_refund", ["refund": id, "amount": "\(amount)"]),
+                on: connection, logger: logger)
+        case .disputeOpened(let id, let amount):
+            guard amount > 0, amount <= payment.amount else { return try await refuse("dispute amount out of range", target: payment.paymentId.uuidString) }
+            let credits = min(Self.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
+            let inserted = try await connection.query(
+                """
+                INSERT INTO disputes (id, payment_id, credits, amount_minor) VALUES (\(id), \(payment.paymentId), \(max(credits, 0)), \(amount))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """,
+                logger: logger)
+            var isNew = false
+            for try await _ in inserted.decode(String.self) { isNew = true }
+            guard isNew else { return .duplicate("dispute already recorded") }
+            if credits > 0 {
+                try await connection.postOnce(
+                    "dispute", reference: id, legs: try await takeLegs(credits, from: payment.userId, to: payment.provider.clearingAccount, on: connection, logger: logger),
+                    memo: payment.paymentId.uuidString, logger: logger)
+            }
+            let updated = try await payments(
+                "UPDATE payments p SET status = 'disputed', updated_at = now() WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: columns)",
+                on: connection, logger: logger)[0]
+            try await connection.appendEvent("payment.disputed", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
+            try await connection.appendAudit(audit("payment.dispute_opened", ["dispute": id, "credits": "\(credits)"]), logger: logger)
+            return .debited(paymentId: payment.paymentId, credits: credits)
+        case .disputeClosed(let id, let won):
+            var found: (Int, String)?
+            for try await row in try await connection.query(
+                "SELECT credits, status FROM disputes WHERE id = \(id) AND payment_id = \(payment.paymentId) FOR UPDATE", logger: logger
+            ).decode((Int, String).self) { found = row }
+            guard let (credits, status) = found else { return try await refuse("unknown dispute", target: payment.paymentId.uuidString) }
+            guard status == "open" else { return .duplicate("dispute already closed") }
+            try await connection.query(
+                "UPDATE disputes SET status = \(won ? "won" : "lost"), closed_at = now() WHERE id = \(id)", logger: logger)
+            if won {
+                if credits > 0 {
+                    try await connection.postOnce(
+                        "dispute_reversal", reference: id,
+                        legs: try await giveLegs(credits, to: payment.userId, from: payment.provider.clearingAccount, on: connection, logger: logger),
+                        memo: payment.paymentId.uuidString, logger: logger)
+                }
+                try await connection.query(
+                    """
+                    UPDATE payments SET status = \(refundStatus(refunded: payment.refundedCredits, of: payment.credits)), updated_at = now()
+                    WHERE id = \(payment.paymentId) AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.payment_id = \(payment.paymentId) AND d.status = 'open')
+                    """,
+                    logger: logger)
+            }
+            try await connection.appendAudit(audit("payment.dispute_closed", ["dispute": id, "won": "\(won)"]), logger: logger)
+            return .settled("dispute \(won ? "won" : "lost")")
+        case .paymentSucceeded, .none:
+            return .ignored(event.type)
+        }
+    }
+
+    /// A refund made at the provider that we did not ask for: a succeeded refund row (origin `provider`) and the
+    /// credits taken back (into debt when spent), counted in the payment's refunded credits.
+    static func providerRefund(
+        _ payment: Payment, amount: Int64, providerRef: String?, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
+    ) async throws -> EventOutcome {
+        let credits = min(Self.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
+        guard credits > 0 else { return .duplicate("nothing left to refund") }
+        let refund = try await refunds(
+            """
+            INSERT INTO refunds AS r (payment_id, credits, amount_minor, status, origin, provider_ref, settled_at)
+            VALUES (\(payment.paymentId), \(credits), \(amount), 'succeeded', 'provider', \(providerRef), now())
+            RETURNING \(unescaped: refundColumns)
+            """,
+            on: connection, logger: logger)[0]
+        try await connection.postOnce(
+            "provider_refund", reference: refund.refundId.uuidString,
+            legs: try await takeLegs(credits, from: payment.userId, to: payment.provider.clearingAccount, on: connection, logger: logger),
+            memo: payment.paymentId.uuidString, logger: logger)
+        let updated = try await setRefunded(payment, payment.refundedCredits + credits, on: connection, logger: logger)
+        try await connection.appendEvent("payment.refunded", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
+        var entry = audit
+        entry.details["credits"] = "\(credits)"
+        try await connection.appendAudit(entry, logger: logger)
+        return .debited(paymentId: payment.paymentId, credits: credits)
+    }
+}
