@@ -23,13 +23,17 @@ public struct EventConsumer<Handler: EventHandler>: Service {
     let deadLetters: any DeadLetterStore
     let policy: RetryPolicy
     let replayInterval: Duration
+    let describe: @Sendable (any Error) -> String
     let logger: Logger
 
-    /// A consumer service; `replayInterval` is how often requested replays are looked for.
+    /// A consumer service; `replayInterval` is how often requested replays are looked for; `describeError` says how a
+    /// failure appears in logs and in the dead letter (the executable passes the PostgreSQL adapter's, which shows
+    /// SQLSTATE, message and statement but no bound values; the default is an error's `description`).
     public init(
         handler: Handler, consumer: KafkaConsumer, deadLetters: any DeadLetterStore, policy: RetryPolicy = RetryPolicy(),
-        replayInterval: Duration = .seconds(2), logger: Logger
+        replayInterval: Duration = .seconds(2), describeError: @escaping @Sendable (any Error) -> String = { String(describing: $0) }, logger: Logger
     ) {
+        self.describe = { String(describeError($0).prefix(2000)) }
         self.handler = handler
         self.consumer = consumer
         self.deadLetters = deadLetters
@@ -75,7 +79,7 @@ public struct EventConsumer<Handler: EventHandler>: Service {
                 try await handler.handle(message.value)
                 return true
             } catch {
-                lastError = Self.describe(error)
+                lastError = describe(error)
                 logger.warning(
                     "\(Handler.name).failed",
                     metadata: ["kafka.topic": .string(message.topic), "kafka.offset": .string("\(message.offset)"), "attempt": .string("\(attempt)"), "error": .string(lastError)])
@@ -93,7 +97,7 @@ public struct EventConsumer<Handler: EventHandler>: Service {
                 logger.error("\(Handler.name).parked", metadata: ["dead_letter.id": .string("\(id)"), "kafka.offset": .string("\(message.offset)"), "error": .string(lastError)])
                 return true
             } catch {
-                logger.error("\(Handler.name).park_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(Self.describe(error))])
+                logger.error("\(Handler.name).park_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(describe(error))])
                 guard await pause(policy.delay(after: parkAttempt)) else { return false }
             }
         }
@@ -110,8 +114,8 @@ public struct EventConsumer<Handler: EventHandler>: Service {
                 replayed += 1
                 logger.notice("\(Handler.name).replayed", metadata: ["dead_letter.id": .string("\(letter.id)")])
             } catch {
-                logger.error("\(Handler.name).replay_failed", metadata: ["dead_letter.id": .string("\(letter.id)"), "error": .string(Self.describe(error))])
-                try await deadLetters.finishReplay(id: letter.id, error: Self.describe(error))
+                logger.error("\(Handler.name).replay_failed", metadata: ["dead_letter.id": .string("\(letter.id)"), "error": .string(describe(error))])
+                try await deadLetters.finishReplay(id: letter.id, error: describe(error))
             }
         }
         return replayed
@@ -122,7 +126,7 @@ public struct EventConsumer<Handler: EventHandler>: Service {
             do {
                 try await replayRequested()
             } catch {
-                logger.warning("\(Handler.name).replay_poll_failed", metadata: ["error": .string(Self.describe(error))])
+                logger.warning("\(Handler.name).replay_poll_failed", metadata: ["error": .string(describe(error))])
             }
             guard await pause(replayInterval) else { return }
         }
@@ -136,11 +140,5 @@ public struct EventConsumer<Handler: EventHandler>: Service {
             return false
         }
         return !Task.isCancelled && !Task.isShuttingDownGracefully
-    }
-
-    /// An error's description for logs and the dead-letter table (its `description`, which for driver errors carries
-    /// no bound values).
-    static func describe(_ error: any Error) -> String {
-        String(String(describing: error).prefix(2000))
     }
 }

@@ -14,6 +14,10 @@ public struct RPCDispatcher: Sendable {
     public let observer: (@Sendable (CallRecord) -> Void)?
     /// The OpenRPC document, rendered once.
     public let openRPC: Data
+    /// How an internal error is described in its log line. The default shows the type and `description` only (which
+    /// for driver errors is generic); the worker passes the PostgreSQL adapter's, which adds SQLSTATE, message and
+    /// statement but never bound values.
+    public let errorLogDescription: @Sendable (any Error) -> String
 
     /// Creates a dispatcher from a registry.
     public init(
@@ -21,7 +25,8 @@ public struct RPCDispatcher: Sendable {
         info: OpenRPCInfo,
         limits: RPCLimits = RPCLimits(),
         middleware: [any RPCMiddleware] = [],
-        observer: (@Sendable (CallRecord) -> Void)? = nil
+        observer: (@Sendable (CallRecord) -> Void)? = nil,
+        errorLogDescription: @escaping @Sendable (any Error) -> String = { "\(type(of: $0)): \($0)" }
     ) {
         let document = OpenRPCDocument.render(methods: registry.methods.values.sorted { $0.name < $1.name }, info: info)
         var registry = registry
@@ -31,6 +36,7 @@ public struct RPCDispatcher: Sendable {
         self.middleware = middleware
         self.observer = observer
         self.openRPC = document
+        self.errorLogDescription = errorLogDescription
     }
 
     /// Handles one HTTP body or WebSocket text frame.
@@ -119,7 +125,7 @@ public struct RPCDispatcher: Sendable {
         } catch {
             context.logger.error(
                 "rpc.internal_error",
-                metadata: ["rpc.method": .string(method.name), "error": .string(String(reflecting: error))]
+                metadata: ["rpc.method": .string(method.name), "error": .string(errorLogDescription(error))]
             )
             return .error(.internalError())
         }

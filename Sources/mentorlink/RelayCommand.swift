@@ -53,7 +53,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         switch name {
         case .notifications:
             let handler = NotificationConsumer(store: store, bus: backing.bus, logger: logger)
-            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, logger: logger)
+            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), logger: logger)
         case .email:
             let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
             let mailer: any Mailer
@@ -64,7 +64,7 @@ struct ConsumeCommand: AsyncParsableCommand {
                 mailer = try MaildirMailer(root: "\(config.runDirectory)/maildir")
             }
             let handler = EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", logger: logger)
-            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, logger: logger)
+            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), logger: logger)
         }
         let group = ServiceGroup(configuration: .init(
             services: [

@@ -36,7 +36,8 @@ struct WorkerCommand: AsyncParsableCommand {
             info: OpenRPCInfo(title: "MentorLink", version: MentorLinkVersion.current),
             limits: config.limits,
             middleware: services.middleware,
-            observer: { metrics.record($0) }
+            observer: { metrics.record($0) },
+            errorLogDescription: PostgresAdapterError.logDescription(of:)
         )
         let server = WorkerServer(
             configuration: WorkerConfiguration(
