@@ -18,8 +18,8 @@ public struct RoomsConfiguration: Sendable {
     public var turnURLs: [String] = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"]
     /// coturn's `static-auth-secret` (REST API scheme); empty: no TURN entry.
     public var turnSecret = ""
-    /// How long TURN credentials stay valid.
-    public var turnLifetime: Duration = .seconds(3600)
+    /// TURN credentials expire when their room closes, and at most this long after they were handed out (default 3 h).
+    public var turnLifetime: Duration = .seconds(3 * 3600)
     /// How often a joined connection's access is checked again (a cancelled seat or the room's closing time ends
     /// its room subscriptions; a removal ends them at once).
     public var membershipRecheck: Duration = .seconds(10)

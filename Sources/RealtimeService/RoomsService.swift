@@ -135,8 +135,10 @@ public struct RoomsService: RPCService {
         }
         var ice = [IceServer(urls: configuration.turnURLs.filter { $0.hasPrefix("stun:") }, username: nil, credential: nil)]
         if !configuration.turnSecret.isEmpty {
-            let expiry = configuration.now().date.addingTimeInterval(TimeInterval(configuration.turnLifetime.components.seconds))
-            let (username, credential) = TurnCredentials.make(userId: me, expiry: expiry, secret: configuration.turnSecret)
+            // Bound to this room and its window: they expire when the room closes (at most turnLifetime from now).
+            let expiry = TurnCredentials.expiry(closes: closes(room).date, now: configuration.now().date, cap: configuration.turnLifetime)
+            let (username, credential) = TurnCredentials.make(
+                roomId: room.id.uuidString.lowercased(), userId: me, expiry: expiry, secret: configuration.turnSecret)
             ice.append(IceServer(urls: configuration.turnURLs.filter { $0.hasPrefix("turn") }, username: username, credential: credential))
         }
         return JoinResult(
@@ -222,6 +224,9 @@ public struct RoomsService: RPCService {
         try await bus.publish(channel: Self.channel(room), event: Array(JSONValue.object(event).encoded()))
     }
 
+    /// When the room closes: its end plus ``RoomsConfiguration/stayLate``.
+    func closes(_ room: RoomInfo) -> Instant { room.endsAt.adding(seconds: Int(configuration.stayLate.components.seconds)) }
+
     /// What a room method needs of its caller.
     enum Need {
         /// Read the transcript: a participant who was not removed.
@@ -251,8 +256,7 @@ public struct RoomsService: RPCService {
         }
         if case .read = need {} else {
             let now = configuration.now()
-            let opens = room.startsAt.adding(seconds: -Int(configuration.joinEarly.components.seconds))
-            let closes = room.endsAt.adding(seconds: Int(configuration.stayLate.components.seconds))
+            let opens = room.startsAt.adding(seconds: -Int(configuration.joinEarly.components.seconds)), closes = closes(room)
             guard now >= opens, now < closes else { throw RoomsError.closed(opens: opens, closes: closes) }
         }
         let status = try await presence.status(room: room.id, user: user)
