@@ -76,6 +76,16 @@ struct DevPaymentsServer: Sendable {
                 return (200, ["id": "rfnd_\(DevPaymentsState.random())", "entity": "refund", "amount": amount, "payment_id": payment, "status": "processed"])
             }
         }
+        // Refunds and disputes made "in the provider's dashboard": they reach the app only through their webhooks.
+        router.post("/dev/refund/:reference") { request, context in
+            let amount = request.uri.queryParameters.get("amount").flatMap { Int64($0) }
+            let status = await self.providerRefund(context.parameters.get("reference") ?? "", amount: amount)
+            return Response(status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
+        }
+        router.post("/dev/dispute/:reference") { _, context in
+            let status = await self.dispute(context.parameters.get("reference") ?? "")
+            return Response(status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
+        }
         router.post("/dev/complete/:reference") { _, context in
             let status = await self.complete(context.parameters.get("reference") ?? "")
             return Response(status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
@@ -205,6 +215,72 @@ struct DevPaymentsServer: Sendable {
         } else {
             return 0
         }
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            logger.info("dev_payments.webhook", metadata: ["reference": .string(reference), "status": .string("\(response.status.code)")])
+            return Int(response.status.code)
+        } catch {
+            logger.warning("dev_payments.webhook_failed", metadata: ["reference": .string(reference), "error": .string("\(error)")])
+            return 502
+        }
+    }
+
+    /// Refunds `amount` (default: all that is left) of a completed payment at the provider and sends the webhook:
+    /// Stripe `charge.refunded` (with the charge's refunded total), Razorpay `refund.processed`.
+    func providerRefund(_ reference: String, amount: Int64?) async -> Int {
+        switch await state.refundAtProvider(reference, amount: amount) {
+        case .stripe(let intent):
+            let charge: [String: Any] = [
+                "id": intent.charge ?? "", "object": "charge", "payment_intent": intent.id, "amount": intent.amount,
+                "amount_refunded": intent.refunded, "currency": intent.currency, "refunded": intent.refunded == intent.amount,
+            ]
+            return await sendStripe(["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.refunded", "data": ["object": charge]], reference)
+        case .upi(let order, let refunded):
+            let refund: [String: Any] = [
+                "id": "rfnd_\(DevPaymentsState.random())", "entity": "refund", "amount": refunded, "currency": order.currency,
+                "payment_id": order.payment ?? "", "status": "processed",
+            ]
+            return await sendUPI(["entity": "event", "event": "refund.processed", "payload": ["refund": ["entity": refund]]], reference)
+        case .none:
+            return 0
+        }
+    }
+
+    /// Opens a dispute (chargeback) of a completed Stripe payment's full amount and sends `charge.dispute.created`.
+    func dispute(_ reference: String) async -> Int {
+        guard let intent = await state.completedIntent(reference) else { return 0 }
+        let dispute: [String: Any] = [
+            "id": "dp_\(DevPaymentsState.random())", "object": "dispute", "charge": intent.charge ?? "", "payment_intent": intent.id,
+            "amount": intent.amount, "currency": intent.currency, "status": "needs_response", "reason": "fraudulent",
+        ]
+        return await sendStripe(["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.dispute.created", "data": ["object": dispute]], reference)
+    }
+
+    func sendStripe(_ event: [String: Any], _ reference: String) async -> Int {
+        let now = Int64(Date().timeIntervalSince1970)
+        var event = event
+        event["created"] = now
+        let body = Array((try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])) ?? Data())
+        var request = HTTPClientRequest(url: "\(webhookBase)/webhooks/stripe")
+        request.headers.add(name: "Stripe-Signature", value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now))
+        return await send(request, body: body, reference)
+    }
+
+    func sendUPI(_ event: [String: Any], _ reference: String) async -> Int {
+        var event = event
+        event["created_at"] = Int64(Date().timeIntervalSince1970)
+        let body = Array((try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])) ?? Data())
+        var request = HTTPClientRequest(url: "\(webhookBase)/webhooks/upi")
+        request.headers.add(name: "X-Razorpay-Signature", value: WebhookSignature.hex(body: body, secret: settings.upiWebhookSecrets.first ?? ""))
+        request.headers.add(name: "X-Razorpay-Event-Id", value: "evt_\(DevPaymentsState.random())")
+        return await send(request, body: body, reference)
+    }
+
+    func send(_ request: HTTPClientRequest, body: [UInt8], _ reference: String) async -> Int {
+        var request = request
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: body))

@@ -117,5 +117,31 @@ actor DevPaymentsState {
 
     func intent(_ id: String) -> Intent? { intents[id] }
 
+    /// A succeeded PaymentIntent, by its id or the project's payment id.
+    func completedIntent(_ reference: String) -> Intent? {
+        (intents[reference] ?? intents.values.first(where: { $0.paymentId == reference })).flatMap { $0.status == "succeeded" ? $0 : nil }
+    }
+
+    enum ProviderRefund { case stripe(Intent), upi(Order, refunded: Int64), none }
+
+    /// Refunds at the provider's side (as from its dashboard): `amount` or all that is left of a completed payment.
+    func refundAtProvider(_ reference: String, amount: Int64?) -> ProviderRefund {
+        if var intent = completedIntent(reference) {
+            let refund = amount ?? (intent.amount - intent.refunded)
+            guard refund > 0, intent.refunded + refund <= intent.amount else { return .none }
+            intent.refunded += refund
+            intents[intent.id] = intent
+            return .stripe(intent)
+        }
+        if var order = orders[reference] ?? orders.values.first(where: { $0.receipt == reference }), order.payment != nil {
+            let refund = amount ?? (order.amount - order.refunded)
+            guard refund > 0, order.refunded + refund <= order.amount else { return .none }
+            order.refunded += refund
+            orders[order.id] = order
+            return .upi(order, refunded: refund)
+        }
+        return .none
+    }
+
     static func random() -> String { String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)) }
 }

@@ -102,4 +102,24 @@ import Testing
             #expect(try await harness.payments.payment(id: paid.paymentId)?.providerChargeRef == "pay_1")
         }
     }
+
+    /// The unsigned X-Razorpay-Event-Id is not what deduplicates: the same signed payload under new event ids is one
+    /// event (the payment's id and the event type), processed once.
+    @Test func upiReplaysUnderNewEventIdsAreOneEvent() async throws {
+        try await BookingHarness.with { harness in
+            let user = try await harness.user(.mentee)
+            let paid = try await payment(harness, user, credits: 2, provider: .upi)
+            let processor = processor(harness)
+            let body = Array(
+                #"{"entity":"event","event":"payment.captured","payload":{"payment":{"entity":{"id":"pay_replay","order_id":"\#(paid.providerRef!)","amount":\#(paid.amount),"currency":"INR","status":"captured"}}}}"#.utf8)
+            let signature = WebhookSignature.hex(body: body, secret: Self.upiSecret)
+            for index in 0..<5 {
+                let reply = await processor.upi(headers: ["x-razorpay-signature": signature, "x-razorpay-event-id": "evt_new_\(index)"], body: body)
+                #expect(reply.status == 200)
+                #expect(reply.body.contains(index == 0 ? "granted" : "duplicate"))
+            }
+            #expect(try await harness.count("SELECT count(*)::int FROM provider_events WHERE provider = 'upi'") == 1)
+            #expect(try await harness.wallet(user).available == 2)
+        }
+    }
 }
