@@ -5,7 +5,7 @@
 ML_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ML_PG_BIN=/usr/lib/postgresql/15/bin
 ML_PACKAGES=(postgresql-15 postgresql-contrib redis-server nginx libhiredis-dev librdkafka-dev libavformat-dev libargon2-dev
-             libssl-dev libjansson-dev pkg-config wrk curl procps)
+             libssl-dev libjansson-dev pkg-config wrk curl procps coturn)
 
 ml_log() { printf '\033[1m[mentorlink]\033[0m %s\n' "$*" >&2; }
 
@@ -23,7 +23,15 @@ ml_install() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # Debian starts the packaged services; ours run privately, so stop theirs if they came up.
-    (service nginx stop; service redis-server stop; service postgresql stop) >/dev/null 2>&1 || true
+    (service nginx stop; service redis-server stop; service postgresql stop; service coturn stop) >/dev/null 2>&1 || true
+}
+
+# The Python packages of the test tools (the OpenRPC attack tool): installed with pip when missing.
+ML_PIP=(hypothesis hypothesis-jsonschema jsonschema)
+ml_install_python() {
+    python3 -c "import hypothesis, hypothesis_jsonschema, jsonschema" 2>/dev/null && return 0
+    ml_log "installing Python packages: ${ML_PIP[*]}"
+    python3 -m pip install -q "${ML_PIP[@]}" >&2
 }
 
 # Builds the binary: ml_build debug|release; sets ML_BIN.
@@ -142,6 +150,7 @@ ml_stop() {
     ml_stop_pidfile "$ML_RUN/consume-notifications.pid"
     ml_stop_pidfile "$ML_RUN/consume-email.pid"
     ml_stop_pidfile "$ML_RUN/redis.pid"
+    ml_stop_pidfile "$ML_RUN/coturn/turnserver.pid"
     if [ -f "$ML_RUN/pg/data/PG_VERSION" ]; then
         local run=(); ml_as_root && run=(runuser -u postgres --)
         "${run[@]}" "$ML_PG_BIN/pg_ctl" -D "$ML_RUN/pg/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -202,9 +211,45 @@ ml_start_stack() {
     ml_start_kafka
     ml_migrate
     ml_start_dev_payments "$port"
+    ml_start_coturn
     ml_start_workers "$n"
     ml_start_events
     ml_start_nginx "$n" "$port"
+}
+
+# coturn on loopback with the TURN REST secret (use-auth-secret: rooms.join hands out expiry:roomId:userId credentials
+# signed with TURN_SECRET from secrets.env). Peers in private, loopback, link-local and other special ranges are
+# refused (denied-peer-ip), so the relay cannot be used to reach the host's or the network's internal services; on one
+# machine browsers connect directly, so TURN here serves to test the credentials. Port: MENTORLINK_TURN_PORT (3478),
+# relay ports 49160-49200; no TLS, no CLI.
+ml_start_coturn() {
+    local dir="$ML_RUN/coturn" port=${MENTORLINK_TURN_PORT:-3478} secret
+    command -v turnserver >/dev/null || { ml_log "coturn is not installed: no TURN (clients get STUN only)"; return 0; }
+    ml_pid_alive "$dir/turnserver.pid" && return 0
+    secret=$(sed -n 's/^TURN_SECRET=//p' "$ML_RUN/secrets.env")
+    mkdir -p "$dir"
+    {
+        echo "listening-ip=127.0.0.1"; echo "relay-ip=127.0.0.1"; echo "listening-port=$port"
+        echo "min-port=49160"; echo "max-port=49200"
+        echo "use-auth-secret"; echo "static-auth-secret=$secret"; echo "realm=mentorlink.local"
+        echo "fingerprint"; echo "no-tls"; echo "no-dtls"; echo "no-cli"; echo "no-multicast-peers"; echo "no-software-attribute"
+        local range
+        for range in 0.0.0.0-0.255.255.255 10.0.0.0-10.255.255.255 100.64.0.0-100.127.255.255 127.0.0.0-127.255.255.255 \
+            169.254.0.0-169.254.255.255 172.16.0.0-172.31.255.255 192.0.0.0-192.0.0.255 192.0.2.0-192.0.2.255 \
+            192.168.0.0-192.168.255.255 198.18.0.0-198.19.255.255 198.51.100.0-198.51.100.255 203.0.113.0-203.0.113.255 \
+            240.0.0.0-255.255.255.255 ::1 64:ff9b::-64:ff9b::ffff:ffff fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff \
+            fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff; do
+            echo "denied-peer-ip=$range"
+        done
+        echo "userdb=$dir/turndb"; echo "pidfile=$dir/turnserver.pid"; echo "log-file=$dir/turnserver.log"; echo "simple-log"; echo "no-stdout-log"
+    } > "$dir/turnserver.conf"
+    chmod 0600 "$dir/turnserver.conf"
+    export MENTORLINK_TURN_URLS=${MENTORLINK_TURN_URLS:-"stun:127.0.0.1:$port,turn:127.0.0.1:$port?transport=udp,turn:127.0.0.1:$port?transport=tcp"}
+    local run=()
+    if ml_as_root; then chown -R "$(ml_service_user)" "$dir"; run=(runuser -u "$(ml_service_user)" --); fi
+    "${run[@]}" turnserver -c "$dir/turnserver.conf" >/dev/null 2>&1 &
+    for _ in $(seq 50); do ml_pid_alive "$dir/turnserver.pid" && return 0; sleep 0.1; done
+    ml_log "coturn did not start (see $dir/turnserver.log)"; return 1
 }
 
 # The outbox relay and the consumers (notifications, email) (each restartable; several relays may run at once).
