@@ -35,7 +35,7 @@ public struct WalletService: RPCService {
 
     func adjust(_ params: AdjustParams, _ context: RPCContext) async throws -> WalletResult {
         var problems: [FieldProblem] = []
-        if params.credits == 0 || abs(params.credits) > 1_000_000 { problems.append(FieldProblem(field: "credits", problem: "non-zero, at most 1000000 either way")) }
+        if params.credits == 0 || params.credits.magnitude > 1_000_000 { problems.append(FieldProblem(field: "credits", problem: "non-zero, at most 1000000 either way")) }
         let reason = params.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if !(3...500).contains(reason.count) { problems.append(FieldProblem(field: "reason", problem: "3 to 500 characters")) }
         guard problems.isEmpty else { throw PaymentsError.invalid(problems) }

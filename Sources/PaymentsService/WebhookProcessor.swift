@@ -40,9 +40,13 @@ public struct WebhookProcessor: Sendable {
         return await process(Self.stripeEvent(id: id, type: type, object: object), requestId: requestId)
     }
 
+    /// An exact integer of a JSON value: `nil` for fractions and out-of-range numbers (NSNumber's `int64Value`
+    /// would silently wrap 1e30 or 2^64-1 into another amount).
+    static func integer(_ value: Any?) -> Int64? { value as? Int64 }
+
     /// The provider-neutral event of a Stripe event's object.
     static func stripeEvent(id: String, type: String, object: [String: Any]) -> ProviderEvent {
-        func int(_ key: String) -> Int64? { (object[key] as? NSNumber)?.int64Value }
+        func int(_ key: String) -> Int64? { integer(object[key]) }
         let currency = object["currency"] as? String
         switch type {
         case "payment_intent.succeeded":
@@ -101,10 +105,10 @@ public struct WebhookProcessor: Sendable {
             guard let paymentId = payment["id"] as? String else { return Reply(status: 400, body: #"{"error":"unreadable_event"}"#) }
             return await process(ProviderEvent(
                 provider: .upi, eventId: "\(paymentId):\(type)", type: type, succeeded: true, providerRef: payment["order_id"] as? String,
-                chargeRef: paymentId, amount: (payment["amount"] as? NSNumber)?.int64Value, currency: payment["currency"] as? String),
+                chargeRef: paymentId, amount: Self.integer(payment["amount"]), currency: payment["currency"] as? String),
                 requestId: requestId)
         case "refund.processed", "refund.failed":
-            guard let refund = entity("refund"), let refundId = refund["id"] as? String, let amount = (refund["amount"] as? NSNumber)?.int64Value
+            guard let refund = entity("refund"), let refundId = refund["id"] as? String, let amount = Self.integer(refund["amount"])
             else { return Reply(status: 400, body: #"{"error":"unreadable_event"}"#) }
             let notes = refund["notes"] as? [String: Any]
             let ours = ((notes?["refund_id"] as? String) ?? (refund["receipt"] as? String)).flatMap(UUID.init(uuidString:))
