@@ -154,6 +154,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // libFuzzer harnesses (scripts/fuzz TARGET [seconds]); built without FUZZING they replay a corpus.
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzJSONParser", dependencies: ["FuzzSupport", "JSONRPC"], path: "Fuzz/FuzzJSONParser"),
+        .executableTarget(
+            name: "FuzzDispatch", dependencies: ["FuzzSupport", "JSONRPC", .product(name: "Logging", package: "swift-log")], path: "Fuzz/FuzzDispatch"),
+        .executableTarget(name: "FuzzCursor", dependencies: ["FuzzSupport", "ServiceSupport"], path: "Fuzz/FuzzCursor"),
+        .executableTarget(name: "FuzzWebhookSignature", dependencies: ["FuzzSupport", "PaymentsService"], path: "Fuzz/FuzzWebhookSignature"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "BookingTests", dependencies: ["BookingService", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
         .testTarget(name: "PaymentsTests", dependencies: ["PaymentsService", "MentorLinkCore"]),

@@ -44,7 +44,7 @@ public struct CursorCodec: Sendable {
     /// The payload of a token made by ``seal(_:scope:)`` for the same scope, or `nil` for anything else.
     public func open(_ token: String, scope: String) -> CursorPayload? {
         guard token.utf8.count <= Self.maxTokenLength, let bytes = Self.bytes(base64URL: token),
-            bytes.count > 1 + Self.tagBytes, bytes[0] == Self.version
+            bytes.count >= 1 + Self.tagBytes, bytes[0] == Self.version
         else { return nil }
         let body = Array(bytes.dropLast(Self.tagBytes))
         let expected = tag(scope: scope, body)
