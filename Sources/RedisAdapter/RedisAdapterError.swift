@@ -8,6 +8,18 @@ public enum RedisAdapterError: Error, Equatable, CustomStringConvertible {
     case protocolError(String)
     /// The address could not be understood.
     case badAddress(String)
+    /// No reply came within the command timeout; the connection was dropped. Retryable.
+    case timeout
+    /// Redis is unreachable and the client waits out its reconnect backoff before trying again. Retryable.
+    case reconnecting
+
+    /// Whether the same command may succeed if tried again later (Redis slow, restarting or away).
+    public var isRetryable: Bool {
+        switch self {
+        case .timeout, .reconnecting, .connectionClosed: true
+        case .server, .protocolError, .badAddress: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -15,6 +27,8 @@ public enum RedisAdapterError: Error, Equatable, CustomStringConvertible {
         case .connectionClosed: "redis connection closed"
         case .protocolError(let message): "redis protocol error: \(message)"
         case .badAddress(let address): "bad redis address \(address)"
+        case .timeout: "redis: no reply within the command timeout (retryable)"
+        case .reconnecting: "redis unreachable: waiting before the next connection attempt (retryable)"
         }
     }
 }

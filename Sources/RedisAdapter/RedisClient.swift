@@ -9,13 +9,22 @@ public final class RedisClient: Service, HealthCheck, Sendable {
     public let name = "redis"
     let address: RedisAddress
     let logger: Logger
+    let commandTimeout: Duration
+    let reconnect: RedisBackoff
     private let connection = Mutex<State>(.idle)
+    private let attempts = Atomic<Int>(0)
 
-    /// Creates a client; nothing connects until the first command.
-    public init(address: RedisAddress, logger: Logger) {
+    /// Creates a client; nothing connects until the first command. A command without a reply within
+    /// `commandTimeout` fails with ``RedisAdapterError/timeout``; failed connection attempts back off by `reconnect`.
+    public init(address: RedisAddress, logger: Logger, commandTimeout: Duration = .seconds(2), reconnect: RedisBackoff = RedisBackoff()) {
         self.address = address
         self.logger = logger
+        self.commandTimeout = commandTimeout
+        self.reconnect = reconnect
     }
+
+    /// Connection attempts so far (for tests and metrics).
+    public var connectAttempts: Int { attempts.load(ordering: .relaxed) }
 
     /// Runs one command; an error reply becomes ``RedisAdapterError/server(_:)``.
     @discardableResult
@@ -35,7 +44,7 @@ public final class RedisClient: Service, HealthCheck, Sendable {
     public func pipeline(_ commands: [[String]]) async throws -> [RedisValue] {
         let current = try await currentConnection()
         do {
-            return try await current.send(commands)
+            return try await current.send(commands, timeout: commandTimeout)
         } catch {
             invalidate(current)
             throw error
@@ -60,20 +69,30 @@ public final class RedisClient: Service, HealthCheck, Sendable {
         case idle
         case connecting(Task<RedisConnection, any Error>)
         case connected(RedisConnection)
+        /// The last `failures` attempts failed; the next may start at `retryAt`.
+        case backingOff(failures: Int, retryAt: ContinuousClock.Instant)
     }
 
+    /// The connection, connecting when there is none. While Redis is unreachable, attempts are spaced by the backoff:
+    /// a command in between fails at once with ``RedisAdapterError/reconnecting`` instead of connecting again.
     private func currentConnection() async throws -> RedisConnection {
-        let task: Task<RedisConnection, any Error> = connection.withLock { state in
+        let now = ContinuousClock.now
+        let (task, failures): (Task<RedisConnection, any Error>, Int) = try connection.withLock { state in
             switch state {
             case .connected(let current) where current.isActive:
-                return Task { current }
+                return (Task { current }, 0)
             case .connecting(let task):
-                return task
+                return (task, 0)
+            case .backingOff(_, let retryAt) where now < retryAt:
+                throw RedisAdapterError.reconnecting
             default:
+                var failures = 0
+                if case .backingOff(let count, _) = state { failures = count }
                 let address = self.address
+                attempts.add(1, ordering: .relaxed)
                 let task = Task { try await RedisConnection.connect(to: address) }
                 state = .connecting(task)
-                return task
+                return (task, failures)
             }
         }
         do {
@@ -83,10 +102,15 @@ public final class RedisClient: Service, HealthCheck, Sendable {
             }
             return current
         } catch {
+            let delay = reconnect.delay(afterFailures: failures + 1)
             connection.withLock { state in
-                if case .connecting(let pending) = state, pending == task { state = .idle }
+                if case .connecting(let pending) = state, pending == task {
+                    state = .backingOff(failures: failures + 1, retryAt: ContinuousClock.now + delay)
+                }
             }
-            logger.warning("redis.connect_failed", metadata: ["error": .string(String(describing: error))])
+            logger.warning(
+                "redis.connect_failed",
+                metadata: ["error": .string(String(describing: error)), "retry_ms": .string("\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)")])
             throw error
         }
     }

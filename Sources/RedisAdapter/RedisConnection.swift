@@ -29,11 +29,20 @@ final class RedisConnection: Sendable {
         return RedisConnection(channel: channel)
     }
 
-    /// Sends the commands in one write and returns their replies in order.
-    func send(_ commands: [[String]]) async throws -> [RedisValue] {
+    /// Sends the commands in one write and returns their replies in order. Without every reply within `timeout` it
+    /// fails with ``RedisAdapterError/timeout`` and closes the connection: a reply that comes late would otherwise
+    /// be taken as the answer to the next command.
+    func send(_ commands: [[String]], timeout: Duration) async throws -> [RedisValue] {
         var buffer = channel.allocator.buffer(capacity: 64 * commands.count)
         for command in commands { RESPFormatter.format(command, into: &buffer) }
         let promise = channel.eventLoop.makePromise(of: [RedisValue].self)
+        let channel = self.channel
+        let nanoseconds = max(1, timeout.components.seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + timeout.components.attoseconds / 1_000_000_000)
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+            promise.fail(RedisAdapterError.timeout)  // a no-op when the replies came first
+            channel.close(promise: nil)
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
         channel.writeAndFlush(RedisOutbound(bytes: buffer, replies: commands.count, promise: promise), promise: nil)
         return try await promise.futureResult.get()
     }
@@ -112,5 +121,28 @@ final class RedisCommandHandler: ChannelDuplexHandler {
 
     private func failAll() {
         while let next = pending.popFirst() { next.promise.fail(RedisAdapterError.connectionClosed) }
+    }
+}
+
+/// Exponential backoff with jitter between connection attempts: after `n` failures in a row, wait between half and
+/// all of `initial`·2ⁿ⁻¹, at most `maximum` — so clients that lost Redis together do not all come back at once.
+public struct RedisBackoff: Sendable, Hashable {
+    public var initial: Duration
+    public var maximum: Duration
+
+    /// Defaults: 100 ms doubling up to 5 s.
+    public init(initial: Duration = .milliseconds(100), maximum: Duration = .seconds(5)) {
+        self.initial = initial
+        self.maximum = maximum
+    }
+
+    /// The wait after `failures` failed attempts in a row (at least 1).
+    public func delay(afterFailures failures: Int) -> Duration {
+        let base = min(Self.seconds(maximum), Self.seconds(initial) * Double(1 << min(max(failures - 1, 0), 30)))
+        return .milliseconds(Int64((base / 2 + Double.random(in: 0...(base / 2))) * 1000))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

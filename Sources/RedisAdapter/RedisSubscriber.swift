@@ -14,16 +14,18 @@ public struct RedisMessage: Sendable, Hashable {
 public final class RedisSubscriber: Service, Sendable {
     let address: RedisAddress
     let logger: Logger
+    let reconnect: RedisBackoff
     /// Every message on every subscribed channel, in arrival order.
     public let messages: AsyncStream<RedisMessage>
     private let continuation: AsyncStream<RedisMessage>.Continuation
     private let state = Mutex<(channels: Set<String>, connection: RedisConnection?)>(([], nil))
     private let confirmed = Mutex<[String: Int]>([:])
 
-    /// Creates a subscriber; it connects when run.
-    public init(address: RedisAddress, logger: Logger) {
+    /// Creates a subscriber; it connects when run, and reconnects after `reconnect`'s backoff (with jitter).
+    public init(address: RedisAddress, logger: Logger, reconnect: RedisBackoff = RedisBackoff()) {
         self.address = address
         self.logger = logger
+        self.reconnect = reconnect
         (messages, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
     }
 
@@ -50,32 +52,33 @@ public final class RedisSubscriber: Service, Sendable {
         confirmed.withLock { ($0[channel] ?? 0) > 0 }
     }
 
-    /// Keeps the connection up until graceful shutdown or cancellation, reconnecting with backoff.
+    /// Keeps the connection up until graceful shutdown or cancellation, reconnecting with exponential backoff and
+    /// jitter (reset once a connection was up).
     public func run() async throws {
-        var backoff = Duration.milliseconds(100)
         let closeConnection: @Sendable () -> Void = {
             let connection = self.state.withLock { $0.connection }
             connection?.channel.close(promise: nil)
         }
         await withTaskCancellationHandler {
-            await serve(backoff: &backoff, onShutdown: closeConnection)
+            await serve(onShutdown: closeConnection)
         } onCancel: {
             closeConnection()
         }
         continuation.finish()
     }
 
-    private func serve(backoff: inout Duration, onShutdown: @escaping @Sendable () -> Void) async {
+    private func serve(onShutdown: @escaping @Sendable () -> Void) async {
         await withGracefulShutdownHandler {
+            var failures = 0
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 do {
                     try await connectAndServe()
-                    backoff = .milliseconds(100)
+                    failures = 0
                 } catch {
-                    logger.warning("redis.subscriber_down", metadata: ["error": .string(String(describing: error))])
+                    failures += 1
+                    logger.warning("redis.subscriber_down", metadata: ["error": .string(String(describing: error)), "failures": .string("\(failures)")])
                 }
-                try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(5))
+                try? await Task.sleep(for: reconnect.delay(afterFailures: max(failures, 1)))
             }
         } onGracefulShutdown: {
             onShutdown()
