@@ -50,3 +50,44 @@ CREATE TABLE disputes (
     created_at   timestamptz NOT NULL DEFAULT now(),
     closed_at    timestamptz
 );
+
+-- Escrow that must not reach the mentor. `disputed`: the mentee reported a no-show within the window after the
+-- session; `frozen`: the mentor is disabled or no longer a mentor. The release job only releases `held`, so both wait
+-- for an admin's audited decision (admin.resolveEscrow: refund or release).
+ALTER TABLE bookings DROP CONSTRAINT bookings_escrow_state_check;
+ALTER TABLE bookings ADD CONSTRAINT bookings_escrow_state_check
+    CHECK (escrow_state IN ('none', 'held', 'released', 'refunded', 'disputed', 'frozen'));
+ALTER TABLE bookings
+    ADD COLUMN noshow_reported_at timestamptz,
+    ADD COLUMN noshow_reason      text CHECK (length(noshow_reason) <= 1000);
+
+-- Whether a user may receive escrow: enabled and a mentor.
+CREATE FUNCTION mentor_can_earn(p_user uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM users WHERE id = p_user AND disabled_at IS NULL AND 'mentor' = ANY (roles))
+$$;
+
+-- A mentor disabled or demoted: their held escrow is frozen; enabled (and a mentor) again: it is held again.
+CREATE FUNCTION escrow_follow_mentor() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF mentor_can_earn(NEW.id) THEN
+        UPDATE bookings SET escrow_state = 'held' WHERE mentor_id = NEW.id AND escrow_state = 'frozen' AND status = 'confirmed';
+    ELSE
+        UPDATE bookings SET escrow_state = 'frozen' WHERE mentor_id = NEW.id AND escrow_state = 'held';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER users_escrow_follow_mentor AFTER UPDATE OF disabled_at, roles ON users
+    FOR EACH ROW WHEN (OLD.disabled_at IS DISTINCT FROM NEW.disabled_at OR OLD.roles IS DISTINCT FROM NEW.roles)
+    EXECUTE FUNCTION escrow_follow_mentor();
+
+-- Escrow put on (or back on) a booking whose mentor cannot earn is frozen at once (a booking racing the disable).
+CREATE FUNCTION escrow_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.escrow_state = 'held' AND OLD.escrow_state IS DISTINCT FROM 'held' AND NOT mentor_can_earn(NEW.mentor_id) THEN
+        NEW.escrow_state := 'frozen';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER bookings_escrow_guard BEFORE UPDATE OF escrow_state ON bookings FOR EACH ROW EXECUTE FUNCTION escrow_guard();

@@ -154,6 +154,20 @@ public struct Refund: Codable, Sendable, Hashable {
     }
 }
 
+/// A booking's escrow, as the payments side sees it.
+public struct BookingEscrow: Codable, Sendable, Hashable {
+    public var bookingId: UUID
+    /// `held`, `disputed` (a no-show report), `frozen` (the mentor cannot earn), `released`, `refunded`, `none`.
+    public var escrowState: String
+    public var priceCredits: Int
+
+    public init(bookingId: UUID, escrowState: String, priceCredits: Int) {
+        self.bookingId = bookingId
+        self.escrowState = escrowState
+        self.priceCredits = priceCredits
+    }
+}
+
 /// A mentor's request to be paid their earnings.
 public struct Payout: Codable, Sendable, Hashable {
     public var payoutId: UUID
@@ -207,6 +221,12 @@ public protocol PaymentsStore: Sendable {
     func claimPayout(id: UUID, by adminId: UUID, audit: AuditEntry) async throws -> Payout
     /// Marks a requested or processing payout paid (after the transfer) or failed (earnings given back).
     func finishPayout(id: UUID, transferRef: String?, by adminId: UUID, audit: AuditEntry) async throws -> Payout
+    /// The mentee's no-show report: a held (or frozen) escrow of a session that started and ended at most
+    /// `window` ago becomes `disputed`, so it is not released; `forbidden` for anyone but the booking's mentee.
+    func reportNoShow(bookingId: UUID, by menteeId: UUID, reason: String?, now: Instant, window: Duration, audit: AuditEntry) async throws -> BookingEscrow
+    /// An admin's decision on a disputed or frozen escrow: back to the mentee, or to the mentor minus the fee
+    /// (only a mentor who can earn); audited.
+    func resolveEscrow(bookingId: UUID, decision: EscrowDecision, audit: AuditEntry) async throws -> BookingEscrow
     /// Checks the whole ledger.
     func reconcile() async throws -> LedgerReport
 }

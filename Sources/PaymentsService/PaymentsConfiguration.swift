@@ -22,6 +22,9 @@ public struct PaymentsConfiguration: Sendable {
     /// Rupees per US dollar for valuing UPI money against payouts: set it at or above the market rate (a
     /// conservative rate values rupees low, so a payout never exceeds what the credits brought in).
     public var inrPerUSD: Int64 = 90
+    /// How long after a session's end its mentee may report a no-show (`booking.reportNoShow`): the booking
+    /// configuration's `completionGrace`, after which the release job pays the mentor (1 hour).
+    public var noShowReportWindow: Duration = .seconds(3600)
     /// The clock.
     public var now: @Sendable () -> Date = { Date() }
 

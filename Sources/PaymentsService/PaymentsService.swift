@@ -24,6 +24,12 @@ public struct PaymentsService: RPCService {
         registry.register("payments.get", summary: "One of your payments (admins: any).", access: .authenticated, handler: get)
         registry.register("payments.refund", summary: "Refund unspent credits of a payment through its provider.", access: .only(.admin), rateLimit: .payments, handler: refund)
         registry.register("payments.reconcile", summary: "Check the whole ledger.", access: .only(.admin), handler: reconcile)
+        registry.register(
+            "booking.reportNoShow", summary: "Report that the mentor did not show up (mentee, from the start until the no-show window after the end): the escrow is held for an admin.",
+            access: .authenticated, rateLimit: .payments, handler: reportNoShow)
+        registry.register(
+            "admin.resolveEscrow", summary: "Decide a disputed or frozen escrow: refund it to the mentee or release it to the mentor, audited.",
+            access: .only(.admin), rateLimit: .payments, handler: resolveEscrow)
     }
 
     func createTopUp(_ params: TopUpParams, _ context: RPCContext) async throws -> Payment {
@@ -110,6 +116,37 @@ public struct PaymentsService: RPCService {
                 audit: context.auditEntry("payment.refund_succeeded", details: ["providerRef": providerRef]))
         }
         return reserved
+    }
+
+    func reportNoShow(_ params: NoShowParams, _ context: RPCContext) async throws -> BookingEscrow {
+        let caller = try context.callerId()
+        let reason = params.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let reason, reason.count > 1000 || reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
+            throw PaymentsError.invalid("reason", "at most 1000 characters, no control characters")
+        }
+        let audit = context.auditEntry("escrow.no_show", target: params.bookingId.uuidString, details: reason.map { ["reason": $0] } ?? [:])
+        return try await mapped {
+            try await store.reportNoShow(
+                bookingId: params.bookingId, by: caller, reason: reason?.isEmpty == true ? nil : reason, now: Instant(configuration.now()),
+                window: configuration.noShowReportWindow, audit: audit)
+        }
+    }
+
+    func resolveEscrow(_ params: ResolveEscrowParams, _ context: RPCContext) async throws -> BookingEscrow {
+        var problems: [FieldProblem] = []
+        let decision: EscrowDecision? = switch params.decision {
+        case "refund": .refund
+        case "release": .release
+        default: nil
+        }
+        if decision == nil { problems.append(FieldProblem(field: "decision", problem: "refund or release")) }
+        let reason = params.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !(3...500).contains(reason.count) || reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            problems.append(FieldProblem(field: "reason", problem: "3 to 500 characters, no control characters"))
+        }
+        guard let decision, problems.isEmpty else { throw PaymentsError.invalid(problems) }
+        let audit = context.auditEntry("escrow.resolve", target: params.bookingId.uuidString, details: ["decision": params.decision, "reason": reason])
+        return try await mapped { try await store.resolveEscrow(bookingId: params.bookingId, decision: decision, audit: audit) }
     }
 
     func reconcile(_: NoParams, _ context: RPCContext) async throws -> LedgerReport {

@@ -64,3 +64,15 @@ public struct PayoutIdParams: Codable, Sendable {
 public struct PayoutPage: Codable, Sendable {
     public var items: [Payout]
 }
+
+public struct NoShowParams: Codable, Sendable {
+    public var bookingId: UUID
+    public var reason: String?
+}
+
+public struct ResolveEscrowParams: Codable, Sendable {
+    public var bookingId: UUID
+    /// `refund` (to the mentee) or `release` (to the mentor, minus the fee).
+    public var decision: String
+    public var reason: String
+}
