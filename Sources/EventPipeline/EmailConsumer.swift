@@ -30,7 +30,7 @@ public struct EmailConsumer: EventHandler {
         guard let event = RelayedEvent(value) else { return 0 }
         let id = event.id
         guard try await !store.handled(eventId: id, consumer: Self.name) else { return 0 }
-        let notes = NotificationConsumer.notifications(type: event.type, payload: event.payload)
+        let notes = try await NotificationConsumer.notifications(event, store: store)
         let contacts = try await store.contacts(notes.map(\.userId))
         var written = 0
         for note in notes {

@@ -7,7 +7,6 @@ public import ServiceSupport
 public struct AuditService: RPCService {
     let store: any IdentityStore
     let cursors: CursorCodec
-    static let noTieBreaker = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
     /// Creates the service; `cursors` seals its page cursors (shared by every worker).
     public init(store: any IdentityStore, cursors: CursorCodec = .random()) {
@@ -42,7 +41,6 @@ public struct AuditService: RPCService {
         guard problems.isEmpty else { throw RPCError.invalidParams(problems) }
         let limit = min(max(params.limit ?? 50, 1), 500)
         let items = try await store.auditEntries(AuditQuery(actorId: params.actorId, action: params.action, from: from, to: to, afterId: afterId, limit: limit))
-        // The id alone orders the log; the keyset's tie-breaker is unused.
-        return AuditPage(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "audit.list") { KeysetCursor(key: $0.id, id: Self.noTieBreaker) })
+        return AuditPage(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "audit.list") { KeysetCursor(key: $0.id) })
     }
 }

@@ -45,6 +45,8 @@ public protocol NotificationStore: Sendable {
     func markRead(userId: UUID, ids: [Int64]) async throws -> Int
     /// Whether `consumer` already handled `eventId`.
     func handled(eventId: Int64, consumer: String) async throws -> Bool
+    /// The mentees whose seats in group session `groupSessionId` were cancelled together with it.
+    func seatHolders(cancelledWith groupSessionId: UUID) async throws -> [UUID]
     /// Email address and name of users.
     func contacts(_ ids: [UUID]) async throws -> [UUID: (email: String, name: String)]
 }

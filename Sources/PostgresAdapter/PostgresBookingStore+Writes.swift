@@ -199,7 +199,7 @@ extension PostgresBookingStore {
                     RETURNING \(unescaped: Self.columns)
                     """,
                     on: connection, logger: logger)
-                for seat in seats where seat.escrowState == "held" {
+                for seat in seats where seat.escrowState == "held" || seat.escrowState == "frozen" {
                     _ = try await Self.settle(seat, .refund, feePercent: feePercent, on: connection, logger: logger)
                 }
             case .oneOnOne:
@@ -207,6 +207,9 @@ extension PostgresBookingStore {
             }
             if booking.escrowState == "held" {
                 booking = try await Self.settle(booking, escrow(booking), feePercent: feePercent, on: connection, logger: logger)
+            } else if booking.escrowState == "frozen" {
+                // The mentor can no longer earn (disabled or demoted): a cancelled session is refunded whoever cancels.
+                booking = try await Self.settle(booking, .refund, feePercent: feePercent, on: connection, logger: logger)
             }
             try await connection.appendEvent("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.kind != .groupSeat {
@@ -317,13 +320,14 @@ extension PostgresBookingStore {
                 SELECT b.id, k.kind FROM bookings b
                 JOIN (VALUES ('24h', interval '24 hours', interval '15 minutes'), ('15m', interval '15 minutes', interval '0')) AS k(kind, ahead, after)
                     ON b.starts_at <= \(now.date)::timestamptz + k.ahead AND b.starts_at > \(now.date)::timestamptz + k.after
-                WHERE b.status = 'confirmed' AND b.kind IN ('one_on_one', 'group_seat')
+                -- Reminders (event-pipeline helper, issue 11): one per 1:1, per seat (its mentee) and per group session (its mentor).
+                WHERE b.status = 'confirmed' AND b.kind IN ('one_on_one', 'group_seat', 'group')
                 ON CONFLICT DO NOTHING
                 RETURNING booking_id, kind
             )
             INSERT INTO outbox (aggregate, aggregate_id, event_type, payload)
             SELECT 'booking', d.booking_id::text, 'booking.reminder',
-                   jsonb_build_object('kind', d.kind, 'id', b.id, 'mentorId', b.mentor_id, 'menteeId', b.mentee_id,
+                   jsonb_build_object('kind', d.kind, 'bookingKind', b.kind, 'id', b.id, 'mentorId', b.mentor_id, 'menteeId', b.mentee_id,
                                       'start', to_char(b.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
             FROM due d JOIN bookings b ON b.id = d.booking_id
             RETURNING id

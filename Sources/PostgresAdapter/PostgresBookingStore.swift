@@ -77,7 +77,7 @@ public struct PostgresBookingStore: BookingStore {
             WHERE mentee_id = \(menteeId) AND kind IN ('one_on_one', 'group_seat')
               AND (status = 'confirmed' OR (status = 'held' AND hold_expires_at > \(now.date)))
               AND starts_at < \(end.date) AND ends_at > \(start.date) AND id IS DISTINCT FROM \(excluding)
-              AND parent_id IS DISTINCT FROM \(group)
+              AND (\(group)::uuid IS NULL OR parent_id IS DISTINCT FROM \(group))
             """,
             logger: logger)
         for try await overlapping in rows.decode(Int.self) where overlapping > 0 { throw CoreError.menteeBusy }

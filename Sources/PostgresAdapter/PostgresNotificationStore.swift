@@ -61,6 +61,19 @@ public struct PostgresNotificationStore: NotificationStore {
         return false
     }
 
+    public func seatHolders(cancelledWith groupSessionId: UUID) async throws -> [UUID] {
+        let rows = try await pool.client.query(
+            """
+            SELECT DISTINCT s.mentee_id FROM bookings s JOIN bookings g ON g.id = s.parent_id
+            WHERE g.id = \(groupSessionId) AND g.kind = 'group' AND s.kind = 'group_seat' AND s.status = 'cancelled'
+                AND s.cancelled_at = g.cancelled_at AND s.mentee_id IS NOT NULL
+            """,
+            logger: logger)
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
     public func contacts(_ ids: [UUID]) async throws -> [UUID: (email: String, name: String)] {
         var result: [UUID: (email: String, name: String)] = [:]
         let rows = try await pool.client.query("SELECT id, email::text, name FROM users WHERE id = ANY(\(ids))", logger: logger)

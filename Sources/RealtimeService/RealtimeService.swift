@@ -1,6 +1,7 @@
 public import JSONRPC
 public import MentorLinkCore
 public import Foundation
+public import ServiceSupport
 
 /// `notifications.*` and `availability.subscribe`: pushed events over the WebSocket, and the notification inbox.
 ///
@@ -9,11 +10,14 @@ public import Foundation
 public struct RealtimeService: RPCService {
     let subscriptions: Subscriptions
     let store: any NotificationStore
+    let cursors: CursorCodec
 
     /// Creates the service.
-    public init(subscriptions: Subscriptions, store: any NotificationStore) {
+    /// Creates the service; `cursors` seals `notifications.list` cursors (shared by every worker).
+    public init(subscriptions: Subscriptions, store: any NotificationStore, cursors: CursorCodec = .random()) {
         self.subscriptions = subscriptions
         self.store = store
+        self.cursors = cursors
     }
 
     public struct SubscribeParams: Codable, Sendable {
@@ -79,13 +83,9 @@ public struct RealtimeService: RPCService {
         guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
         let limit = params.limit ?? 50
         guard (1...200).contains(limit) else { throw RealtimeError.invalid([FieldProblem(field: "limit", problem: "1 to 200")]) }
-        var before: Int64?
-        if let cursor = params.cursor {
-            guard let id = Int64(cursor) else { throw RealtimeError.invalid([FieldProblem(field: "cursor", problem: "invalid")]) }
-            before = id
-        }
+        let before = try cursors.cursorParam(params.cursor, scope: "notifications.list", timeKeyed: false)?.key
         let items = try await store.notifications(userId: user, unreadOnly: params.unreadOnly ?? false, beforeId: before, limit: limit)
-        return Page(items: items, nextCursor: items.count == limit ? items.last.map { "\($0.id)" } : nil)
+        return Page(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "notifications.list") { KeysetCursor(key: $0.id) })
     }
 
     func markRead(_ params: MarkReadParams, _ context: RPCContext) async throws -> MarkReadResult {

@@ -20,6 +20,11 @@ public struct KeysetCursor: Sendable, Hashable {
         self.id = id
     }
 
+    /// A position of a unique integer key alone (an id-ordered list: no tie-breaker needed).
+    public init(key: Int64) {
+        self.init(key: key, id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+    }
+
     /// A position of a time key, at millisecond precision.
     public init(instant: Instant, id: UUID) {
         let milliseconds = (instant.date.timeIntervalSince1970 * 1000).rounded()

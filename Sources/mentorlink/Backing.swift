@@ -47,7 +47,9 @@ struct Backing {
         PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking"), platformFeePercent: feePercent)
     }
 
-    var paymentsStore: PostgresPaymentsStore { PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments")) }
+    func paymentsStore(feePercent: Int) -> PostgresPaymentsStore {
+        PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments"), platformFeePercent: feePercent)
+    }
 }
 
 /// The services every worker mounts, and the cross-cutting pieces they need.
@@ -89,16 +91,18 @@ struct Services {
             }
         }
         registry.mount(BookingService(store: booking, configuration: bookingConfiguration))
-        let payments = backing.paymentsStore
+        let payments = backing.paymentsStore(feePercent: config.platformFeePercent)
         var paymentsConfiguration = PaymentsConfiguration()
         paymentsConfiguration.stripeWebhookSecrets = config.providers.stripeWebhookSecrets
         paymentsConfiguration.upiWebhookSecrets = config.providers.upiWebhookSecrets
+        // A no-show may be reported for as long as the escrow waits before it is released.
+        paymentsConfiguration.noShowReportWindow = bookingConfiguration.completionGrace
         let stripe = StripeClient(apiBase: config.providers.stripeAPIBase, secretKey: config.providers.stripeSecretKey)
         let upi = RazorpayClient(apiBase: config.providers.upiAPIBase, keyId: config.providers.upiKeyId, keySecret: config.providers.upiKeySecret)
         let subscriptions = Subscriptions(bus: backing.bus)
         registry.mount(RealtimeService(
             subscriptions: subscriptions,
-            store: PostgresNotificationStore(pool: backing.postgres, logger: Logger(label: "mentorlink.notifications"))))
+            store: PostgresNotificationStore(pool: backing.postgres, logger: Logger(label: "mentorlink.notifications")), cursors: cursors))
         var roomsConfiguration = RoomsConfiguration()
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }

@@ -111,4 +111,19 @@ import Testing
             #expect(try await harness.call("availability.slots", #"{"mentorId":"\#(mentor.id)",\#(range),"limit":100000}"#).reason == "invalid_params")
         }
     }
+
+    /// A paid booking with a mentor who was then disabled: the escrow is frozen, and a cancellation refunds it.
+    @Test func cancellingAFrozenBookingRefundsTheMentee() async throws {
+        try await BookingHarness.with { harness in
+            let mentor = try await harness.mentor(minutes: [60], price: 10)
+            let mentee = try await harness.user(.mentee)
+            try await harness.fund(mentee, 10)
+            let created = try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:00:00Z","minutes":60}"#, as: mentee)
+            let id = try #require((created["booking"] as? [String: Any])?["id"] as? String)
+            try await harness.pool.client.query("UPDATE users SET disabled_at = now() WHERE id = \(mentor.id)", logger: TestEnvironment.logger)
+            let cancelled = try await harness.ok("booking.cancel", #"{"bookingId":"\#(id)"}"#, as: mentee)  // late, but the mentor cannot earn
+            #expect((cancelled["booking"] as? [String: Any])?["escrowState"] as? String == "refunded")
+            #expect(try await harness.wallet(mentee).available == 10)
+        }
+    }
 }
