@@ -1,13 +1,18 @@
 public import JSONRPC
 public import MentorLinkCore
+public import ServiceSupport
 import Foundation
 
 /// `wallet.*` and `admin.adjustCredits`: balances, ledger history, support corrections.
 public struct WalletService: RPCService {
     let store: any PaymentsStore
+    let cursors: CursorCodec
 
-    /// Creates the service.
-    public init(store: any PaymentsStore) { self.store = store }
+    /// Creates the service; `cursors` seals `wallet.history` cursors (shared by every worker).
+    public init(store: any PaymentsStore, cursors: CursorCodec = .random()) {
+        self.store = store
+        self.cursors = cursors
+    }
 
     public func register(into registry: inout MethodRegistry) {
         registry.register("wallet.get", summary: "Your available, escrow and earnings credits.", access: .authenticated, handler: get)
@@ -24,13 +29,9 @@ public struct WalletService: RPCService {
         let caller = try context.callerId()
         let limit = params.limit ?? 50
         guard (1...200).contains(limit) else { throw PaymentsError.invalid("limit", "1 to 200") }
-        var before: Int64?
-        if let cursor = params.cursor {
-            guard let id = Int64(cursor), id > 0 else { throw PaymentsError.invalid("cursor", "invalid") }
-            before = id
-        }
+        let before = try cursors.cursorParam(params.cursor, scope: "wallet.history", timeKeyed: false)?.key
         let items = try await store.history(userId: caller, beforeId: before, limit: limit)
-        return HistoryPage(items: items, nextCursor: items.count == limit ? items.last.map { "\($0.id)" } : nil)
+        return HistoryPage(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "wallet.history") { KeysetCursor(key: $0.id) })
     }
 
     func adjust(_ params: AdjustParams, _ context: RPCContext) async throws -> WalletResult {

@@ -109,7 +109,7 @@ struct Services {
         registry.mount(RoomsService(
             rooms: PostgresRoomStore(pool: backing.postgres, logger: Logger(label: "mentorlink.rooms")), presence: RedisPresence(client: backing.redis),
             bus: backing.bus, subscriptions: subscriptions, configuration: roomsConfiguration))
-        registry.mount(WalletService(store: payments))
+        registry.mount(WalletService(store: payments, cursors: cursors))
         registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
         registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))
         registry.mount(DeadLetterService(store: PostgresDeadLetterStore(pool: backing.postgres, logger: Logger(label: "mentorlink.dead-letters")), cursors: cursors))

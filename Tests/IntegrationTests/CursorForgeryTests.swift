@@ -11,7 +11,7 @@ import Testing
     static let forged: [String] = [
         Data("9223372036854775807~\(UUID().uuidString)".utf8).base64EncodedString(),
         Data("-9223372036854775808~\(UUID().uuidString)".utf8).base64EncodedString(),
-        Data("1.7976931348623157e308~\(UUID().uuidString)~0".utf8).base64EncodedString(),
+        Data("1.7976931348623157e308~\(UUID().uuidString)~0".utf8).base64EncodedString(), "9223372036854775807", "1",
         "", "AAAA", "not a cursor", String(repeating: "A", count: 5000), "AQ", "____", "\u{0}",
     ]
 
@@ -25,6 +25,7 @@ import Testing
                     ("reviews.list", #"{"mentorId":"\#(mentor.id)","cursor":\#(quoted)}"#, nil),
                     ("booking.list", #"{"cursor":\#(quoted)}"#, mentee),
                     ("mentors.search", #"{"cursor":\#(quoted)}"#, nil),
+                    ("wallet.history", #"{"cursor":\#(quoted)}"#, mentee),
                 ] as [(String, String, BookingHarness.User?)] {
                     let outcome = try await harness.call(method, params, as: caller)
                     #expect(outcome.reason == "invalid_params", "\(method) with \(cursor.prefix(40)): \(String(describing: outcome.error))")
