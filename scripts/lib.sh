@@ -102,7 +102,10 @@ ml_start_workers() {
     echo $! > "$ML_RUN/serve.pid"
     for _ in $(seq 200); do
         local up=0
-        for k in $(seq 0 $((n - 1))); do [ -S "$ML_RUN/worker-$k.sock" ] && up=$((up + 1)); done
+        # Up means answering /healthz, not only that the socket file exists (it does from bind on, before listen).
+        for k in $(seq 0 $((n - 1))); do
+            curl -sf -o /dev/null --max-time 1 --unix-socket "$ML_RUN/worker-$k.sock" http://worker/healthz && up=$((up + 1))
+        done
         [ "$up" = "$n" ] && return 0
         sleep 0.1
     done

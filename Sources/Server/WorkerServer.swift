@@ -42,7 +42,10 @@ public struct WorkerServer: Sendable {
     }
 
     /// The Hummingbird application; run it (and ``sessions`` after it) in a `ServiceGroup`.
-    public func makeApplication() throws -> some ApplicationProtocol {
+    ///
+    /// `onListening` runs once the socket accepts connections (after bind and listen, with its permissions set): the
+    /// readiness signal, since the socket file exists from bind on, before connections are accepted.
+    public func makeApplication(onListening: @escaping @Sendable () -> Void = {}) throws -> some ApplicationProtocol {
         try UnixSocket.prepare(path: configuration.socketPath)
         let router = Router(context: BasicRequestContext.self)
         let rpc = RPCHTTPEndpoint(server: self)
@@ -84,6 +87,7 @@ public struct WorkerServer: Sendable {
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
             onServerRunning: { _ in
                 UnixSocket.restrict(path: socketPath, group: socketGroup)
+                onListening()
             },
             logger: logger
         )

@@ -46,6 +46,7 @@ struct RealtimeHarness: Sendable {
             identity.rateRules = identity.rateRules.mapValues { RateRule(count: $0.count * 100, period: $0.period, burst: $0.burst * 100) }
             let tokens = await AccessTokens(configuration: identity)
             let shared = RedisClient(address: .unix(path: redisPath), logger: logger)
+            let (listening, signal) = AsyncStream<Void>.makeStream()
             var services: [any Service] = [shared]
             var workers: [Worker] = []
             for index in 0..<2 {
@@ -76,19 +77,23 @@ struct RealtimeHarness: Sendable {
                         registry: registry, info: OpenRPCInfo(title: "t", version: "0"),
                         middleware: [RateLimitMiddleware(limiter: limiter, rules: identity.rateRules, logger: logger)]),
                     metrics: metrics, authenticator: authenticator, logger: logger)
-                services += [redis, subscriber, bus, try server.makeApplication(), server.sessions]
+                services += [redis, subscriber, bus, try server.makeApplication(onListening: { signal.yield() }), server.sessions]
                 workers.append(Worker(endpoint: .unix(path), bus: bus, subscriptions: subscriptions, sessions: server.sessions))
             }
             let group = ServiceGroup(services: services, logger: logger)
             let harness = RealtimeHarness(pool: pool, tokens: tokens, workers: workers, redis: shared)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
+                tasks.addTask {
+                    defer { signal.finish() }  // a worker that fails to start ends the wait too
+                    try await group.run()
+                }
                 // Cancelled, not shut down gracefully: the buses wait for their subscribers' streams, which end after them.
                 defer { tasks.cancelAll() }
-                for index in 0..<2 {
-                    for _ in 0..<200 where !FileManager.default.fileExists(atPath: "\(directory)/worker-\(index).sock") {
-                        try await Task.sleep(for: .milliseconds(25))
-                    }
+                // Up means both workers listen (the readiness signal), not that their socket files exist (from bind on).
+                var up = 0
+                for await _ in listening {
+                    up += 1
+                    if up == 2 { break }
                 }
                 try await body(harness)
             }

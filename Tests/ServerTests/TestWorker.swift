@@ -44,12 +44,17 @@ enum TestWorker {
             metrics: metrics,
             logger: logger
         )
-        let group = ServiceGroup(services: [try server.makeApplication(), server.sessions], logger: logger)
+        // Up means listening (the readiness signal), not "the socket file exists": that is true from bind on, before
+        // listen, and a first connect then got ECONNREFUSED.
+        let (listening, signal) = AsyncStream<Void>.makeStream()
+        let application = try server.makeApplication(onListening: { signal.finish() })
+        let group = ServiceGroup(services: [application, server.sessions], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            for _ in 0..<200 where !FileManager.default.fileExists(atPath: path) {
-                try await Task.sleep(for: .milliseconds(25))
+            tasks.addTask {
+                defer { signal.finish() }  // a server that fails to start ends the wait too
+                try await group.run()
             }
+            for await _ in listening {}
             let control = Control(group: group, metrics: metrics)
             do {
                 try await offThePool { try body(.unix(path), control) }
