@@ -181,7 +181,9 @@ public struct BookingService: RPCService {
         guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
         let now = configuration.now()
         guard params.start > now else { throw BookingError.invalid("start", "in the future") }
-        let outsideLateWindow = current.start.date.timeIntervalSince(now.date) >= Double(configuration.lateCancellationHours) * 3600
+        // Both the current and the new start outside the window: a mentee cannot move a session to minutes away alone.
+        let window = Double(configuration.lateCancellationHours) * 3600
+        let outsideLateWindow = current.start.date.timeIntervalSince(now.date) >= window && params.start.date.timeIntervalSince(now.date) >= window
         let movesAlone = caller.isAdmin && !current.involves(caller.id) || caller.id == current.menteeId && outsideLateWindow
         guard movesAlone else {
             // Checked now so a proposal names a time that is free; checked again when accepted.

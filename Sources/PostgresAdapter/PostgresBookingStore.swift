@@ -71,6 +71,9 @@ public struct PostgresBookingStore: BookingStore {
         _ menteeId: UUID, start: Instant, end: Instant, now: Instant, excluding: UUID?, on connection: PostgresConnection, logger: Logger,
         group: UUID? = nil
     ) async throws {
+        // The mentee's own lock (always taken last, after any mentor or booking row lock): concurrent calls of one
+        // mentee with different mentors (a batch) queue here, so each sees the other's booking or hold.
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('mentee:' || \(menteeId.uuidString), 0))", logger: logger)
         let rows = try await connection.query(
             """
             SELECT count(*)::int FROM bookings

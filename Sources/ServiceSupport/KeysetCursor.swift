@@ -27,7 +27,8 @@ public struct KeysetCursor: Sendable, Hashable {
 
     /// A position of a time key, at millisecond precision.
     public init(instant: Instant, id: UUID) {
-        let milliseconds = (instant.date.timeIntervalSince1970 * 1000).rounded()
+        // Truncated, like the lists' SQL keys (date_trunc('milliseconds', …)): rounding up would repeat items.
+        let milliseconds = (instant.date.timeIntervalSince1970 * 1000).rounded(.down)
         key = Self.clamp(milliseconds)
         self.id = id
     }
