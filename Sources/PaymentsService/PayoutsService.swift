@@ -49,15 +49,22 @@ public struct PayoutsService: RPCService {
     }
 
     /// Settles a `processing` payout whose transfer's outcome was unknown: the provider's record first; when it has
-    /// none, the transfer is asked for again with the same idempotency key (the provider makes it at most once).
+    /// none, the transfer is asked for again with the same idempotency key (the provider makes it at most once). A
+    /// lookup that fails decides nothing: the payout stays `processing` (`provider_pending`, retry later), because
+    /// asking again once the key has expired at the provider would pay the mentor twice.
     func settle(_ params: PayoutIdParams, _ context: RPCContext) async throws -> Payout {
         let admin = try context.callerId()
         guard let gateway else { throw PaymentsError.core(.unavailable("stripe")) }
         guard let payout = try await store.payout(id: params.payoutId) else { throw PaymentsError.core(.notFound) }
         guard payout.status == "processing" else { throw PaymentsError.core(.invalidState("the payout is \(payout.status)")) }
-        if let found = try? await gateway.findTransfer(payoutId: payout.payoutId, idempotencyKey: Self.idempotencyKey(payout)) {
-            return try await finish(payout, transfer: found, admin: admin, context: context)
+        let found: String?
+        do {
+            found = try await gateway.findTransfer(payoutId: payout.payoutId, idempotencyKey: Self.idempotencyKey(payout))
+        } catch {
+            context.logger.warning("payouts.lookup_failed", metadata: ["payout": .string(payout.payoutId.uuidString), "error": .string("\(error)")])
+            throw PaymentsError.pending("payout")
         }
+        if let found { return try await finish(payout, transfer: found, admin: admin, context: context) }
         return try await transfer(payout, gateway: gateway, admin: admin, context: context)
     }
 

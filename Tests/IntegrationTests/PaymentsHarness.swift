@@ -22,6 +22,8 @@ final class FakeProvider: PayoutGateway, PaymentGateway, Sendable {
         var entered: [CheckedContinuation<Void, Never>] = []
         var refunds: [String: String] = [:]
         var amounts: [String: Int64] = [:]
+        /// Lookups (`findTransfer`) fail with this, as when the provider cannot be reached.
+        var lookupFailure: GatewayError?
     }
 
     let state = Mutex(State())
@@ -98,7 +100,8 @@ final class FakeProvider: PayoutGateway, PaymentGateway, Sendable {
     var paidOut: Int64 { state.withLock { $0.amounts.values.reduce(0, +) } }
 
     func findTransfer(payoutId: UUID, idempotencyKey: String) async throws -> String? {
-        state.withLock { $0.made[idempotencyKey] }
+        if let failure = state.withLock({ $0.lookupFailure }) { throw failure }
+        return state.withLock { $0.made[idempotencyKey] }
     }
 
     func createPayment(paymentId: UUID, userId: UUID, amount: Int64, currency: String, idempotencyKey: String) async throws -> GatewayPayment {
