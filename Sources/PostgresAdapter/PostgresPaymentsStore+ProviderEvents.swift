@@ -6,17 +6,33 @@ import PostgresNIO
 /// Refunds and disputes reported by the provider (made in its dashboard, by the bank, or the answers to our own
 /// refunds): each moves the ledger once, keyed by the provider's own ids.
 extension PostgresPaymentsStore {
-    /// A user account's balance, locked for the rest of the transaction (0 when it does not exist yet).
-    static func lockedBalance(_ owner: UUID, _ kind: LedgerAccountKind, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+    /// The user's available and debt balances (0 for an account not made yet), with those accounts and the platform
+    /// account the legs also touch locked for the rest of the transaction: in one statement and in id order, the
+    /// order ledger_post locks in, so two postings for one user (a top-up and a provider refund) cannot deadlock.
+    static func lockedBalances(
+        _ owner: UUID, platform: LedgerAccountKind, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (available: Int64, debt: Int64) {
         let rows = try await connection.query(
-            "SELECT balance FROM ledger_accounts WHERE owner_id = \(owner) AND kind = \(kind.rawValue) FOR UPDATE", logger: logger)
-        for try await balance in rows.decode(Int64.self) { return balance }
-        return 0
+            """
+            SELECT kind, balance FROM ledger_accounts
+            WHERE (owner_id = \(owner) AND kind IN ('available', 'debt')) OR (owner_id IS NULL AND kind = \(platform.rawValue))
+            ORDER BY id FOR UPDATE
+            """,
+            logger: logger)
+        var balances: (available: Int64, debt: Int64) = (0, 0)
+        for try await (kind, balance) in rows.decode((String, Int64).self) {
+            switch LedgerAccountKind(rawValue: kind) {
+            case .available: balances.available = balance
+            case .debt: balances.debt = balance
+            default: break
+            }
+        }
+        return balances
     }
 
     /// Legs giving `credits` to a user from a platform account: what the user owes (`debt`) is paid first.
     static func giveLegs(_ credits: Int, to user: UUID, from source: LedgerAccountKind, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerLeg] {
-        let owed = -(try await lockedBalance(user, .debt, on: connection, logger: logger))
+        let owed = -(try await lockedBalances(user, platform: source, on: connection, logger: logger).debt)
         let paid = min(Int64(credits), max(owed, 0))
         return [
             LedgerLeg(owner: nil, kind: source, amount: -Int64(credits)), LedgerLeg(owner: user, kind: .debt, amount: paid),
@@ -27,7 +43,7 @@ extension PostgresPaymentsStore {
     /// Legs taking `credits` back from a user into a platform account: from the available credits, and what was
     /// already spent as a debt.
     static func takeLegs(_ credits: Int, from user: UUID, to sink: LedgerAccountKind, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerLeg] {
-        let available = try await lockedBalance(user, .available, on: connection, logger: logger)
+        let available = try await lockedBalances(user, platform: sink, on: connection, logger: logger).available
         let taken = min(Int64(credits), max(available, 0))
         return [
             LedgerLeg(owner: user, kind: .available, amount: -taken), LedgerLeg(owner: user, kind: .debt, amount: taken - Int64(credits)),
