@@ -45,6 +45,8 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
         case .menteeBusy: RPCError(code: -32019, message: "You already have a session at that time", reason: "mentee_busy")
         case .tooManyHolds(let why):
             RPCError(code: -32018, message: "Too many live holds (\(why)): confirm or cancel one first", reason: "too_many_holds")
+        case .inDebt(let owed):
+            RPCError(code: -32033, message: "You owe \(owed) credits: a top-up repays them first", reason: "in_debt", data: ["owed": .int(owed)])
         case .unavailable(let what): .unavailable(what)
         }
     }

@@ -32,6 +32,9 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
     case menteeBusy
     /// The mentee holds as many live holds as allowed (with this mentor, or in all).
     case tooManyHolds(String)
+    /// The user owes this many credits (a refund or dispute at the provider of credits already spent): nothing is
+    /// paid out to them until a top-up has repaid it.
+    case inDebt(Int64)
 
     public var description: String {
         switch self {
@@ -51,6 +54,7 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
         case .mentorUnavailable: "mentor unavailable"
         case .menteeBusy: "mentee busy"
         case .tooManyHolds(let why): "too many holds: \(why)"
+        case .inDebt(let owed): "in debt: \(owed) credits owed"
         }
     }
 }

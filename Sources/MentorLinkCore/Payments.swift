@@ -210,7 +210,7 @@ public protocol PaymentsStore: Sendable {
     /// Settles a pending refund by the provider's answer: `succeeded`, or `failed` (the credits go back). Settling
     /// again the same way does nothing; the other way is `invalidState`.
     func settleRefund(refundId: UUID, succeeded: Bool, providerRef: String?, audit: AuditEntry) async throws -> Refund
-    /// Moves earnings into a payout request.
+    /// Moves earnings into a payout request; `inDebt` while the mentor owes credits (a debt is never netted).
     func requestPayout(mentorId: UUID, credits: Int, audit: AuditEntry) async throws -> Payout
     /// Payouts, newest first (one mentor's, or all for admins).
     func payouts(mentorId: UUID?, limit: Int) async throws -> [Payout]

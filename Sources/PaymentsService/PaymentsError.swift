@@ -22,6 +22,8 @@ public enum PaymentsError: Error, RPCErrorConvertible {
             RPCError(code: -32032, message: "The provider has not confirmed the \(what) yet; it stays pending until the provider's record settles it",
                      reason: "provider_pending")
         case .core(.insufficientCredits): RPCError(code: -32030, message: "Not enough credits", reason: "insufficient_credits")
+        case .core(.inDebt(let owed)):
+            RPCError(code: -32033, message: "You owe \(owed) credits: a top-up repays them first", reason: "in_debt", data: ["owed": .int(owed)])
         case .core(.notFound): RPCError(code: -32004, message: "Not found", reason: "not_found")
         case .core(.forbidden(let why)): RPCError(code: -32003, message: "Forbidden: \(why)", reason: "forbidden")
         case .core(.invalidState(let why)): RPCError(code: -32025, message: "Not possible now: \(why)", reason: "invalid_state")

@@ -17,7 +17,7 @@ public struct PayoutsService: RPCService {
     }
 
     public func register(into registry: inout MethodRegistry) {
-        registry.register("payouts.request", summary: "Ask for earnings to be paid out.", access: .only(.mentor), rateLimit: .payments, handler: request)
+        registry.register("payouts.request", summary: "Ask for earnings to be paid out (refused with in_debt while you owe credits).", access: .only(.mentor), rateLimit: .payments, handler: request)
         registry.register("payouts.list", summary: "Your payouts (admins: everyone's).", access: .authenticated, handler: list)
         registry.register("payouts.approve", summary: "Pay a requested payout (a Stripe transfer).", access: .only(.admin), rateLimit: .payments, handler: approve)
         registry.register(

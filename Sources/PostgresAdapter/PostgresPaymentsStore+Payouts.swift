@@ -17,6 +17,11 @@ extension PostgresPaymentsStore {
     public func requestPayout(mentorId: UUID, credits: Int, audit: AuditEntry) async throws -> Payout {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
+            // A mentor who owes credits (a refund or dispute at the provider of credits already spent) is paid
+            // nothing until a top-up has repaid the debt: the platform would pay out money it has lost.
+            for try await debt in try await connection.query(
+                "SELECT balance FROM ledger_accounts WHERE owner_id = \(mentorId) AND kind = 'debt'", logger: logger
+            ).decode(Int64.self) where debt < 0 { throw CoreError.inDebt(-debt) }
             let payout = try await Self.payouts(
                 "INSERT INTO payouts AS o (mentor_id, credits) VALUES (\(mentorId), \(credits)) RETURNING \(unescaped: Self.payoutColumns)",
                 on: connection, logger: logger)[0]
