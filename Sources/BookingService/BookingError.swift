@@ -8,6 +8,8 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
     case notAMentor
     case unknownSessionType(Int)
     case agendaInvalid([FieldProblem])
+    /// The reschedule proposal being accepted is not (or no longer) the one the responder saw.
+    case proposalChanged
 
     /// A single bad field.
     static func invalid(_ field: String, _ problem: String) -> BookingError { .invalid([FieldProblem(field: field, problem: problem)]) }
@@ -22,6 +24,8 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
             return RPCError(
                 code: -32602, message: "The answers do not fit the mentor's form", reason: "invalid_agenda",
                 data: RPCError.fieldsData(problems))
+        case .proposalChanged:
+            return RPCError(code: -32017, message: "The reschedule proposal changed since you saw it: look at it again", reason: "proposal_changed")
         case .core(let error): return Self.rpcError(error)
         }
     }

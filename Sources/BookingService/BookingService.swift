@@ -38,7 +38,8 @@ public struct BookingService: RPCService {
             summary: "Move a 1:1 booking to another free slot (at once for an admin, or the mentee outside the late-cancellation window; else a proposal the other side answers).",
             access: .authenticated, rateLimit: .booking, handler: reschedule)
         registry.register(
-            "booking.respondReschedule", summary: "Accept (the booking moves) or decline the other participant's reschedule proposal.",
+            "booking.respondReschedule",
+            summary: "Accept (the booking moves) or decline the other participant's reschedule proposal; send back the proposedStart you saw (proposal_changed if it changed).",
             access: .authenticated, rateLimit: .booking, handler: respondReschedule)
         registry.register("booking.list", summary: "Your bookings in start order.", access: .authenticated, handler: list)
         registry.register("booking.get", summary: "One booking (its participants and admins).", access: .authenticated, handler: get)
@@ -207,7 +208,9 @@ public struct BookingService: RPCService {
     }
 
     /// The other participant's answer to a reschedule proposal: accepted, the booking moves (if the time is still
-    /// free); declined, the proposal is cleared and the booking stays.
+    /// free); declined, the proposal is cleared and the booking stays. An accept moves the booking only to the
+    /// proposal it answers: the one the client saw (`proposedStart`, when sent) and, under the booking's lock, still
+    /// the pending one by the same proposer (`proposal_changed` otherwise).
     func respondReschedule(_ params: RescheduleAnswerParams, _ context: RPCContext) async throws -> BookingResult {
         let caller = try Caller(context)
         guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
@@ -224,16 +227,29 @@ public struct BookingService: RPCService {
             }
             return BookingResult(booking: booking)
         }
-        return BookingResult(booking: try await move(current, to: proposed, now: now, context: context))
+        if let seen = params.proposedStart, !Self.sameMoment(seen, proposed) { throw BookingError.proposalChanged }
+        return BookingResult(booking: try await move(current, to: proposed, now: now, context: context, answering: proposer))
     }
 
-    private func move(_ current: Booking, to start: Instant, now: Instant, context: RPCContext) async throws -> Booking {
+    /// Two instants within a millisecond (a client echoes the start it was shown; the database keeps microseconds).
+    static func sameMoment(_ a: Instant, _ b: Instant) -> Bool { abs(a.date.timeIntervalSince(b.date)) < 0.001 }
+
+    /// Moves the booking; `answering` a proposal by that proposer, only while it is still the pending proposal.
+    private func move(_ current: Booking, to start: Instant, now: Instant, context: RPCContext, answering proposer: UUID? = nil) async throws -> Booking {
         let minutes = Int(current.end.epochSeconds - current.start.epochSeconds) / 60
+        let slotCheck = Self.slotCheck(start: start, minutes: minutes)
         let booking = try await mapped {
             try await store.reschedule(
                 bookingId: current.id, start: start, now: now,
                 audit: auditEntry(context, "booking.reschedule", details: ["from": current.start.description, "to": start.description]),
-                check: Self.slotCheck(start: start, minutes: minutes))
+                check: { found in
+                    if let proposer {
+                        guard let pending = found.proposedStart, Self.sameMoment(pending, start), found.proposedBy == proposer else {
+                            throw BookingError.proposalChanged
+                        }
+                    }
+                    try slotCheck(found)
+                })
         }
         await configuration.availabilityChanged(booking.mentorId, "booking.rescheduled")
         return booking

@@ -156,6 +156,9 @@ public struct RescheduleParams: Codable, Sendable {
 public struct RescheduleAnswerParams: Codable, Sendable {
     public var bookingId: UUID
     public var accept: Bool
+    /// The proposed start the responder saw (`booking.proposedStart`); when given and the proposal is no longer that
+    /// start, the answer is refused with `proposal_changed`.
+    public var proposedStart: Instant?
 }
 
 public struct ListBookingsParams: Codable, Sendable {

@@ -5,11 +5,16 @@ public struct BookingCheck: Sendable {
     public var rules: AvailabilityRules?
     public var busy: [BusyInterval]
     public var now: Instant
+    /// When a booking is being rescheduled: its pending proposal (start and proposer), read under its row lock.
+    public var proposedStart: Instant?
+    public var proposedBy: UUID?
 
-    public init(rules: AvailabilityRules?, busy: [BusyInterval], now: Instant) {
+    public init(rules: AvailabilityRules?, busy: [BusyInterval], now: Instant, proposedStart: Instant? = nil, proposedBy: UUID? = nil) {
         self.rules = rules
         self.busy = busy
         self.now = now
+        self.proposedStart = proposedStart
+        self.proposedBy = proposedBy
     }
 }
 

@@ -231,7 +231,10 @@ extension PostgresBookingStore {
                 locked.kind == .oneOnOne, locked.status == .confirmed, locked.start > now
             else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             let end = start.adding(seconds: Int(locked.end.epochSeconds - locked.start.epochSeconds))
-            try check(try await Self.check(locked.mentorId, start: start, end: end, now: now, excluding: locked.id, on: connection, logger: logger))
+            var found = try await Self.check(locked.mentorId, start: start, end: end, now: now, excluding: locked.id, on: connection, logger: logger)
+            // The proposal as it is under the lock: an accept checks it is still the one it answers.
+            (found.proposedStart, found.proposedBy) = (locked.proposedStart, locked.proposedBy)
+            try check(found)
             if let mentee = locked.menteeId {
                 try await Self.checkMenteeFree(mentee, start: start, end: end, now: now, excluding: locked.id, on: connection, logger: logger)
             }
