@@ -98,7 +98,9 @@ ml_start_workers() {
     local n=$1
     ml_pid_alive "$ML_RUN/serve.pid" && return 0
     rm -f "$ML_RUN"/worker-*.sock
-    nohup "$ML_BIN" serve --workers "$n" >>"$ML_RUN/logs/workers.log" 2>&1 &
+    # The supervisor runs the workers and the event processes (relay, consumers) and restarts whichever dies;
+    # restarts are counted on $ML_RUN/supervisor.sock (GET /metrics).
+    nohup "$ML_BIN" serve --workers "$n" --events >>"$ML_RUN/logs/workers.log" 2>&1 &
     echo $! > "$ML_RUN/serve.pid"
     for _ in $(seq 200); do
         local up=0
@@ -216,7 +218,6 @@ ml_start_stack() {
     ml_start_dev_payments "$port"
     ml_start_coturn
     ml_start_workers "$n"
-    ml_start_events
     ml_start_nginx "$n" "$port"
 }
 
@@ -253,18 +254,4 @@ ml_start_coturn() {
     "${run[@]}" turnserver -c "$dir/turnserver.conf" >/dev/null 2>&1 &
     for _ in $(seq 50); do ml_pid_alive "$dir/turnserver.pid" && return 0; sleep 0.1; done
     ml_log "coturn did not start (see $dir/turnserver.log)"; return 1
-}
-
-# The outbox relay and the consumers (notifications, email) (each restartable; several relays may run at once).
-ml_start_events() {
-    ml_pid_alive "$ML_RUN/relay.pid" || {
-        nohup "$ML_BIN" relay >>"$ML_RUN/logs/relay.log" 2>&1 &
-        echo $! > "$ML_RUN/relay.pid"
-    }
-    local name
-    for name in notifications email; do
-        ml_pid_alive "$ML_RUN/consume-$name.pid" && continue
-        nohup "$ML_BIN" consume "$name" >>"$ML_RUN/logs/consume-$name.log" 2>&1 &
-        echo $! > "$ML_RUN/consume-$name.pid"
-    done
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FuzzSupport
 import JSONRPC
 
@@ -14,6 +15,20 @@ func fuzzJSONParser(_ bytes: [UInt8]) {
     precondition(reencoded == encoded, "encoding is not stable")
 }
 
+/// The differential's view of one input, one line per file: `accept <hex of the encoding>`, `reject`, or
+/// `too_deep` (over the depth limit, which Python's json does not have), after the file's name and a tab.
+/// `scripts/fuzz.d/json_differential.py` compares these lines with Python's `json` on the same bytes.
+func differentialLine(_ bytes: [UInt8]) -> String {
+    do {
+        let value = try JSONValue.parse(bytes, maxDepth: 32)
+        var encoded: [UInt8] = []
+        value.write(into: &encoded)
+        return "accept " + encoded.map { String(format: "%02x", $0) }.joined()
+    } catch let error {
+        return error.data["reason"] == .string("nesting_too_deep") ? "too_deep" : "reject"
+    }
+}
+
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
 public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
@@ -22,6 +37,20 @@ public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 }
 #else
 @main struct Replay {
-    static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzJSONParser) }
+    /// `FuzzJSONParser PATH…` replays; `FuzzJSONParser --differential DIR…` prints one differential line per file.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.first == "--differential" else {
+            CorpusReplay.run(arguments, fuzzJSONParser)
+            return
+        }
+        arguments.removeFirst()
+        for directory in arguments {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted() {
+                guard let data = FileManager.default.contents(atPath: "\(directory)/\(name)") else { continue }
+                print("\(directory)/\(name)\t\(differentialLine(Array(data)))")
+            }
+        }
+    }
 }
 #endif

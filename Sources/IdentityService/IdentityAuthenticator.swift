@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// A cookie-authenticated call must come from an allowed `Origin` (the transport already insists on
 /// `Content-Type: application/json`). A token of a revoked session is refused: the revocation list in Redis is asked,
-/// and its answer trusted for two seconds per session. If Redis cannot be reached the token is refused (fail closed).
+/// and its answer trusted for two seconds per session. If Redis cannot be reached the call is refused with
+/// `unavailable` (fail closed, but retryable: the client keeps its session and tries again, rather than signing out).
 public final class IdentityAuthenticator: Authenticator, Sendable {
     let tokens: AccessTokens
     let revocations: any RevocationList
@@ -40,7 +41,7 @@ public final class IdentityAuthenticator: Authenticator, Sendable {
             return nil
         }
         guard let principal = await tokens.verify(token), let sessionId = principal.sessionId.flatMap(UUID.init(uuidString:)) else { return nil }
-        return await isRevoked(sessionId) ? nil : principal
+        return try await isRevoked(sessionId) ? nil : principal
     }
 
     /// Forgets what the cache knows about a session (after this worker revoked it).
@@ -48,7 +49,7 @@ public final class IdentityAuthenticator: Authenticator, Sendable {
         cache.withLock { cache in sessionIds.forEach { cache[$0] = (true, .now) } }
     }
 
-    private func isRevoked(_ sessionId: UUID) async -> Bool {
+    private func isRevoked(_ sessionId: UUID) async throws(IdentityError) -> Bool {
         let now = ContinuousClock.now
         if let cached = cache.withLock({ $0[sessionId] }), now - cached.at < cacheLifetime { return cached.revoked }
         let revoked: Bool
@@ -56,7 +57,7 @@ public final class IdentityAuthenticator: Authenticator, Sendable {
             revoked = try await revocations.isRevoked(sessionId: sessionId)
         } catch {
             logger.warning("auth.revocation_check_failed", metadata: ["error": .string("\(error)")])
-            return true
+            throw IdentityError.unavailable("redis")
         }
         cache.withLock { cache in
             if cache.count > 100_000 { cache.removeAll() }

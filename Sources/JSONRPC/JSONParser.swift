@@ -2,7 +2,8 @@
 ///
 /// Foundation's `JSONDecoder` into `JSONValue` costs ~15 µs for a 47-byte envelope here (it can only probe each value's
 /// type by failing decodes); this parser does one pass with no intermediate objects (see BENCHMARKS.md, `json`).
-/// Nesting is bounded by `maxDepth`, so hostile input cannot exhaust the stack.
+/// Nesting is bounded by `maxDepth`, so hostile input cannot exhaust the stack. An object that names a member twice
+/// (or two canonically equivalent names) is refused.
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
@@ -71,7 +72,10 @@ struct JSONParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw Failure() }
             index += 1
-            members[key] = try parseValue(depth: depth)
+            // A name given twice is refused, not "last one wins": parsers disagree on duplicates, and a validator
+            // that saw one value while a handler saw another is how interoperability attacks work. Swift's String
+            // equality is canonical equivalence, so "é" and "e\u{301}" are the same name here too.
+            guard members.updateValue(try parseValue(depth: depth), forKey: key) == nil else { throw Failure() }
             skipWhitespace()
             guard index < bytes.count else { throw Failure() }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -18,6 +18,10 @@ public struct RPCDispatcher: Sendable {
     /// for driver errors is generic); the worker passes the PostgreSQL adapter's, which adds SQLSTATE, message and
     /// statement but never bound values.
     public let errorLogDescription: @Sendable (any Error) -> String
+    /// Recognizes errors that come from below the services (a driver's lost connection, a cache that is away) as the
+    /// RPC errors they mean, `unavailable` above all; `nil` leaves the error internal (-32603, logged). The worker
+    /// passes the adapters' outage recognizers.
+    public let translateError: @Sendable (any Error) -> RPCError?
 
     /// Creates a dispatcher from a registry.
     public init(
@@ -26,7 +30,8 @@ public struct RPCDispatcher: Sendable {
         limits: RPCLimits = RPCLimits(),
         middleware: [any RPCMiddleware] = [],
         observer: (@Sendable (CallRecord) -> Void)? = nil,
-        errorLogDescription: @escaping @Sendable (any Error) -> String = { "\(type(of: $0)): \($0)" }
+        errorLogDescription: @escaping @Sendable (any Error) -> String = { "\(type(of: $0)): \($0)" },
+        translateError: @escaping @Sendable (any Error) -> RPCError? = { _ in nil }
     ) {
         let document = OpenRPCDocument.render(methods: registry.methods.values.sorted { $0.name < $1.name }, info: info)
         var registry = registry
@@ -37,6 +42,7 @@ public struct RPCDispatcher: Sendable {
         self.observer = observer
         self.openRPC = document
         self.errorLogDescription = errorLogDescription
+        self.translateError = translateError
     }
 
     /// Handles one HTTP body or WebSocket text frame.
@@ -95,7 +101,16 @@ public struct RPCDispatcher: Sendable {
     /// Runs one valid request; returns `nil` for a notification.
     public func handle(request: RPCRequest, context: RPCContext) async -> RPCResponse? {
         let start = ContinuousClock.now
-        let outcome = await run(request, context: context)
+        let outcome: RPCResponse.Outcome
+        if let deadline = limits.callDeadline {
+            outcome = await CallDeadline.race(deadline, timedOut: .error(.unavailable("deadline"))) {
+                await self.run(request, context: context)
+            } onTimeout: {
+                context.logger.warning("rpc.deadline_exceeded", metadata: ["rpc.method": .string(request.method)])
+            }
+        } else {
+            outcome = await run(request, context: context)
+        }
         let errorCode: Int? = if case .error(let error) = outcome { error.code } else { nil }
         let known = methods[request.method] != nil
         observer?(CallRecord(method: known ? request.method : nil, errorCode: errorCode, duration: .now - start))
@@ -123,6 +138,13 @@ public struct RPCDispatcher: Sendable {
         } catch let error as any RPCErrorConvertible {
             return .error(error.rpcError)
         } catch {
+            if let translated = translateError(error) {
+                context.logger.warning(
+                    "rpc.dependency_error",
+                    metadata: ["rpc.method": .string(method.name), "rpc.reason": .string(translated.reason ?? ""), "error": .string(errorLogDescription(error))]
+                )
+                return .error(translated)
+            }
             context.logger.error(
                 "rpc.internal_error",
                 metadata: ["rpc.method": .string(method.name), "error": .string(errorLogDescription(error))]

@@ -9,12 +9,21 @@ public struct RPCLimits: Sendable, Hashable {
     /// Largest answer to one body, a whole batch counted together (default 4 MiB). A result that would go over is
     /// replaced by a `response_too_large` error, so no request can make a reply many times its own size.
     public var maxResponseBytes: Int
+    /// Longest a call may take (default 5 s): a call still running then is answered `unavailable` (retryable,
+    /// `dependency: "deadline"`) and its handler cancelled, so a dependency that hangs makes calls fail fast instead
+    /// of holding clients and connections. A write answered this way may still complete: retry it with its
+    /// idempotency key. `nil` waits for ever.
+    public var callDeadline: Duration?
 
     /// Creates limits; the defaults are the documented ones.
-    public init(maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32, maxResponseBytes: Int = 4 << 20) {
+    public init(
+        maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32, maxResponseBytes: Int = 4 << 20,
+        callDeadline: Duration? = .seconds(5)
+    ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchLength = maxBatchLength
         self.maxDepth = maxDepth
         self.maxResponseBytes = maxResponseBytes
+        self.callDeadline = callDeadline
     }
 }

@@ -46,3 +46,28 @@ extension PostgresAdapterError {
         }
     }
 }
+
+extension PostgresAdapterError {
+    /// `"postgres"` when `error` means PostgreSQL is away rather than that the query was wrong: the connection failed,
+    /// closed or was never made (the pool is closed), or the server is shutting down, starting up, out of
+    /// connections or read-only (SQLSTATE classes 08 and 57P, 53300, 25006). The caller answers `unavailable`.
+    public static func outageDependency(of error: any Error) -> String? {
+        switch error {
+        case let transaction as PostgresTransactionError:
+            for inner in [transaction.beginError, transaction.closureError, transaction.commitError] {
+                if let inner, let dependency = outageDependency(of: inner) { return dependency }
+            }
+            return nil
+        case let psql as PSQLError:
+            switch psql.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+                return "postgres"
+            default:
+                guard let state = psql.serverInfo?[.sqlState] else { return nil }
+                return state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "25006" ? "postgres" : nil
+            }
+        default:
+            return nil
+        }
+    }
+}

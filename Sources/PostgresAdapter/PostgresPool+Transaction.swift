@@ -18,7 +18,7 @@ extension PostgresPool {
     /// `slotTaken`, a user ledger account below zero is `insufficientCredits`, a lost connection is `unavailable`; anything else passes through.
     static func translate(_ error: any Error) -> any Error {
         guard let psql = error as? PSQLError else { return error }
-        if psql.code == .connectionError || psql.code == .serverClosedConnection { return CoreError.unavailable("postgres") }
+        if let dependency = PostgresAdapterError.outageDependency(of: psql) { return CoreError.unavailable(dependency) }
         switch (psql.serverInfo?[.sqlState], psql.serverInfo?[.constraintName]) {
         case ("23505", "users_email_key"): return CoreError.emailTaken
         case ("23P01", _): return CoreError.slotTaken

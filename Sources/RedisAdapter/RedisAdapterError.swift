@@ -32,3 +32,11 @@ public enum RedisAdapterError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension RedisAdapterError {
+    /// `"redis"` when `error` is a retryable Redis error (away, restarting, too slow); the caller answers `unavailable`.
+    public static func outageDependency(of error: any Error) -> String? {
+        guard let redis = error as? RedisAdapterError, redis.isRetryable else { return nil }
+        return "redis"
+    }
+}

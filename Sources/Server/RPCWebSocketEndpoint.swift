@@ -38,7 +38,15 @@ struct RPCWebSocketEndpoint: Sendable {
             server.metrics.webSocketConnection(-1)
         }
         let credentials = RPCHTTPEndpoint.credentials(headers)
-        let principal = try? await server.authenticator.authenticate(credentials)
+        // Credentials that cannot be checked now (the revocation list is away) end the socket with 1011 at once:
+        // the client reconnects later, rather than going on as anonymous.
+        let principal: Principal?
+        do {
+            principal = try await server.authenticator.authenticate(credentials)
+        } catch {
+            try await outbound.close(.unexpectedServerError, reason: "try again later")
+            return
+        }
         var logger = server.logger
         logger[metadataKey: "ws.id"] = .string(requestId)
         let session = WebSocketSession(
@@ -54,13 +62,28 @@ struct RPCWebSocketEndpoint: Sendable {
                 }
             }
             // The credentials are checked again every few seconds, also when the client only listens: a revoked
-            // session silences the socket at once and closes it with 1008, so its pushes stop within seconds.
+            // session silences the socket at once and closes it with 1008, so its pushes stop within seconds. While
+            // they cannot be checked (the revocation list is away) the socket lives on for a grace period, then
+            // closes with 1011; a short outage of Redis does not drop every listener.
             if principal != nil {
                 let interval = server.configuration.credentialRecheckInterval, authenticator = server.authenticator
+                let grace = server.configuration.credentialUncheckedGrace
                 group.addTask {
+                    var lastChecked = ContinuousClock.now
                     while true {
                         try await Task.sleep(for: interval)
-                        if (try? await authenticator.authenticate(credentials)) ?? nil == nil {
+                        let caller: Principal?
+                        do {
+                            caller = try await authenticator.authenticate(credentials)
+                        } catch {
+                            guard ContinuousClock.now - lastChecked > grace else { continue }
+                            writerLogger.notice("ws.credentials_unverifiable")
+                            session.close()
+                            try await outbound.close(.unexpectedServerError, reason: "credentials cannot be checked; try again later")
+                            return
+                        }
+                        lastChecked = .now
+                        if caller == nil {
                             writerLogger.notice("ws.credentials_revoked")
                             session.close()
                             try await outbound.close(.policyViolation, reason: "credentials expired or revoked")
@@ -80,9 +103,16 @@ struct RPCWebSocketEndpoint: Sendable {
                 }
                 // The credentials are checked again on every message: an access token that expired or a session
                 // that was revoked (logout, password change) ends the socket instead of living on with it.
-                var caller = principal ?? nil
+                // One that cannot be checked now is answered with the authenticator's error (`unavailable`).
+                var caller = principal
                 if caller != nil {
-                    caller = try? await server.authenticator.authenticate(credentials)
+                    do {
+                        caller = try await server.authenticator.authenticate(credentials)
+                    } catch let error as any RPCErrorConvertible {
+                        let body = RPCResponse(id: .null, outcome: .error(error.rpcError)).encoded
+                        if !session.push(String(decoding: body, as: UTF8.self)) { break }
+                        continue
+                    }
                     if caller == nil {
                         session.close()
                         try await outbound.close(.policyViolation, reason: "credentials expired or revoked")

@@ -1,16 +1,16 @@
 import Foundation
 
-/// Socket-file housekeeping before a worker binds.
-enum UnixSocket {
+/// Socket-file housekeeping before a server binds (workers, the supervisor).
+public enum UnixSocket {
     /// Removes a stale socket file at `path`; refuses when a live process still answers on it.
-    static func prepare(path: String) throws {
+    public static func prepare(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
         if isLive(path: path) { throw WorkerError.socketInUse(path) }
         unlink(path)
     }
 
     /// Sets mode 0660 and, when given, the group that may connect (nginx's user).
-    static func restrict(path: String, group: String?) {
+    public static func restrict(path: String, group: String?) {
         if let group, let entry = getgrnam(group) {
             chown(path, uid_t.max, entry.pointee.gr_gid)
         }
@@ -18,7 +18,7 @@ enum UnixSocket {
     }
 
     /// Whether something accepts connections on the socket.
-    static func isLive(path: String) -> Bool {
+    public static func isLive(path: String) -> Bool {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

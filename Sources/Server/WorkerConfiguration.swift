@@ -27,6 +27,9 @@ public struct WorkerConfiguration: Sendable {
     /// revoked session (logout, password change, disabled account) or an expired access token closes the socket with
     /// 1008 within this interval plus the authenticator's revocation cache lifetime (2 s), on every worker.
     public var credentialRecheckInterval: Duration = .seconds(2)
+    /// How long a listening WebSocket lives on while its credentials cannot be checked (the revocation list is
+    /// away) before it is closed with 1011.
+    public var credentialUncheckedGrace: Duration = .seconds(30)
 
     /// Creates a configuration with the documented defaults.
     public init(

@@ -14,13 +14,16 @@ struct RelayCommand: AsyncParsableCommand {
     @Option(help: "Topic prefix; the topic is <prefix><aggregate>.")
     var topicPrefix = "mentorlink."
 
+    @Flag(help: "Started by `mentorlink serve`: exit when the supervisor is gone.")
+    var supervised = false
+
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.relay")
         let backing = try Backing(config: config, logger: logger)
         let relay = OutboxRelay(outbox: PostgresOutbox(pool: backing.postgres, logger: logger), producer: backing.kafka, topicPrefix: topicPrefix, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: backing.postgres), .init(service: backing.kafka), .init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: ParentWatch.guarding([.init(service: backing.postgres), .init(service: backing.kafka), .init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup)], if: supervised, logger: logger),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
@@ -39,6 +42,9 @@ struct ConsumeCommand: AsyncParsableCommand {
 
     @Option(help: "Topic prefix, as given to the relay.")
     var topicPrefix = "mentorlink."
+
+    @Flag(help: "Started by `mentorlink serve`: exit when the supervisor is gone.")
+    var supervised = false
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
@@ -67,10 +73,10 @@ struct ConsumeCommand: AsyncParsableCommand {
             loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), logger: logger)
         }
         let group = ServiceGroup(configuration: .init(
-            services: [
+            services: ParentWatch.guarding([
                 .init(service: backing.postgres), .init(service: backing.redis),
                 .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            ], if: supervised, logger: logger),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

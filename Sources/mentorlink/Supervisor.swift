@@ -3,41 +3,63 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Keeps N `mentorlink worker` processes alive: a worker that dies is restarted after an exponential backoff
-/// (0.5 s doubling to 30 s, reset after a minute of health); a graceful shutdown sends each SIGTERM and waits
+/// One program the supervisor keeps alive: `mentorlink <arguments…> --supervised`, known by `name` in logs and metrics.
+struct SupervisedProgram: Sendable {
+    /// Shown in logs and as the `process` label of the metrics (`worker-0`, `relay`, `consume-email`).
+    let name: String
+    /// The `mentorlink` subcommand and its options; `--supervised` is appended.
+    let arguments: [String]
+
+    /// Worker `index` (`mentorlink worker --index K`).
+    static func worker(_ index: Int) -> SupervisedProgram {
+        SupervisedProgram(name: "worker-\(index)", arguments: ["worker", "--index", "\(index)"])
+    }
+
+    /// The outbox relay and both consumers (`mentorlink serve --events`).
+    static let events = [
+        SupervisedProgram(name: "relay", arguments: ["relay"]),
+        SupervisedProgram(name: "consume-notifications", arguments: ["consume", "notifications"]),
+        SupervisedProgram(name: "consume-email", arguments: ["consume", "email"]),
+    ]
+}
+
+/// Keeps its programs alive: one that dies is restarted after an exponential backoff (0.5 s doubling to 30 s, reset
+/// after a minute of health) and counted in ``SupervisorMetrics``; a graceful shutdown sends each SIGTERM and waits
 /// up to the drain deadline before SIGKILL.
 struct Supervisor: Service {
-    let count: Int
+    let programs: [SupervisedProgram]
     let drainDeadline: Duration
+    let metrics: SupervisorMetrics
     let logger: Logger
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            for index in 0..<count {
-                group.addTask { await supervise(index) }
+            for program in programs {
+                group.addTask { await supervise(program) }
             }
         }
     }
 
-    private func supervise(_ index: Int) async {
+    private func supervise(_ program: SupervisedProgram) async {
         var backoff = Duration.milliseconds(500)
         var logger = self.logger
-        logger[metadataKey: "worker.index"] = .string("\(index)")
+        logger[metadataKey: "process"] = .string(program.name)
         while !Task.isShuttingDownGracefully {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.executablePath)
-            process.arguments = ["worker", "--index", "\(index)", "--supervised"]
+            process.arguments = program.arguments + ["--supervised"]
             let exited = ExitSignal()
             process.terminationHandler = { _ in exited.fire() }
             do {
                 try process.run()
             } catch {
-                logger.error("worker.spawn_failed", metadata: ["error": .string("\(error)")])
+                logger.error("process.spawn_failed", metadata: ["error": .string("\(error)")])
                 try? await Task.sleep(for: backoff)
                 continue
             }
             let started = ContinuousClock.now
-            logger.info("worker.started", metadata: ["pid": .string("\(process.processIdentifier)")])
+            metrics.started(program.name)
+            logger.info("process.started", metadata: ["pid": .string("\(process.processIdentifier)")])
             await withGracefulShutdownHandler {
                 await exited.wait()
             } onGracefulShutdown: {
@@ -48,13 +70,15 @@ struct Supervisor: Service {
                     if !exited.hasFired { kill(pid, SIGKILL) }
                 }
             }
+            metrics.exited(program.name)
             if Task.isShuttingDownGracefully {
-                logger.info("worker.stopped", metadata: ["status": .string("\(process.terminationStatus)")])
+                logger.info("process.stopped", metadata: ["status": .string("\(process.terminationStatus)")])
                 return
             }
             if ContinuousClock.now - started > .seconds(60) { backoff = .milliseconds(500) }
+            let event = program.name.hasPrefix("worker-") ? "worker.died" : "process.died"
             logger.warning(
-                "worker.died",
+                "\(event)",
                 metadata: ["status": .string("\(process.terminationStatus)"), "restart_in_ms": .string("\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)")]
             )
             try? await Task.sleep(for: backoff)

@@ -37,7 +37,10 @@ struct WorkerCommand: AsyncParsableCommand {
             limits: config.limits,
             middleware: services.middleware,
             observer: { metrics.record($0) },
-            errorLogDescription: PostgresAdapterError.logDescription(of:)
+            errorLogDescription: PostgresAdapterError.logDescription(of:),
+            translateError: { error in
+                (PostgresAdapterError.outageDependency(of: error) ?? RedisAdapterError.outageDependency(of: error)).map(RPCError.unavailable)
+            }
         )
         let server = WorkerServer(
             configuration: WorkerConfiguration(
@@ -69,11 +72,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let reminders = PeriodicJob(name: "reminders", interval: .seconds(60), logger: logger) {
             try await bookings.scheduleReminders(now: .now)
         }
-        var running = (backing.services + [release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        if supervised {
-            let watch = ParentWatch(parent: getppid(), logger: logger)
-            running.insert(ServiceGroupConfiguration.ServiceConfiguration(service: watch, successTerminationBehavior: .gracefullyShutdownGroup), at: 0)
-        }
+        let running = ParentWatch.guarding(
+            (backing.services + [release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            if: supervised, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

@@ -70,6 +70,11 @@ import Testing
             try waitUntilServing("\(directory)/worker-1.sock")
             let second = try #require(workerPid(of: process.processIdentifier, index: 1))
             #expect(second != first)
+            // The restart is counted on the supervisor's own socket, the other worker's not.
+            let metrics = try HTTPConnection(.unix("\(directory)/supervisor.sock"), timeout: 2).request("GET", "/metrics").text
+            #expect(metrics.contains(#"mentorlink_supervisor_restarts_total{process="worker-1"} 1"#))
+            #expect(metrics.contains(#"mentorlink_supervisor_restarts_total{process="worker-0"} 0"#))
+            #expect(metrics.contains(#"mentorlink_supervisor_process_up{process="worker-1"} 1"#))
         }
     }
 

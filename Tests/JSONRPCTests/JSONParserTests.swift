@@ -25,6 +25,13 @@ import Testing
         #expect(throws: RPCError.parseError()) { try JSONValue.parse(Array(text.utf8), maxDepth: 32) }
     }
 
+    /// Found by the differential against Python's json: `{"é":1,"e\u{301}":2}` kept one member (Swift's String
+    /// equality is canonical equivalence) where Python keeps two. A name given twice, in any spelling, is refused.
+    @Test(arguments: [#"{"a":1,"a":2}"#, #"{"\u00e9":1,"e\u0301":2}"#, "{\"\u{212B}\":1,\"\u{C5}\":2}", #"[{"x":{},"x":[]}]"#])
+    func refusesDuplicateNames(text: String) {
+        #expect(throws: RPCError.parseError()) { try JSONValue.parse(Array(text.utf8), maxDepth: 32) }
+    }
+
     @Test func exponentsAreNumbersNotIntegers() throws {
         #expect(try JSONValue.parse(Array("1e3".utf8), maxDepth: 1) == .double(1000))
         #expect(try JSONValue.parse(Array("-7".utf8), maxDepth: 1) == .int(-7))

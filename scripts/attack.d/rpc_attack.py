@@ -7,7 +7,8 @@ arrays, NUL and control characters, far-past and far-future dates, other users' 
 raw invalid UTF-8, and batches mixing them: through nginx over HTTP and WebSocket, and on a worker socket.
 
 It asserts: no HTTP 5xx, never -32603, every error has a snake_case `error.data.reason`, every result validates
-against the method's declared result schema, every answer stays under the documented cap, and no worker died.
+against the method's declared result schema, every answer stays under the documented cap, and no worker died (the supervisor's restart counter, read from
+GET /metrics on RUN_DIR/supervisor.sock, is the same before and after; the workers' log shows no death either).
 
     rpc_attack.py --run-dir DIR --port PORT [--examples N] [--seed S]
 
@@ -75,6 +76,17 @@ class Stack:
             request["params"] = params
         status, data = self.http(json.dumps(request).encode(), token, unix=unix)
         return json.loads(data) if data else None
+
+    def restarts(self):
+        """Restarts per supervised process, from the supervisor's GET /metrics on RUN_DIR/supervisor.sock."""
+        connection = UnixHTTPConnection(os.path.join(self.run_dir, "supervisor.sock"))
+        connection.request("GET", "/metrics")
+        text = connection.getresponse().read().decode()
+        connection.close()
+        found = re.findall(r'^mentorlink_supervisor_restarts_total\{process="([^"]+)"\} (\d+)$', text, re.M)
+        if not found:
+            raise RuntimeError("the supervisor's /metrics has no mentorlink_supervisor_restarts_total")
+        return {name: int(count) for name, count in found}
 
     def worker_log_size(self):
         try:
@@ -285,6 +297,7 @@ def main():
     stack = Stack(args.run_dir, args.port)
     failures = Failures()
     log_offset = stack.worker_log_size()
+    restarts_before = stack.restarts()
     methods = stack.call("rpc.discover", None)["result"]["methods"]
     checker = Checker(methods, failures)
     users = make_users(stack, args.binary)
@@ -376,6 +389,10 @@ def main():
             failures.add(f"websocket as {caller}", f"connection failed: {error!r}", "")
         finally:
             socket_.close()
+    restarts_after = stack.restarts()
+    for name, count in restarts_after.items():
+        if count != restarts_before.get(name, 0):
+            failures.add("supervisor /metrics", f"{name} restarted {count - restarts_before.get(name, 0)} times", "")
     log = stack.worker_log_since(log_offset)
     for marker in ("worker.died", "Fatal error", "rpc.internal_error"):
         if marker in log:
