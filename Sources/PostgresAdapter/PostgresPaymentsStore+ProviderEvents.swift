@@ -106,6 +106,7 @@ extension PostgresPaymentsStore {
                         audit: audit("payment.refund_succeeded", [:]), on: connection, logger: logger)
                 }
             }
+            // Only what exceeds every refund row is new; a refund claimed by its id later takes this part first.
             guard total > known else { return .duplicate("refunds already accounted for") }
             return try await providerRefund(
                 payment, amount: total - known, providerRef: nil, audit: audit("payment.provider_refund", ["amount": "\(total - known)"]),
@@ -125,10 +126,10 @@ extension PostgresPaymentsStore {
                     audit: audit(succeeded ? "payment.refund_succeeded" : "payment.refund_failed", [:]), on: connection, logger: logger)
                 return .settled("refund \(settled.status)")
             }
-            guard succeeded else { return .ignored("a failed refund we did not ask for") }
             guard amount > 0, amount <= payment.amount else { return try await refuse("refund amount out of range", target: payment.paymentId.uuidString) }
-            return try await providerRefund(
-                payment, amount: amount, providerRef: id, audit: audit("payment.provider_refund", ["refund": id, "amount": "\(amount)"]),
+            // Not ours: claimed once by its id, whichever of its events comes first (see +RefundClaims).
+            return try await claimProviderRefund(
+                payment, id: id, amount: amount, succeeded: succeeded, audit: audit("payment.provider_refund", ["refund": id, "amount": "\(amount)"]),
                 on: connection, logger: logger)
         case .disputeOpened(let id, let amount):
             guard amount > 0, amount <= payment.amount else { return try await refuse("dispute amount out of range", target: payment.paymentId.uuidString) }
