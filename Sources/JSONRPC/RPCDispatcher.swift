@@ -22,6 +22,8 @@ public struct RPCDispatcher: Sendable {
     /// RPC errors they mean, `unavailable` above all; `nil` leaves the error internal (-32603, logged). The worker
     /// passes the adapters' outage recognizers.
     public let translateError: @Sendable (any Error) -> RPCError?
+    /// When a call was last answered `unavailable` (see ``RPCLimits/degradedCallDeadline``).
+    let outages = CallDeadline.OutageMemory()
 
     /// Creates a dispatcher from a registry.
     public init(
@@ -102,7 +104,8 @@ public struct RPCDispatcher: Sendable {
     public func handle(request: RPCRequest, context: RPCContext) async -> RPCResponse? {
         let start = ContinuousClock.now
         let outcome: RPCResponse.Outcome
-        if let deadline = limits.callDeadline {
+        if let full = limits.callDeadline {
+            let deadline = outages.isRecent ? min(full, limits.degradedCallDeadline) : full
             outcome = await CallDeadline.race(deadline, timedOut: .error(.unavailable("deadline"))) {
                 await self.run(request, context: context)
             } onTimeout: {
@@ -112,6 +115,7 @@ public struct RPCDispatcher: Sendable {
             outcome = await run(request, context: context)
         }
         let errorCode: Int? = if case .error(let error) = outcome { error.code } else { nil }
+        if case .error(let error) = outcome, error.reason == "unavailable" { outages.record() }
         let known = methods[request.method] != nil
         observer?(CallRecord(method: known ? request.method : nil, errorCode: errorCode, duration: .now - start))
         guard let id = request.id else { return nil }

@@ -14,12 +14,17 @@ public struct RPCLimits: Sendable, Hashable {
     /// of holding clients and connections. A write answered this way may still complete: retry it with its
     /// idempotency key. `nil` waits for ever.
     public var callDeadline: Duration?
+    /// The shorter deadline while a dependency is known to be away (default 1 s): for two seconds after any call was
+    /// answered `unavailable`, new calls get this long, so during an outage they fail within a second instead of
+    /// each waiting out the full deadline; once calls succeed again the full deadline is back.
+    public var degradedCallDeadline: Duration
 
     /// Creates limits; the defaults are the documented ones.
     public init(
         maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32, maxResponseBytes: Int = 4 << 20,
-        callDeadline: Duration? = .seconds(5)
+        callDeadline: Duration? = .seconds(5), degradedCallDeadline: Duration = .seconds(1)
     ) {
+        self.degradedCallDeadline = degradedCallDeadline
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchLength = maxBatchLength
         self.maxDepth = maxDepth

@@ -423,17 +423,20 @@ def check(stack, history, run, subscribers, args, started_at):
     kill_windows = [(f[2], (f[4] or f[2]) + 2) for f in run.faults if f[0].startswith("worker")]
     outage_windows = [(f[2], (f[4] or f[3]) + 1) for f in run.faults if f[1]]
     ops = list(history.ops)
+
+    def during(op, windows):  # the call's time overlaps a window (it may have started just before the fault)
+        return any(op["t0"] <= b and op["t1"] >= a for a, b in windows)
+
     # Transport: no -32603, no 5xx but the killed worker's 502s, no hang.
     for op in ops:
         if op["code"] == -32603:
             failures.append(f"-32603 from {op['method']}: {op['params']}")
         if op["http"] >= 500 or op["http"] == 0:
-            in_kill = any(a <= op["t0"] <= b for a, b in kill_windows)
-            if not (in_kill and op["http"] in (0, 502)):
+            if not (during(op, kill_windows) and op["http"] in (0, 502)):
                 failures.append(f"HTTP {op['http']} from {op['method']} outside a worker kill ({op['reason']})")
         if op["t1"] - op["t0"] > args.fail_fast:
             failures.append(f"{op['method']} took {op['t1'] - op['t0']:.1f} s (more than {args.fail_fast} s)")
-        if (op["reason"] or "").startswith("unavailable") and not any(a <= op["t0"] <= b for a, b in outage_windows + kill_windows):
+        if (op["reason"] or "").startswith("unavailable") and not during(op, outage_windows + kill_windows):
             after = [f"{f[0]} +{op['t0'] - f[2]:.1f} s" for f in run.faults if f[2] <= op["t0"]][-1:]
             failures.append(f"{op['method']} said {op['reason']} outside every outage ({', '.join(after) or 'before the first fault'})")
     # Bookings: every acknowledged one exists exactly once; acknowledged cancels stuck; no overlaps.
@@ -513,10 +516,14 @@ def check(stack, history, run, subscribers, args, started_at):
     dead = stack.sql("SELECT count(*) FROM dead_letters")[0][0]
     if dead != "0":
         failures.append(f"{dead} messages dead-lettered")
-    # Every supervised process is up at the end.
+    # Every supervised process is up at the end, and none restarted but those killed (once each): no outage of a
+    # dependency took a process down.
+    killed = {f[0] for f in run.faults if f[1] is None}
     for name, (restarts, up) in stack.supervisor().items():
         if not up:
             failures.append(f"{name} is not running at the end")
+        if restarts != (1 if name in killed else 0):
+            failures.append(f"{name} restarted {restarts} times (killed: {'once' if name in killed else 'never'})")
     counts = {}
     for op in ops:
         count = counts.setdefault(op["method"], {"ok": 0, "fail": 0, "info": 0, "reasons": {}})
