@@ -31,7 +31,9 @@ import Testing
         if reason != nil { #expect(response.error?.data["retryable"] == .bool(true)) }
     }
 
-    @Test func revocationListDownRefusesTokens() async throws {
+    /// Fail closed, but as `unavailable` (retryable): answering `unauthenticated` made clients sign their users out
+    /// during a Redis outage (found by scripts/chaos).
+    @Test func revocationListDownRefusesTokensAsUnavailable() async throws {
         struct DownList: RevocationList {
             func revoke(sessionIds: [UUID], ttl: Duration) async throws {}
             func isRevoked(sessionId: UUID) async throws -> Bool { throw DownLimiter.Down() }
@@ -40,6 +42,12 @@ import Testing
         let tokens = await AccessTokens(configuration: configuration)
         let token = try await tokens.issue(for: User(id: UUID(), email: "a@example.com", name: "A", roles: [.mentee]), sessionId: UUID()).token
         let authenticator = IdentityAuthenticator(tokens: tokens, revocations: DownList(), configuration: configuration, logger: TestEnvironment.logger)
-        #expect(try await authenticator.authenticate(RequestCredentials(bearer: token)) == nil)
+        do {
+            _ = try await authenticator.authenticate(RequestCredentials(bearer: token))
+            Issue.record("a token was accepted with the revocation list down")
+        } catch let error as any RPCErrorConvertible {
+            #expect(error.rpcError.reason == "unavailable")
+            #expect(error.rpcError.data["dependency"] == .string("redis"))
+        }
     }
 }

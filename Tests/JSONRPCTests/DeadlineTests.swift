@@ -1,0 +1,61 @@
+import Dispatch
+import Foundation
+import JSONRPC
+import Testing
+
+/// Calls fail fast when what they wait on is away: a call over the deadline is answered `unavailable` (the handler
+/// cancelled, even one that ignores cancellation), and a driver's outage error is answered as the translator says.
+@Suite struct DeadlineTests {
+    struct DriverDown: Error {}
+
+    static func registry() -> MethodRegistry {
+        var registry = MethodRegistry()
+        // Ignores cancellation, as a query waiting on a pool that cannot connect does.
+        registry.register("stuck", access: .public) { (_: NoParams, _) -> Bool in
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().asyncAfter(deadline: .now() + 4) { continuation.resume() }
+            }
+            return true
+        }
+        registry.register("down", access: .public) { (_: NoParams, _) -> Bool in throw DriverDown() }
+        registry.register("fine", access: .public) { (_: NoParams, _) -> Bool in true }
+        return registry
+    }
+
+    static func call(_ dispatcher: RPCDispatcher, _ method: String) async -> RPCError? {
+        let body = #"{"jsonrpc":"2.0","id":1,"method":"\#(method)"}"#
+        return await dispatcher.handle(body: Array(body.utf8), context: TestMethods.context()).responses.first?.error
+    }
+
+    @Test func aStuckCallIsAnsweredUnavailableAtItsDeadline() async {
+        let dispatcher = TestMethods.dispatcher(limits: RPCLimits(callDeadline: .milliseconds(300)), registry: Self.registry())
+        let started = ContinuousClock.now
+        let error = await Self.call(dispatcher, "stuck")
+        #expect(error?.reason == "unavailable")
+        #expect(error?.data["dependency"] == .string("deadline"))
+        #expect(error?.data["retryable"] == .bool(true))
+        #expect(ContinuousClock.now - started < .seconds(3), "the answer waited for the stuck handler")
+        #expect(await Self.call(dispatcher, "fine") == nil)
+    }
+
+    @Test func afterAnOutageAnswerNewCallsGetTheShorterDeadline() async {
+        let limits = RPCLimits(callDeadline: .seconds(20), degradedCallDeadline: .milliseconds(200))
+        let dispatcher = RPCDispatcher(
+            registry: Self.registry(), info: OpenRPCInfo(title: "test", version: "0"), limits: limits,
+            translateError: { $0 is DriverDown ? .unavailable("postgres") : nil })
+        #expect(await Self.call(dispatcher, "down")?.reason == "unavailable")
+        let started = ContinuousClock.now
+        #expect(await Self.call(dispatcher, "stuck")?.data["dependency"] == .string("deadline"))
+        #expect(ContinuousClock.now - started < .seconds(3), "the full 20 s deadline applied during an outage")
+    }
+
+    @Test func driverOutagesAreTranslatedAndOthersStayInternal() async {
+        let translating = RPCDispatcher(
+            registry: Self.registry(), info: OpenRPCInfo(title: "test", version: "0"),
+            translateError: { $0 is DriverDown ? .unavailable("postgres") : nil })
+        let error = await Self.call(translating, "down")
+        #expect(error?.reason == "unavailable")
+        #expect(error?.data["dependency"] == .string("postgres"))
+        #expect(await Self.call(TestMethods.dispatcher(registry: Self.registry()), "down")?.code == -32603)
+    }
+}
