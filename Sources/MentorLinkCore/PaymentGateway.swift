@@ -14,12 +14,42 @@ public struct GatewayPayment: Sendable, Hashable {
     }
 }
 
+/// What a provider answered about a refund: its id and state.
+public struct GatewayRefund: Sendable, Hashable {
+    /// A refund's state at the provider.
+    public enum Status: String, Sendable, Hashable {
+        case pending, succeeded, failed
+    }
+
+    /// `re_…` (Stripe) or `rfnd_…` (the UPI gateway).
+    public var reference: String
+    public var status: Status
+
+    public init(reference: String, status: Status) {
+        self.reference = reference
+        self.status = status
+    }
+
+    /// The state of a provider's status word: Stripe's `succeeded`, `failed`, `canceled` (and `pending`,
+    /// `requires_action`), Razorpay's `processed`, `failed` (and `pending`); anything else is pending.
+    public static func status(_ word: String?) -> Status {
+        switch word {
+        case "succeeded", "processed": .succeeded
+        case "failed", "canceled": .failed
+        default: .pending
+        }
+    }
+}
+
 /// A payment provider's API, as the project uses it (Stripe's REST API; a UPI gateway in Razorpay's format).
 public protocol PaymentGateway: Sendable {
     /// Creates the provider's payment for `amount` minor units; `idempotencyKey` makes a retry return the same one.
     func createPayment(paymentId: UUID, userId: UUID, amount: Int64, currency: String, idempotencyKey: String) async throws -> GatewayPayment
-    /// Refunds `amount` minor units of a captured payment; returns the provider's refund id.
-    func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> String
+    /// Refunds `amount` minor units of a captured payment; returns the provider's refund (which may still be pending).
+    func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> GatewayRefund
+    /// The provider's record of a refund: by its id when known, else the one made with `idempotencyKey` (our refund
+    /// id, which the refund carries); `nil` when the provider has none.
+    func findRefund(payment: Payment, reference: String?, idempotencyKey: String) async throws -> GatewayRefund?
 }
 
 /// Paying mentors out (a Stripe transfer).

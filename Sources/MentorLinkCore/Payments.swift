@@ -207,9 +207,14 @@ public protocol PaymentsStore: Sendable {
     /// Records a pending refund and debits its unspent credits (before the provider is asked), under the refund's
     /// own ledger reference; `insufficientCredits` when spent.
     func reserveRefund(paymentId: UUID, credits: Int, audit: AuditEntry) async throws -> (payment: Payment, refund: Refund)
-    /// Settles a pending refund by the provider's answer: `succeeded`, or `failed` (the credits go back). Settling
-    /// again the same way does nothing; the other way is `invalidState`.
+    /// Settles a refund by the provider's answer: a pending one `succeeded` or `failed`, a succeeded one `failed`
+    /// (the provider's word: a refund may fail after it succeeded). A failure gives the credits back, once. Settling
+    /// again the same way does nothing; a failed refund is final (`invalidState`).
     func settleRefund(refundId: UUID, succeeded: Bool, providerRef: String?, audit: AuditEntry) async throws -> Refund
+    /// One refund.
+    func refund(id: UUID) async throws -> Refund?
+    /// Keeps the provider's id of a refund the provider has not settled yet (it stays pending).
+    func recordRefundReference(refundId: UUID, providerRef: String) async throws -> Refund
     /// Moves earnings into a payout request; `inDebt` while the mentor owes credits (a debt is never netted).
     func requestPayout(mentorId: UUID, credits: Int, audit: AuditEntry) async throws -> Payout
     /// Payouts, newest first (one mentor's, or all for admins).

@@ -23,6 +23,9 @@ public struct PaymentsService: RPCService {
             access: .authenticated, rateLimit: .payments, idempotent: true, handler: createTopUp)
         registry.register("payments.get", summary: "One of your payments (admins: any).", access: .authenticated, handler: get)
         registry.register("payments.refund", summary: "Refund unspent credits of a payment through its provider.", access: .only(.admin), rateLimit: .payments, handler: refund)
+        registry.register(
+            "payments.settleRefund", summary: "Settle a pending refund by the provider's record (after a timeout or a pending answer).",
+            access: .only(.admin), rateLimit: .payments, handler: settleRefund)
         registry.register("payments.reconcile", summary: "Check the whole ledger.", access: .only(.admin), handler: reconcile)
         registry.register(
             "booking.reportNoShow", summary: "Report that the mentor did not show up (mentee, from the start until the no-show window after the end): the escrow is held for an admin.",
@@ -84,8 +87,9 @@ public struct PaymentsService: RPCService {
     }
 
     /// Debits the credits under a new refund's own reference, then asks the provider (idempotency key: the refund
-    /// id). Its success settles the refund; a final refusal fails it and gives the credits back; anything else (a
-    /// timeout, 409, 5xx) leaves it pending with the credits debited, for the provider's webhook to settle.
+    /// id). The refund follows the provider's answer: succeeded settles it; failed, or a final refusal, fails it and
+    /// gives the credits back; pending (a 200 with a pending refund) keeps the provider's id and leaves it pending, as
+    /// does no answer (a timeout, 409, 5xx), with the credits debited, for a webhook or `payments.settleRefund`.
     func refund(_ params: RefundParams, _ context: RPCContext) async throws -> Payment {
         guard let payment = try await store.payment(id: params.paymentId) else { throw PaymentsError.core(.notFound) }
         let credits = params.credits ?? (payment.credits - payment.refundedCredits)
@@ -96,9 +100,38 @@ public struct PaymentsService: RPCService {
                 paymentId: payment.paymentId, credits: credits,
                 audit: context.auditEntry("payment.refund", target: payment.paymentId.uuidString, details: ["credits": "\(credits)"]))
         }
-        let providerRef: String
+        let settled = try await ask(gateway, to: refund, of: reserved, context: context)
+        if settled.status == "failed" { throw PaymentsError.provider(GatewayError(status: 200, message: "refund_failed")) }
+        return reserved
+    }
+
+    /// `payments.settleRefund`: a pending refund settled by the provider's record. A lookup that fails decides nothing
+    /// (`provider_pending`); a refund the provider has no record of (the request never reached it) is asked for again
+    /// with the same idempotency key, so the provider makes it at most once. A settled refund is returned as it is.
+    func settleRefund(_ params: RefundIdParams, _ context: RPCContext) async throws -> Refund {
+        guard let refund = try await store.refund(id: params.refundId) else { throw PaymentsError.core(.notFound) }
+        guard refund.status == "pending" else { return refund }
+        guard let payment = try await store.payment(id: refund.paymentId) else { throw PaymentsError.core(.notFound) }
+        guard let gateway = gateways[payment.provider] else { throw PaymentsError.core(.unavailable(payment.provider.rawValue)) }
+        let found: GatewayRefund?
         do {
-            providerRef = try await gateway.refund(payment: reserved, amount: refund.amount, idempotencyKey: refund.refundId.uuidString)
+            found = try await gateway.findRefund(payment: payment, reference: refund.providerRef, idempotencyKey: refund.refundId.uuidString)
+        } catch {
+            context.logger.warning("payments.refund_lookup_failed", metadata: ["refund": .string(refund.refundId.uuidString), "error": .string("\(error)")])
+            throw PaymentsError.pending("refund")
+        }
+        if let found { return try await follow(found, refund: refund, context: context) }
+        // The provider named this refund before: its record must come back before anything is decided.
+        guard refund.providerRef == nil else { throw PaymentsError.pending("refund") }
+        return try await ask(gateway, to: refund, of: payment, context: context)
+    }
+
+    /// Asks the provider for a recorded refund and follows its answer (see ``refund(_:_:)``); `provider_error` for a
+    /// final refusal (the refund failed), `provider_pending` while it is not settled.
+    func ask(_ gateway: any PaymentGateway, to refund: Refund, of payment: Payment, context: RPCContext) async throws -> Refund {
+        let answer: GatewayRefund
+        do {
+            answer = try await gateway.refund(payment: payment, amount: refund.amount, idempotencyKey: refund.refundId.uuidString)
         } catch let error as GatewayError where error.isFinalRefusal {
             _ = try await mapped {
                 try await store.settleRefund(
@@ -110,12 +143,24 @@ public struct PaymentsService: RPCService {
             context.logger.warning("payments.refund_unknown", metadata: ["refund": .string(refund.refundId.uuidString), "error": .string("\(error)")])
             throw PaymentsError.pending("refund")
         }
-        _ = try await mapped {
-            try await store.settleRefund(
-                refundId: refund.refundId, succeeded: true, providerRef: providerRef.isEmpty ? nil : providerRef,
-                audit: context.auditEntry("payment.refund_succeeded", details: ["providerRef": providerRef]))
+        return try await follow(answer, refund: refund, context: context)
+    }
+
+    /// Records the provider's state of a refund: settled when it is final; else its id is kept and the answer is
+    /// `provider_pending`.
+    func follow(_ answer: GatewayRefund, refund: Refund, context: RPCContext) async throws -> Refund {
+        switch answer.status {
+        case .pending:
+            _ = try await mapped { try await store.recordRefundReference(refundId: refund.refundId, providerRef: answer.reference) }
+            throw PaymentsError.pending("refund")
+        case .succeeded, .failed:
+            let succeeded = answer.status == .succeeded
+            return try await mapped {
+                try await store.settleRefund(
+                    refundId: refund.refundId, succeeded: succeeded, providerRef: answer.reference,
+                    audit: context.auditEntry(succeeded ? "payment.refund_succeeded" : "payment.refund_failed", details: ["providerRef": answer.reference]))
+            }
         }
-        return reserved
     }
 
     func reportNoShow(_ params: NoShowParams, _ context: RPCContext) async throws -> BookingEscrow {

@@ -53,6 +53,10 @@ public struct RefundParams: Codable, Sendable {
     public var credits: Int?
 }
 
+public struct RefundIdParams: Codable, Sendable {
+    public var refundId: UUID
+}
+
 public struct PayoutRequestParams: Codable, Sendable {
     public var credits: Int
 }

@@ -120,7 +120,20 @@ extension PostgresPaymentsStore {
                 on: connection, logger: logger
             ).first
             if let mine {
-                guard mine.status == "pending" else { return .duplicate("refund already settled") }
+                // The provider's word: pending → succeeded or failed, and succeeded → failed (a refund can fail
+                // after it succeeded); a failed refund is final.
+                switch (mine.status, succeeded) {
+                case ("pending", _), ("succeeded", false): break
+                default: return .duplicate("refund already \(mine.status)")
+                }
+                if !succeeded, let claim = try await refundClaim(payment.provider, id, on: connection, logger: logger) {
+                    if claim.covered > 0 {
+                        return try await reviewFailedClaim(payment, id: id, audit: audit("payment.provider_refund_failed", [:]), on: connection, logger: logger)
+                    }
+                    try await connection.query(
+                        "UPDATE provider_refund_claims SET status = 'failed' WHERE provider = \(payment.provider.rawValue) AND refund_ref = \(id)",
+                        logger: logger)
+                }
                 let settled = try await settle(
                     refundId: mine.refundId, payment: payment, succeeded: succeeded, providerRef: id,
                     audit: audit(succeeded ? "payment.refund_succeeded" : "payment.refund_failed", [:]), on: connection, logger: logger)

@@ -47,12 +47,31 @@ extension PostgresPaymentsStore {
         return 0
     }
 
+    /// A claimed provider refund that failed after it succeeded, part of which was taken with a charge's refunded
+    /// total: which credits that part took is not known, so nothing is given back automatically; the claim is marked
+    /// failed and the failure audited for an admin (who can give credits back with `admin.adjustCredits`).
+    static func reviewFailedClaim(_ payment: Payment, id: String, audit: AuditEntry, on connection: PostgresConnection, logger: Logger) async throws -> EventOutcome {
+        try await connection.query(
+            "UPDATE provider_refund_claims SET status = 'failed' WHERE provider = \(payment.provider.rawValue) AND refund_ref = \(id)", logger: logger)
+        var entry = audit
+        entry.action = "payment.provider_refund_failed"
+        entry.outcome = "needs_review"
+        entry.details["refund"] = id
+        try await connection.appendAudit(entry, logger: logger)
+        return .ignored("a provider refund that failed after it was taken with a charge total: left for review")
+    }
+
     /// A refund the provider reports by its id that is not one of ours (its payment locked): claimed once; a failed
     /// one moves nothing; a succeeded one takes what the totals have not taken already.
     static func claimProviderRefund(
         _ payment: Payment, id: String, amount: Int64, succeeded: Bool, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> EventOutcome {
-        if try await refundClaim(payment.provider, id, on: connection, logger: logger) != nil { return .duplicate("refund already claimed") }
+        if let claim = try await refundClaim(payment.provider, id, on: connection, logger: logger) {
+            guard claim.status == "succeeded", !succeeded else { return .duplicate("refund already claimed") }
+            // Failed after it succeeded, and all of it was taken with a charge's refunded total (its own refund
+            // row, when it has one, is settled by the caller).
+            return try await reviewFailedClaim(payment, id: id, audit: audit, on: connection, logger: logger)
+        }
         let covered = succeeded ? min(amount, try await unclaimedTotal(payment.paymentId, on: connection, logger: logger)) : 0
         try await connection.query(
             """

@@ -82,7 +82,29 @@ extension PostgresPaymentsStore {
         }
     }
 
-    /// Settles a refund in the caller's transaction (its payment already locked).
+    public func refund(id: UUID) async throws -> Refund? {
+        try await pool.client.withConnection { connection in
+            try await Self.refunds("SELECT \(unescaped: Self.refundColumns) FROM refunds r WHERE r.id = \(id)", on: connection, logger: logger).first
+        }
+    }
+
+    public func recordRefundReference(refundId: UUID, providerRef: String) async throws -> Refund {
+        let logger = self.logger
+        return try await pool.transaction(logger: logger) { connection in
+            guard let refund = try await Self.refunds(
+                """
+                UPDATE refunds r SET provider_ref = coalesce(r.provider_ref, \(providerRef)) WHERE r.id = \(refundId)
+                RETURNING \(unescaped: Self.refundColumns)
+                """,
+                on: connection, logger: logger
+            ).first else { throw CoreError.notFound }
+            return refund
+        }
+    }
+
+    /// Settles a refund in the caller's transaction (its payment already locked): pending → succeeded or failed, or
+    /// succeeded → failed (a refund may fail at the provider after it succeeded). A failure gives back what the
+    /// refund took (a debt paid first), once: the reversal's ledger reference is the refund's id.
     static func settle(
         refundId: UUID, payment: Payment, succeeded: Bool, providerRef: String?, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> Refund {
@@ -90,13 +112,13 @@ extension PostgresPaymentsStore {
             "SELECT \(unescaped: refundColumns) FROM refunds r WHERE r.id = \(refundId) FOR UPDATE", on: connection, logger: logger)[0]
         switch (refund.status, succeeded) {
         case ("succeeded", true), ("failed", false): return refund
-        case ("pending", _): break
+        case ("pending", _), ("succeeded", false): break
         default: throw CoreError.invalidState("the refund is \(refund.status)")
         }
         if !succeeded {
             try await connection.postOnce(
                 "refund_reversal", reference: refundId.uuidString,
-                legs: LedgerLeg.move(refund.credits, from: (nil, payment.provider.clearingAccount), to: (payment.userId, .available)),
+                legs: try await giveLegs(refund.credits, to: payment.userId, from: payment.provider.clearingAccount, on: connection, logger: logger),
                 memo: payment.paymentId.uuidString, logger: logger)
             _ = try await setRefunded(payment, payment.refundedCredits - refund.credits, on: connection, logger: logger)
         }

@@ -41,10 +41,33 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
         return GatewayPayment(reference: id, clientSecret: intent["client_secret"] as? String)
     }
 
-    public func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> String {
+    public func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> GatewayRefund {
         guard let intent = payment.providerRef else { throw GatewayError(status: 400, message: "payment has no payment intent") }
         let refund = try await post("/v1/refunds", [("payment_intent", intent), ("amount", "\(amount)"), ("metadata[refund_id]", idempotencyKey)], idempotencyKey: idempotencyKey)
-        return refund["id"] as? String ?? ""
+        guard let id = refund["id"] as? String else { throw GatewayError(status: 502, message: "no refund id") }
+        return GatewayRefund(reference: id, status: GatewayRefund.status(refund["status"] as? String))
+    }
+
+    /// `GET /v1/refunds/:id`, or the payment intent's refunds (`GET /v1/refunds?payment_intent=`) by our refund id in
+    /// their metadata.
+    public func findRefund(payment: Payment, reference: String?, idempotencyKey: String) async throws -> GatewayRefund? {
+        let headers = [("Authorization", "Bearer \(secretKey)"), ("Stripe-Version", "2024-06-20")]
+        let refunds: [[String: Any]]
+        if let reference {
+            refunds = [try await http.send(.GET, "\(apiBase)/v1/refunds/\(Self.pathSafe(reference))", headers: headers, body: nil)]
+        } else {
+            guard let intent = payment.providerRef else { return nil }
+            let list = try await http.send(.GET, "\(apiBase)/v1/refunds?payment_intent=\(Self.pathSafe(intent))&limit=100", headers: headers, body: nil)
+            guard let data = list["data"] as? [[String: Any]] else { throw GatewayError(status: 502, message: "no refund list") }
+            refunds = data.filter { ($0["metadata"] as? [String: Any])?["refund_id"] as? String == idempotencyKey }
+        }
+        guard let found = refunds.first, let id = found["id"] as? String else { return nil }
+        return GatewayRefund(reference: id, status: GatewayRefund.status(found["status"] as? String))
+    }
+
+    /// A provider id as one URL path segment or query value (ids are `[A-Za-z0-9_]`; anything else is escaped).
+    static func pathSafe(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "_-"))) ?? id
     }
 
     /// Mentors' connected accounts are named `acct_ml_<mentor id>` (Stripe Connect onboarding is not built yet).

@@ -22,8 +22,10 @@ final class FakeProvider: PayoutGateway, PaymentGateway, Sendable {
         var entered: [CheckedContinuation<Void, Never>] = []
         var refunds: [String: String] = [:]
         var amounts: [String: Int64] = [:]
-        /// Lookups (`findTransfer`) fail with this, as when the provider cannot be reached.
+        /// Lookups (`findTransfer`, `findRefund`) fail with this, as when the provider cannot be reached.
         var lookupFailure: GatewayError?
+        /// The state the provider answers and reports for refunds.
+        var refundStatus: GatewayRefund.Status = .succeeded
     }
 
     let state = Mutex(State())
@@ -108,8 +110,16 @@ final class FakeProvider: PayoutGateway, PaymentGateway, Sendable {
         GatewayPayment(reference: "pi_\(paymentId.uuidString.prefix(8).lowercased())")
     }
 
-    func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> String {
-        try await perform(idempotencyKey, prefix: "re", store: \.refunds)
+    func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> GatewayRefund {
+        let reference = try await perform(idempotencyKey, prefix: "re", store: \.refunds)
+        return GatewayRefund(reference: reference, status: state.withLock { $0.refundStatus })
+    }
+
+    func findRefund(payment: Payment, reference: String?, idempotencyKey: String) async throws -> GatewayRefund? {
+        try state.withLock { state in
+            if let failure = state.lookupFailure { throw failure }
+            return state.refunds[idempotencyKey].map { GatewayRefund(reference: $0, status: state.refundStatus) }
+        }
     }
 
     var refundsMade: Int { state.withLock { $0.refunds.count } }

@@ -94,6 +94,137 @@ import Testing
         }
     }
 
+    /// Our refund's row in the database: its id and the provider's id.
+    func ourRefund(_ harness: PaymentsHarness, _ paymentId: String) async throws -> (id: UUID, providerRef: String?, status: String) {
+        let payment = try #require(UUID(uuidString: paymentId))
+        for try await row in try await harness.base.pool.client.query(
+            "SELECT id, provider_ref, status FROM refunds WHERE payment_id = \(payment) AND origin = 'platform' ORDER BY created_at DESC LIMIT 1",
+            logger: TestEnvironment.logger
+        ).decode((UUID, String?, String).self) { return row }
+        throw RefundPathTests.TestFailure("no refund")
+    }
+
+    /// A Stripe `refund.*` event for one of our refunds.
+    func refundEvent(type: String, status: String, providerRef: String, ours: UUID, intent: String, amount: Int64) -> String {
+        #"{"id":"evt_\#(UUID().uuidString.prefix(12))","type":"\#(type)","data":{"object":{"id":"\#(providerRef)","object":"refund","amount":\#(amount),"payment_intent":"\#(intent)","currency":"usd","status":"\#(status)","metadata":{"refund_id":"\#(ours.uuidString)"}}}}"#
+    }
+
+    /// The provider answered 200 with a pending refund, then `refund.failed`: before, the refund was recorded as
+    /// succeeded at once and the failure ignored (credits taken, money kept). It now stays pending, and the failure
+    /// gives the credits back, once however often it is reported.
+    @Test func aPendingRefundThatFailsGivesTheCreditsBackOnce() async throws {
+        try await PaymentsHarness.with { harness in
+            let processor = processor(harness)
+            let admin = try await harness.base.user(.admin)
+            let (mentee, paymentId) = try await RefundPathTests.paid(harness, credits: 10)
+            let intent = try #require(try await payment(harness, paymentId).providerRef)
+            harness.provider.configure { $0.refundStatus = .pending }
+            let pending = try await harness.call("payments.refund", #"{"paymentId":"\#(paymentId)","credits":4}"#, as: admin)
+            #expect(pending.reason == "provider_pending", "\(String(describing: pending.result))")
+            let refund = try await ourRefund(harness, paymentId)
+            #expect(refund.status == "pending")
+            let reference = try #require(refund.providerRef, "the provider's refund id is kept")
+            #expect(try await harness.base.wallet(mentee).available == 6)
+            for type in ["refund.failed", "refund.updated"] {
+                let event = refundEvent(type: type, status: "failed", providerRef: reference, ours: refund.id, intent: intent, amount: 400)
+                #expect(await stripe(processor, event).status == 200)
+            }
+            #expect(try await ourRefund(harness, paymentId).status == "failed")
+            #expect(try await harness.base.wallet(mentee).available == 10)
+            #expect(try await payment(harness, paymentId).refundedCredits == 0)
+            #expect(try await harness.base.payments.reconcile().ok)
+        }
+    }
+
+    /// A refund can fail at the provider after it succeeded (Stripe sends `refund.failed`): the provider's word
+    /// wins, and the credits come back once.
+    @Test func aRefundThatFailsAfterItSucceededGivesTheCreditsBack() async throws {
+        try await PaymentsHarness.with { harness in
+            let processor = processor(harness)
+            let admin = try await harness.base.user(.admin)
+            let (mentee, paymentId) = try await RefundPathTests.paid(harness, credits: 10)
+            let intent = try #require(try await payment(harness, paymentId).providerRef)
+            #expect(try await harness.call("payments.refund", #"{"paymentId":"\#(paymentId)","credits":4}"#, as: admin).result != nil)
+            let refund = try await ourRefund(harness, paymentId)
+            #expect(refund.status == "succeeded")
+            let event = refundEvent(type: "refund.failed", status: "failed", providerRef: try #require(refund.providerRef), ours: refund.id, intent: intent, amount: 400)
+            #expect(await stripe(processor, event).status == 200)
+            #expect(await stripe(processor, event.replacingOccurrences(of: #""id":"evt_"#, with: #""id":"evt_x"#)).status == 200)
+            #expect(try await ourRefund(harness, paymentId).status == "failed")
+            #expect(try await harness.base.wallet(mentee).available == 10)
+            // A late success report changes nothing: a failed refund is final.
+            let late = refundEvent(type: "refund.updated", status: "succeeded", providerRef: try #require(refund.providerRef), ours: refund.id, intent: intent, amount: 400)
+            #expect(await stripe(processor, late).status == 200)
+            #expect(try await harness.base.wallet(mentee).available == 10)
+            #expect(try await harness.base.payments.reconcile().ok)
+        }
+    }
+
+    /// A dashboard refund that fails after it succeeded: taken by its own row, it is given back once; taken with a
+    /// charge's refunded total, it is left for an admin (audited `needs_review`), never guessed.
+    @Test func aProviderRefundThatFailsAfterItSucceeded() async throws {
+        try await PaymentsHarness.with { harness in
+            let processor = processor(harness)
+            let (mentee, paymentId) = try await RefundPathTests.paid(harness, credits: 10)
+            let intent = try #require(try await payment(harness, paymentId).providerRef)
+            func report(_ id: String, _ status: String) -> String {
+                #"{"id":"evt_\#(UUID().uuidString.prefix(12))","type":"refund.updated","data":{"object":{"id":"\#(id)","object":"refund","amount":300,"payment_intent":"\#(intent)","currency":"usd","status":"\#(status)"}}}"#
+            }
+            #expect(await stripe(processor, report("re_own", "succeeded")).status == 200)
+            #expect(try await harness.base.wallet(mentee).available == 7)
+            #expect(await stripe(processor, report("re_own", "failed")).status == 200)
+            #expect(await stripe(processor, report("re_own", "failed")).status == 200)
+            #expect(try await harness.base.wallet(mentee).available == 10)
+            #expect(try await payment(harness, paymentId).refundedCredits == 0)
+            // Taken with the charge's total first.
+            #expect(await stripe(processor, Report.total(300).json(intent: intent, tag: "")).status == 200)
+            #expect(await stripe(processor, report("re_total", "succeeded")).status == 200)
+            #expect(try await harness.base.wallet(mentee).available == 7)
+            #expect(await stripe(processor, report("re_total", "failed")).status == 200)
+            #expect(try await harness.base.wallet(mentee).available == 7)
+            #expect(try await harness.base.count("SELECT count(*)::int FROM audit_log WHERE action = 'payment.provider_refund_failed' AND outcome = 'needs_review'") == 1)
+            #expect(try await harness.base.payments.reconcile().ok)
+        }
+    }
+
+    /// `payments.settleRefund` settles a pending refund by the provider's record: a failed lookup leaves it pending;
+    /// the provider's answer settles it; a refund the provider never received is asked for again with its key.
+    @Test func settleRefundFollowsTheProvidersRecord() async throws {
+        try await PaymentsHarness.with { harness in
+            let admin = try await harness.base.user(.admin)
+            let (mentee, paymentId) = try await RefundPathTests.paid(harness, credits: 10)
+            harness.provider.configure { $0.refundStatus = .pending }
+            #expect(try await harness.call("payments.refund", #"{"paymentId":"\#(paymentId)","credits":4}"#, as: admin).reason == "provider_pending")
+            let refund = try await ourRefund(harness, paymentId)
+            let settle = #"{"refundId":"\#(refund.id)"}"#
+            harness.provider.configure { $0.lookupFailure = GatewayError(status: 503, message: "unavailable") }
+            #expect(try await harness.call("payments.settleRefund", settle, as: admin).reason == "provider_pending")
+            harness.provider.configure { $0.lookupFailure = nil }
+            #expect(try await harness.call("payments.settleRefund", settle, as: admin).reason == "provider_pending", "still pending")
+            harness.provider.configure { $0.refundStatus = .succeeded }
+            let settled = try await harness.call("payments.settleRefund", settle, as: admin)
+            #expect(settled.result?["status"] as? String == "succeeded", "\(String(describing: settled.error))")
+            #expect(try await harness.call("payments.settleRefund", settle, as: admin).result?["status"] as? String == "succeeded")
+            #expect(try await harness.base.wallet(mentee).available == 6)
+            // Never reached the provider: settling asks again (the same key), once; a failure gives the credits back.
+            harness.provider.configure { $0.refuseWith = GatewayError(status: 0, message: "connection refused") }
+            #expect(try await harness.call("payments.refund", #"{"paymentId":"\#(paymentId)","credits":2}"#, as: admin).reason == "provider_pending")
+            let second = try await ourRefund(harness, paymentId)
+            #expect(second.providerRef == nil && second.status == "pending")
+            harness.provider.configure {
+                $0.refuseWith = nil
+                $0.refundStatus = .failed
+            }
+            let failed = try await harness.call("payments.settleRefund", #"{"refundId":"\#(second.id)"}"#, as: admin)
+            #expect(failed.result?["status"] as? String == "failed", "\(String(describing: failed.error))")
+            #expect(harness.provider.refundsMade == 2)
+            #expect(try await harness.base.wallet(mentee).available == 6)
+            #expect(try await payment(harness, paymentId).refundedCredits == 4)
+            #expect(try await harness.call("payments.settleRefund", #"{"refundId":"\#(UUID())"}"#, as: admin).reason == "not_found")
+            #expect(try await harness.base.payments.reconcile().ok)
+        }
+    }
+
     /// `payouts.settle` took a failed lookup for "no transfer" and asked for the transfer again: once the idempotency
     /// key has expired at the provider, that pays the mentor twice. A lookup that fails now leaves the payout
     /// `processing` (`provider_pending`) and calls nothing else.
