@@ -159,6 +159,9 @@ let package = Package(
         .executableTarget(name: "FuzzJSONParser", dependencies: ["FuzzSupport", "JSONRPC"], path: "Fuzz/FuzzJSONParser"),
         .executableTarget(
             name: "FuzzDispatch", dependencies: ["FuzzSupport", "JSONRPC", .product(name: "Logging", package: "swift-log")], path: "Fuzz/FuzzDispatch"),
+        .executableTarget(
+            name: "FuzzHTTPHead",
+            dependencies: ["FuzzSupport", "JSONRPC", "Server", .product(name: "HTTPTypes", package: "swift-http-types")], path: "Fuzz/FuzzHTTPHead"),
         .executableTarget(name: "FuzzCursor", dependencies: ["FuzzSupport", "ServiceSupport"], path: "Fuzz/FuzzCursor"),
         .executableTarget(name: "FuzzWebhookSignature", dependencies: ["FuzzSupport", "PaymentsService"], path: "Fuzz/FuzzWebhookSignature"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),

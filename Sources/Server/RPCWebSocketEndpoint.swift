@@ -37,7 +37,7 @@ struct RPCWebSocketEndpoint: Sendable {
             server.sessions.remove(id)
             server.metrics.webSocketConnection(-1)
         }
-        let credentials = RPCHTTPEndpoint.credentials(headers)
+        let credentials = RequestHead.credentials(headers)
         // Credentials that cannot be checked now (the revocation list is away) end the socket with 1011 at once:
         // the client reconnects later, rather than going on as anonymous.
         let principal: Principal?
@@ -123,7 +123,7 @@ struct RPCWebSocketEndpoint: Sendable {
                     requestId: RequestID.make(),
                     logger: logger,
                     principal: caller,
-                    clientAddress: headers[RPCHTTPEndpoint.realIP],
+                    clientAddress: headers[RequestHead.realIP],
                     transport: .webSocket,
                     credentials: credentials,
                     session: session

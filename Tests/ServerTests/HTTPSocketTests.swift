@@ -116,6 +116,6 @@ import ServiceLifecycle
         ("application/json-patch+json", false), ("", false),
     ])
     func mediaType(value: String, accepted: Bool) {
-        #expect(RPCHTTPEndpoint.isJSON(value) == accepted)
+        #expect(RequestHead.isJSON(value) == accepted)
     }
 }
