@@ -24,15 +24,20 @@ public struct EventConsumer<Handler: EventHandler>: Service {
     let policy: RetryPolicy
     let replayInterval: Duration
     let describe: @Sendable (any Error) -> String
+    let isOutage: @Sendable (any Error) -> Bool
     let logger: Logger
 
     /// A consumer service; `replayInterval` is how often requested replays are looked for; `describeError` says how a
     /// failure appears in logs and in the dead letter (the executable passes the PostgreSQL adapter's, which shows
-    /// SQLSTATE, message and statement but no bound values; the default is an error's `description`).
+    /// SQLSTATE, message and statement but no bound values; the default is an error's `description`). A failure that
+    /// `isOutage` recognizes (PostgreSQL or Redis away) is retried with the backoff but not counted as an attempt, so
+    /// an outage never parks a good message.
     public init(
         handler: Handler, consumer: KafkaConsumer, deadLetters: any DeadLetterStore, policy: RetryPolicy = RetryPolicy(),
-        replayInterval: Duration = .seconds(2), describeError: @escaping @Sendable (any Error) -> String = { String(describing: $0) }, logger: Logger
+        replayInterval: Duration = .seconds(2), describeError: @escaping @Sendable (any Error) -> String = { String(describing: $0) },
+        isOutage: @escaping @Sendable (any Error) -> Bool = { _ in false }, logger: Logger
     ) {
+        self.isOutage = isOutage
         self.describe = { String(describeError($0).prefix(2000)) }
         self.handler = handler
         self.consumer = consumer
@@ -71,7 +76,7 @@ public struct EventConsumer<Handler: EventHandler>: Service {
 
     /// Handles one message with retries, or parks it; `false` when the service stopped first (nothing to commit).
     func settle(_ message: KafkaMessage) async -> Bool {
-        var attempt = 0
+        var attempt = 0, outages = 0
         var lastError = ""
         while attempt < policy.attempts {
             attempt += 1
@@ -80,6 +85,13 @@ public struct EventConsumer<Handler: EventHandler>: Service {
                 return true
             } catch {
                 lastError = describe(error)
+                if isOutage(error) {
+                    logger.warning("\(Handler.name).dependency_down", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(lastError)])
+                    outages += 1
+                    if !(await pause(policy.delay(after: min(outages, 8)))) { return false }
+                    attempt -= 1
+                    continue
+                }
                 logger.warning(
                     "\(Handler.name).failed",
                     metadata: ["kafka.topic": .string(message.topic), "kafka.offset": .string("\(message.offset)"), "attempt": .string("\(attempt)"), "error": .string(lastError)])

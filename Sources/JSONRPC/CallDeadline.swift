@@ -25,18 +25,6 @@ enum CallDeadline {
         }
     }
 
-    /// When a call was last answered `unavailable`; recent means within two seconds.
-    final class OutageMemory: Sendable {
-        private let last = Mutex<ContinuousClock.Instant?>(nil)
-
-        func record() { last.withLock { $0 = .now } }
-
-        var isRecent: Bool {
-            guard let last = last.withLock({ $0 }) else { return false }
-            return ContinuousClock.now - last < .seconds(2)
-        }
-    }
-
     /// The one resumption of the race's continuation, and what runs once it is resumed.
     private final class Race<T: Sendable>: Sendable {
         private struct State {

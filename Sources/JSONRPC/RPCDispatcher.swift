@@ -22,8 +22,9 @@ public struct RPCDispatcher: Sendable {
     /// RPC errors they mean, `unavailable` above all; `nil` leaves the error internal (-32603, logged). The worker
     /// passes the adapters' outage recognizers.
     public let translateError: @Sendable (any Error) -> RPCError?
-    /// When a call was last answered `unavailable` (see ``RPCLimits/degradedCallDeadline``).
-    let outages = CallDeadline.OutageMemory()
+    /// Asked before a known method runs: an error refuses the call at once (the worker's dependency monitor answers
+    /// `unavailable` while PostgreSQL is down); `nil` lets it run.
+    public let admission: @Sendable (String) -> RPCError?
 
     /// Creates a dispatcher from a registry.
     public init(
@@ -33,8 +34,10 @@ public struct RPCDispatcher: Sendable {
         middleware: [any RPCMiddleware] = [],
         observer: (@Sendable (CallRecord) -> Void)? = nil,
         errorLogDescription: @escaping @Sendable (any Error) -> String = { "\(type(of: $0)): \($0)" },
-        translateError: @escaping @Sendable (any Error) -> RPCError? = { _ in nil }
+        translateError: @escaping @Sendable (any Error) -> RPCError? = { _ in nil },
+        admission: @escaping @Sendable (String) -> RPCError? = { _ in nil }
     ) {
+        self.admission = admission
         let document = OpenRPCDocument.render(methods: registry.methods.values.sorted { $0.name < $1.name }, info: info)
         var registry = registry
         registry.registerDiscover(document: document)
@@ -104,8 +107,7 @@ public struct RPCDispatcher: Sendable {
     public func handle(request: RPCRequest, context: RPCContext) async -> RPCResponse? {
         let start = ContinuousClock.now
         let outcome: RPCResponse.Outcome
-        if let full = limits.callDeadline {
-            let deadline = outages.isRecent ? min(full, limits.degradedCallDeadline) : full
+        if let deadline = limits.callDeadline {
             outcome = await CallDeadline.race(deadline, timedOut: .error(.unavailable("deadline"))) {
                 await self.run(request, context: context)
             } onTimeout: {
@@ -115,7 +117,6 @@ public struct RPCDispatcher: Sendable {
             outcome = await run(request, context: context)
         }
         let errorCode: Int? = if case .error(let error) = outcome { error.code } else { nil }
-        if case .error(let error) = outcome, error.reason == "unavailable" { outages.record() }
         let known = methods[request.method] != nil
         observer?(CallRecord(method: known ? request.method : nil, errorCode: errorCode, duration: .now - start))
         guard let id = request.id else { return nil }
@@ -126,6 +127,7 @@ public struct RPCDispatcher: Sendable {
         guard let method = methods[request.method] else {
             return .error(.methodNotFound(request.method))
         }
+        if let refusal = admission(method.name) { return .error(refusal) }
         if let denial = method.access.check(context.principal) {
             context.logger.notice(
                 "rpc.denied",

@@ -9,22 +9,17 @@ public struct RPCLimits: Sendable, Hashable {
     /// Largest answer to one body, a whole batch counted together (default 4 MiB). A result that would go over is
     /// replaced by a `response_too_large` error, so no request can make a reply many times its own size.
     public var maxResponseBytes: Int
-    /// Longest a call may take (default 5 s): a call still running then is answered `unavailable` (retryable,
+    /// Longest a call may take (default 10 s): a call still running then is answered `unavailable` (retryable,
     /// `dependency: "deadline"`) and its handler cancelled, so a dependency that hangs makes calls fail fast instead
     /// of holding clients and connections. A write answered this way may still complete: retry it with its
     /// idempotency key. `nil` waits for ever.
     public var callDeadline: Duration?
-    /// The shorter deadline while a dependency is known to be away (default 1 s): for two seconds after any call was
-    /// answered `unavailable`, new calls get this long, so during an outage they fail within a second instead of
-    /// each waiting out the full deadline; once calls succeed again the full deadline is back.
-    public var degradedCallDeadline: Duration
 
     /// Creates limits; the defaults are the documented ones.
     public init(
         maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32, maxResponseBytes: Int = 4 << 20,
-        callDeadline: Duration? = .seconds(5), degradedCallDeadline: Duration = .seconds(1)
+        callDeadline: Duration? = .seconds(10)
     ) {
-        self.degradedCallDeadline = degradedCallDeadline
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchLength = maxBatchLength
         self.maxDepth = maxDepth

@@ -1,4 +1,5 @@
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// Errors of the PostgreSQL adapter.
 public enum PostgresAdapterError: Error, Equatable, CustomStringConvertible {
@@ -48,9 +49,11 @@ extension PostgresAdapterError {
 }
 
 extension PostgresAdapterError {
-    /// `"postgres"` when `error` means PostgreSQL is away rather than that the query was wrong: the connection failed,
-    /// closed or was never made (the pool is closed), or the server is shutting down, starting up, out of
-    /// connections or read-only (SQLSTATE classes 08 and 57P, 53300, 25006). The caller answers `unavailable`.
+    /// `"postgres"` when `error` means PostgreSQL is away or too slow rather than that the query was wrong: the
+    /// connection failed, closed or was never made (the pool is closed, or its circuit breaker tripped after a minute
+    /// of failed connection attempts), the server is shutting down, starting up, out of connections or read-only
+    /// (SQLSTATE class 08 but 08P01, class 57P, 53300, 25006), or the statement or lock timeout fired (57014, 55P03).
+    /// The caller answers `unavailable`.
     public static func outageDependency(of error: any Error) -> String? {
         switch error {
         case let transaction as PostgresTransactionError:
@@ -58,13 +61,16 @@ extension PostgresAdapterError {
                 if let inner, let dependency = outageDependency(of: inner) { return dependency }
             }
             return nil
+        case let pool as ConnectionPoolError:
+            return pool == .requestCancelled ? nil : "postgres"
         case let psql as PSQLError:
             switch psql.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
                 return "postgres"
             default:
                 guard let state = psql.serverInfo?[.sqlState] else { return nil }
-                return state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "25006" ? "postgres" : nil
+                let away = (state.hasPrefix("08") && state != "08P01") || state.hasPrefix("57P") || ["53300", "25006", "57014", "55P03"].contains(state)
+                return away ? "postgres" : nil
             }
         default:
             return nil

@@ -17,7 +17,9 @@ public enum RedisAdapterError: Error, Equatable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .timeout, .reconnecting, .connectionClosed: true
-        case .server, .protocolError, .badAddress: false
+        // Redis loading its data, busy with a script, a read-only replica, or a cluster in transition.
+        case .server(let message): ["LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN"].contains { message.hasPrefix($0) }
+        case .protocolError, .badAddress: false
         }
     }
 

@@ -111,7 +111,9 @@ public final class RedisClient: Service, HealthCheck, Sendable {
             logger.warning(
                 "redis.connect_failed",
                 metadata: ["error": .string(String(describing: error)), "retry_ms": .string("\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)")])
-            throw error
+            // The socket's own error (refused, no such file) is logged; callers see the retryable outage, as the
+            // calls during the backoff do.
+            throw error is RedisAdapterError ? error : RedisAdapterError.reconnecting
         }
     }
 

@@ -103,15 +103,16 @@ struct RPCWebSocketEndpoint: Sendable {
                 }
                 // The credentials are checked again on every message: an access token that expired or a session
                 // that was revoked (logout, password change) ends the socket instead of living on with it.
-                // One that cannot be checked now is answered with the authenticator's error (`unavailable`).
+                // Credentials that cannot be checked now close the socket with 1011 (try again later), as at the
+                // handshake: answering each call without its id would leave the client's calls unmatched.
                 var caller = principal
                 if caller != nil {
                     do {
                         caller = try await server.authenticator.authenticate(credentials)
-                    } catch let error as any RPCErrorConvertible {
-                        let body = RPCResponse(id: .null, outcome: .error(error.rpcError)).encoded
-                        if !session.push(String(decoding: body, as: UTF8.self)) { break }
-                        continue
+                    } catch {
+                        session.close()
+                        try await outbound.close(.unexpectedServerError, reason: "credentials cannot be checked; try again later")
+                        return
                     }
                     if caller == nil {
                         session.close()

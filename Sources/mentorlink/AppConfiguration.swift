@@ -16,6 +16,7 @@ import Server
 /// | `MENTORLINK_WORKERS` | number of cores |
 /// | `MENTORLINK_ALLOWED_ORIGINS` | `http://127.0.0.1:8080,http://localhost:8080` |
 /// | `MENTORLINK_MAX_BODY_BYTES`, `MENTORLINK_MAX_BATCH` | 1048576, 100 |
+/// | `MENTORLINK_CALL_DEADLINE_MS` | 10000 (0: none) |
 /// | `MENTORLINK_GIT_COMMIT` | unset |
 /// | `MENTORLINK_SOCKET_GROUP` | unset (the group nginx runs as, set by the scripts when root) |
 /// | `MENTORLINK_JWT_KEYS` | from `<run dir>/secrets.env` (written by the scripts); required by workers |
@@ -71,7 +72,9 @@ struct AppConfiguration: Sendable {
             allowedOrigins: Set(origins ?? ["http://127.0.0.1:8080", "http://localhost:8080"]),
             limits: RPCLimits(
                 maxBodyBytes: environment["MENTORLINK_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20,
-                maxBatchLength: environment["MENTORLINK_MAX_BATCH"].flatMap(Int.init) ?? 100
+                maxBatchLength: environment["MENTORLINK_MAX_BATCH"].flatMap(Int.init) ?? 100,
+                // 0 turns the deadline off.
+                callDeadline: environment["MENTORLINK_CALL_DEADLINE_MS"].flatMap(Int.init).map { $0 > 0 ? .milliseconds($0) : nil } ?? .seconds(10)
             ),
             gitCommit: environment["MENTORLINK_GIT_COMMIT"].flatMap { $0.isEmpty ? nil : $0 },
             socketGroup: environment["MENTORLINK_SOCKET_GROUP"],

@@ -20,12 +20,14 @@ struct DevKafkaCommand: AsyncParsableCommand {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.dev-kafka")
         let broker = try DevKafkaBroker(topics: topics)
+        // Trapped before the bootstrap file says the broker is up (SIGUSR1's default action ends the process).
+        let signals = await UnixSignalsSequence(trapping: .sigusr1, .sigusr2)
         let file = "\(config.runDirectory)/kafka.bootstrap"
         try FileManager.default.createDirectory(atPath: config.runDirectory, withIntermediateDirectories: true)
         try (broker.bootstrapServers + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         logger.info("dev_kafka.started", metadata: ["bootstrap": .string(broker.bootstrapServers), "file": .string(file)])
         let group = ServiceGroup(
-            configuration: .init(services: [Idle(), Outages(broker: broker, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(services: [Idle(), Outages(broker: broker, signals: signals, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await group.run()
         try? FileManager.default.removeItem(atPath: file)
@@ -35,10 +37,10 @@ struct DevKafkaCommand: AsyncParsableCommand {
     /// Takes the brokers down on SIGUSR1 and up on SIGUSR2.
     struct Outages: Service {
         let broker: DevKafkaBroker
+        let signals: UnixSignalsSequence
         let logger: Logger
 
         func run() async throws {
-            let signals = await UnixSignalsSequence(trapping: .sigusr1, .sigusr2)
             for await signal in signals.cancelOnGracefulShutdown() {
                 let up = signal == .sigusr2
                 broker.setBrokersUp(up)

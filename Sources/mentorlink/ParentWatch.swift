@@ -18,11 +18,17 @@ struct ParentWatch: Service {
         }
     }
 
-    /// `services` with a watch on the current parent in front when `supervised` (its end shuts the group down).
+    /// The environment variable in which the supervisor passes its pid to the processes it starts.
+    static let supervisorVariable = "MENTORLINK_SUPERVISOR_PID"
+
+    /// `services` with a watch on the supervisor in front when `supervised` (its end shuts the group down). The
+    /// supervisor's pid comes from the environment it set, so a child whose supervisor died while it was starting
+    /// exits at once instead of watching init.
     static func guarding(
         _ services: [ServiceGroupConfiguration.ServiceConfiguration], if supervised: Bool, logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         guard supervised else { return services }
-        return [.init(service: ParentWatch(parent: getppid(), logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)] + services
+        let parent = ProcessInfo.processInfo.environment[supervisorVariable].flatMap(Int32.init) ?? getppid()
+        return [.init(service: ParentWatch(parent: parent, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)] + services
     }
 }

@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
         let endpoint = try SupervisorEndpoint.make(socketPath: "\(config.runDirectory)/supervisor.sock", metrics: metrics, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [
-                .init(service: endpoint),
+                .init(service: endpoint, failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

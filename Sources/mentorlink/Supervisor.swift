@@ -44,10 +44,12 @@ struct Supervisor: Service {
         var backoff = Duration.milliseconds(500)
         var logger = self.logger
         logger[metadataKey: "process"] = .string(program.name)
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.executablePath)
             process.arguments = program.arguments + ["--supervised"]
+            // The child watches this pid (not its parent at the time it looks, which may already be init).
+            process.environment = ProcessInfo.processInfo.environment.merging([ParentWatch.supervisorVariable: "\(getpid())"]) { $1 }
             let exited = ExitSignal()
             process.terminationHandler = { _ in exited.fire() }
             do {
@@ -55,6 +57,7 @@ struct Supervisor: Service {
             } catch {
                 logger.error("process.spawn_failed", metadata: ["error": .string("\(error)")])
                 try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(30))
                 continue
             }
             let started = ContinuousClock.now

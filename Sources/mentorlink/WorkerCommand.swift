@@ -31,6 +31,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let backing = try Backing(config: config, logger: logger)
         let metrics = WorkerMetrics()
         let services = try await Services.make(config: config, backing: backing, logger: logger)
+        // While PostgreSQL is down, calls are answered unavailable at once rather than waiting for the pool.
+        let monitor = DependencyMonitor(checks: backing.healthChecks.filter { $0.name == "postgres" }, logger: logger)
         let dispatcher = RPCDispatcher(
             registry: services.registry,
             info: OpenRPCInfo(title: "MentorLink", version: MentorLinkVersion.current),
@@ -40,7 +42,8 @@ struct WorkerCommand: AsyncParsableCommand {
             errorLogDescription: PostgresAdapterError.logDescription(of:),
             translateError: { error in
                 (PostgresAdapterError.outageDependency(of: error) ?? RedisAdapterError.outageDependency(of: error)).map(RPCError.unavailable)
-            }
+            },
+            admission: { monitor.refusal(for: $0) }
         )
         let server = WorkerServer(
             configuration: WorkerConfiguration(
@@ -73,7 +76,7 @@ struct WorkerCommand: AsyncParsableCommand {
             try await bookings.scheduleReminders(now: .now)
         }
         let running = ParentWatch.guarding(
-            (backing.services + [release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            (backing.services + [monitor, release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             if: supervised, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

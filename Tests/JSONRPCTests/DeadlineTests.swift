@@ -38,17 +38,6 @@ import Testing
         #expect(await Self.call(dispatcher, "fine") == nil)
     }
 
-    @Test func afterAnOutageAnswerNewCallsGetTheShorterDeadline() async {
-        let limits = RPCLimits(callDeadline: .seconds(20), degradedCallDeadline: .milliseconds(200))
-        let dispatcher = RPCDispatcher(
-            registry: Self.registry(), info: OpenRPCInfo(title: "test", version: "0"), limits: limits,
-            translateError: { $0 is DriverDown ? .unavailable("postgres") : nil })
-        #expect(await Self.call(dispatcher, "down")?.reason == "unavailable")
-        let started = ContinuousClock.now
-        #expect(await Self.call(dispatcher, "stuck")?.data["dependency"] == .string("deadline"))
-        #expect(ContinuousClock.now - started < .seconds(3), "the full 20 s deadline applied during an outage")
-    }
-
     @Test func driverOutagesAreTranslatedAndOthersStayInternal() async {
         let translating = RPCDispatcher(
             registry: Self.registry(), info: OpenRPCInfo(title: "test", version: "0"),

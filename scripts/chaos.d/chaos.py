@@ -294,14 +294,17 @@ def setup(stack, binary, clients, rnd):
         ok(stack.call("availability.set", {"timeZone": "UTC", "weekly": [{"day": d, "start": "00:00", "end": "24:00"} for d in everyday]},
                       mentor["token"]), "availability.set")
     chat_mentor = user("mentor", 9)
+    # The chat mentor lives six hours east or west of UTC, whichever puts their clock between 06:00 and 18:00, and is
+    # available from two minutes from now: the first session's room is open (from ten minutes before its start).
     now = datetime.datetime.now(datetime.timezone.utc)
-    opens = (now + datetime.timedelta(minutes=2)).replace(second=0, microsecond=0)
-    chat_start = None
-    if opens.date() == now.date() and (opens.hour, opens.minute) <= (23, 29):
-        ok(stack.call("mentors.updateProfile", profile(30), chat_mentor["token"]), "mentors.updateProfile")
-        ok(stack.call("availability.set", {"timeZone": "UTC", "weekly": [{"day": everyday[now.weekday()], "start": opens.strftime("%H:%M"), "end": "24:00"}]},
-                      chat_mentor["token"]), "availability.set")
-        chat_start = opens.strftime("%Y-%m-%dT%H:%M:00Z")
+    shift = 6 if now.hour < 12 else -6
+    zone = f"Etc/GMT{'-' if shift > 0 else '+'}{abs(shift)}"  # POSIX-style names: Etc/GMT-6 is UTC+6
+    local = now + datetime.timedelta(hours=shift)
+    opens = (local + datetime.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    ok(stack.call("mentors.updateProfile", {**profile(30), "timeZone": zone}, chat_mentor["token"]), "mentors.updateProfile")
+    ok(stack.call("availability.set", {"timeZone": zone, "weekly": [{"day": everyday[opens.weekday()], "start": opens.strftime("%H:%M"), "end": "24:00"}]},
+                  chat_mentor["token"]), "availability.set")
+    chat_start = (opens - datetime.timedelta(hours=shift)).strftime("%Y-%m-%dT%H:%M:00Z")
     mentees = []
     for index in range(clients):
         mentee = user("mentee", 10 + index)
@@ -313,11 +316,9 @@ def setup(stack, binary, clients, rnd):
         ok(reply, "admin.adjustCredits")
         mentee["room"] = None
         mentees.append(mentee)
-    if chat_start:
-        # The first mentee books the chat mentor's first session, whose room is open (from ten minutes before the
-        # start), and chats there.
-        reply = stack.call("booking.create", {"mentorId": chat_mentor["id"], "start": chat_start, "minutes": 30}, mentees[0]["token"])
-        mentees[0]["room"] = ok(reply, "booking.create (chat room)")["booking"]["id"]
+    # The first mentee books the chat mentor's first session and chats in its room.
+    reply = stack.call("booking.create", {"mentorId": chat_mentor["id"], "start": chat_start, "minutes": 30}, mentees[0]["token"])
+    mentees[0]["room"] = ok(reply, "booking.create (chat room)")["booking"]["id"]
     return admin, mentors, mentees
 
 
@@ -420,8 +421,9 @@ class Run:
 
 def check(stack, history, run, subscribers, args, started_at):
     failures = run.failures
-    kill_windows = [(f[2], (f[4] or f[2]) + 2) for f in run.faults if f[0].startswith("worker")]
-    outage_windows = [(f[2], (f[4] or f[3]) + 1) for f in run.faults if f[1]]
+    # A call may answer unavailable a little after the repair (a pool reconnecting, the monitor's next probe).
+    kill_windows = [(f[2], (f[4] or f[2]) + 3) for f in run.faults if f[0].startswith("worker")]
+    outage_windows = [(f[2], (f[4] or f[3]) + 3) for f in run.faults if f[1]]
     ops = list(history.ops)
 
     def during(op, windows):  # the call's time overlaps a window (it may have started just before the fault)
@@ -484,6 +486,8 @@ def check(stack, history, run, subscribers, args, started_at):
     texts = {}
     for text, count in stack.sql("SELECT text, count(*) FROM room_messages WHERE text LIKE 'chaos %' GROUP BY 1"):
         texts[text] = int(count)
+    if not any(op["kind"] == "ok" for op in sent):
+        failures.append("no chat message was acknowledged: the chat load did not run")
     for op in sent:
         count = texts.get(op["params"]["text"], 0)
         if op["kind"] == "ok" and count != 1:
@@ -566,7 +570,7 @@ def main():
     parser.add_argument("--quiet", type=float, default=4, help="seconds of plain load between faults")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--fail-fast", type=float, default=8, help="no call may take longer (seconds)")
+    parser.add_argument("--fail-fast", type=float, default=11, help="no call may take longer (seconds; the call deadline is 10 s)")
     parser.add_argument("--recovery", type=float, default=20, help="the stack must serve again this soon after a repair")
     parser.add_argument("--drain", type=float, default=60, help="seconds the events get to drain at the end")
     parser.add_argument("--report", help="write the Markdown report here")

@@ -94,10 +94,10 @@ def normal(value):
         return ("lit", value)
     if isinstance(value, int):
         if -(2**63) <= value < 2**63:
-            return ("num", value)
-        return ("num", float(value))
+            return ("int", value)
+        value = float(value)
     if isinstance(value, float):
-        return ("num", 0.0 if value == 0 else value)
+        return ("float", value, math.copysign(1, value))
     if isinstance(value, str):
         return ("str", value)
     if isinstance(value, list):
@@ -157,7 +157,10 @@ def main():
                 out.write(document)
         dirs = [d for d in args.dirs if os.path.isdir(d)] + [scratch]
         lines = subprocess.run([args.binary, "--differential", *dirs], check=True, capture_output=True).stdout.decode().splitlines()
+        expected_count = sum(len(os.listdir(d)) for d in dirs)
         failures, counts = [], {"accept": 0, "reject": 0, "too_deep": 0}
+        if len(lines) != expected_count:
+            failures.append(f"{expected_count} inputs but {len(lines)} answers from {args.binary}")
         for line in lines:
             path, verdict = line.split("\t", 1)
             kind = verdict.split(" ", 1)[0]
