@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "JSONRPC", "MentorLinkClient",
+                "Server", "JSONRPC", "MentorLinkClient", "MentorLinkCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

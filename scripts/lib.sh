@@ -73,11 +73,13 @@ CONF
         "$ML_PG_BIN/createdb" -h "$sock" -U mentorlink mentorlink
 }
 
+# Redis keeps an append-only file (fsync each second): the session revocation list must survive a restart, or a
+# revoked access token would work again until it expires.
 ml_start_redis() {
     mkdir -p "$ML_RUN/redis"
     ml_pid_alive "$ML_RUN/redis.pid" && return 0
     redis-server --port 0 --unixsocket "$ML_RUN/redis.sock" --unixsocketperm 700 --daemonize yes \
-        --pidfile "$ML_RUN/redis.pid" --dir "$ML_RUN/redis" --save "" --appendonly no \
+        --pidfile "$ML_RUN/redis.pid" --dir "$ML_RUN/redis" --save "" --appendonly yes --appendfsync everysec \
         --logfile "$ML_RUN/logs/redis.log" >/dev/null
     for _ in $(seq 50); do [ -S "$ML_RUN/redis.sock" ] && return 0; sleep 0.1; done
     ml_log "redis did not start"; return 1

@@ -8,20 +8,27 @@ enum CallDeadline {
         _ limit: Duration, timedOut: T, _ body: @escaping @Sendable () async -> T, onTimeout: @escaping @Sendable () -> Void
     ) async -> T {
         let race = Race<T>()
-        return await withCheckedContinuation { continuation in
+        let work = Mutex<Task<Void, Never>?>(nil)
+        // Cancelling the caller (a shutdown, a cancelled batch) cancels the handler too.
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
             race.start(continuation)
-            let work = Task {
+            let task = Task {
                 let value = await body()
                 race.finish(value)
             }
+            work.withLock { $0 = task }
             let timer = Task {
                 try await Task.sleep(for: limit)
                 if race.finish(timedOut) {
                     onTimeout()
-                    work.cancel()
+                    task.cancel()
                 }
             }
             race.whenFinished { timer.cancel() }
+            }
+        } onCancel: {
+            work.withLock { $0 }?.cancel()
         }
     }
 
