@@ -144,6 +144,8 @@ public struct RPCDispatcher: Sendable {
         } catch let error as any RPCErrorConvertible {
             return .error(error.rpcError)
         } catch {
+            // Cancelled at its deadline (answered already) or with its caller: nothing to report.
+            if Task.isCancelled { return .error(.unavailable("deadline")) }
             if let translated = translateError(error) {
                 context.logger.warning(
                     "rpc.dependency_error",

@@ -9,7 +9,7 @@ public struct RPCLimits: Sendable, Hashable {
     /// Largest answer to one body, a whole batch counted together (default 4 MiB). A result that would go over is
     /// replaced by a `response_too_large` error, so no request can make a reply many times its own size.
     public var maxResponseBytes: Int
-    /// Longest a call may take (default 10 s): a call still running then is answered `unavailable` (retryable,
+    /// Longest a call may take (the worker's default is 10 s, `MENTORLINK_CALL_DEADLINE_MS`; here `nil`): a call still running then is answered `unavailable` (retryable,
     /// `dependency: "deadline"`) and its handler cancelled, so a dependency that hangs makes calls fail fast instead
     /// of holding clients and connections. A write answered this way may still complete: retry it with its
     /// idempotency key. `nil` waits for ever.
@@ -18,7 +18,7 @@ public struct RPCLimits: Sendable, Hashable {
     /// Creates limits; the defaults are the documented ones.
     public init(
         maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32, maxResponseBytes: Int = 4 << 20,
-        callDeadline: Duration? = .seconds(10)
+        callDeadline: Duration? = nil
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchLength = maxBatchLength

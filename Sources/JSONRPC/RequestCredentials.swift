@@ -24,6 +24,8 @@ public struct RequestCredentials: Sendable, Hashable {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let name = parts[0].trimmingCharacters(in: " ")
+            // A cookie name is a non-empty token (RFC 6265); "=value" names nothing (found by FuzzHTTPHead).
+            guard !name.isEmpty else { continue }
             if cookies[name] == nil { cookies[name] = parts[1].trimmingCharacters(in: " ") }
         }
         return cookies

@@ -1,3 +1,4 @@
+public import MentorLinkCore
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -8,6 +9,8 @@ public import ServiceLifecycle
 public final class PostgresPool: Service, Sendable {
     /// The pool; adapters run their queries through it.
     public let client: PostgresClient
+    /// One connection of its own for ``reachability``, so a busy pool never looks like a PostgreSQL that is down.
+    let probeClient: PostgresClient
     let logger: Logger
 
     /// Connects over a Unix socket (the development and test setup).
@@ -17,6 +20,7 @@ public final class PostgresPool: Service, Sendable {
         configuration.options.minimumConnections = 1
         configuration.options.additionalStartupParameters = Self.sessionSettings
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.probeClient = PostgresClient(configuration: Self.probeConfiguration(configuration), backgroundLogger: logger)
         self.logger = logger
     }
 
@@ -33,11 +37,35 @@ public final class PostgresPool: Service, Sendable {
         var configuration = configuration
         configuration.options.additionalStartupParameters += Self.sessionSettings
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.probeClient = PostgresClient(configuration: Self.probeConfiguration(configuration), backgroundLogger: logger)
         self.logger = logger
     }
 
+    static func probeConfiguration(_ configuration: PostgresClient.Configuration) -> PostgresClient.Configuration {
+        var probe = configuration
+        probe.options.maximumConnections = 1
+        probe.options.minimumConnections = 1
+        return probe
+    }
+
     public func run() async throws {
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask { await self.probeClient.run() }
+        }
+    }
+
+    /// Whether PostgreSQL answers `SELECT 1` on the probe's own connection (for ``DependencyMonitor``-style watchers):
+    /// a pool whose connections are all busy is not an outage.
+    public var reachability: some HealthCheck { Reachability(pool: self) }
+
+    struct Reachability: HealthCheck {
+        let pool: PostgresPool
+        var name: String { "postgres" }
+        func check() async throws {
+            let rows = try await pool.probeClient.query("SELECT 1::int4", logger: pool.logger)
+            for try await _ in rows {}
+        }
     }
 
     /// Throws when PostgreSQL does not answer `SELECT 1`.

@@ -32,7 +32,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let metrics = WorkerMetrics()
         let services = try await Services.make(config: config, backing: backing, logger: logger)
         // While PostgreSQL is down, calls are answered unavailable at once rather than waiting for the pool.
-        let monitor = DependencyMonitor(checks: backing.healthChecks.filter { $0.name == "postgres" }, logger: logger)
+        let monitor = DependencyMonitor(checks: [backing.postgres.reachability], logger: logger)
         let dispatcher = RPCDispatcher(
             registry: services.registry,
             info: OpenRPCInfo(title: "MentorLink", version: MentorLinkVersion.current),
