@@ -36,7 +36,8 @@ let package = Package(
         ),
         // Domain types and ports. No I/O.
         .target(name: "MentorLinkCore"),
-        // What every service shares: opaque authenticated cursors, … Depends on JSONRPC and Core only.
+        // What every service shares: the one table of error codes and the core errors' mapping, the audit-entry builder,
+        // opaque authenticated cursors, … Depends on JSONRPC and Core only.
         .target(
             name: "ServiceSupport",
             dependencies: ["JSONRPC", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto")]
@@ -166,8 +167,12 @@ let package = Package(
         .executableTarget(name: "FuzzCursor", dependencies: ["FuzzSupport", "ServiceSupport"], path: "Fuzz/FuzzCursor"),
         .executableTarget(name: "FuzzWebhookSignature", dependencies: ["FuzzSupport", "PaymentsService"], path: "Fuzz/FuzzWebhookSignature"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(
+            name: "ServiceSupportTests",
+            dependencies: ["ServiceSupport", "JSONRPC", "MentorLinkCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "BookingTests", dependencies: ["BookingService", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
-        .testTarget(name: "PaymentsTests", dependencies: ["PaymentsService", "MentorLinkCore"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["PaymentsService", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import JSONRPC
 import MentorLinkCore
+import ServiceSupport
 import Foundation
 
 /// `availability.*`: a mentor's rules and the free slots they produce.
@@ -19,7 +20,7 @@ extension BookingService {
         let problems = Self.problems(rules)
         guard problems.isEmpty else { throw BookingError.invalid(problems) }
         try await mapped {
-            try await store.saveAvailability(mentorId: caller.id, rules: rules, now: configuration.now(), audit: auditEntry(context, "availability.set"))
+            try await store.saveAvailability(mentorId: caller.id, rules: rules, now: configuration.now(), audit: context.auditEntry("availability.set"))
         }
         await configuration.availabilityChanged(caller.id, "rules.changed")
         return AvailabilityResult(mentorId: caller.id, availability: rules)

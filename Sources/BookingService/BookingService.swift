@@ -100,7 +100,7 @@ public struct BookingService: RPCService {
         let request = PlaceBooking(
             mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: end, status: .confirmed, holdId: params.holdId,
             idempotencyKey: params.idempotencyKey, requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)", agenda: params.agenda,
-            priceCredits: price, audit: auditEntry(context, "booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
+            priceCredits: price, audit: context.auditEntry("booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
         let (booking, replayed) = try await mapped {
             try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes))
         }
@@ -124,7 +124,7 @@ public struct BookingService: RPCService {
         guard problems.isEmpty else { throw BookingError.invalid(problems) }
         let session = NewGroupSession(
             mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity,
-            title: title, topic: params.topic, priceCredits: params.priceCredits ?? 0, audit: auditEntry(context, "sessions.create_group"))
+            title: title, topic: params.topic, priceCredits: params.priceCredits ?? 0, audit: context.auditEntry("sessions.create_group"))
         let created = try await mapped { try await store.createGroup(session, now: now) }
         await configuration.availabilityChanged(caller.id, "group.created")
         return BookingResult(booking: created)
@@ -139,7 +139,7 @@ public struct BookingService: RPCService {
         let seat = try await mapped {
             try await store.join(
                 groupSessionId: params.groupSessionId, menteeId: caller.id, now: configuration.now(),
-                audit: auditEntry(context, "booking.join", details: ["group": params.groupSessionId.uuidString]))
+                audit: context.auditEntry("booking.join", details: ["group": params.groupSessionId.uuidString]))
         }
         return BookingResult(booking: seat)
     }
@@ -155,7 +155,7 @@ public struct BookingService: RPCService {
         let booking = try await mapped {
             try await store.cancel(
                 bookingId: params.bookingId, by: caller.id, reason: params.reason, now: now,
-                audit: auditEntry(context, "booking.cancel", details: ["by": side]),
+                audit: context.auditEntry("booking.cancel", details: ["by": side]),
                 escrow: { booking in
                     // Full refund when the mentor (or an admin) cancels, or the mentee does with enough notice.
                     side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice ? .release : .refund
@@ -200,7 +200,7 @@ public struct BookingService: RPCService {
             let booking = try await mapped {
                 try await store.setRescheduleProposal(
                     bookingId: current.id, start: params.start, by: caller.id, now: now,
-                    audit: auditEntry(context, "booking.reschedule_proposed", details: ["from": current.start.description, "to": params.start.description]))
+                    audit: context.auditEntry("booking.reschedule_proposed", details: ["from": current.start.description, "to": params.start.description]))
             }
             return BookingResult(booking: booking, pendingAcceptance: true)
         }
@@ -223,7 +223,7 @@ public struct BookingService: RPCService {
         guard params.accept else {
             let booking = try await mapped {
                 try await store.setRescheduleProposal(
-                    bookingId: current.id, start: nil, by: nil, now: now, audit: auditEntry(context, "booking.reschedule_declined"))
+                    bookingId: current.id, start: nil, by: nil, now: now, audit: context.auditEntry("booking.reschedule_declined"))
             }
             return BookingResult(booking: booking)
         }
@@ -241,7 +241,7 @@ public struct BookingService: RPCService {
         let booking = try await mapped {
             try await store.reschedule(
                 bookingId: current.id, start: start, now: now,
-                audit: auditEntry(context, "booking.reschedule", details: ["from": current.start.description, "to": start.description]),
+                audit: context.auditEntry("booking.reschedule", details: ["from": current.start.description, "to": start.description]),
                 check: { found in
                     if let proposer {
                         guard let pending = found.proposedStart, Self.sameMoment(pending, start), found.proposedBy == proposer else {

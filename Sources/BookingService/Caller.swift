@@ -16,9 +16,3 @@ struct Caller {
     }
 }
 
-/// Audit entries written by the booking services.
-func auditEntry(_ context: RPCContext, _ action: String, details: [String: String] = [:]) -> AuditEntry {
-    AuditEntry(
-        actorId: context.principal.flatMap { UUID(uuidString: $0.userId) }, action: action, target: nil, outcome: "success",
-        ip: context.clientAddress, requestId: context.requestId, details: details)
-}

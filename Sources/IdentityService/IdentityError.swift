@@ -1,6 +1,9 @@
 public import JSONRPC
+import MentorLinkCore
+import ServiceSupport
 
-/// Errors of the identity and audit services, each with its stable reason.
+/// Errors of the identity and audit services, each with its stable reason; the cases the core shares render as the
+/// core's (``MentorLinkCore/CoreError/rpcError``).
 public enum IdentityError: Error, RPCErrorConvertible, Equatable {
     case unauthenticated
     case invalidCredentials
@@ -19,18 +22,17 @@ public enum IdentityError: Error, RPCErrorConvertible, Equatable {
     public var rpcError: RPCError {
         switch self {
         case .unauthenticated: .unauthenticated()
-        case .invalidCredentials: RPCError(code: -32002, message: "Invalid email or password", reason: "invalid_credentials")
-        case .forbidden(let why): RPCError(code: -32003, message: "Forbidden: \(why)", reason: "forbidden")
-        case .emailTaken: RPCError(code: -32010, message: "Email already registered", reason: "email_taken")
-        case .weakPassword(let rule): RPCError(code: -32011, message: "Password must be \(rule)", reason: "weak_password")
+        case .invalidCredentials: ErrorCode.invalidCredentials.error("Invalid email or password")
+        case .forbidden(let why): CoreError.forbidden(why).rpcError
+        case .emailTaken: CoreError.emailTaken.rpcError
+        case .weakPassword(let rule): ErrorCode.weakPassword.error("Password must be \(rule)")
         case .rateLimited(let retryAfter): .rateLimited(retryAfter: retryAfter)
-        case .tokenReused: RPCError(code: -32012, message: "Refresh token reuse detected; the session was revoked", reason: "token_reused")
-        case .accountDisabled: RPCError(code: -32013, message: "Account disabled", reason: "account_disabled")
-        case .notFound: RPCError(code: -32004, message: "Not found", reason: "not_found")
-        case .unavailable(let what): .unavailable(what)
+        case .tokenReused: ErrorCode.tokenReused.error("Refresh token reuse detected; the session was revoked")
+        case .accountDisabled: ErrorCode.accountDisabled.error("Account disabled")
+        case .notFound: CoreError.notFound.rpcError
+        case .unavailable(let what): CoreError.unavailable(what).rpcError
         case .internalFailure: .internalError()
-        case .httpRequired:
-            RPCError(code: -32014, message: "Call this over HTTP (POST /rpc): it sets cookies a WebSocket cannot", reason: "http_required")
+        case .httpRequired: ErrorCode.httpRequired.error("Call this over HTTP (POST /rpc): it sets cookies a WebSocket cannot")
         }
     }
 }

@@ -7,7 +7,7 @@ extension IdentityService {
     func setRole(_ params: SetRoleParams, _ context: RPCContext) async throws -> UserResult {
         let actor = try currentUser(context)
         guard params.userId != actor else { throw IdentityError.forbidden("admins cannot change their own role") }
-        let entry = audit(context, "admin.set_role", target: params.userId.uuidString, details: ["role": params.role.rawValue])
+        let entry = context.auditEntry("admin.set_role", target: params.userId.uuidString, details: ["role": params.role.rawValue])
         guard let user = try await store.setRoles(userId: params.userId, roles: [params.role], audit: entry) else {
             throw IdentityError.notFound
         }
@@ -20,7 +20,7 @@ extension IdentityService {
     func disableUser(_ params: UserIdParams, _ context: RPCContext) async throws -> UserResult {
         let actor = try currentUser(context)
         guard params.userId != actor else { throw IdentityError.forbidden("admins cannot disable themselves") }
-        guard let revoked = try await store.disable(userId: params.userId, audit: audit(context, "admin.disable_user", target: params.userId.uuidString)),
+        guard let revoked = try await store.disable(userId: params.userId, audit: context.auditEntry("admin.disable_user", target: params.userId.uuidString)),
             let user = try await store.user(id: params.userId)
         else { throw IdentityError.notFound }
         await publishRevocation(revoked)

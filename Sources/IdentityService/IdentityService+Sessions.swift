@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MentorLinkCore
+import ServiceSupport
 
 extension IdentityService {
     func login(_ params: LoginParams, _ context: RPCContext) async throws -> SessionResult {
@@ -13,17 +14,17 @@ extension IdentityService {
         // An unknown email costs one hash verification, like a wrong password, and looks the same.
         let matches = try await hasher.verify(params.password, against: credentials?.passwordHash ?? decoyHash)
         guard let credentials, matches else {
-            try await store.appendAudit(audit(context, "login", target: email, outcome: "failure", details: ["reason": "invalid_credentials"]))
+            try await store.appendAudit(context.auditEntry("login", target: email, outcome: "failure", details: ["reason": "invalid_credentials"]))
             throw IdentityError.invalidCredentials
         }
         let user = credentials.user
         guard !user.disabled else {
-            try await store.appendAudit(audit(context, "login", target: user.id.uuidString, outcome: "failure", details: ["reason": "account_disabled"]))
+            try await store.appendAudit(context.auditEntry("login", target: user.id.uuidString, outcome: "failure", details: ["reason": "account_disabled"]))
             throw IdentityError.accountDisabled
         }
         let now = Date()
         let refresh = RefreshToken.make()
-        var entry = audit(context, "login", target: user.id.uuidString)
+        var entry = context.auditEntry("login", target: user.id.uuidString)
         entry.actorId = user.id
         let sessionId = try await store.createSession(
             userId: user.id,
@@ -61,7 +62,7 @@ extension IdentityService {
 
     func logout(_: NoParams, _ context: RPCContext) async throws -> OkResult {
         let sessionId = try currentSession(context)
-        try await store.revokeSession(id: sessionId, reason: "logout", audit: audit(context, "logout", target: sessionId.uuidString))
+        try await store.revokeSession(id: sessionId, reason: "logout", audit: context.auditEntry("logout", target: sessionId.uuidString))
         await publishRevocation([sessionId])
         clearCookies(context)
         return OkResult(ok: true)
@@ -70,7 +71,7 @@ extension IdentityService {
     func logoutAll(_: NoParams, _ context: RPCContext) async throws -> OkResult {
         let userId = try currentUser(context)
         let revoked = try await store.revokeSessions(
-            userId: userId, except: nil, reason: "logout_all", audit: audit(context, "logout_all", target: userId.uuidString))
+            userId: userId, except: nil, reason: "logout_all", audit: context.auditEntry("logout_all", target: userId.uuidString))
         await publishRevocation(revoked)
         clearCookies(context)
         return OkResult(ok: true)
@@ -82,14 +83,14 @@ extension IdentityService {
             throw IdentityError.unauthenticated
         }
         guard try await hasher.verify(params.currentPassword, against: credentials.passwordHash) else {
-            try await store.appendAudit(audit(context, "password.change", target: userId.uuidString, outcome: "failure"))
+            try await store.appendAudit(context.auditEntry("password.change", target: userId.uuidString, outcome: "failure"))
             throw IdentityError.invalidCredentials
         }
         try policy.check(params.newPassword)
         let hash = try await hasher.hash(params.newPassword)
         let revoked = try await store.changePassword(
             userId: userId, passwordHash: hash, keepSession: context.principal?.sessionId.flatMap(UUID.init(uuidString:)),
-            audit: audit(context, "password.change", target: userId.uuidString))
+            audit: context.auditEntry("password.change", target: userId.uuidString))
         await publishRevocation(revoked)
         return OkResult(ok: true)
     }

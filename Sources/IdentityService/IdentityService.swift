@@ -72,12 +72,6 @@ public struct IdentityService: RPCService {
         return UserResult(user: user)
     }
 
-    func audit(_ context: RPCContext, _ action: String, target: String? = nil, outcome: String = "success", details: [String: String] = [:]) -> AuditEntry {
-        AuditEntry(
-            actorId: context.principal.flatMap { UUID(uuidString: $0.userId) }, action: action, target: target, outcome: outcome,
-            ip: context.clientAddress, requestId: context.requestId, details: details)
-    }
-
     /// Marks sessions revoked in Redis (so every worker refuses their access tokens) and in this worker's cache.
     func publishRevocation(_ sessionIds: [UUID]) async {
         guard !sessionIds.isEmpty else { return }

@@ -1,5 +1,6 @@
 public import JSONRPC
 public import MentorLinkCore
+import ServiceSupport
 
 /// Errors of wallets, payments and payouts, each with its stable `error.data.reason`.
 public enum PaymentsError: Error, RPCErrorConvertible {
@@ -16,21 +17,10 @@ public enum PaymentsError: Error, RPCErrorConvertible {
         switch self {
         case .invalid(let problems): .invalidParams(problems)
         case .provider(let error):
-            RPCError(code: -32031, message: "The payment provider refused or could not be reached", reason: "provider_error",
-                     data: ["status": .int(Int64(error.status))])
+            ErrorCode.providerError.error("The payment provider refused or could not be reached", data: ["status": .int(Int64(error.status))])
         case .pending(let what):
-            RPCError(code: -32032, message: "The provider has not confirmed the \(what) yet; it stays pending until the provider's record settles it",
-                     reason: "provider_pending")
-        case .core(.insufficientCredits): RPCError(code: -32030, message: "Not enough credits", reason: "insufficient_credits")
-        case .core(.inDebt(let owed)):
-            RPCError(code: -32033, message: "You owe \(owed) credits: a top-up repays them first", reason: "in_debt", data: ["owed": .int(owed)])
-        case .core(.notFound): RPCError(code: -32004, message: "Not found", reason: "not_found")
-        case .core(.forbidden(let why)): RPCError(code: -32003, message: "Forbidden: \(why)", reason: "forbidden")
-        case .core(.invalidState(let why)): RPCError(code: -32025, message: "Not possible now: \(why)", reason: "invalid_state")
-        case .core(.idempotencyMismatch):
-            RPCError(code: -32026, message: "This idempotency key was used with different parameters", reason: "idempotency_mismatch")
-        case .core(.unavailable(let what)): .unavailable(what)
-        case .core: .internalError()
+            ErrorCode.providerPending.error("The provider has not confirmed the \(what) yet; it stays pending until the provider's record settles it")
+        case .core(let error): error.rpcError
         }
     }
 }

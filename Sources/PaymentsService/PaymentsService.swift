@@ -1,5 +1,6 @@
 public import JSONRPC
 public import MentorLinkCore
+import ServiceSupport
 import Foundation
 import Logging
 

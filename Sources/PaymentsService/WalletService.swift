@@ -52,11 +52,4 @@ extension RPCContext {
         guard let id = principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
         return id
     }
-
-    /// An audit entry for an action of this call's caller.
-    func auditEntry(_ action: String, target: String? = nil, details: [String: String] = [:]) -> AuditEntry {
-        AuditEntry(
-            actorId: principal.flatMap { UUID(uuidString: $0.userId) }, action: action, target: target, outcome: "success",
-            ip: clientAddress, requestId: requestId, details: details)
-    }
 }

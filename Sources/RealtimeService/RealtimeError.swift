@@ -1,22 +1,39 @@
 public import JSONRPC
+public import MentorLinkCore
+import ServiceSupport
 
-/// Errors of subscriptions and notifications, each with its stable `error.data.reason`.
+/// Errors of subscriptions, notifications and rooms, each with its stable `error.data.reason`.
 public enum RealtimeError: Error, RPCErrorConvertible {
     case webSocketRequired
     case tooManySubscriptions(Int)
     case unknownSubscription
     case sessionClosed
     case invalid([FieldProblem])
+    /// No such room (or not one the caller can see).
+    case roomNotFound
+    /// The caller may not do this in the room.
+    case forbidden(String)
+    /// The caller is muted in the room.
+    case muted
+    /// More people than a full mesh can carry.
+    case meshFull(Int)
+    /// The room is outside its opening window.
+    case roomClosed(opens: Instant, closes: Instant)
 
     public var rpcError: RPCError {
         switch self {
-        case .webSocketRequired:
-            RPCError(code: -32040, message: "Subscriptions need a WebSocket (GET /rpc/ws)", reason: "websocket_required")
-        case .tooManySubscriptions(let limit):
-            RPCError(code: -32041, message: "At most \(limit) subscriptions per connection", reason: "too_many_subscriptions")
-        case .unknownSubscription: RPCError(code: -32004, message: "No such subscription on this connection", reason: "not_found")
-        case .sessionClosed: RPCError(code: -32045, message: "The connection closed while subscribing", reason: "session_closed")
+        case .webSocketRequired: ErrorCode.webSocketRequired.error("Subscriptions need a WebSocket (GET /rpc/ws)")
+        case .tooManySubscriptions(let limit): ErrorCode.tooManySubscriptions.error("At most \(limit) subscriptions per connection")
+        case .unknownSubscription: ErrorCode.notFound.error("No such subscription on this connection")
+        case .sessionClosed: ErrorCode.sessionClosed.error("The connection closed while subscribing")
         case .invalid(let problems): .invalidParams(problems)
+        case .roomNotFound: ErrorCode.notFound.error("No such room")
+        case .forbidden(let why): CoreError.forbidden(why).rpcError
+        case .muted: ErrorCode.muted.error("You are muted in this room")
+        case .meshFull(let cap): ErrorCode.meshFull.error("More than \(cap) people: a full mesh cannot carry this call")
+        case .roomClosed(let opens, let closes):
+            ErrorCode.roomClosed.error(
+                "The room is open from \(opens) until \(closes)", data: ["opens": .string(opens.description), "closes": .string(closes.description)])
         }
     }
 }

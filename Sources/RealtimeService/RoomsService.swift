@@ -95,7 +95,7 @@ public struct RoomsService: RPCService {
         do {
             direct = try await subscriptions.subscribe(context, channel: "\(channel):user:\(me)", sinceSeq: nil, scope: channel)
             // A removal published before the room channel's listener was confirmed is caught here.
-            if try await presence.status(room: room.id, user: user).removed { throw RoomsError.forbidden("you were removed from this room") }
+            if try await presence.status(room: room.id, user: user).removed { throw RealtimeError.forbidden("you were removed from this room") }
         } catch {
             await subscriptions.endScope(sessionId: session.id, scope: channel, reason: nil)
             throw error
@@ -113,7 +113,7 @@ public struct RoomsService: RPCService {
                 if Task.isCancelled { return }
                 do {
                     _ = try await service.access(context, roomId: params.bookingId, .enter)
-                } catch let error as RoomsError {
+                } catch let error as RealtimeError {
                     await subscriptions.endScope(sessionId: sessionId, scope: channel, reason: error.rpcError.reason ?? "forbidden")
                     return
                 } catch {
@@ -186,7 +186,7 @@ public struct RoomsService: RPCService {
         guard bytes.count <= configuration.maxSignalBytes else {
             throw RealtimeError.invalid([FieldProblem(field: "payload", problem: "at most \(configuration.maxSignalBytes) bytes")])
         }
-        if type == "offer", try await presence.present(room: room.id).count > configuration.meshCap { throw RoomsError.meshFull(configuration.meshCap) }
+        if type == "offer", try await presence.present(room: room.id).count > configuration.meshCap { throw RealtimeError.meshFull(configuration.meshCap) }
         try await bus.publish(channel: "\(Self.channel(room.id)):user:\(params.to.uuidString.lowercased())", event: bytes)
         return OkResult(ok: true)
     }
@@ -248,21 +248,21 @@ public struct RoomsService: RPCService {
     /// and mute.
     func access(_ context: RPCContext, roomId: UUID, _ need: Need) async throws -> (user: UUID, room: RoomInfo) {
         guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
-        guard let room = try await rooms.room(bookingId: roomId) else { throw RoomsError.notFound }
-        guard room.participantIds.contains(user) else { throw RoomsError.forbidden("not a participant of this session") }
+        guard let room = try await rooms.room(bookingId: roomId) else { throw RealtimeError.roomNotFound }
+        guard room.participantIds.contains(user) else { throw RealtimeError.forbidden("not a participant of this session") }
         if case .moderate = need {
-            guard room.kind == "group", room.mentorId == user else { throw RoomsError.forbidden("only the mentor of a group session moderates it") }
+            guard room.kind == "group", room.mentorId == user else { throw RealtimeError.forbidden("only the mentor of a group session moderates it") }
             return (user, room)
         }
         if case .read = need {} else {
             let now = configuration.now()
             let opens = room.startsAt.adding(seconds: -Int(configuration.joinEarly.components.seconds)), closes = closes(room)
-            guard now >= opens, now < closes else { throw RoomsError.closed(opens: opens, closes: closes) }
+            guard now >= opens, now < closes else { throw RealtimeError.roomClosed(opens: opens, closes: closes) }
         }
         let status = try await presence.status(room: room.id, user: user)
-        if status.removed { throw RoomsError.forbidden("you were removed from this room") }
+        if status.removed { throw RealtimeError.forbidden("you were removed from this room") }
         switch need {
-        case .speak, .offer: if status.muted { throw RoomsError.muted }
+        case .speak, .offer: if status.muted { throw RealtimeError.muted }
         case .read, .enter, .signal, .moderate: break
         }
         return (user, room)
@@ -275,27 +275,6 @@ public struct RoomsService: RPCService {
             throw RealtimeError.invalid([FieldProblem(field: "userId", problem: "a participant other than yourself")])
         }
         return room
-    }
-}
-
-/// Errors of rooms.
-public enum RoomsError: Error, RPCErrorConvertible {
-    case notFound
-    case forbidden(String)
-    case muted
-    case meshFull(Int)
-    case closed(opens: Instant, closes: Instant)
-
-    public var rpcError: RPCError {
-        switch self {
-        case .notFound: RPCError(code: -32004, message: "No such room", reason: "not_found")
-        case .forbidden(let why): RPCError(code: -32003, message: "Forbidden: \(why)", reason: "forbidden")
-        case .muted: RPCError(code: -32042, message: "You are muted in this room", reason: "muted")
-        case .meshFull(let cap): RPCError(code: -32043, message: "More than \(cap) people: a full mesh cannot carry this call", reason: "mesh_full")
-        case .closed(let opens, let closes):
-            RPCError(code: -32044, message: "The room is open from \(opens) until \(closes)", reason: "room_closed",
-                     data: ["opens": .string(opens.description), "closes": .string(closes.description)])
-        }
     }
 }
 
