@@ -15,12 +15,12 @@ import Testing
             let (roomId, _) = try await harness.group(mentor: mentor.id, mentees: [alice.id, bob.id])
             try await harness.clients {
                 let join = #"{"bookingId":"\#(roomId)"}"#
-                let host = try RPCWebSocketClient(harness.socket(0), headers: ["Authorization": "Bearer \(mentor.token)"], timeout: 5)
-                let first = try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(alice.token)"], timeout: 5)
+                let host = try RPCWebSocketClient(harness.socket(0), headers: ["Authorization": "Bearer \(mentor.token)"], timeout: 15)
+                let first = try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(alice.token)"], timeout: 15)
                 // Bob has a tab on each worker.
                 let bobs = [
-                    try RPCWebSocketClient(harness.socket(0), headers: ["Authorization": "Bearer \(bob.token)"], timeout: 5),
-                    try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(bob.token)"], timeout: 5),
+                    try RPCWebSocketClient(harness.socket(0), headers: ["Authorization": "Bearer \(bob.token)"], timeout: 15),
+                    try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(bob.token)"], timeout: 15),
                 ]
                 for client in [host, first] + bobs { #expect(try client.call("rooms.join", join)["result"] != nil) }
 
@@ -67,8 +67,8 @@ import Testing
             let seat = try #require(seats[alice.id])
             try await harness.clients {
                 let join = #"{"bookingId":"\#(roomId)"}"#
-                let host = try RPCWebSocketClient(harness.socket(0), headers: ["Authorization": "Bearer \(mentor.token)"], timeout: 5)
-                let first = try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(alice.token)"], timeout: 5)
+                let host = try RPCWebSocketClient(harness.socket(0), headers: ["Authorization": "Bearer \(mentor.token)"], timeout: 15)
+                let first = try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(alice.token)"], timeout: 15)
                 #expect(try host.call("rooms.join", join)["result"] != nil)
                 #expect(try first.call("rooms.join", join)["result"] != nil)
                 try harness.wait {

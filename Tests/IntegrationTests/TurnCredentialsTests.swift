@@ -13,7 +13,7 @@ import Testing
         let mentor = try await harness.user(.mentor), mentee = try await harness.user(.mentee)
         let booking = try await harness.booking(mentor: mentor.id, mentee: mentee.id, inMinutes: 5)
         return try await harness.clients {
-            let client = try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(mentee.token)"], timeout: 5)
+            let client = try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(mentee.token)"], timeout: 15)
             let joined = try #require(try client.call("rooms.join", #"{"bookingId":"\#(booking)"}"#)["result"] as? [String: Any])
             let room = try #require(joined["room"] as? [String: Any])
             let endsAt = try #require(room["endsAt"] as? String)
