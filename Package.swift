@@ -60,7 +60,11 @@ let package = Package(
         ),
         .target(
             name: "BookingService",
-            dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]
+            dependencies: [
+                "JSONRPC", "MentorLinkCore", "ServiceSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "PaymentsService",
@@ -171,7 +175,9 @@ let package = Package(
             name: "ServiceSupportTests",
             dependencies: ["ServiceSupport", "JSONRPC", "MentorLinkCore", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "BookingTests", dependencies: ["BookingService", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
+        .testTarget(
+            name: "BookingTests",
+            dependencies: ["BookingService", "MentorLinkCore", "JSONRPC", "ServiceSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PaymentsTests", dependencies: ["PaymentsService", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
         .testTarget(
             name: "ServerTests",

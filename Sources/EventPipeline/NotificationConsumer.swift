@@ -35,7 +35,7 @@ public struct NotificationConsumer: EventHandler {
             let data = try JSONEncoder().encode(notification)
             let event = Array(#"{"type":"notification","notification":"#.utf8) + Array(data) + Array("}".utf8)
             do {
-                try await bus.publish(channel: "user:\(user.uuidString.lowercased())", event: event)
+                try await bus.publish(channel: Channels.user(user), event: event)
             } catch {
                 logger.warning("notifications.push_failed", metadata: ["error": .string("\(error)")])
             }

@@ -121,7 +121,8 @@ public struct BookingListQuery: Sendable {
 
 /// The durable side of discovery and booking. Every state change writes its outbox event (and, where it matters,
 /// its audit entry) in the same transaction; the database's constraints are the last word on overlaps and seats.
-public protocol BookingStore: Sendable {
+/// It also releases due escrows and schedules reminders (``EscrowReleasing``, ``ReminderScheduling``).
+public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
     /// Creates or replaces a mentor's profile.
     func saveProfile(mentorId: UUID, input: ProfileInput, now: Instant) async throws -> MentorProfile
     /// A mentor's profile.
@@ -146,13 +147,6 @@ public protocol BookingStore: Sendable {
     func cancel(
         bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: @escaping @Sendable (Booking) -> EscrowDecision
     ) async throws -> Booking
-    /// Releases the escrow of sessions that ended at least `grace` ago to their mentors (minus the platform fee);
-    /// safe to run from several processes at once (rows claimed with SKIP LOCKED, each release posted once).
-    func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int
-    /// Writes a `booking.reminder` outbox event for each confirmed booking or seat starting within 24 hours (kind
-    /// `24h`, when more than 15 minutes away) or 15 minutes (`15m`), once per booking and kind however many
-    /// processes run it; returns how many were scheduled.
-    func scheduleReminders(now: Instant) async throws -> Int
     /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
     func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking
     /// Records (or, with `start` nil, clears) a reschedule proposal on a confirmed 1:1 booking that has not started.

@@ -14,18 +14,18 @@ extension PostgresPool {
         }
     }
 
-    /// Driver errors become the core's: the unique email is `emailTaken`, an exclusion violation (23P01) is
+    /// Driver errors become the core's: the unique email is `emailTaken`, an exclusion violation (``SQLState/exclusionViolation``) is
     /// `slotTaken`, a user ledger account below zero is `insufficientCredits`, a lost connection is `unavailable`; anything else passes through.
     static func translate(_ error: any Error) -> any Error {
         guard let psql = error as? PSQLError else { return error }
         if let dependency = PostgresAdapterError.outageDependency(of: psql) { return CoreError.unavailable(dependency) }
-        switch (psql.serverInfo?[.sqlState], psql.serverInfo?[.constraintName]) {
-        case ("23505", "users_email_key"): return CoreError.emailTaken
-        case ("23P01", _): return CoreError.slotTaken
-        case ("23505", "bookings_one_seat"): return CoreError.duplicate("joined")
-        case ("23505", "reviews_booking_id_author_id_key"): return CoreError.duplicate("reviewed")
-        case ("23505", "bookings_idempotency"): return CoreError.idempotencyMismatch
-        case ("23514", "ledger_non_negative"): return CoreError.insufficientCredits
+        switch (psql.serverInfo?[.sqlState].map { SQLState($0) }, psql.serverInfo?[.constraintName]) {
+        case (SQLState.uniqueViolation?, "users_email_key"): return CoreError.emailTaken
+        case (SQLState.exclusionViolation?, _): return CoreError.slotTaken
+        case (SQLState.uniqueViolation?, "bookings_one_seat"): return CoreError.duplicate("joined")
+        case (SQLState.uniqueViolation?, "reviews_booking_id_author_id_key"): return CoreError.duplicate("reviewed")
+        case (SQLState.uniqueViolation?, "bookings_idempotency"): return CoreError.idempotencyMismatch
+        case (SQLState.checkViolation?, "ledger_non_negative"): return CoreError.insufficientCredits
         default: return error
         }
     }

@@ -66,12 +66,12 @@ public struct RealtimeService: RPCService {
     }
 
     func subscribeNotifications(_ params: SubscribeParams, _ context: RPCContext) async throws -> Subscriptions.Subscribed {
-        guard let user = context.principal?.userId.lowercased() else { throw RPCError.unauthenticated() }
-        return try await subscriptions.subscribe(context, channel: "user:\(user)", sinceSeq: params.sinceSeq)
+        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        return try await subscriptions.subscribe(context, channel: Channels.user(user), sinceSeq: params.sinceSeq)
     }
 
     func subscribeAvailability(_ params: AvailabilitySubscribeParams, _ context: RPCContext) async throws -> Subscriptions.Subscribed {
-        try await subscriptions.subscribe(context, channel: "availability:\(params.mentorId.uuidString.lowercased())", sinceSeq: params.sinceSeq)
+        try await subscriptions.subscribe(context, channel: Channels.availability(mentorId: params.mentorId), sinceSeq: params.sinceSeq)
     }
 
     func unsubscribe(_ params: UnsubscribeParams, _ context: RPCContext) async throws -> OkResult {

@@ -24,6 +24,7 @@ import Server
 /// | `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` | from `secrets.env`; the webhook secret may list several, comma-separated (rotation) |
 /// | `UPI_KEY_ID`, `UPI_KEY_SECRET`, `UPI_WEBHOOK_SECRET` | from `secrets.env` |
 /// | `MENTORLINK_PLATFORM_FEE_PERCENT` | 10 |
+/// | `MENTORLINK_COMPLETION_GRACE_SECONDS` | 3600 (how long after a session's end its escrow is released; the no-show report window) |
 /// | `TURN_SECRET` | from `secrets.env` (coturn's `static-auth-secret`); `MENTORLINK_TURN_URLS` comma-separated, default 127.0.0.1:3478 |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
@@ -47,6 +48,8 @@ struct AppConfiguration: Sendable {
     /// Payment providers: API bases, keys and webhook secrets.
     var providers: ProviderSettings
     var platformFeePercent: Int
+    /// `MENTORLINK_COMPLETION_GRACE_SECONDS`: see ``BookingConfiguration/completionGrace``.
+    var completionGrace: Duration
     var turnSecret: String
     /// `SMTP_URL` (`smtp://host:port`): the email consumer sends through it; unset, it writes a Maildir spool.
     var smtpURL: String?
@@ -87,6 +90,7 @@ struct AppConfiguration: Sendable {
             logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info,
             providers: ProviderSettings(environment),
             platformFeePercent: min(100, max(0, environment["MENTORLINK_PLATFORM_FEE_PERCENT"].flatMap(Int.init) ?? 10)),
+            completionGrace: .seconds(max(0, environment["MENTORLINK_COMPLETION_GRACE_SECONDS"].flatMap(Int.init) ?? 3600)),
             turnSecret: environment["TURN_SECRET"] ?? "",
             smtpURL: environment["SMTP_URL"],
             turnURLs: (environment["MENTORLINK_TURN_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -79,13 +79,13 @@ struct Services {
             configuration: identityConfiguration, authenticator: authenticator, logger: logger))
         registry.mount(AuditService(store: store, cursors: cursors))
         let booking = backing.bookingStore(feePercent: config.platformFeePercent)
-        var bookingConfiguration = BookingConfiguration()
+        var bookingConfiguration = config.bookingConfiguration
         bookingConfiguration.cursors = cursors
         let bus = backing.bus
         bookingConfiguration.availabilityChanged = { mentorId, reason in
             let event = #"{"type":"availability.changed","mentorId":"\#(mentorId.uuidString.lowercased())","reason":"\#(reason)"}"#
             do {
-                try await bus.publish(channel: "availability:\(mentorId.uuidString.lowercased())", event: Array(event.utf8))
+                try await bus.publish(channel: Channels.availability(mentorId: mentorId), event: Array(event.utf8))
             } catch {
                 logger.warning("availability.publish_failed", metadata: ["error": .string("\(error)")])
             }

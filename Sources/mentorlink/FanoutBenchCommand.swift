@@ -27,8 +27,9 @@ struct FanoutBenchCommand: AsyncParsableCommand {
         let config = AppConfiguration.fromEnvironment()
         var logger = config.makeLogger("mentorlink.bench-fanout")
         logger.logLevel = .warning
-        let mentor = UUID().uuidString.lowercased()
-        let channel = "availability:\(mentor)"
+        let mentorId = UUID()
+        let mentor = mentorId.uuidString.lowercased()
+        let channel = Channels.availability(mentorId: mentorId)
         let rssBefore = Self.workerRSS()
         let ready = DispatchGroup(), done = DispatchGroup()
         let latencies = Mutex<[Double]>([]), failures = Mutex(0)

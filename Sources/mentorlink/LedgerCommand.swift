@@ -31,7 +31,8 @@ struct LedgerCommand: AsyncParsableCommand {
                 if !report.ok { throw ExitCode(1) }
             case .settle:
                 let store = PostgresBookingStore(pool: pool, logger: logger, platformFeePercent: config.platformFeePercent)
-                let released = try await store.releaseDueEscrows(now: .now, grace: BookingConfiguration().completionGrace, limit: 10_000)
+                let release = EscrowReleaseService(store: store, configuration: config.bookingConfiguration, batchSize: 10_000, logger: logger)
+                let released = try await release.releaseDue()
                 print("released \(released) escrows")
             }
         }

@@ -63,18 +63,8 @@ struct WorkerCommand: AsyncParsableCommand {
         )
         let application = try server.makeApplication()
         let bookings = backing.bookingStore(feePercent: config.platformFeePercent)
-        let grace = BookingConfiguration().completionGrace
-        let release = PeriodicJob(name: "escrow.release", interval: .seconds(30), logger: logger) {
-            var released = 0
-            while true {
-                let batch = try await bookings.releaseDueEscrows(now: .now, grace: grace, limit: 200)
-                released += batch
-                if batch < 200 { return released }
-            }
-        }
-        let reminders = PeriodicJob(name: "reminders", interval: .seconds(60), logger: logger) {
-            try await bookings.scheduleReminders(now: .now)
-        }
+        let release = EscrowReleaseService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
+        let reminders = ReminderService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let running = ParentWatch.guarding(
             (backing.services + [monitor, release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             if: supervised, logger: logger)

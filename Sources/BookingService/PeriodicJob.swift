@@ -1,15 +1,15 @@
 import Logging
 import ServiceLifecycle
 
-/// Runs `work` every `interval` until shutdown (each worker runs the escrow release and the reminders this way; the
-/// store makes them safe to run in several processes at once). `work` returns how much it did, for the log.
-struct PeriodicJob: Service {
+/// Runs `work` every `interval` until the task is cancelled or the service group shuts down gracefully; a failed
+/// run is logged and the next one comes at the next interval. `work` returns how much it did, for the log.
+struct PeriodicJob: Sendable {
     let name: String
     let interval: Duration
     let logger: Logger
     let work: @Sendable () async throws -> Int
 
-    func run() async throws {
+    func run() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let done = try await work()

@@ -1,0 +1,12 @@
+import BookingService
+
+extension AppConfiguration {
+    /// The booking settings this deployment runs with, made here only: the worker's booking methods, its escrow
+    /// release and reminders, and `mentorlink ledger settle` read the same grace period. The worker adds its cursor
+    /// key and the availability port.
+    var bookingConfiguration: BookingConfiguration {
+        var configuration = BookingConfiguration()
+        configuration.completionGrace = completionGrace
+        return configuration
+    }
+}
