@@ -84,7 +84,7 @@ public struct RoomsService: RPCService {
     func join(_ params: JoinParams, _ context: RPCContext) async throws -> JoinResult {
         guard let session = context.session else { throw RealtimeError.webSocketRequired }
         let (user, room) = try await access(context, roomId: params.bookingId, .enter)
-        let channel = Self.channel(room.id), me = user.uuidString.lowercased()
+        let channel = Channels.room(room.id), me = user.uuidString.lowercased()
         // The room's subscriptions on this connection are one scope: a second join replaces the first.
         if subscriptions.hasScope(sessionId: session.id, scope: channel) {
             await subscriptions.endScope(sessionId: session.id, scope: channel, reason: "rejoined")
@@ -93,7 +93,7 @@ public struct RoomsService: RPCService {
             context, channel: channel, sinceSeq: nil, scope: channel, endsScope: { Self.isRemoval(of: me, $0) })
         let direct: Subscriptions.Subscribed
         do {
-            direct = try await subscriptions.subscribe(context, channel: "\(channel):user:\(me)", sinceSeq: nil, scope: channel)
+            direct = try await subscriptions.subscribe(context, channel: Channels.room(room.id, user: user), sinceSeq: nil, scope: channel)
             // A removal published before the room channel's listener was confirmed is caught here.
             if try await presence.status(room: room.id, user: user).removed { throw RealtimeError.forbidden("you were removed from this room") }
         } catch {
@@ -187,7 +187,7 @@ public struct RoomsService: RPCService {
             throw RealtimeError.invalid([FieldProblem(field: "payload", problem: "at most \(configuration.maxSignalBytes) bytes")])
         }
         if type == "offer", try await presence.present(room: room.id).count > configuration.meshCap { throw RealtimeError.meshFull(configuration.meshCap) }
-        try await bus.publish(channel: "\(Self.channel(room.id)):user:\(params.to.uuidString.lowercased())", event: bytes)
+        try await bus.publish(channel: Channels.room(room.id, user: params.to), event: bytes)
         return OkResult(ok: true)
     }
 
@@ -209,8 +209,6 @@ public struct RoomsService: RPCService {
 
     // MARK: Rules
 
-    static func channel(_ room: UUID) -> String { "room:\(room.uuidString.lowercased())" }
-
     /// Whether `event` (on a room's channel) removes `user`.
     static func isRemoval(of user: String, _ event: ChannelEvent) -> Bool {
         guard event.event.count <= 4096, String(decoding: event.event, as: UTF8.self).contains("participant.removed"),
@@ -221,7 +219,7 @@ public struct RoomsService: RPCService {
     }
 
     func publish(_ room: UUID, _ event: [String: JSONValue]) async throws {
-        try await bus.publish(channel: Self.channel(room), event: Array(JSONValue.object(event).encoded()))
+        try await bus.publish(channel: Channels.room(room), event: Array(JSONValue.object(event).encoded()))
     }
 
     /// When the room closes: its end plus ``RoomsConfiguration/stayLate``.
