@@ -29,7 +29,7 @@ extension PostgresAdapterError {
             let info = psql.serverInfo
             if let state = info?[.sqlState] {
                 parts.append("sqlState: \(state)")
-                parts.append("message: \(state.hasPrefix("22") ? "(withheld: data exception)" : info?[.message] ?? "")")
+                parts.append("message: \(SQLState(state).errorClass == SQLState.dataException.errorClass ? "(withheld: data exception)" : info?[.message] ?? "")")
             }
             for (name, field) in [("constraint", PSQLError.ServerInfo.Field.constraintName), ("table", .tableName), ("column", .columnName)] {
                 if let value = info?[field] { parts.append("\(name): \(value)") }
@@ -69,8 +69,7 @@ extension PostgresAdapterError {
                 return "postgres"
             default:
                 guard let state = psql.serverInfo?[.sqlState] else { return nil }
-                let away = (state.hasPrefix("08") && state != "08P01") || state.hasPrefix("57P") || ["53300", "25006", "57014", "55P03"].contains(state)
-                return away ? "postgres" : nil
+                return SQLState(state).meansServerAway ? "postgres" : nil
             }
         default:
             return nil
