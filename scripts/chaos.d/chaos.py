@@ -419,7 +419,21 @@ class Run:
             time.sleep(quiet)
 
 
-def check(stack, history, run, subscribers, args, started_at):
+def retry_unknown_bookings(stack, history, mentees):
+    """Sends every booking.create whose outcome the client never learned once more, with the same idempotency key and
+    params, as a client that retries would: [(params, kind, booking id or reason)]."""
+    tokens = {m["id"]: m["token"] for m in mentees}
+    retried = []
+    for op in [op for op in history.ops if op["method"] == "booking.create" and op["kind"] == "info"]:
+        reply = stack.call("booking.create", op["params"], tokens[op["client"]])
+        if "result" in reply:
+            retried.append((op["params"], "ok", reply["result"]["booking"]["id"].lower()))
+        else:
+            retried.append((op["params"], "fail", ((reply.get("error") or {}).get("data") or {}).get("reason")))
+    return retried
+
+
+def check(stack, history, run, subscribers, args, started_at, retried=()):
     failures = run.failures
     # A call may answer unavailable a little after the repair (a pool reconnecting, the monitor's next probe).
     kill_windows = [(f[2], (f[4] or f[2]) + 3) for f in run.faults if f[0].startswith("worker")]
@@ -454,6 +468,21 @@ def check(stack, history, run, subscribers, args, started_at):
             failures.append(f"acknowledged booking {booking_id} is not in the database")
         elif rows[key] != (booking_id, 1):
             failures.append(f"acknowledged booking {booking_id}: {rows[key][1]} rows for its key")
+    # Unknown outcomes retried with their key: an ok names the one row of that key (the first attempt's, if it had
+    # committed), a refusal leaves none; never two rows for a key.
+    if retried:
+        quoted = ",".join(f"'{params['idempotencyKey']}'" for params, _, _ in retried)
+        by_key = {}
+        for key, booking_id in stack.sql(f"SELECT idempotency_key, id::text FROM bookings WHERE idempotency_key IN ({quoted})"):
+            by_key.setdefault(key, []).append(booking_id)
+        for params, kind, value in retried:
+            found = by_key.get(params["idempotencyKey"], [])
+            if len(found) > 1:
+                failures.append(f"retried booking: {len(found)} rows for one idempotency key")
+            elif kind == "ok" and found != [value]:
+                failures.append(f"retried booking answered {value} but the key has {found}")
+            elif kind == "fail" and found:
+                failures.append(f"retried booking refused ({value}) though its key has booking {found[0]}")
     cancelled = [op["params"]["bookingId"].lower() for op in ops if op["method"] == "booking.cancel" and op["kind"] == "ok"]
     if cancelled:
         quoted = ",".join(f"'{c}'" for c in cancelled)
@@ -535,7 +564,7 @@ def check(stack, history, run, subscribers, args, started_at):
         if op["reason"]:
             count["reasons"][op["reason"]] = count["reasons"].get(op["reason"], 0) + 1
     return {
-        "ops": len(ops), "counts": counts, "bookings": len(keys), "cancels": len(cancelled), "chat": sum(1 for op in sent if op["kind"] == "ok"),
+        "ops": len(ops), "counts": counts, "retried": len(retried), "retried_ok": sum(1 for r in retried if r[1] == "ok"), "bookings": len(keys), "cancels": len(cancelled), "chat": sum(1 for op in sent if op["kind"] == "ok"),
         "notifications": len(notified), "emails": len(notified) - len(missing),
         "pushed": sum(s.pushed for s in subscribers), "ws_drops": sum(s.drops for s in subscribers),
         "unavailable": sum(1 for op in ops if (op["reason"] or "").startswith("unavailable")),
@@ -550,7 +579,8 @@ def report(run, summary, failures, args, elapsed):
     for name, _, t_fault, t_repair, t_recovered in run.faults:
         lines.append(f"| {name} | {'%.1f s' % (t_recovered - t_repair) if t_recovered else 'NOT RECOVERED'} |")
     lines += ["", f"{summary['ops']} calls checked ({summary['bookings']} acknowledged bookings, {summary['cancels']} cancels, "
-              f"{summary['chat']} chat messages); {summary['unavailable']} answered `unavailable`; slowest call "
+              f"{summary['chat']} chat messages; {summary['retried']} bookings of unknown outcome retried with their key, "
+              f"{summary['retried_ok']} answered with their booking); {summary['unavailable']} answered `unavailable`; slowest call "
               f"{summary['slowest']:.2f} s; {summary['notifications']} notifications, {summary['emails']} with their email; "
               f"{summary['pushed']} pushed over WebSockets ({summary['ws_drops']} drops, each reconnected).", "",
               "| method | ok | refused | unknown | reasons |", "|---|---|---|---|---|"]
@@ -594,7 +624,8 @@ def main():
         for thread in clients:
             thread.join(timeout=30)
     elapsed = time.monotonic() - began
-    summary = check(stack, history, run, subscribers, args, started_at)
+    retried = retry_unknown_bookings(stack, history, mentees)
+    summary = check(stack, history, run, subscribers, args, started_at, retried)
     text = report(run, summary, run.failures, args, elapsed)
     print(text)
     shown = {}
