@@ -46,11 +46,6 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Flag(help: "Started by `mentorlink serve`: exit when the supervisor is gone.")
     var supervised = false
 
-    /// PostgreSQL or Redis away: the consumer waits instead of counting attempts toward the dead-letter store.
-    static let isOutage: @Sendable (any Error) -> Bool = { error in
-        PostgresAdapterError.outageDependency(of: error) != nil || RedisAdapterError.outageDependency(of: error) != nil
-    }
-
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.consume")
@@ -64,7 +59,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         switch name {
         case .notifications:
             let handler = NotificationConsumer(store: store, bus: backing.bus, logger: logger)
-            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), isOutage: Self.isOutage, logger: logger)
+            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), isOutage: { DependencyOutage.dependency(of: $0) != nil }, logger: logger)
         case .email:
             let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
             let mailer: any Mailer
@@ -75,7 +70,7 @@ struct ConsumeCommand: AsyncParsableCommand {
                 mailer = try MaildirMailer(root: "\(config.runDirectory)/maildir")
             }
             let handler = EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", logger: logger)
-            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), isOutage: Self.isOutage, logger: logger)
+            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), isOutage: { DependencyOutage.dependency(of: $0) != nil }, logger: logger)
         }
         let group = ServiceGroup(configuration: .init(
             services: ParentWatch.guarding([

@@ -40,9 +40,7 @@ struct WorkerCommand: AsyncParsableCommand {
             middleware: services.middleware,
             observer: { metrics.record($0) },
             errorLogDescription: PostgresAdapterError.logDescription(of:),
-            translateError: { error in
-                (PostgresAdapterError.outageDependency(of: error) ?? RedisAdapterError.outageDependency(of: error)).map(RPCError.unavailable)
-            },
+            translateError: { DependencyOutage.dependency(of: $0).map(RPCError.unavailable) },
             admission: { monitor.refusal(for: $0) }
         )
         let server = WorkerServer(
