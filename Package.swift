@@ -40,7 +40,9 @@ let package = Package(
         // opaque authenticated cursors, … Depends on JSONRPC and Core only.
         .target(
             name: "ServiceSupport",
-            dependencies: ["JSONRPC", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "JSONRPC", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // C libraries, through pkg-config.
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
@@ -58,6 +60,8 @@ let package = Package(
             ],
             resources: [.copy("Resources/common-passwords.txt")]
         ),
+        .target(name: "AuditService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
+        .target(name: "OperationsService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
         .target(
             name: "BookingService",
             dependencies: [
@@ -148,7 +152,8 @@ let package = Package(
             name: "mentorlink",
             dependencies: [
                 "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MentorLinkClient",
-                "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline",
+                "IdentityService", "AuditService", "OperationsService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService",
+                "EventPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -193,7 +198,8 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "Server", "JSONRPC", "MentorLinkClient",
-                "IdentityService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline", "MentorLinkCore",
+                "IdentityService", "AuditService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline",
+                "MentorLinkCore",
                 "ServiceSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

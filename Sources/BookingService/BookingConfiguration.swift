@@ -25,9 +25,6 @@ public struct BookingConfiguration: Sendable {
     public var cursors = CursorCodec.random()
     /// The clock.
     public var now: @Sendable () -> Instant = { Instant.now }
-    /// Told after a mentor's free slots changed (hold, booking, cancellation, reschedule, group session, rules), with
-    /// the reason; the worker publishes `availability.changed` to the mentor's channel.
-    public var availabilityChanged: @Sendable (_ mentorId: UUID, _ reason: String) async -> Void = { _, _ in }
 
     /// The defaults.
     public init() {}

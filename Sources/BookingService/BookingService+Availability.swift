@@ -12,7 +12,7 @@ extension BookingService {
     }
 
     func setAvailability(_ params: SetAvailabilityParams, _ context: RPCContext) async throws -> AvailabilityResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         let rules = AvailabilityRules(
             timeZone: params.timeZone, weekly: params.weekly, overrides: params.overrides ?? [],
             bufferBeforeMinutes: params.bufferBeforeMinutes ?? 0, bufferAfterMinutes: params.bufferAfterMinutes ?? 0,
@@ -22,40 +22,40 @@ extension BookingService {
         try await mapped {
             try await store.saveAvailability(mentorId: caller.id, rules: rules, now: configuration.now(), audit: context.auditEntry("availability.set"))
         }
-        await configuration.availabilityChanged(caller.id, "rules.changed")
+        await availability?.availabilityChanged(mentorId: caller.id, reason: "rules.changed")
         return AvailabilityResult(mentorId: caller.id, availability: rules)
     }
 
     /// Everything wrong with a set of rules.
     static func problems(_ rules: AvailabilityRules) -> [FieldProblem] {
-        var problems: [FieldProblem] = []
-        if ZonedClock(identifier: rules.timeZone) == nil { problems.append(FieldProblem(field: "timeZone", problem: "not an IANA time zone")) }
-        if rules.weekly.count > 50 { problems.append(FieldProblem(field: "weekly", problem: "at most 50 windows")) }
-        for (index, window) in rules.weekly.enumerated() where window.start >= window.end {
-            problems.append(FieldProblem(field: "weekly[\(index)].end", problem: "after start"))
+        var checks = FieldChecks()
+        checks.expect(ZonedClock(identifier: rules.timeZone) != nil, "timeZone", "not an IANA time zone")
+        checks.expect(rules.weekly.count <= 50, "weekly", "at most 50 windows")
+        for (index, window) in rules.weekly.enumerated() {
+            checks.expect(window.start < window.end, "weekly[\(index)].end", "after start")
         }
         for day in Weekday.allCases {
             let windows = rules.weekly.filter { $0.day == day }.sorted { $0.start < $1.start }
-            for (first, second) in zip(windows, windows.dropFirst()) where second.start < first.end {
-                problems.append(FieldProblem(field: "weekly", problem: "windows on \(day.rawValue) overlap"))
+            for (first, second) in zip(windows, windows.dropFirst()) {
+                checks.expect(second.start >= first.end, "weekly", "windows on \(day.rawValue) overlap")
             }
         }
-        if rules.overrides.count > 400 { problems.append(FieldProblem(field: "overrides", problem: "at most 400")) }
+        checks.maxCount(rules.overrides, 400, "overrides")
         for (index, override) in rules.overrides.enumerated() {
-            let unavailable = override.unavailable == true
-            switch (unavailable, override.start, override.end) {
-            case (true, nil, nil): break
-            case (false, let start?, let end?) where start < end: break
-            default: problems.append(FieldProblem(field: "overrides[\(index)]", problem: "either unavailable: true, or start before end"))
-            }
+            let wellFormed: Bool =
+                switch (override.unavailable == true, override.start, override.end) {
+                case (true, nil, nil): true
+                case (false, let start?, let end?): start < end
+                default: false
+                }
+            checks.expect(wellFormed, "overrides[\(index)]", "either unavailable: true, or start before end")
         }
-        for (field, value) in [("bufferBeforeMinutes", rules.bufferBeforeMinutes), ("bufferAfterMinutes", rules.bufferAfterMinutes)] where !(0...240).contains(value) {
-            problems.append(FieldProblem(field: field, problem: "0 to 240"))
-        }
-        if !(0...(60 * 24 * 30)).contains(rules.minNoticeMinutes) { problems.append(FieldProblem(field: "minNoticeMinutes", problem: "0 to 43200")) }
-        if !(1...365).contains(rules.horizonDays) { problems.append(FieldProblem(field: "horizonDays", problem: "1 to 365")) }
-        if let cap = rules.maxPerDay, !(1...100).contains(cap) { problems.append(FieldProblem(field: "maxPerDay", problem: "1 to 100")) }
-        return problems
+        checks.range(rules.bufferBeforeMinutes, 0...240, "bufferBeforeMinutes")
+        checks.range(rules.bufferAfterMinutes, 0...240, "bufferAfterMinutes")
+        checks.range(rules.minNoticeMinutes, 0...(60 * 24 * 30), "minNoticeMinutes")
+        checks.range(rules.horizonDays, 1...365, "horizonDays")
+        checks.range(rules.maxPerDay, 1...100, "maxPerDay")
+        return checks.problems
     }
 
     func getAvailability(_ params: MentorIdParams, _ context: RPCContext) async throws -> AvailabilityResult {
@@ -63,17 +63,15 @@ extension BookingService {
     }
 
     func slots(_ params: SlotsParams, _ context: RPCContext) async throws -> SlotsResult {
-        var problems: [FieldProblem] = []
-        if params.from >= params.to { problems.append(FieldProblem(field: "to", problem: "after from")) }
-        if params.to.date.timeIntervalSince(params.from.date) > Double(configuration.maxSlotRangeDays * 86_400) {
-            problems.append(FieldProblem(field: "to", problem: "at most \(configuration.maxSlotRangeDays) days after from"))
-        }
-        if !configuration.sessionMinutes.contains(params.minutes) { problems.append(FieldProblem(field: "minutes", problem: "5 to 480")) }
+        var checks = FieldChecks()
+        checks.expect(params.from < params.to, "to", "after from")
+        checks.expect(
+            params.to.date.timeIntervalSince(params.from.date) <= Double(configuration.maxSlotRangeDays * 86_400), "to",
+            "at most \(configuration.maxSlotRangeDays) days after from")
+        checks.range(params.minutes, configuration.sessionMinutes, "minutes")
         let limit = params.limit ?? configuration.maxSlotsPerCall
-        if !(1...configuration.maxSlotsPerCall).contains(limit) {
-            problems.append(FieldProblem(field: "limit", problem: "1 to \(configuration.maxSlotsPerCall)"))
-        }
-        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        checks.range(limit, 1...configuration.maxSlotsPerCall, "limit")
+        try checks.check()
         guard let rules = try await store.availability(mentorId: params.mentorId), let calculator = SlotCalculator(rules: rules) else {
             return SlotsResult(slots: [], timeZone: nil)
         }

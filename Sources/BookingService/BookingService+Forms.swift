@@ -1,5 +1,6 @@
 import JSONRPC
 import MentorLinkCore
+import ServiceSupport
 import Foundation
 
 /// `forms.*` and `booking.submitAgenda`: a mentor's pre-session questions and the mentee's answers.
@@ -11,7 +12,7 @@ extension BookingService {
     }
 
     func setTemplate(_ params: SetTemplateParams, _ context: RPCContext) async throws -> TemplateResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         let problems = AgendaValidator.problems(template: params.questions)
         guard problems.isEmpty else { throw BookingError.invalid(problems) }
         try await store.saveTemplate(mentorId: caller.id, questions: params.questions)
@@ -23,7 +24,7 @@ extension BookingService {
     }
 
     func submitAgenda(_ params: SubmitAgendaParams, _ context: RPCContext) async throws -> BookingResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         guard let booking = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard booking.menteeId == caller.id else { throw BookingError.core(.forbidden("only the booking's mentee answers its form")) }
         try AgendaValidator(questions: try await store.template(mentorId: booking.mentorId)).validate(params.answers)

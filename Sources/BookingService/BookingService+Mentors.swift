@@ -12,19 +12,17 @@ extension BookingService {
     }
 
     func updateProfile(_ params: UpdateProfileParams, _ context: RPCContext) async throws -> ProfileResult {
-        let caller = try Caller(context)
-        var problems: [FieldProblem] = []
+        let caller = try context.caller()
+        var checks = FieldChecks()
         func text(_ value: String, _ field: String, max: Int) -> String {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.count > max { problems.append(FieldProblem(field: field, problem: "at most \(max) characters")) }
+            checks.maxLength(trimmed, max, field)
             return trimmed
         }
         func list(_ values: [String], _ field: String) -> [String] {
             var seen: Set<String> = []
             let cleaned = values.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && seen.insert($0.lowercased()).inserted }
-            if cleaned.count > 30 || cleaned.contains(where: { $0.count > 60 }) {
-                problems.append(FieldProblem(field: field, problem: "at most 30 entries of at most 60 characters"))
-            }
+            checks.expect(cleaned.count <= 30 && cleaned.allSatisfy { $0.count <= 60 }, field, "at most 30 entries of at most 60 characters")
             return cleaned
         }
         let input = ProfileInput(
@@ -32,17 +30,16 @@ extension BookingService {
             skills: list(params.skills, "skills"), topics: list(params.topics, "topics"), tags: list(params.tags, "tags"),
             yearsExperience: params.yearsExperience, languages: list(params.languages, "languages"), timeZone: params.timeZone,
             sessionTypes: params.sessionTypes)
-        if !(0...80).contains(params.yearsExperience) { problems.append(FieldProblem(field: "yearsExperience", problem: "0 to 80")) }
-        if ZonedClock(identifier: params.timeZone) == nil { problems.append(FieldProblem(field: "timeZone", problem: "not an IANA time zone")) }
-        if params.sessionTypes.count > 10 { problems.append(FieldProblem(field: "sessionTypes", problem: "at most 10")) }
+        checks.range(params.yearsExperience, 0...80, "yearsExperience")
+        checks.expect(ZonedClock(identifier: params.timeZone) != nil, "timeZone", "not an IANA time zone")
+        checks.maxCount(params.sessionTypes, 10, "sessionTypes")
         for (index, type) in params.sessionTypes.enumerated() {
-            if !configuration.sessionMinutes.contains(type.minutes) || type.minutes % 5 != 0 {
-                problems.append(FieldProblem(field: "sessionTypes[\(index)].minutes", problem: "a multiple of 5 from 5 to 480"))
-            }
-            if !(0...100_000).contains(type.priceCredits) { problems.append(FieldProblem(field: "sessionTypes[\(index)].priceCredits", problem: "0 to 100000")) }
-            if type.kind == .groupSeat { problems.append(FieldProblem(field: "sessionTypes[\(index)].kind", problem: "one_on_one or group")) }
+            checks.expect(
+                configuration.sessionMinutes.contains(type.minutes) && type.minutes % 5 == 0, "sessionTypes[\(index)].minutes", "a multiple of 5 from 5 to 480")
+            checks.range(type.priceCredits, 0...100_000, "sessionTypes[\(index)].priceCredits")
+            checks.expect(type.kind != .groupSeat, "sessionTypes[\(index)].kind", "one_on_one or group")
         }
-        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        try checks.check()
         return ProfileResult(mentor: try await mapped { try await store.saveProfile(mentorId: caller.id, input: input, now: configuration.now()) })
     }
 
@@ -52,24 +49,22 @@ extension BookingService {
     }
 
     func searchMentors(_ params: SearchParams, _ context: RPCContext) async throws -> MentorSearchPage {
-        var problems: [FieldProblem] = []
+        var checks = FieldChecks()
         let text = params.query?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        if let text, text.count > 200 { problems.append(FieldProblem(field: "query", problem: "at most 200 characters")) }
+        checks.maxLength(text, 200, "query")
         let limit = params.limit ?? 20
-        if !(1...100).contains(limit) { problems.append(FieldProblem(field: "limit", problem: "1 to 100")) }
-        if let rating = params.minRating, !(0...5).contains(rating) { problems.append(FieldProblem(field: "minRating", problem: "0 to 5")) }
-        if let from = params.availableFrom, let to = params.availableTo, from >= to {
-            problems.append(FieldProblem(field: "availableTo", problem: "after availableFrom"))
-        }
+        checks.range(limit, 1...100, "limit")
+        if let rating = params.minRating { checks.expect((0...5).contains(rating), "minRating", "0 to 5") }
+        if let from = params.availableFrom, let to = params.availableTo { checks.expect(from < to, "availableTo", "after availableFrom") }
         for (field, values) in [("skills", params.skills), ("topics", params.topics), ("tags", params.tags), ("languages", params.languages)] {
-            if let values, values.count > 20 { problems.append(FieldProblem(field: field, problem: "at most 20")) }
+            checks.maxCount(values, 20, field)
         }
         var after: MentorSearchCursor?
         if let token = params.cursor {
             after = Self.searchCursor(token, configuration.cursors)
-            if after == nil { problems.append(FieldProblem(field: "cursor", problem: "invalid")) }
+            checks.expect(after != nil, "cursor", "invalid")
         }
-        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        try checks.check()
         let query = MentorSearchQuery(
             text: text?.isEmpty == false ? text : nil, skills: params.skills ?? [], topics: params.topics ?? [], tags: params.tags ?? [],
             languages: params.languages ?? [], minExperience: params.minExperience, minRating: params.minRating,

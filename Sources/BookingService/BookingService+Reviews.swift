@@ -12,11 +12,11 @@ extension BookingService {
     }
 
     func createReview(_ params: CreateReviewParams, _ context: RPCContext) async throws -> ReviewResult {
-        let caller = try Caller(context)
-        var problems: [FieldProblem] = []
-        if !(1...5).contains(params.rating) { problems.append(FieldProblem(field: "rating", problem: "1 to 5")) }
-        if let comment = params.comment, comment.count > 2000 { problems.append(FieldProblem(field: "comment", problem: "at most 2000 characters")) }
-        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        let caller = try context.caller()
+        var checks = FieldChecks()
+        checks.range(params.rating, 1...5, "rating")
+        checks.maxLength(params.comment, 2000, "comment")
+        try checks.check()
         guard let booking = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard booking.menteeId == caller.id else { throw BookingError.core(.forbidden("only the session's mentee reviews it")) }
         guard booking.status == .confirmed else { throw BookingError.core(.invalidState("the booking is \(booking.status.rawValue)")) }
@@ -31,7 +31,7 @@ extension BookingService {
     }
 
     func replyReview(_ params: ReplyParams, _ context: RPCContext) async throws -> ReviewResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         let text = params.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...2000).contains(text.count) else { throw BookingError.invalid("text", "1 to 2000 characters") }
         return ReviewResult(review: try await mapped { try await store.replyReview(reviewId: params.reviewId, mentorId: caller.id, text: text) })
@@ -44,7 +44,7 @@ extension BookingService {
         let after = try cursors.cursorParam(params.cursor, scope: "reviews.list", timeKeyed: true)
         let items = try await store.reviews(
             mentorId: params.mentorId, after: after.flatMap { position in position.instant.map { ($0, position.id) } }, limit: limit)
-        let next = cursors.nextCursor(items, limit: limit, scope: "reviews.list") { KeysetCursor(instant: $0.createdAt, id: $0.id) }
+        let next = cursors.nextCursor(items, limit: limit, scope: "reviews.list") { PageCursor(instant: $0.createdAt, id: $0.id) }
         return ReviewPage(items: items, nextCursor: next)
     }
 }

@@ -9,11 +9,13 @@ import Foundation
 public struct BookingService: RPCService {
     let store: any BookingStore
     let configuration: BookingConfiguration
+    let availability: (any AvailabilityNotifying)?
 
-    /// Creates the service.
-    public init(store: any BookingStore, configuration: BookingConfiguration) {
+    /// Creates the service; `availability` hears of every change to a mentor's free slots (none: nobody is told).
+    public init(store: any BookingStore, configuration: BookingConfiguration, availability: (any AvailabilityNotifying)? = nil) {
         self.store = store
         self.configuration = configuration
+        self.availability = availability
     }
 
     public func register(into registry: inout MethodRegistry) {
@@ -72,7 +74,7 @@ public struct BookingService: RPCService {
     }
 
     func hold(_ params: HoldParams, _ context: RPCContext) async throws -> HoldResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         guard params.mentorId != caller.id else { throw BookingError.core(.forbidden("you cannot book yourself")) }
         let price = try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
         let now = configuration.now()
@@ -81,16 +83,13 @@ public struct BookingService: RPCService {
             status: .held, holdExpiresAt: now.adding(minutes: configuration.holdMinutes), priceCredits: price)
         request.holdLimits = configuration.holdLimits
         let (booking, _) = try await mapped { try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes)) }
-        await configuration.availabilityChanged(params.mentorId, "booking.held")
+        await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.held")
         return HoldResult(holdId: booking.id, expiresAt: booking.holdExpiresAt ?? request.holdExpiresAt!, booking: booking)
     }
 
     func create(_ params: CreateBookingParams, _ context: RPCContext) async throws -> BookingResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         guard params.mentorId != caller.id else { throw BookingError.core(.forbidden("you cannot book yourself")) }
-        if let key = params.idempotencyKey, !(1...100).contains(key.count) || key.contains(where: { !$0.isASCII || $0.isWhitespace }) {
-            throw BookingError.invalid("idempotencyKey", "1 to 100 printable ASCII characters")
-        }
         let price = try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
         if let agenda = params.agenda {
             try AgendaValidator(questions: try await store.template(mentorId: params.mentorId)).validate(agenda)
@@ -104,29 +103,27 @@ public struct BookingService: RPCService {
         let (booking, replayed) = try await mapped {
             try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes))
         }
-        if !replayed { await configuration.availabilityChanged(params.mentorId, "booking.created") }
+        if !replayed { await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.created") }
         return BookingResult(booking: booking, replayed: replayed ? true : nil)
     }
 
     func createGroup(_ params: CreateGroupParams, _ context: RPCContext) async throws -> BookingResult {
-        let caller = try Caller(context)
-        var problems: [FieldProblem] = []
-        if !configuration.sessionMinutes.contains(params.minutes) { problems.append(FieldProblem(field: "minutes", problem: "5 to 480")) }
-        if !(1...configuration.maxGroupCapacity).contains(params.capacity) {
-            problems.append(FieldProblem(field: "capacity", problem: "1 to \(configuration.maxGroupCapacity)"))
-        }
+        let caller = try context.caller()
+        var checks = FieldChecks()
+        checks.range(params.minutes, configuration.sessionMinutes, "minutes")
+        checks.range(params.capacity, 1...configuration.maxGroupCapacity, "capacity")
         let title = params.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !(1...200).contains(title.count) { problems.append(FieldProblem(field: "title", problem: "1 to 200 characters")) }
-        if params.topic.count > 200 { problems.append(FieldProblem(field: "topic", problem: "at most 200 characters")) }
-        if let price = params.priceCredits, !(0...100_000).contains(price) { problems.append(FieldProblem(field: "priceCredits", problem: "0 to 100000")) }
+        checks.length(title, 1...200, "title")
+        checks.maxLength(params.topic, 200, "topic")
+        checks.range(params.priceCredits, 0...100_000, "priceCredits")
         let now = configuration.now()
-        if params.start <= now { problems.append(FieldProblem(field: "start", problem: "in the future")) }
-        guard problems.isEmpty else { throw BookingError.invalid(problems) }
+        checks.expect(params.start > now, "start", "in the future")
+        try checks.check()
         let session = NewGroupSession(
             mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity,
             title: title, topic: params.topic, priceCredits: params.priceCredits ?? 0, audit: context.auditEntry("sessions.create_group"))
         let created = try await mapped { try await store.createGroup(session, now: now) }
-        await configuration.availabilityChanged(caller.id, "group.created")
+        await availability?.availabilityChanged(mentorId: caller.id, reason: "group.created")
         return BookingResult(booking: created)
     }
 
@@ -135,7 +132,7 @@ public struct BookingService: RPCService {
     }
 
     func join(_ params: JoinParams, _ context: RPCContext) async throws -> BookingResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         let seat = try await mapped {
             try await store.join(
                 groupSessionId: params.groupSessionId, menteeId: caller.id, now: configuration.now(),
@@ -145,7 +142,7 @@ public struct BookingService: RPCService {
     }
 
     func cancel(_ params: CancelParams, _ context: RPCContext) async throws -> CancelResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         if let reason = params.reason, reason.count > 1000 { throw BookingError.invalid("reason", "at most 1000 characters") }
         guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
@@ -161,7 +158,7 @@ public struct BookingService: RPCService {
                     side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice ? .release : .refund
                 })
         }
-        if booking.kind != .groupSeat { await configuration.availabilityChanged(booking.mentorId, "booking.cancelled") }
+        if booking.kind != .groupSeat { await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.cancelled") }
         let late = side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice
         let policy = CancellationPolicy(
             cancellableUntil: booking.start, lateNoticeHours: configuration.lateCancellationHours, late: late, cancelledBy: side,
@@ -177,7 +174,7 @@ public struct BookingService: RPCService {
     /// (the mentor, or the mentee inside the window) is a proposal the other participant accepts or declines with
     /// `booking.respondReschedule`: nobody moves a paid session without the other's consent.
     func reschedule(_ params: RescheduleParams, _ context: RPCContext) async throws -> BookingResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
         let now = configuration.now()
@@ -212,7 +209,7 @@ public struct BookingService: RPCService {
     /// proposal it answers: the one the client saw (`proposedStart`, when sent) and, under the booking's lock, still
     /// the pending one by the same proposer (`proposal_changed` otherwise).
     func respondReschedule(_ params: RescheduleAnswerParams, _ context: RPCContext) async throws -> BookingResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard current.involves(caller.id) else { throw BookingError.core(.forbidden("not your booking")) }
         guard let proposed = current.proposedStart, let proposer = current.proposedBy else {
@@ -251,12 +248,12 @@ public struct BookingService: RPCService {
                     try slotCheck(found)
                 })
         }
-        await configuration.availabilityChanged(booking.mentorId, "booking.rescheduled")
+        await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.rescheduled")
         return booking
     }
 
     func list(_ params: ListBookingsParams, _ context: RPCContext) async throws -> BookingPage {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         let limit = params.limit ?? 50
         guard (1...200).contains(limit) else { throw BookingError.invalid("limit", "1 to 200") }
         let cursors = configuration.cursors
@@ -264,12 +261,12 @@ public struct BookingService: RPCService {
         let items = try await store.bookings(BookingListQuery(
             userId: caller.id, side: params.as, status: params.status, from: params.from, to: params.to,
             after: after.flatMap { position in position.instant.map { ($0, position.id) } }, limit: limit))
-        let next = cursors.nextCursor(items, limit: limit, scope: "booking.list") { KeysetCursor(instant: $0.start, id: $0.id) }
+        let next = cursors.nextCursor(items, limit: limit, scope: "booking.list") { PageCursor(instant: $0.start, id: $0.id) }
         return BookingPage(items: items, nextCursor: next)
     }
 
     func get(_ params: BookingIdParams, _ context: RPCContext) async throws -> BookingResult {
-        let caller = try Caller(context)
+        let caller = try context.caller()
         // A group session is public to signed-in users (they join it by id); anything else only to its participants.
         guard let booking = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard booking.kind == .group || booking.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }

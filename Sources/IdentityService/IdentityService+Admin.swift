@@ -31,6 +31,6 @@ extension IdentityService {
         let limit = min(max(params.limit ?? 50, 1), 200)
         let after = try cursors.cursorParam(params.cursor, scope: "admin.listUsers", timeKeyed: false)?.id
         let users = try await store.listUsers(afterId: after, limit: limit)
-        return UserPage(items: users, nextCursor: cursors.nextCursor(users, limit: limit, scope: "admin.listUsers") { KeysetCursor(key: 0, id: $0.id) })
+        return UserPage(items: users, nextCursor: cursors.nextCursor(users, limit: limit, scope: "admin.listUsers") { PageCursor(key: 0, id: $0.id) })
     }
 }

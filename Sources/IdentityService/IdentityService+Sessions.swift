@@ -89,7 +89,7 @@ extension IdentityService {
         try policy.check(params.newPassword)
         let hash = try await hasher.hash(params.newPassword)
         let revoked = try await store.changePassword(
-            userId: userId, passwordHash: hash, keepSession: context.principal?.sessionId.flatMap(UUID.init(uuidString:)),
+            userId: userId, passwordHash: hash, keepSession: context.signedInCaller?.sessionId,
             audit: context.auditEntry("password.change", target: userId.uuidString))
         await publishRevocation(revoked)
         return OkResult(ok: true)
@@ -109,12 +109,12 @@ extension IdentityService {
     }
 
     func currentUser(_ context: RPCContext) throws -> UUID {
-        guard let id = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw IdentityError.unauthenticated }
+        let id = try context.caller().id
         return id
     }
 
     private func currentSession(_ context: RPCContext) throws -> UUID {
-        guard let id = context.principal?.sessionId.flatMap(UUID.init(uuidString:)) else { throw IdentityError.unauthenticated }
+        guard let id = try context.caller().sessionId else { throw IdentityError.unauthenticated }
         return id
     }
 

@@ -66,7 +66,7 @@ public struct IdentityService: RPCService {
     }
 
     func me(_: NoParams, _ context: RPCContext) async throws -> UserResult {
-        guard let id = context.principal.flatMap({ UUID(uuidString: $0.userId) }), let user = try await store.user(id: id) else {
+        guard let id = context.signedInCaller?.id, let user = try await store.user(id: id) else {
             throw IdentityError.unauthenticated
         }
         return UserResult(user: user)

@@ -70,20 +70,6 @@ public struct UserPage: Codable, Sendable {
     public var nextCursor: String?
 }
 
-public struct AuditListParams: Codable, Sendable {
-    public var actorId: UUID?
-    public var action: String?
-    public var from: String?
-    public var to: String?
-    public var cursor: String?
-    public var limit: Int?
-}
-
-public struct AuditPage: Codable, Sendable {
-    public var items: [AuditRecord]
-    public var nextCursor: String?
-}
-
 extension Date {
     /// ISO 8601 UTC, e.g. `2026-11-25T22:21:01Z` (a value-type format style; no formatter object per call).
     var iso8601: String { formatted(.iso8601) }

@@ -2,7 +2,7 @@ public import Foundation
 
 /// The durable side of identity: accounts, sessions (refresh-token families), and the audit log.
 /// Every mutating call writes its audit entry in the same transaction.
-public protocol IdentityStore: Sendable {
+public protocol IdentityStore: AuditLog {
     /// Creates an account; throws ``CoreError/emailTaken`` when the email is in use.
     func createUser(email: String, name: String, passwordHash: String, roles: [Role], audit: AuditEntry) async throws -> User
     /// The account and its hash, for login.
@@ -31,12 +31,6 @@ public protocol IdentityStore: Sendable {
     func disable(userId: UUID, audit: AuditEntry) async throws -> [UUID]?
     /// Accounts in id order after `afterId`.
     func listUsers(afterId: UUID?, limit: Int) async throws -> [User]
-    /// Appends an entry on its own (e.g. a failed login).
-    func appendAudit(_ entry: AuditEntry) async throws
-    /// Entries matching a query, in id order.
-    func auditEntries(_ query: AuditQuery) async throws -> [AuditRecord]
-    /// Recomputes the chain.
-    func verifyAudit() async throws -> AuditVerification
 }
 
 /// Answers whether a session or a user's older tokens were revoked, across all workers (Redis behind it).
@@ -45,23 +39,4 @@ public protocol RevocationList: Sendable {
     func revoke(sessionIds: [UUID], ttl: Duration) async throws
     /// Whether the session was revoked.
     func isRevoked(sessionId: UUID) async throws -> Bool
-}
-
-/// A shared rate limiter (Redis behind it): GCRA over a key.
-public protocol RateLimiter: Sendable {
-    /// Takes one token for `key` under `rule`; returns `nil` when allowed, else the seconds to wait.
-    func take(key: String, rule: RateRule) async throws -> Int?
-}
-
-/// A rate: `count` per `period`, with bursts up to `burst`.
-public struct RateRule: Sendable, Hashable {
-    public var count: Int
-    public var period: Duration
-    public var burst: Int
-
-    public init(count: Int, period: Duration, burst: Int) {
-        self.count = count
-        self.period = period
-        self.burst = burst
-    }
 }

@@ -37,13 +37,10 @@ public struct PaymentsService: RPCService {
     }
 
     func createTopUp(_ params: TopUpParams, _ context: RPCContext) async throws -> Payment {
-        let caller = try context.callerId()
+        let caller = try context.caller().id
         var problems: [FieldProblem] = []
         if !(1...configuration.maxTopUpCredits).contains(params.credits) {
             problems.append(FieldProblem(field: "credits", problem: "1 to \(configuration.maxTopUpCredits)"))
-        }
-        if !(8...100).contains(params.idempotencyKey.count) || params.idempotencyKey.contains(where: { !$0.isASCII || $0.isWhitespace }) {
-            problems.append(FieldProblem(field: "idempotencyKey", problem: "8 to 100 printable ASCII characters"))
         }
         guard problems.isEmpty else { throw PaymentsError.invalid(problems) }
         guard let gateway = gateways[params.provider] else { throw PaymentsError.core(.unavailable(params.provider.rawValue)) }
@@ -81,9 +78,9 @@ public struct PaymentsService: RPCService {
     }
 
     func get(_ params: PaymentIdParams, _ context: RPCContext) async throws -> Payment {
-        let caller = try context.callerId()
+        let caller = try context.caller().id
         guard let payment = try await store.payment(id: params.paymentId) else { throw PaymentsError.core(.notFound) }
-        guard payment.userId == caller || context.principal?.roles.contains(.admin) == true else { throw PaymentsError.core(.forbidden("not your payment")) }
+        guard payment.userId == caller || context.signedInCaller?.isAdmin == true else { throw PaymentsError.core(.forbidden("not your payment")) }
         return payment
     }
 
@@ -165,7 +162,7 @@ public struct PaymentsService: RPCService {
     }
 
     func reportNoShow(_ params: NoShowParams, _ context: RPCContext) async throws -> BookingEscrow {
-        let caller = try context.callerId()
+        let caller = try context.caller().id
         let reason = params.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, reason.count > 1000 || reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
             throw PaymentsError.invalid("reason", "at most 1000 characters, no control characters")

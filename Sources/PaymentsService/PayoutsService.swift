@@ -27,7 +27,7 @@ public struct PayoutsService: RPCService {
     }
 
     func request(_ params: PayoutRequestParams, _ context: RPCContext) async throws -> Payout {
-        let caller = try context.callerId()
+        let caller = try context.caller().id
         guard (1...1_000_000).contains(params.credits) else { throw PaymentsError.invalid("credits", "1 to 1000000") }
         return try await mapped {
             try await store.requestPayout(mentorId: caller, credits: params.credits, audit: context.auditEntry("payout.request", details: ["credits": "\(params.credits)"]))
@@ -35,15 +35,15 @@ public struct PayoutsService: RPCService {
     }
 
     func list(_: NoParams, _ context: RPCContext) async throws -> PayoutPage {
-        let caller = try context.callerId()
-        let admin = context.principal?.roles.contains(.admin) == true
+        let caller = try context.caller().id
+        let admin = context.signedInCaller?.isAdmin == true
         return PayoutPage(items: try await store.payouts(mentorId: admin ? nil : caller, limit: 100))
     }
 
     /// Claims the payout (`requested` → `processing` under its row lock, so a second approval is refused), then
     /// asks the provider for the transfer and settles by its answer.
     func approve(_ params: PayoutIdParams, _ context: RPCContext) async throws -> Payout {
-        let admin = try context.callerId()
+        let admin = try context.caller().id
         guard let gateway else { throw PaymentsError.core(.unavailable("stripe")) }
         let claimed = try await mapped { try await store.claimPayout(id: params.payoutId, by: admin, audit: context.auditEntry("payout.claim")) }
         return try await transfer(claimed, gateway: gateway, admin: admin, context: context)
@@ -54,7 +54,7 @@ public struct PayoutsService: RPCService {
     /// lookup that fails decides nothing: the payout stays `processing` (`provider_pending`, retry later), because
     /// asking again once the key has expired at the provider would pay the mentor twice.
     func settle(_ params: PayoutIdParams, _ context: RPCContext) async throws -> Payout {
-        let admin = try context.callerId()
+        let admin = try context.caller().id
         guard let gateway else { throw PaymentsError.core(.unavailable("stripe")) }
         guard let payout = try await store.payout(id: params.payoutId) else { throw PaymentsError.core(.notFound) }
         guard payout.status == "processing" else { throw PaymentsError.core(.invalidState("the payout is \(payout.status)")) }

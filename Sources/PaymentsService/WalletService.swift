@@ -21,17 +21,17 @@ public struct WalletService: RPCService {
     }
 
     func get(_: NoParams, _ context: RPCContext) async throws -> WalletResult {
-        let caller = try context.callerId()
+        let caller = try context.caller().id
         return WalletResult(userId: caller, try await store.wallet(userId: caller))
     }
 
     func history(_ params: HistoryParams, _ context: RPCContext) async throws -> HistoryPage {
-        let caller = try context.callerId()
+        let caller = try context.caller().id
         let limit = params.limit ?? 50
         guard (1...200).contains(limit) else { throw PaymentsError.invalid("limit", "1 to 200") }
         let before = try cursors.cursorParam(params.cursor, scope: "wallet.history", timeKeyed: false)?.key
         let items = try await store.history(userId: caller, beforeId: before, limit: limit)
-        return HistoryPage(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "wallet.history") { KeysetCursor(key: $0.id) })
+        return HistoryPage(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "wallet.history") { PageCursor(key: $0.id) })
     }
 
     func adjust(_ params: AdjustParams, _ context: RPCContext) async throws -> WalletResult {
@@ -46,10 +46,3 @@ public struct WalletService: RPCService {
     }
 }
 
-extension RPCContext {
-    /// The signed-in caller's id.
-    func callerId() throws -> UUID {
-        guard let id = principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
-        return id
-    }
-}

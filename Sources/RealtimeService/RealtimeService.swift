@@ -66,7 +66,7 @@ public struct RealtimeService: RPCService {
     }
 
     func subscribeNotifications(_ params: SubscribeParams, _ context: RPCContext) async throws -> Subscriptions.Subscribed {
-        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        let user = try context.caller().id
         return try await subscriptions.subscribe(context, channel: Channels.user(user), sinceSeq: params.sinceSeq)
     }
 
@@ -80,16 +80,16 @@ public struct RealtimeService: RPCService {
     }
 
     func list(_ params: ListParams, _ context: RPCContext) async throws -> Page {
-        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        let user = try context.caller().id
         let limit = params.limit ?? 50
         guard (1...200).contains(limit) else { throw RealtimeError.invalid([FieldProblem(field: "limit", problem: "1 to 200")]) }
         let before = try cursors.cursorParam(params.cursor, scope: "notifications.list", timeKeyed: false)?.key
         let items = try await store.notifications(userId: user, unreadOnly: params.unreadOnly ?? false, beforeId: before, limit: limit)
-        return Page(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "notifications.list") { KeysetCursor(key: $0.id) })
+        return Page(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "notifications.list") { PageCursor(key: $0.id) })
     }
 
     func markRead(_ params: MarkReadParams, _ context: RPCContext) async throws -> MarkReadResult {
-        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        let user = try context.caller().id
         guard (1...500).contains(params.ids.count) else { throw RealtimeError.invalid([FieldProblem(field: "ids", problem: "1 to 500 ids")]) }
         return MarkReadResult(updated: try await store.markRead(userId: user, ids: params.ids))
     }

@@ -1,6 +1,7 @@
 public import Foundation
 public import JSONRPC
 public import MentorLinkCore
+import ServiceSupport
 
 /// `rooms.*`: a session room per booking with chat (persisted, numbered), presence, typing, WebRTC signaling relay,
 /// TURN credentials, and the mentor's controls in group sessions.
@@ -245,7 +246,7 @@ public struct RoomsService: RPCService {
     /// the room (a confirmed booking, group session or seat), participation, and for `need` the time window, removal
     /// and mute.
     func access(_ context: RPCContext, roomId: UUID, _ need: Need) async throws -> (user: UUID, room: RoomInfo) {
-        guard let user = context.principal.flatMap({ UUID(uuidString: $0.userId) }) else { throw RPCError.unauthenticated() }
+        let user = try context.caller().id
         guard let room = try await rooms.room(bookingId: roomId) else { throw RealtimeError.roomNotFound }
         guard room.participantIds.contains(user) else { throw RealtimeError.forbidden("not a participant of this session") }
         if case .moderate = need {

@@ -1,3 +1,5 @@
+import OperationsService
+import AuditService
 import BookingService
 import Foundation
 import PaymentsService
@@ -77,20 +79,12 @@ struct Services {
         registry.mount(try await IdentityService(
             store: store, revocations: revocations, limiter: limiter, tokens: tokens,
             configuration: identityConfiguration, authenticator: authenticator, logger: logger))
-        registry.mount(AuditService(store: store, cursors: cursors))
+        registry.mount(AuditService(log: store, cursors: cursors))
         let booking = backing.bookingStore(feePercent: config.platformFeePercent)
         var bookingConfiguration = config.bookingConfiguration
         bookingConfiguration.cursors = cursors
-        let bus = backing.bus
-        bookingConfiguration.availabilityChanged = { mentorId, reason in
-            let event = #"{"type":"availability.changed","mentorId":"\#(mentorId.uuidString.lowercased())","reason":"\#(reason)"}"#
-            do {
-                try await bus.publish(channel: Channels.availability(mentorId: mentorId), event: Array(event.utf8))
-            } catch {
-                logger.warning("availability.publish_failed", metadata: ["error": .string("\(error)")])
-            }
-        }
-        registry.mount(BookingService(store: booking, configuration: bookingConfiguration))
+        registry.mount(BookingService(
+            store: booking, configuration: bookingConfiguration, availability: AvailabilityPublisher(bus: backing.bus, logger: logger)))
         let payments = backing.paymentsStore(feePercent: config.platformFeePercent)
         var paymentsConfiguration = PaymentsConfiguration()
         paymentsConfiguration.stripeWebhookSecrets = config.providers.stripeWebhookSecrets

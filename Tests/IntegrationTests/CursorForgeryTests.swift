@@ -61,12 +61,12 @@ import Testing
 
     @Test func keysetKeysOutOfRangeDoNotOpen() {
         let codec = CursorCodec.random()
-        for key in [Int64.max, Int64.min, KeysetCursor.timeKeyRange.upperBound + 1, KeysetCursor.timeKeyRange.lowerBound - 1] {
-            let token = codec.seal(KeysetCursor(key: key, id: UUID()), scope: "x")
+        for key in [Int64.max, Int64.min, PageCursor.timeKeyRange.upperBound + 1, PageCursor.timeKeyRange.lowerBound - 1] {
+            let token = codec.seal(PageCursor(key: key, id: UUID()), scope: "x")
             #expect(codec.keyset(token, scope: "x", timeKeyed: true) == nil)
             #expect(codec.keyset(token, scope: "x", timeKeyed: false)?.key == key)
         }
-        #expect(CursorCodec.random().keyset(codec.seal(KeysetCursor(key: 1, id: UUID()), scope: "x"), scope: "x", timeKeyed: false) == nil)
+        #expect(CursorCodec.random().keyset(codec.seal(PageCursor(key: 1, id: UUID()), scope: "x"), scope: "x", timeKeyed: false) == nil)
     }
 
     /// Through nginx to the real workers, anonymously: every forged cursor is answered, and the workers stay up.

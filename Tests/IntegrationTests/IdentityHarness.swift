@@ -1,3 +1,5 @@
+import ServiceSupport
+import AuditService
 import Foundation
 import IdentityService
 import JSONRPC
@@ -41,7 +43,7 @@ struct IdentityHarness: Sendable {
             registry.mount(try await IdentityService(
                 store: store, revocations: revocations, limiter: limiter, tokens: tokens,
                 configuration: configuration, authenticator: authenticator, logger: TestEnvironment.logger))
-            registry.mount(AuditService(store: store))
+            registry.mount(AuditService(log: store))
             let dispatcher = RPCDispatcher(
                 registry: registry, info: OpenRPCInfo(title: "t", version: "0"),
                 middleware: [RateLimitMiddleware(limiter: limiter, rules: configuration.rateRules, logger: TestEnvironment.logger)])

@@ -5,7 +5,7 @@ public import MentorLinkCore
 /// A keyset position (the sort key and id of a page's last item), sealed into an opaque cursor by a
 /// ``CursorCodec``. Time keys are milliseconds since 1970 and must lie in years 1 to 9999 (what PostgreSQL and
 /// the encoders can carry), so even a cursor the server made cannot produce a date that overflows downstream.
-public struct KeysetCursor: Sendable, Hashable {
+public struct PageCursor: Sendable, Hashable {
     /// The sort key.
     public var key: Int64
     /// The id that breaks ties.
@@ -48,7 +48,7 @@ public struct KeysetCursor: Sendable, Hashable {
 
 extension CursorCodec {
     /// Seals a keyset position for the list `scope`.
-    public func seal(_ position: KeysetCursor, scope: String) -> String {
+    public func seal(_ position: PageCursor, scope: String) -> String {
         var payload = CursorPayload()
         payload.append(position.key)
         payload.append(position.id)
@@ -56,17 +56,17 @@ extension CursorCodec {
     }
 
     /// Opens a keyset cursor of `scope`; a time-keyed list passes `timeKeyed` to refuse keys out of range.
-    public func keyset(_ token: String, scope: String, timeKeyed: Bool) -> KeysetCursor? {
+    public func keyset(_ token: String, scope: String, timeKeyed: Bool) -> PageCursor? {
         guard var payload = open(token, scope: scope), let key = payload.readInt64(), let id = payload.readUUID(), payload.isAtEnd
         else { return nil }
-        if timeKeyed, !KeysetCursor.timeKeyRange.contains(key) { return nil }
-        return KeysetCursor(key: key, id: id)
+        if timeKeyed, !PageCursor.timeKeyRange.contains(key) { return nil }
+        return PageCursor(key: key, id: id)
     }
 }
 
 extension CursorCodec {
     /// The position of a list's `cursor` param: `nil` when absent, an invalid `cursor` param when it does not open.
-    public func cursorParam(_ token: String?, scope: String, timeKeyed: Bool) throws(RPCError) -> KeysetCursor? {
+    public func cursorParam(_ token: String?, scope: String, timeKeyed: Bool) throws(RPCError) -> PageCursor? {
         guard let token else { return nil }
         guard let position = keyset(token, scope: scope, timeKeyed: timeKeyed) else {
             throw RPCError.invalidParams([FieldProblem(field: "cursor", problem: "invalid")])
@@ -75,7 +75,7 @@ extension CursorCodec {
     }
 
     /// The next page's cursor: the last item's position when the page is full, else `nil`.
-    public func nextCursor<Item>(_ items: [Item], limit: Int, scope: String, position: (Item) -> KeysetCursor) -> String? {
+    public func nextCursor<Item>(_ items: [Item], limit: Int, scope: String, position: (Item) -> PageCursor) -> String? {
         guard items.count == limit, let last = items.last else { return nil }
         return seal(position(last), scope: scope)
     }

@@ -26,16 +26,16 @@ public struct RateLimitMiddleware: RPCMiddleware {
         let kind = call.method.rateLimit.rawValue
         let ruleName = kind == "login" ? "login.ip" : kind
         guard kind != "none", let rule = rules[ruleName] else { return try await next(call, context) }
-        let caller = context.principal.map { "u:\($0.userId)" } ?? "ip:\(context.clientAddress ?? "local")"
+        let caller = context.signedInCaller.map { "u:\($0.id.uuidString)" } ?? "ip:\(context.clientAddress ?? "local")"
         do {
             if let retryAfter = try await limiter.take(key: "\(ruleName):\(caller)", rule: rule) {
-                throw IdentityError.rateLimited(retryAfter: retryAfter)
+                throw RPCError.rateLimited(retryAfter: retryAfter)
             }
-        } catch let error as IdentityError {
+        } catch let error as RPCError {
             throw error
         } catch {
             logger.warning("ratelimit.unavailable", metadata: ["error": .string("\(error)"), "rpc.method": .string(call.method.name)])
-            if Self.failClosed.contains(kind) { throw IdentityError.unavailable("redis") }
+            if Self.failClosed.contains(kind) { throw RPCError.unavailable("redis") }
         }
         return try await next(call, context)
     }
