@@ -4,24 +4,6 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresBookingStore {
-    static let profileColumns = """
-        p.user_id, p.name, p.headline, p.bio, p.skills, p.topics, p.tags, p.years_experience, p.languages, p.time_zone, \
-        p.session_types::text, p.rating_sum, p.review_count, p.bayes_rating::float8, p.price_credits
-        """
-
-    typealias ProfileRow = (UUID, String, String, String, [String], [String], [String], Int, [String], String, String, Int64, Int, Double, Int)
-
-    static func profile(_ row: ProfileRow) -> MentorProfile {
-        let types = (try? JSONDecoder().decode([SessionType].self, from: Data(row.10.utf8))) ?? []
-        let input = ProfileInput(
-            headline: row.2, bio: row.3, skills: row.4, topics: row.5, tags: row.6, yearsExperience: row.7, languages: row.8,
-            timeZone: row.9, sessionTypes: types)
-        let rating = row.12 > 0 ? (Double(row.11) / Double(row.12) * 100).rounded() / 100 : nil
-        return MentorProfile(
-            id: row.0, name: row.1, input: input, rating: rating, reviewCount: row.12, bayesianRating: (row.13 * 1000).rounded() / 1000,
-            priceCredits: row.14)
-    }
-
     public func saveProfile(mentorId: UUID, input: ProfileInput, now: Instant) async throws -> MentorProfile {
         let logger = self.logger
         let types = String(decoding: try JSONEncoder().encode(input.sessionTypes), as: UTF8.self)
@@ -31,7 +13,8 @@ extension PostgresBookingStore {
         let terms = (input.skills + input.topics + input.tags).joined(separator: " ")
         return try await pool.transaction(logger: logger) { connection in
             try await Self.lockMentor(mentorId, on: connection, logger: logger)
-            let rows = try await connection.query(
+            let saved = try await connection.fetchFirst(
+                MentorProfileRow.self,
                 """
                 INSERT INTO mentor_profiles AS p (user_id, name, headline, bio, skills, topics, tags, skill_keys, topic_keys, tag_keys,
                     languages, years_experience, time_zone, session_types, price_credits, search_vector, search_text, updated_at)
@@ -47,11 +30,9 @@ extension PostgresBookingStore {
                     years_experience = EXCLUDED.years_experience, time_zone = EXCLUDED.time_zone, session_types = EXCLUDED.session_types,
                     price_credits = EXCLUDED.price_credits, search_vector = EXCLUDED.search_vector, search_text = EXCLUDED.search_text,
                     updated_at = now()
-                RETURNING \(unescaped: Self.profileColumns)
+                RETURNING \(unescaped: MentorProfileRow.columns)
                 """,
                 logger: logger)
-            var saved: MentorProfile?
-            for try await row in rows.decode(ProfileRow.self) { saved = Self.profile(row) }
             guard let saved else { throw CoreError.notFound }
             try await connection.query(
                 "INSERT INTO search_terms (term) SELECT DISTINCT x FROM unnest(\(skillKeys + topicKeys + tagKeys)::text[]) x ON CONFLICT DO NOTHING",
@@ -63,9 +44,10 @@ extension PostgresBookingStore {
     }
 
     public func profile(mentorId: UUID) async throws -> MentorProfile? {
-        let rows = try await pool.client.query("SELECT \(unescaped: Self.profileColumns) FROM mentor_profiles p WHERE p.user_id = \(mentorId)", logger: logger)
-        for try await row in rows.decode(ProfileRow.self) { return Self.profile(row) }
-        return nil
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetchFirst(
+                MentorProfileRow.self, "SELECT \(unescaped: MentorProfileRow.columns) FROM mentor_profiles p WHERE p.user_id = \(mentorId)", logger: logger)
+        }
     }
 
     public func saveAvailability(mentorId: UUID, rules: AvailabilityRules, now: Instant, audit: AuditEntry?) async throws {
@@ -93,43 +75,47 @@ extension PostgresBookingStore {
     }
 
     public func availability(mentorId: UUID) async throws -> AvailabilityRules? {
-        try await pool.client.withConnection { connection in try await Self.rules(mentorId, on: connection, logger: logger) }
+        try await pool.read(logger: logger) { connection in try await Self.rules(mentorId, on: connection, logger: logger) }
     }
 
     public func busy(mentorId: UUID, from: Instant, to: Instant, now: Instant) async throws -> [BusyInterval] {
-        try await pool.client.withConnection { connection in
+        try await pool.read(logger: logger) { connection in
             try await Self.busy(mentorId, from: from, to: to, now: now, holds: true, on: connection, logger: logger)
         }
     }
 
     public func saveTemplate(mentorId: UUID, questions: [FormQuestion]) async throws {
         let json = String(decoding: try JSONEncoder().encode(questions), as: UTF8.self)
-        try await pool.client.query(
-            """
-            INSERT INTO form_templates (mentor_id, questions) VALUES (\(mentorId), \(json)::jsonb)
-            ON CONFLICT (mentor_id) DO UPDATE SET questions = EXCLUDED.questions, updated_at = now()
-            """,
-            logger: logger)
+        try await pool.read(logger: logger) { connection in
+            _ = try await connection.query(
+                """
+                INSERT INTO form_templates (mentor_id, questions) VALUES (\(mentorId), \(json)::jsonb)
+                ON CONFLICT (mentor_id) DO UPDATE SET questions = EXCLUDED.questions, updated_at = now()
+                """,
+                logger: logger)
+        }
     }
 
     public func template(mentorId: UUID) async throws -> [FormQuestion] {
-        let rows = try await pool.client.query("SELECT questions::text FROM form_templates WHERE mentor_id = \(mentorId)", logger: logger)
-        for try await text in rows.decode(String.self) { return try JSONDecoder().decode([FormQuestion].self, from: Data(text.utf8)) }
-        return []
+        try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query("SELECT questions::text FROM form_templates WHERE mentor_id = \(mentorId)", logger: logger)
+            for try await text in rows.decode(String.self) { return try JSONDecoder().decode([FormQuestion].self, from: Data(text.utf8)) }
+            return []
+        }
     }
 
     public func saveAgenda(bookingId: UUID, answers: [String: String], now: Instant) async throws -> Booking {
         let logger = self.logger
         let json = String(decoding: try JSONEncoder().encode(answers), as: UTF8.self)
         return try await pool.transaction(logger: logger) { connection in
-            guard let booking = try await Self.bookings(
+            guard let booking = try await connection.fetchFirst(
+                BookingRow.self,
                 """
                 UPDATE bookings b SET agenda = \(json)::jsonb, updated_at = now()
                 WHERE b.id = \(bookingId) AND b.status = 'confirmed' AND b.starts_at > \(now.date) AND b.kind IN ('one_on_one', 'group_seat')
-                RETURNING \(unescaped: Self.columns)
+                RETURNING \(unescaped: BookingRow.columns)
                 """,
-                on: connection, logger: logger
-            ).first else { throw CoreError.invalidState("an agenda can be sent only for a confirmed booking before it starts") }
+                logger: logger) else { throw CoreError.invalidState("an agenda can be sent only for a confirmed booking before it starts") }
             try await connection.appendEvent("booking.agenda_submitted", aggregate: "booking", id: bookingId, payload: booking, logger: logger)
             return booking
         }

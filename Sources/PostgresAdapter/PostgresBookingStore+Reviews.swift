@@ -4,21 +4,6 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresBookingStore {
-    static let reviewColumns = """
-        r.id, r.booking_id, r.mentor_id, r.author_id, u.name, r.rating, r.comment, r.reply, date_trunc('milliseconds', r.created_at), r.replied_at
-        """
-
-    static func reviews(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Review] {
-        var reviews: [Review] = []
-        let rows = try await connection.query(query, logger: logger)
-        for try await row in rows.decode((UUID, UUID, UUID, UUID, String, Int, String?, String?, Date, Date?).self) {
-            reviews.append(Review(
-                id: row.0, bookingId: row.1, mentorId: row.2, authorId: row.3, authorName: row.4, rating: row.5, comment: row.6,
-                reply: row.7, createdAt: Instant(row.8), repliedAt: row.9.map(Instant.init)))
-        }
-        return reviews
-    }
-
     public func createReview(bookingId: UUID, authorId: UUID, mentorId: UUID, rating: Int, comment: String?, audit: AuditEntry?) async throws -> Review {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
@@ -35,9 +20,8 @@ extension PostgresBookingStore {
             try await connection.query(
                 "UPDATE mentor_profiles SET rating_sum = rating_sum + \(rating), review_count = review_count + 1 WHERE user_id = \(mentorId)",
                 logger: logger)
-            let review = try await Self.reviews(
-                "SELECT \(unescaped: Self.reviewColumns) FROM reviews r JOIN users u ON u.id = r.author_id WHERE r.id = \(reviewId)",
-                on: connection, logger: logger)[0]
+            let review = try await connection.fetchOne(
+                ReviewRow.self, "SELECT \(unescaped: ReviewRow.columns) FROM \(unescaped: ReviewRow.from) WHERE r.id = \(reviewId)", logger: logger)
             try await connection.appendEvent("review.posted", aggregate: "review", id: review.id, payload: review, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(review.id), logger: logger) }
             return review
@@ -52,10 +36,8 @@ extension PostgresBookingStore {
                 logger: logger)
             var found = false
             for try await _ in updated.decode(UUID.self) { found = true }
-            let review = try await Self.reviews(
-                "SELECT \(unescaped: Self.reviewColumns) FROM reviews r JOIN users u ON u.id = r.author_id WHERE r.id = \(reviewId)",
-                on: connection, logger: logger
-            ).first
+            let review = try await connection.fetchFirst(
+                ReviewRow.self, "SELECT \(unescaped: ReviewRow.columns) FROM \(unescaped: ReviewRow.from) WHERE r.id = \(reviewId)", logger: logger)
             guard let review, review.mentorId == mentorId else { throw CoreError.notFound }
             guard found else { throw CoreError.duplicate("replied") }
             try await connection.appendEvent("review.replied", aggregate: "review", id: review.id, payload: review, logger: logger)
@@ -64,16 +46,17 @@ extension PostgresBookingStore {
     }
 
     public func reviews(mentorId: UUID, after: (createdAt: Instant, id: UUID)?, limit: Int) async throws -> [Review] {
-        try await pool.client.withConnection { connection in
-            try await Self.reviews(
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                ReviewRow.self,
                 """
-                SELECT \(unescaped: Self.reviewColumns) FROM reviews r JOIN users u ON u.id = r.author_id
+                SELECT \(unescaped: ReviewRow.columns) FROM \(unescaped: ReviewRow.from)
                 WHERE r.mentor_id = \(mentorId)
                   AND (\(after?.createdAt.date)::timestamptz IS NULL
                        OR (date_trunc('milliseconds', r.created_at), r.id) < (\(after?.createdAt.date), \(after?.id)))
                 ORDER BY date_trunc('milliseconds', r.created_at) DESC, r.id DESC LIMIT \(limit)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
         }
     }
 }

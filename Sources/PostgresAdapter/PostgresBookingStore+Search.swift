@@ -34,11 +34,13 @@ extension PostgresBookingStore {
 
     /// Up to three known skills, topics or tags closest to `text` (trigram similarity over `search_terms`).
     func corrections(for text: String) async throws -> [String] {
-        let rows = try await pool.client.query(
-            "SELECT term FROM search_terms WHERE term % \(text) ORDER BY similarity(term, \(text)) DESC, term LIMIT 3", logger: logger)
-        var terms: [String] = []
-        for try await term in rows.decode(String.self) { terms.append(term) }
-        return terms
+        try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query(
+                "SELECT term FROM search_terms WHERE term % \(text) ORDER BY similarity(term, \(text)) DESC, term LIMIT 3", logger: logger)
+            var terms: [String] = []
+            for try await term in rows.decode(String.self) { terms.append(term) }
+            return terms
+        }
     }
 
     /// The full-text query of the corrected terms, OR-ed.
@@ -71,17 +73,20 @@ extension PostgresBookingStore {
                   ORDER BY m.sort_key, m.user_id LIMIT \(query.limit + 1)) q
             ORDER BY q.sort_key, q.user_id
             """
-        var items: [MentorSearchItem] = []
-        var keys: [Double] = []
-        let rows = try await pool.client.query(builder.query(sql), logger: logger)
-        for try await row in rows.decode((UUID, String, String, [String], [String], Int, Int64, Int, Double, Int, Double, Date?).self) {
-            let rating = row.7 > 0 ? (Double(row.6) / Double(row.7) * 100).rounded() / 100 : nil
-            items.append(MentorSearchItem(
-                id: row.0, name: row.1, headline: row.2, skills: row.3, topics: row.4, yearsExperience: row.5, rating: rating,
-                reviewCount: row.7, bayesianRating: (row.8 * 1000).rounded() / 1000, priceCredits: row.9, nextAvailable: row.11.map(Instant.init)))
-            keys.append(row.10)
+        let query = builder.query(sql)
+        return try await pool.read(logger: logger) { connection in
+            var items: [MentorSearchItem] = []
+            var keys: [Double] = []
+            let rows = try await connection.query(query, logger: logger)
+            for try await row in rows.decode((UUID, String, String, [String], [String], Int, Int64, Int, Double, Int, Double, Date?).self) {
+                items.append(MentorSearchItem(
+                    id: row.0, name: row.1, headline: row.2, skills: row.3, topics: row.4, yearsExperience: row.5,
+                    rating: MentorProfileRow.averageRating(sum: row.6, count: row.7), reviewCount: row.7,
+                    bayesianRating: (row.8 * 1000).rounded() / 1000, priceCredits: row.9, nextAvailable: row.11.map(Instant.init)))
+                keys.append(row.10)
+            }
+            return (items, keys)
         }
-        return (items, keys)
     }
 
     /// The WHERE clause of a search (shared by the probe, the page and the facets).
@@ -165,14 +170,17 @@ extension PostgresBookingStore {
             UNION ALL
             SELECT 'matches', '', count(*)::int FROM m
             """
-        var facets = MentorFacets(skills: [:], topics: [:], sampled: false)
-        for try await (kind, name, count) in try await pool.client.query(builder.query(sql), logger: logger).decode((String, String, Int).self) {
-            switch kind {
-            case "skill": facets.skills[name] = count
-            case "topic": facets.topics[name] = count
-            default: facets.sampled = count > limit
+        let query = builder.query(sql)
+        return try await pool.read(logger: logger) { connection in
+            var facets = MentorFacets(skills: [:], topics: [:], sampled: false)
+            for try await (kind, name, count) in try await connection.query(query, logger: logger).decode((String, String, Int).self) {
+                switch kind {
+                case "skill": facets.skills[name] = count
+                case "topic": facets.topics[name] = count
+                default: facets.sampled = count > limit
+                }
             }
+            return facets
         }
-        return facets
     }
 }

@@ -14,7 +14,8 @@ extension PostgresBookingStore {
                     logger: logger)
                 for try await (id, hash) in rows.decode((UUID, String?).self) {
                     guard hash == request.requestHash else { throw CoreError.idempotencyMismatch }
-                    let booking = try await Self.one("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(id)", on: connection, logger: logger)
+                    let booking = try await connection.fetchOne(
+                        BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(id)", logger: logger)
                     return (booking, true)
                 }
             }
@@ -36,24 +37,26 @@ extension PostgresBookingStore {
             let agenda = try request.agenda.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
             let placed: Booking
             if let hold {
-                placed = try await Self.one(
+                placed = try await connection.fetchOne(
+                    BookingRow.self,
                     """
                     UPDATE bookings b SET status = 'confirmed', hold_expires_at = NULL, idempotency_key = \(request.idempotencyKey),
                         request_hash = \(request.requestHash), agenda = \(agenda)::jsonb, updated_at = now()
-                    WHERE b.id = \(hold.id) RETURNING \(unescaped: Self.columns)
+                    WHERE b.id = \(hold.id) RETURNING \(unescaped: BookingRow.columns)
                     """,
-                    on: connection, logger: logger)
+                    logger: logger)
             } else {
-                placed = try await Self.one(
+                placed = try await connection.fetchOne(
+                    BookingRow.self,
                     """
                     INSERT INTO bookings AS b (kind, mentor_id, mentee_id, starts_at, ends_at, blocked_from, blocked_until, status,
                         hold_expires_at, idempotency_key, request_hash, agenda)
                     VALUES ('one_on_one', \(request.mentorId), \(request.menteeId), \(request.start.date), \(request.end.date),
                         \(blocked.from.date), \(blocked.until.date), \(request.status.rawValue), \(request.holdExpiresAt?.date),
                         \(request.idempotencyKey), \(request.requestHash), \(agenda)::jsonb)
-                    RETURNING \(unescaped: Self.columns)
+                    RETURNING \(unescaped: BookingRow.columns)
                     """,
-                    on: connection, logger: logger)
+                    logger: logger)
             }
             var booking = placed
             if booking.status == .confirmed, request.priceCredits > 0 {
@@ -81,23 +84,23 @@ extension PostgresBookingStore {
     static func hold(for request: PlaceBooking, now: Instant, on connection: PostgresConnection, logger: Logger) async throws -> Booking? {
         guard request.status == .confirmed else { return nil }
         if let holdId = request.holdId {
-            let rows = try await bookings(
-                "SELECT \(unescaped: columns) FROM bookings b WHERE b.id = \(holdId) AND b.kind = 'one_on_one' FOR UPDATE", on: connection, logger: logger)
+            let rows = try await connection.fetch(
+                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(holdId) AND b.kind = 'one_on_one' FOR UPDATE", logger: logger)
             guard let hold = rows.first, hold.menteeId == request.menteeId, hold.mentorId == request.mentorId else { throw CoreError.notFound }
             guard hold.status == .held || hold.status == .expired else { throw CoreError.invalidState("the hold was already used or cancelled") }
             guard hold.status == .held, let expiry = hold.holdExpiresAt, expiry > now else { throw CoreError.holdExpired }
             guard hold.start == request.start, hold.end == request.end else { throw CoreError.invalidState("the hold is for another time") }
             return hold
         }
-        return try await bookings(
+        return try await connection.fetchFirst(
+            BookingRow.self,
             """
-            SELECT \(unescaped: columns) FROM bookings b
+            SELECT \(unescaped: BookingRow.columns) FROM bookings b
             WHERE b.mentor_id = \(request.mentorId) AND b.mentee_id = \(request.menteeId) AND b.status = 'held'
               AND b.hold_expires_at > \(now.date) AND b.starts_at = \(request.start.date) AND b.ends_at = \(request.end.date)
             FOR UPDATE
             """,
-            on: connection, logger: logger
-        ).first
+            logger: logger)
     }
 
     public func createGroup(_ session: NewGroupSession, now: Instant) async throws -> Booking {
@@ -107,15 +110,16 @@ extension PostgresBookingStore {
             try await Self.expireHolds(session.mentorId, now: now, on: connection, logger: logger)
             let rules = try await Self.rules(session.mentorId, on: connection, logger: logger)
             let blocked = rules?.blocked(start: session.start, end: session.end) ?? (from: session.start, until: session.end)
-            let booking = try await Self.one(
+            let booking = try await connection.fetchOne(
+                BookingRow.self,
                 """
                 INSERT INTO bookings AS b (kind, mentor_id, starts_at, ends_at, blocked_from, blocked_until, status, capacity, title, topic,
                     price_credits)
                 VALUES ('group', \(session.mentorId), \(session.start.date), \(session.end.date), \(blocked.from.date), \(blocked.until.date),
                     'confirmed', \(session.capacity), \(session.title), \(session.topic), \(session.priceCredits))
-                RETURNING \(unescaped: Self.columns)
+                RETURNING \(unescaped: BookingRow.columns)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
             try await connection.appendEvent("group.created", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             try await Self.refreshRuns(session.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
             if let audit = session.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
@@ -128,17 +132,18 @@ extension PostgresBookingStore {
         return try await pool.transaction(logger: logger) { connection in
             // The seat is counted on the group row under its row lock: concurrent joins queue here, and each re-checks
             // `seats_taken < capacity` against the committed count (the CHECK constraint backs it up).
-            let taken = try await Self.bookings(
+            let taken = try await connection.fetch(
+                BookingRow.self,
                 """
                 UPDATE bookings b SET seats_taken = seats_taken + 1, updated_at = now()
                 WHERE b.id = \(groupSessionId) AND b.kind = 'group' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
                   AND b.seats_taken < b.capacity AND b.mentor_id <> \(menteeId)
-                RETURNING \(unescaped: Self.columns)
+                RETURNING \(unescaped: BookingRow.columns)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
             guard let group = taken.first else {
-                let rows = try await Self.bookings(
-                    "SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(groupSessionId) AND b.kind = 'group'", on: connection, logger: logger)
+                let rows = try await connection.fetch(
+                    BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(groupSessionId) AND b.kind = 'group'", logger: logger)
                 guard let group = rows.first else { throw CoreError.notFound }
                 if group.mentorId == menteeId { throw CoreError.forbidden("mentors cannot join their own session") }
                 if group.status != .confirmed || group.start <= now { throw CoreError.invalidState("the session is \(group.status == .confirmed ? "over" : group.status.rawValue)") }
@@ -149,14 +154,15 @@ extension PostgresBookingStore {
             // A second seat in the same group is `already_joined` (the unique index), not a clash.
             try await Self.checkMenteeFree(
                 menteeId, start: group.start, end: group.end, now: now, excluding: nil, on: connection, logger: logger, group: group.id)
-            var seat = try await Self.one(
+            var seat = try await connection.fetchOne(
+                BookingRow.self,
                 """
                 INSERT INTO bookings AS b (kind, mentor_id, mentee_id, parent_id, starts_at, ends_at, blocked_from, blocked_until, status)
                 VALUES ('group_seat', \(group.mentorId), \(menteeId), \(group.id), \(group.start.date), \(group.end.date),
                     \(group.start.date), \(group.end.date), 'confirmed')
-                RETURNING \(unescaped: Self.columns)
+                RETURNING \(unescaped: BookingRow.columns)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
             if group.priceCredits > 0 {
                 seat = try await Self.holdEscrow(seat, price: group.priceCredits, mentee: menteeId, on: connection, logger: logger)
             }
@@ -173,32 +179,34 @@ extension PostgresBookingStore {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             // Lock order: the mentor first, then the booking row, as in `place`.
-            guard let current = try await Self.bookings("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(bookingId)", on: connection, logger: logger).first
+            guard let current = try await connection.fetchFirst(
+                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)", logger: logger)
             else { throw CoreError.notFound }
             try await Self.lockMentor(current.mentorId, on: connection, logger: logger)
-            guard var booking = try await Self.bookings(
+            guard var booking = try await connection.fetchFirst(
+                BookingRow.self,
                 """
                 UPDATE bookings b SET status = 'cancelled', cancel_reason = \(reason), cancelled_by = \(actorId), cancelled_at = now(),
                     updated_at = now()
                 WHERE b.id = \(bookingId) AND b.status IN ('held', 'confirmed') AND b.starts_at > \(now.date)
-                RETURNING \(unescaped: Self.columns)
+                RETURNING \(unescaped: BookingRow.columns)
                 """,
-                on: connection, logger: logger
-            ).first else { throw CoreError.invalidState(current.start <= now ? "the session has started" : "the booking is \(current.status.rawValue)") }
+                logger: logger) else { throw CoreError.invalidState(current.start <= now ? "the session has started" : "the booking is \(current.status.rawValue)") }
             switch booking.kind {
             case .groupSeat:
                 try await connection.query(
                     "UPDATE bookings SET seats_taken = seats_taken - 1, updated_at = now() WHERE id = \(booking.groupSessionId) AND seats_taken > 0",
                     logger: logger)
             case .group:
-                let seats = try await Self.bookings(
+                let seats = try await connection.fetch(
+                    BookingRow.self,
                     """
                     UPDATE bookings b SET status = 'cancelled', cancel_reason = 'group session cancelled', cancelled_by = \(actorId),
                         cancelled_at = now(), updated_at = now()
                     WHERE b.parent_id = \(booking.id) AND b.status = 'confirmed'
-                    RETURNING \(unescaped: Self.columns)
+                    RETURNING \(unescaped: BookingRow.columns)
                     """,
-                    on: connection, logger: logger)
+                    logger: logger)
                 for seat in seats where seat.escrowState == "held" || seat.escrowState == "frozen" {
                     _ = try await Self.settle(seat, .refund, feePercent: feePercent, on: connection, logger: logger)
                 }
@@ -223,11 +231,13 @@ extension PostgresBookingStore {
     public func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            guard let current = try await Self.bookings("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(bookingId)", on: connection, logger: logger).first
+            guard let current = try await connection.fetchFirst(
+                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)", logger: logger)
             else { throw CoreError.notFound }
             try await Self.lockMentor(current.mentorId, bookable: true, on: connection, logger: logger)
             try await Self.expireHolds(current.mentorId, now: now, on: connection, logger: logger)
-            guard let locked = try await Self.bookings("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(bookingId) FOR UPDATE", on: connection, logger: logger).first,
+            guard let locked = try await connection.fetchFirst(
+                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId) FOR UPDATE", logger: logger),
                 locked.kind == .oneOnOne, locked.status == .confirmed, locked.start > now
             else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             let end = start.adding(seconds: Int(locked.end.epochSeconds - locked.start.epochSeconds))
@@ -241,13 +251,14 @@ extension PostgresBookingStore {
             let rules = try await Self.rules(locked.mentorId, on: connection, logger: logger)
             let blocked = rules?.blocked(start: start, end: end) ?? (from: start, until: end)
             // One statement moves the row: the exclusion constraints see the new range and no longer the old one.
-            let booking = try await Self.one(
+            let booking = try await connection.fetchOne(
+                BookingRow.self,
                 """
                 UPDATE bookings b SET starts_at = \(start.date), ends_at = \(end.date), blocked_from = \(blocked.from.date),
                     blocked_until = \(blocked.until.date), proposed_start = NULL, proposed_by = NULL, updated_at = now()
-                WHERE b.id = \(bookingId) RETURNING \(unescaped: Self.columns)
+                WHERE b.id = \(bookingId) RETURNING \(unescaped: BookingRow.columns)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
             struct Moved: Encodable { var booking: Booking; var previousStart: Instant }
             try await connection.appendEvent("booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start), logger: logger)
             try await Self.refreshRuns(booking.mentorId, now: now, around: (locked.start, locked.end), on: connection, logger: logger)
@@ -262,14 +273,14 @@ extension PostgresBookingStore {
     public func setRescheduleProposal(bookingId: UUID, start: Instant?, by proposer: UUID?, now: Instant, audit: AuditEntry?) async throws -> Booking {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            guard let booking = try await Self.bookings(
+            guard let booking = try await connection.fetchFirst(
+                BookingRow.self,
                 """
                 UPDATE bookings b SET proposed_start = \(start?.date), proposed_by = \(proposer), updated_at = now()
                 WHERE b.id = \(bookingId) AND b.kind = 'one_on_one' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
-                RETURNING \(unescaped: Self.columns)
+                RETURNING \(unescaped: BookingRow.columns)
                 """,
-                on: connection, logger: logger
-            ).first else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
+                logger: logger) else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             let type = start == nil ? "booking.reschedule_withdrawn" : "booking.reschedule_proposed"
             try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
@@ -285,9 +296,8 @@ extension PostgresBookingStore {
         try await connection.post(
             "escrow_hold", reference: booking.id.uuidString, legs: LedgerLeg.move(price, from: (mentee, .available), to: (mentee, .escrow)),
             memo: "booking", logger: logger)
-        return try await one(
-            "UPDATE bookings b SET price_credits = \(price), escrow_state = 'held' WHERE b.id = \(booking.id) RETURNING \(unescaped: columns)",
-            on: connection, logger: logger)
+        return try await connection.fetchOne(
+            BookingRow.self, "UPDATE bookings b SET price_credits = \(price), escrow_state = 'held' WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)", logger: logger)
     }
 
     /// Settles a booking's held escrow: back to the mentee, or to the mentor minus the platform fee. Posted once
@@ -307,8 +317,8 @@ extension PostgresBookingStore {
                 + (fee > 0 ? [LedgerLeg(owner: nil, kind: .revenue, amount: Int64(fee))] : [])
         }
         guard try await connection.post(kind, reference: booking.id.uuidString, legs: legs, memo: nil, logger: logger) != nil else { return booking }
-        let settled = try await one(
-            "UPDATE bookings b SET escrow_state = \(state) WHERE b.id = \(booking.id) RETURNING \(unescaped: columns)", on: connection, logger: logger)
+        let settled = try await connection.fetchOne(
+            BookingRow.self, "UPDATE bookings b SET escrow_state = \(state) WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)", logger: logger)
         try await connection.appendEvent("escrow.\(state)", aggregate: "booking", id: booking.id, payload: settled, logger: logger)
         try await connection.appendAudit(
             AuditEntry(actorId: nil, action: "ledger.\(kind)", target: booking.id.uuidString, details: ["credits": "\(price)"]), logger: logger)
@@ -316,42 +326,45 @@ extension PostgresBookingStore {
     }
 
     public func scheduleReminders(now: Instant) async throws -> Int {
-        let rows = try await pool.client.query(
-            """
-            WITH due AS (
-                INSERT INTO reminders (booking_id, kind)
-                SELECT b.id, k.kind FROM bookings b
-                JOIN (VALUES ('24h', interval '24 hours', interval '15 minutes'), ('15m', interval '15 minutes', interval '0')) AS k(kind, ahead, after)
-                    ON b.starts_at <= \(now.date)::timestamptz + k.ahead AND b.starts_at > \(now.date)::timestamptz + k.after
-                -- Reminders (event-pipeline helper, issue 11): one per 1:1, per seat (its mentee) and per group session (its mentor).
-                WHERE b.status = 'confirmed' AND b.kind IN ('one_on_one', 'group_seat', 'group')
-                ON CONFLICT DO NOTHING
-                RETURNING booking_id, kind
-            )
-            INSERT INTO outbox (aggregate, aggregate_id, event_type, payload)
-            SELECT 'booking', d.booking_id::text, 'booking.reminder',
-                   jsonb_build_object('kind', d.kind, 'bookingKind', b.kind, 'id', b.id, 'mentorId', b.mentor_id, 'menteeId', b.mentee_id,
-                                      'start', to_char(b.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
-            FROM due d JOIN bookings b ON b.id = d.booking_id
-            RETURNING id
-            """,
-            logger: logger)
-        var count = 0
-        for try await _ in rows.decode(Int64.self) { count += 1 }
-        return count
+        try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                WITH due AS (
+                    INSERT INTO reminders (booking_id, kind)
+                    SELECT b.id, k.kind FROM bookings b
+                    JOIN (VALUES ('24h', interval '24 hours', interval '15 minutes'), ('15m', interval '15 minutes', interval '0')) AS k(kind, ahead, after)
+                        ON b.starts_at <= \(now.date)::timestamptz + k.ahead AND b.starts_at > \(now.date)::timestamptz + k.after
+                    -- Reminders (event-pipeline helper, issue 11): one per 1:1, per seat (its mentee) and per group session (its mentor).
+                    WHERE b.status = 'confirmed' AND b.kind IN ('one_on_one', 'group_seat', 'group')
+                    ON CONFLICT DO NOTHING
+                    RETURNING booking_id, kind
+                )
+                INSERT INTO outbox (aggregate, aggregate_id, event_type, payload)
+                SELECT 'booking', d.booking_id::text, 'booking.reminder',
+                       jsonb_build_object('kind', d.kind, 'bookingKind', b.kind, 'id', b.id, 'mentorId', b.mentor_id, 'menteeId', b.mentee_id,
+                                          'start', to_char(b.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                FROM due d JOIN bookings b ON b.id = d.booking_id
+                RETURNING id
+                """,
+                logger: logger)
+            var count = 0
+            for try await _ in rows.decode(Int64.self) { count += 1 }
+            return count
+        }
     }
 
     public func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int {
         let logger = self.logger, feePercent = platformFeePercent
         let cutoff = now.adding(seconds: -Int(grace.components.seconds))
         return try await pool.transaction(logger: logger) { connection in
-            let due = try await Self.bookings(
+            let due = try await connection.fetch(
+                BookingRow.self,
                 """
-                SELECT \(unescaped: Self.columns) FROM bookings b
+                SELECT \(unescaped: BookingRow.columns) FROM bookings b
                 WHERE b.escrow_state = 'held' AND b.status = 'confirmed' AND b.ends_at <= \(cutoff.date)
                 ORDER BY b.ends_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """,
-                on: connection, logger: logger)
+                logger: logger)
             for booking in due { _ = try await Self.settle(booking, .release, feePercent: feePercent, on: connection, logger: logger) }
             return due.count
         }

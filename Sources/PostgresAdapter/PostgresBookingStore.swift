@@ -19,38 +19,6 @@ public struct PostgresBookingStore: BookingStore {
         self.platformFeePercent = platformFeePercent
     }
 
-    static let columns = """
-        b.id, b.kind, b.mentor_id, b.mentee_id, b.parent_id, b.starts_at, b.ends_at, b.status, b.hold_expires_at, \
-        b.capacity, b.seats_taken, b.title, b.topic, b.agenda::text, b.cancel_reason, b.created_at, b.price_credits, b.escrow_state, \
-        b.proposed_start, b.proposed_by
-        """
-
-    typealias Row = (UUID, String, UUID, UUID?, UUID?, Date, Date, String, Date?, Int?, Int, String?, String?, String?, String?, Date, Int, String, Date?, UUID?)
-
-    static func booking(_ row: Row) -> Booking {
-        let kind = BookingKind(rawValue: row.1) ?? .oneOnOne
-        var booking = Booking(
-            id: row.0, kind: kind, mentorId: row.2, menteeId: row.3, groupSessionId: row.4, start: Instant(row.5), end: Instant(row.6),
-            status: BookingStatus(rawValue: row.7) ?? .cancelled, holdExpiresAt: row.8.map(Instant.init), capacity: row.9,
-            seatsTaken: kind == .group ? row.10 : nil, title: row.11, topic: row.12,
-            agenda: row.13.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) },
-            cancelReason: row.14, createdAt: Instant(row.15), priceCredits: row.16, escrowState: row.17)
-        booking.proposedStart = row.18.map(Instant.init)
-        booking.proposedBy = row.19
-        return booking
-    }
-
-    static func bookings(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Booking] {
-        var result: [Booking] = []
-        for try await row in try await connection.query(query, logger: logger).decode(Row.self) { result.append(booking(row)) }
-        return result
-    }
-
-    static func one(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
-        guard let booking = try await bookings(query, on: connection, logger: logger).first else { throw PostgresAdapterError.unexpectedEmptyResult }
-        return booking
-    }
-
     /// Takes the mentor's write lock (their `users` row); `notFound` when there is no such user.
     /// Takes the mentor's `users` row lock (every booking write of one mentor queues here). With `bookable`, a mentor
     /// who is disabled or no longer holds the mentor role is `mentorUnavailable`: nothing new is booked with them.
@@ -111,21 +79,9 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     static func rules(_ mentorId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> AvailabilityRules? {
-        let rows = try await connection.query(
-            """
-            SELECT time_zone, weekly::text, overrides::text, buffer_before_minutes, buffer_after_minutes, min_notice_minutes,
-                   horizon_days, max_per_day
-            FROM availability_rules WHERE mentor_id = \(mentorId)
-            """,
+        try await connection.fetchFirst(
+            AvailabilityRulesRow.self, "SELECT \(unescaped: AvailabilityRulesRow.columns) FROM availability_rules WHERE mentor_id = \(mentorId)",
             logger: logger)
-        for try await row in rows.decode((String, String, String, Int, Int, Int, Int, Int?).self) {
-            let decoder = JSONDecoder()
-            return AvailabilityRules(
-                timeZone: row.0, weekly: try decoder.decode([WeeklyWindow].self, from: Data(row.1.utf8)),
-                overrides: try decoder.decode([DateOverride].self, from: Data(row.2.utf8)), bufferBeforeMinutes: row.3,
-                bufferAfterMinutes: row.4, minNoticeMinutes: row.5, horizonDays: row.6, maxPerDay: row.7)
-        }
-        return nil
     }
 
     /// Confirmed sessions (and, with `holds`, live holds) of a mentor whose blocked range meets `[from, to)`.
@@ -195,7 +151,7 @@ public struct PostgresBookingStore: BookingStore {
         var minutes = 60
         let types = try await connection.query("SELECT session_types::text FROM mentor_profiles WHERE user_id = \(mentorId)", logger: logger)
         for try await text in types.decode(String.self) {
-            let offered = (try? JSONDecoder().decode([SessionType].self, from: Data(text.utf8))) ?? []
+            let offered = MentorProfileRow.sessionTypes(text)
             minutes = offered.filter { $0.kind == .oneOnOne }.map(\.minutes).min() ?? minutes
         }
         let busy = try await busy(
@@ -226,29 +182,32 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     public func booking(id: UUID) async throws -> Booking? {
-        try await pool.client.withConnection { connection in
-            try await Self.bookings("SELECT \(unescaped: Self.columns) FROM bookings b WHERE b.id = \(id)", on: connection, logger: logger).first
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetchFirst(
+                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(id)", logger: logger)
         }
     }
 
     public func groupSessions(mentorId: UUID, now: Instant, limit: Int) async throws -> [Booking] {
-        try await pool.client.withConnection { connection in
-            try await Self.bookings(
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                BookingRow.self,
                 """
-                SELECT \(unescaped: Self.columns) FROM bookings b
+                SELECT \(unescaped: BookingRow.columns) FROM bookings b
                 WHERE b.mentor_id = \(mentorId) AND b.kind = 'group' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
                 ORDER BY b.starts_at, b.id LIMIT \(limit)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
         }
     }
 
     public func bookings(_ query: BookingListQuery) async throws -> [Booking] {
         let side = query.side?.rawValue
-        return try await pool.client.withConnection { connection in
-            try await Self.bookings(
+        return try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                BookingRow.self,
                 """
-                SELECT \(unescaped: Self.columns) FROM bookings b
+                SELECT \(unescaped: BookingRow.columns) FROM bookings b
                 WHERE ((\(side)::text IS DISTINCT FROM 'mentee' AND b.mentor_id = \(query.userId) AND b.kind IN ('one_on_one', 'group'))
                     OR (\(side)::text IS DISTINCT FROM 'mentor' AND b.mentee_id = \(query.userId)))
                   AND (\(query.status?.rawValue)::text IS NULL OR b.status = \(query.status?.rawValue))
@@ -257,7 +216,7 @@ public struct PostgresBookingStore: BookingStore {
                   AND (\(query.after?.start.date)::timestamptz IS NULL OR (b.starts_at, b.id) > (\(query.after?.start.date), \(query.after?.id)))
                 ORDER BY b.starts_at, b.id LIMIT \(query.limit)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
         }
     }
 }

@@ -14,13 +14,6 @@ public struct PostgresIdentityStore: IdentityStore {
         self.logger = logger
     }
 
-    private typealias UserRow = (UUID, String, String, [String], Bool)
-    private static let userColumns = "id, email::text, name, roles, disabled_at IS NOT NULL"
-
-    private static func user(_ row: UserRow) -> User {
-        User(id: row.0, email: row.1, name: row.2, roles: row.3.compactMap(Role.init(rawValue:)), disabled: row.4)
-    }
-
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await pool.transaction(logger: logger, body)
     }
@@ -28,40 +21,36 @@ public struct PostgresIdentityStore: IdentityStore {
     public func createUser(email: String, name: String, passwordHash: String, roles: [Role], audit: AuditEntry) async throws -> User {
         let logger = self.logger
         return try await transaction { connection in
-            let rows = try await connection.query(
+            let user = try await connection.fetchOne(
+                UserRow.self,
                 """
                 INSERT INTO users (email, name, password_hash, roles) VALUES (\(email), \(name), \(passwordHash), \(roles.map(\.rawValue)))
-                RETURNING id, email::text, name, roles, disabled_at IS NOT NULL
+                RETURNING \(unescaped: UserRow.columns)
                 """,
-                logger: logger
-            )
-            for try await row in rows.decode(UserRow.self) {
-                let user = Self.user(row)
-                var audit = audit
-                audit.actorId = audit.actorId ?? user.id
-                audit.target = user.id.uuidString
-                try await connection.appendAudit(audit, logger: logger)
-                return user
-            }
-            throw PostgresAdapterError.unexpectedEmptyResult
+                logger: logger)
+            var audit = audit
+            audit.actorId = audit.actorId ?? user.id
+            audit.target = user.id.uuidString
+            try await connection.appendAudit(audit, logger: logger)
+            return user
         }
     }
 
     public func credentials(email: String) async throws -> Credentials? {
-        let rows = try await pool.client.query(
-            "SELECT id, email::text, name, roles, disabled_at IS NOT NULL, password_hash FROM users WHERE email = \(email)::citext",
-            logger: logger
-        )
-        for try await row in rows.decode((UUID, String, String, [String], Bool, String).self) {
-            return Credentials(user: Self.user((row.0, row.1, row.2, row.3, row.4)), passwordHash: row.5)
+        try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query(
+                "SELECT \(unescaped: UserRow.columns), password_hash FROM users WHERE email = \(email)::citext", logger: logger)
+            for try await row in rows {
+                return Credentials(user: try UserRow.decode(row), passwordHash: try row.makeRandomAccess()["password_hash"].decode(String.self))
+            }
+            return nil
         }
-        return nil
     }
 
     public func user(id: UUID) async throws -> User? {
-        let rows = try await pool.client.query("SELECT id, email::text, name, roles, disabled_at IS NOT NULL FROM users WHERE id = \(id)", logger: logger)
-        for try await row in rows.decode(UserRow.self) { return Self.user(row) }
-        return nil
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetchFirst(UserRow.self, "SELECT \(unescaped: UserRow.columns) FROM users WHERE id = \(id)", logger: logger)
+        }
     }
 
     public func createSession(userId: UUID, tokenHash: [UInt8], idleExpiresAt: Date, absoluteExpiresAt: Date, audit: AuditEntry) async throws -> UUID {
@@ -113,9 +102,7 @@ public struct PostgresIdentityStore: IdentityStore {
                 return .reused(userId: userId, sessionId: sessionId)
             }
             guard !revoked, idleExpiry > now, absoluteExpiry > now else { return .invalid }
-            let users = try await connection.query("SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(userId)", logger: logger)
-            var user: User?
-            for try await row in users.decode(UserRow.self) { user = Self.user(row) }
+            let user = try await connection.fetchFirst(UserRow.self, "SELECT \(unescaped: UserRow.columns) FROM users WHERE id = \(userId)", logger: logger)
             guard let user, !user.disabled else { return .invalid }
             if !rotated {
                 try await connection.query("UPDATE refresh_tokens SET rotated_at = \(now) WHERE token_hash = \(Data(tokenHash))", logger: logger)
@@ -178,12 +165,9 @@ public struct PostgresIdentityStore: IdentityStore {
     public func setRoles(userId: UUID, roles: [Role], audit: AuditEntry) async throws -> User? {
         let logger = self.logger
         return try await transaction { connection in
-            let rows = try await connection.query(
-                "UPDATE users SET roles = \(roles.map(\.rawValue)) WHERE id = \(userId) RETURNING \(unescaped: Self.userColumns)",
-                logger: logger
-            )
-            var user: User?
-            for try await row in rows.decode(UserRow.self) { user = Self.user(row) }
+            let user = try await connection.fetchFirst(
+                UserRow.self, "UPDATE users SET roles = \(roles.map(\.rawValue)) WHERE id = \(userId) RETURNING \(unescaped: UserRow.columns)",
+                logger: logger)
             if user != nil { try await connection.appendAudit(audit, logger: logger) }
             return user
         }
@@ -206,16 +190,12 @@ public struct PostgresIdentityStore: IdentityStore {
     }
 
     public func listUsers(afterId: UUID?, limit: Int) async throws -> [User] {
-        let rows = try await pool.client.query(
-            """
-            SELECT \(unescaped: Self.userColumns) FROM users
-            WHERE \(afterId)::uuid IS NULL OR id > \(afterId) ORDER BY id LIMIT \(limit)
-            """,
-            logger: logger
-        )
-        var users: [User] = []
-        for try await row in rows.decode(UserRow.self) { users.append(Self.user(row)) }
-        return users
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                UserRow.self,
+                "SELECT \(unescaped: UserRow.columns) FROM users WHERE \(afterId)::uuid IS NULL OR id > \(afterId) ORDER BY id LIMIT \(limit)",
+                logger: logger)
+        }
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
@@ -224,46 +204,40 @@ public struct PostgresIdentityStore: IdentityStore {
     }
 
     public func auditEntries(_ query: AuditQuery) async throws -> [AuditRecord] {
-        let rows = try await pool.client.query(
-            """
-            SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_id, action, target, outcome,
-                   ip, request_id, details::text
-            FROM audit_log
-            WHERE (\(query.actorId)::uuid IS NULL OR actor_id = \(query.actorId))
-              AND (\(query.action)::text IS NULL OR action = \(query.action))
-              AND (\(query.from)::timestamptz IS NULL OR at >= \(query.from))
-              AND (\(query.to)::timestamptz IS NULL OR at < \(query.to))
-              AND id > \(query.afterId ?? 0)
-            ORDER BY id LIMIT \(query.limit)
-            """,
-            logger: logger
-        )
-        var records: [AuditRecord] = []
-        for try await row in rows.decode((Int64, String, UUID?, String, String?, String, String?, String?, String).self) {
-            let details = (try? JSONSerialization.jsonObject(with: Data(row.8.utf8)) as? [String: Any])?.mapValues { "\($0)" } ?? [:]
-            let entry = AuditEntry(actorId: row.2, action: row.3, target: row.4, outcome: row.5, ip: row.6, requestId: row.7, details: details)
-            records.append(AuditRecord(id: row.0, at: row.1, entry: entry))
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                AuditRecordRow.self,
+                """
+                SELECT \(unescaped: AuditRecordRow.columns) FROM audit_log
+                WHERE (\(query.actorId)::uuid IS NULL OR actor_id = \(query.actorId))
+                  AND (\(query.action)::text IS NULL OR action = \(query.action))
+                  AND (\(query.from)::timestamptz IS NULL OR at >= \(query.from))
+                  AND (\(query.to)::timestamptz IS NULL OR at < \(query.to))
+                  AND id > \(query.afterId ?? 0)
+                ORDER BY id LIMIT \(query.limit)
+                """,
+                logger: logger)
         }
-        return records
     }
 
     public func verifyAudit() async throws -> AuditVerification {
-        let rows = try await pool.client.query(
-            """
-            SELECT id, prev_hash, hash, digest(prev_hash || convert_to(audit_canonical(a), 'UTF8'), 'sha256')
-            FROM audit_log a ORDER BY id
-            """,
-            logger: logger
-        )
-        var expectedPrevious = Data(count: 32)
-        var checked = 0
-        for try await (id, previous, hash, recomputed) in rows.decode((Int64, Data, Data, Data).self) {
-            guard previous == expectedPrevious, hash == recomputed else {
-                return AuditVerification(ok: false, checked: checked, firstBrokenId: id)
+        try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT id, prev_hash, hash, digest(prev_hash || convert_to(audit_canonical(a), 'UTF8'), 'sha256')
+                FROM audit_log a ORDER BY id
+                """,
+                logger: logger)
+            var expectedPrevious = Data(count: 32)
+            var checked = 0
+            for try await (id, previous, hash, recomputed) in rows.decode((Int64, Data, Data, Data).self) {
+                guard previous == expectedPrevious, hash == recomputed else {
+                    return AuditVerification(ok: false, checked: checked, firstBrokenId: id)
+                }
+                expectedPrevious = hash
+                checked += 1
             }
-            expectedPrevious = hash
-            checked += 1
+            return AuditVerification(ok: true, checked: checked, firstBrokenId: nil)
         }
-        return AuditVerification(ok: true, checked: checked, firstBrokenId: nil)
     }
 }

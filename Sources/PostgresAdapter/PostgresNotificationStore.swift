@@ -40,52 +40,56 @@ public struct PostgresNotificationStore: NotificationStore {
     }
 
     public func notifications(userId: UUID, unreadOnly: Bool, beforeId: Int64?, limit: Int) async throws -> [AppNotification] {
-        let rows = try await pool.client.query(
-            """
-            SELECT id, type, title, body, created_at, read_at IS NOT NULL FROM notifications
-            WHERE user_id = \(userId) AND (NOT \(unreadOnly) OR read_at IS NULL) AND (\(beforeId)::int8 IS NULL OR id < \(beforeId))
-            ORDER BY id DESC LIMIT \(limit)
-            """,
-            logger: logger)
-        var items: [AppNotification] = []
-        for try await r in rows.decode((Int64, String, String, String, Date, Bool).self) {
-            items.append(AppNotification(id: r.0, type: r.1, title: r.2, body: r.3, createdAt: Instant(r.4), read: r.5))
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                NotificationRow.self,
+                """
+                SELECT \(unescaped: NotificationRow.columns) FROM notifications
+                WHERE user_id = \(userId) AND (NOT \(unreadOnly) OR read_at IS NULL) AND (\(beforeId)::int8 IS NULL OR id < \(beforeId))
+                ORDER BY id DESC LIMIT \(limit)
+                """,
+                logger: logger)
         }
-        return items
     }
 
     public func handled(eventId: Int64, consumer: String) async throws -> Bool {
-        for try await _ in try await pool.client.query(
-            "SELECT event_id FROM consumer_events WHERE consumer = \(consumer) AND event_id = \(eventId)", logger: logger
-        ).decode(Int64.self) { return true }
-        return false
+        try await pool.read(logger: logger) { connection in
+            for try await _ in try await connection.query(
+                "SELECT event_id FROM consumer_events WHERE consumer = \(consumer) AND event_id = \(eventId)", logger: logger
+            ).decode(Int64.self) { return true }
+            return false
+        }
     }
 
     public func seatHolders(cancelledWith groupSessionId: UUID) async throws -> [UUID] {
-        let rows = try await pool.client.query(
-            """
-            SELECT DISTINCT s.mentee_id FROM bookings s JOIN bookings g ON g.id = s.parent_id
-            WHERE g.id = \(groupSessionId) AND g.kind = 'group' AND s.kind = 'group_seat' AND s.status = 'cancelled'
-                AND s.cancelled_at = g.cancelled_at AND s.mentee_id IS NOT NULL
-            """,
-            logger: logger)
-        var ids: [UUID] = []
-        for try await id in rows.decode(UUID.self) { ids.append(id) }
-        return ids
+        try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT DISTINCT s.mentee_id FROM bookings s JOIN bookings g ON g.id = s.parent_id
+                WHERE g.id = \(groupSessionId) AND g.kind = 'group' AND s.kind = 'group_seat' AND s.status = 'cancelled'
+                    AND s.cancelled_at = g.cancelled_at AND s.mentee_id IS NOT NULL
+                """,
+                logger: logger)
+            var ids: [UUID] = []
+            for try await id in rows.decode(UUID.self) { ids.append(id) }
+            return ids
+        }
     }
 
     public func contacts(_ ids: [UUID]) async throws -> [UUID: (email: String, name: String)] {
-        var result: [UUID: (email: String, name: String)] = [:]
-        let rows = try await pool.client.query("SELECT id, email::text, name FROM users WHERE id = ANY(\(ids))", logger: logger)
-        for try await (id, email, name) in rows.decode((UUID, String, String).self) { result[id] = (email, name) }
-        return result
+        let users = try await pool.read(logger: logger) { connection in
+            try await connection.fetch(UserRow.self, "SELECT \(unescaped: UserRow.columns) FROM users WHERE id = ANY(\(ids))", logger: logger)
+        }
+        return Dictionary(users.map { ($0.id, (email: $0.email, name: $0.name)) }) { first, _ in first }
     }
 
     public func markRead(userId: UUID, ids: [Int64]) async throws -> Int {
-        let rows = try await pool.client.query(
-            "UPDATE notifications SET read_at = now() WHERE user_id = \(userId) AND id = ANY(\(ids)) AND read_at IS NULL RETURNING id", logger: logger)
-        var count = 0
-        for try await _ in rows.decode(Int64.self) { count += 1 }
-        return count
+        try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query(
+                "UPDATE notifications SET read_at = now() WHERE user_id = \(userId) AND id = ANY(\(ids)) AND read_at IS NULL RETURNING id", logger: logger)
+            var count = 0
+            for try await _ in rows.decode(Int64.self) { count += 1 }
+            return count
+        }
     }
 }

@@ -17,16 +17,10 @@ public struct PostgresOutbox: Outbox {
     public func relay(limit: Int, publish: @escaping @Sendable ([OutboxEvent]) async throws -> Void) async throws -> Int {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT id, aggregate, aggregate_id, event_type, payload::text, created_at FROM outbox
-                WHERE sent_at IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
-                """,
+            let events = try await connection.fetch(
+                OutboxRow.self,
+                "SELECT \(unescaped: OutboxRow.columns) FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED",
                 logger: logger)
-            var events: [OutboxEvent] = []
-            for try await r in rows.decode((Int64, String, String, String, String, Date).self) {
-                events.append(OutboxEvent(id: r.0, aggregate: r.1, aggregateId: r.2, type: r.3, payload: Array(r.4.utf8), createdAt: Instant(r.5)))
-            }
             guard !events.isEmpty else { return 0 }
             try await publish(events)
             try await connection.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(events.map(\.id)))", logger: logger)
@@ -35,9 +29,11 @@ public struct PostgresOutbox: Outbox {
     }
 
     public func pending() async throws -> Int {
-        for try await count in try await pool.client.query("SELECT count(*)::int FROM outbox WHERE sent_at IS NULL", logger: logger).decode(Int.self) {
-            return count
+        try await pool.read(logger: logger) { connection in
+            for try await count in try await connection.query("SELECT count(*)::int FROM outbox WHERE sent_at IS NULL", logger: logger).decode(Int.self) {
+                return count
+            }
+            return 0
         }
-        return 0
     }
 }

@@ -4,16 +4,6 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresPaymentsStore {
-    static let payoutColumns = "o.id, o.mentor_id, o.credits, o.status, o.transfer_ref, o.created_at"
-
-    static func payouts(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Payout] {
-        var result: [Payout] = []
-        for try await r in try await connection.query(query, logger: logger).decode((UUID, UUID, Int, String, String?, Date).self) {
-            result.append(Payout(payoutId: r.0, mentorId: r.1, credits: r.2, status: r.3, transferRef: r.4, createdAt: Instant(r.5)))
-        }
-        return result
-    }
-
     public func requestPayout(mentorId: UUID, credits: Int, audit: AuditEntry) async throws -> Payout {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
@@ -22,9 +12,8 @@ extension PostgresPaymentsStore {
             for try await debt in try await connection.query(
                 "SELECT balance FROM ledger_accounts WHERE owner_id = \(mentorId) AND kind = 'debt'", logger: logger
             ).decode(Int64.self) where debt < 0 { throw CoreError.inDebt(-debt) }
-            let payout = try await Self.payouts(
-                "INSERT INTO payouts AS o (mentor_id, credits) VALUES (\(mentorId), \(credits)) RETURNING \(unescaped: Self.payoutColumns)",
-                on: connection, logger: logger)[0]
+            let payout = try await connection.fetchOne(
+                PayoutRow.self, "INSERT INTO payouts AS o (mentor_id, credits) VALUES (\(mentorId), \(credits)) RETURNING \(unescaped: PayoutRow.columns)", logger: logger)
             // Earnings leave the mentor's account now, so the same credits cannot be requested twice.
             try await connection.post(
                 "payout_request", reference: payout.payoutId.uuidString,
@@ -36,35 +25,37 @@ extension PostgresPaymentsStore {
     }
 
     public func payouts(mentorId: UUID?, limit: Int) async throws -> [Payout] {
-        try await pool.client.withConnection { connection in
-            try await Self.payouts(
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                PayoutRow.self,
                 """
-                SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE \(mentorId)::uuid IS NULL OR o.mentor_id = \(mentorId)
+                SELECT \(unescaped: PayoutRow.columns) FROM payouts o WHERE \(mentorId)::uuid IS NULL OR o.mentor_id = \(mentorId)
                 ORDER BY o.created_at DESC, o.id LIMIT \(limit)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
         }
     }
 
     public func payout(id: UUID) async throws -> Payout? {
-        try await pool.client.withConnection { connection in
-            try await Self.payouts("SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE o.id = \(id)", on: connection, logger: logger).first
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetchFirst(
+                PayoutRow.self, "SELECT \(unescaped: PayoutRow.columns) FROM payouts o WHERE o.id = \(id)", logger: logger)
         }
     }
 
     public func claimPayout(id: UUID, by adminId: UUID, audit: AuditEntry) async throws -> Payout {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            guard let payout = try await Self.payouts(
-                "SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", on: connection, logger: logger
-            ).first else { throw CoreError.notFound }
+            guard let payout = try await connection.fetchFirst(
+                PayoutRow.self, "SELECT \(unescaped: PayoutRow.columns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", logger: logger) else { throw CoreError.notFound }
             guard payout.status == "requested" else { throw CoreError.invalidState("the payout is \(payout.status)") }
-            let claimed = try await Self.payouts(
+            let claimed = try await connection.fetchOne(
+                PayoutRow.self,
                 """
                 UPDATE payouts o SET status = 'processing', claimed_at = now(), claimed_by = \(adminId)
-                WHERE o.id = \(id) RETURNING \(unescaped: Self.payoutColumns)
+                WHERE o.id = \(id) RETURNING \(unescaped: PayoutRow.columns)
                 """,
-                on: connection, logger: logger)[0]
+                logger: logger)
             try await connection.appendAudit(audit.targetingPayment(id), logger: logger)
             return claimed
         }
@@ -73,9 +64,8 @@ extension PostgresPaymentsStore {
     public func finishPayout(id: UUID, transferRef: String?, by adminId: UUID, audit: AuditEntry) async throws -> Payout {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            guard let payout = try await Self.payouts(
-                "SELECT \(unescaped: Self.payoutColumns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", on: connection, logger: logger
-            ).first else { throw CoreError.notFound }
+            guard let payout = try await connection.fetchFirst(
+                PayoutRow.self, "SELECT \(unescaped: PayoutRow.columns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", logger: logger) else { throw CoreError.notFound }
             guard payout.status == "requested" || payout.status == "processing" else { throw CoreError.invalidState("the payout is \(payout.status)") }
             let paid = transferRef != nil
             try await connection.post(
@@ -84,12 +74,13 @@ extension PostgresPaymentsStore {
                     ? LedgerLeg.move(payout.credits, from: (nil, .payouts), to: (nil, .stripeClearing))
                     : LedgerLeg.move(payout.credits, from: (nil, .payouts), to: (payout.mentorId, .earnings)),
                 logger: logger)
-            let updated = try await Self.payouts(
+            let updated = try await connection.fetchOne(
+                PayoutRow.self,
                 """
                 UPDATE payouts o SET status = \(paid ? "paid" : "failed"), transfer_ref = \(transferRef), decided_at = now(), decided_by = \(adminId)
-                WHERE o.id = \(id) RETURNING \(unescaped: Self.payoutColumns)
+                WHERE o.id = \(id) RETURNING \(unescaped: PayoutRow.columns)
                 """,
-                on: connection, logger: logger)[0]
+                logger: logger)
             try await connection.appendEvent("payout.\(updated.status)", aggregate: "payout", id: id, payload: updated, logger: logger)
             try await connection.appendAudit(audit.targetingPayment(id), logger: logger)
             return updated
@@ -97,7 +88,7 @@ extension PostgresPaymentsStore {
     }
 
     public func reconcile() async throws -> LedgerReport {
-        try await pool.client.withConnection { connection in
+        try await pool.read(logger: logger) { connection in
             func ids<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type) async throws -> [T] {
                 var result: [T] = []
                 for try await id in try await connection.query(query, logger: logger).decode(T.self) { result.append(id) }

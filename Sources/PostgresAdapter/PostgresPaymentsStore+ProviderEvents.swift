@@ -67,15 +67,15 @@ extension PostgresPaymentsStore {
             return .refused(why)
         }
         // The payment, by the provider's payment reference or its charge.
-        guard let payment = try await payments(
+        guard let payment = try await connection.fetchFirst(
+            PaymentRow.self,
             """
-            SELECT \(unescaped: columns) FROM payments p WHERE p.provider = \(event.provider.rawValue)
+            SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.provider = \(event.provider.rawValue)
               AND ((\(event.providerRef)::text IS NOT NULL AND p.provider_ref = \(event.providerRef))
                 OR (\(event.chargeRef)::text IS NOT NULL AND p.provider_charge_ref = \(event.chargeRef)))
             ORDER BY p.created_at LIMIT 1 FOR UPDATE
             """,
-            on: connection, logger: logger
-        ).first else { return try await refuse("unknown payment", target: event.providerRef ?? event.chargeRef) }
+            logger: logger) else { return try await refuse("unknown payment", target: event.providerRef ?? event.chargeRef) }
         guard ["succeeded", "partially_refunded", "refunded", "disputed"].contains(payment.status) else {
             return try await refuse("the payment is \(payment.status)", target: payment.paymentId.uuidString)
         }
@@ -97,9 +97,8 @@ extension PostgresPaymentsStore {
             ).decode(Int64.self) { known = sum }
             // The provider's total covers our pending refunds: they went through.
             if total >= known {
-                for pending in try await refunds(
-                    "SELECT \(unescaped: refundColumns) FROM refunds r WHERE r.payment_id = \(payment.paymentId) AND r.status = 'pending'",
-                    on: connection, logger: logger)
+                for pending in try await connection.fetch(
+                    RefundRow.self, "SELECT \(unescaped: RefundRow.columns) FROM refunds r WHERE r.payment_id = \(payment.paymentId) AND r.status = 'pending'", logger: logger)
                 {
                     _ = try await settle(
                         refundId: pending.refundId, payment: payment, succeeded: true, providerRef: nil,
@@ -112,13 +111,13 @@ extension PostgresPaymentsStore {
                 payment, amount: total - known, providerRef: nil, audit: audit("payment.provider_refund", ["amount": "\(total - known)"]),
                 on: connection, logger: logger)
         case .refund(let id, let amount, let ours, let succeeded):
-            let mine = try await refunds(
+            let mine = try await connection.fetchFirst(
+                RefundRow.self,
                 """
-                SELECT \(unescaped: refundColumns) FROM refunds r WHERE r.payment_id = \(payment.paymentId)
+                SELECT \(unescaped: RefundRow.columns) FROM refunds r WHERE r.payment_id = \(payment.paymentId)
                   AND (r.provider_ref = \(id) OR (\(ours)::uuid IS NOT NULL AND r.id = \(ours)))
                 """,
-                on: connection, logger: logger
-            ).first
+                logger: logger)
             if let mine {
                 // The provider's word: pending → succeeded or failed, and succeeded → failed (a refund can fail
                 // after it succeeded); a failed refund is final.
@@ -161,9 +160,8 @@ extension PostgresPaymentsStore {
                     "dispute", reference: id, legs: try await takeLegs(credits, from: payment.userId, to: payment.provider.clearingAccount, on: connection, logger: logger),
                     memo: payment.paymentId.uuidString, logger: logger)
             }
-            let updated = try await payments(
-                "UPDATE payments p SET status = 'disputed', updated_at = now() WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: columns)",
-                on: connection, logger: logger)[0]
+            let updated = try await connection.fetchOne(
+                PaymentRow.self, "UPDATE payments p SET status = 'disputed', updated_at = now() WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: PaymentRow.columns)", logger: logger)
             try await connection.appendEvent("payment.disputed", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
             try await connection.appendAudit(audit("payment.dispute_opened", ["dispute": id, "credits": "\(credits)"]), logger: logger)
             return .debited(paymentId: payment.paymentId, credits: credits)
@@ -204,13 +202,14 @@ extension PostgresPaymentsStore {
     ) async throws -> EventOutcome {
         let credits = min(Self.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
         guard credits > 0 else { return .duplicate("nothing left to refund") }
-        let refund = try await refunds(
+        let refund = try await connection.fetchOne(
+            RefundRow.self,
             """
             INSERT INTO refunds AS r (payment_id, credits, amount_minor, status, origin, provider_ref, settled_at)
             VALUES (\(payment.paymentId), \(credits), \(amount), 'succeeded', 'provider', \(providerRef), now())
-            RETURNING \(unescaped: refundColumns)
+            RETURNING \(unescaped: RefundRow.columns)
             """,
-            on: connection, logger: logger)[0]
+            logger: logger)
         try await connection.postOnce(
             "provider_refund", reference: refund.refundId.uuidString,
             legs: try await takeLegs(credits, from: payment.userId, to: payment.provider.clearingAccount, on: connection, logger: logger),

@@ -4,16 +4,6 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresPaymentsStore {
-    static let refundColumns = "r.id, r.payment_id, r.credits, r.amount_minor, r.status, r.provider_ref, r.created_at"
-
-    static func refunds(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Refund] {
-        var result: [Refund] = []
-        for try await r in try await connection.query(query, logger: logger).decode((UUID, UUID, Int, Int64, String, String?, Date).self) {
-            result.append(Refund(refundId: r.0, paymentId: r.1, credits: r.2, amount: r.3, status: r.4, providerRef: r.5, createdAt: Instant(r.6)))
-        }
-        return result
-    }
-
     /// The payment's status for a refunded credit count.
     static func refundStatus(refunded: Int, of credits: Int) -> String {
         refunded == 0 ? "succeeded" : refunded >= credits ? "refunded" : "partially_refunded"
@@ -21,21 +11,21 @@ extension PostgresPaymentsStore {
 
     /// Locks a payment row (refunds lock their payment first, then the refund: one order, no deadlocks).
     static func lockPayment(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Payment {
-        guard let payment = try await payments(
-            "SELECT \(unescaped: columns) FROM payments p WHERE p.id = \(id) FOR UPDATE", on: connection, logger: logger
-        ).first else { throw CoreError.notFound }
+        guard let payment = try await connection.fetchFirst(
+            PaymentRow.self, "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.id = \(id) FOR UPDATE", logger: logger) else { throw CoreError.notFound }
         return payment
     }
 
     /// Sets a payment's refunded credits (and its status by them).
     static func setRefunded(_ payment: Payment, _ refunded: Int, on connection: PostgresConnection, logger: Logger) async throws -> Payment {
-        try await payments(
+        try await connection.fetchOne(
+            PaymentRow.self,
             """
             UPDATE payments p SET refunded_credits = \(refunded), updated_at = now(),
                 status = CASE WHEN p.status = 'disputed' THEN 'disputed' ELSE \(refundStatus(refunded: refunded, of: payment.credits)) END
-            WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: columns)
+            WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: PaymentRow.columns)
             """,
-            on: connection, logger: logger)[0]
+            logger: logger)
     }
 
     public func reserveRefund(paymentId: UUID, credits: Int, audit: AuditEntry) async throws -> (payment: Payment, refund: Refund) {
@@ -52,12 +42,13 @@ extension PostgresPaymentsStore {
             // The payment's amount is its credits times the price: the refund is the same share of it.
             let (amount, overflow) = (payment.amount / Int64(payment.credits)).multipliedReportingOverflow(by: Int64(credits))
             guard !overflow, amount > 0 else { throw CoreError.invalidState("the refund amount is out of range") }
-            let refund = try await Self.refunds(
+            let refund = try await connection.fetchOne(
+                RefundRow.self,
                 """
                 INSERT INTO refunds AS r (payment_id, credits, amount_minor) VALUES (\(paymentId), \(credits), \(amount))
-                RETURNING \(unescaped: Self.refundColumns)
+                RETURNING \(unescaped: RefundRow.columns)
                 """,
-                on: connection, logger: logger)[0]
+                logger: logger)
             try await connection.postOnce(
                 "refund", reference: refund.refundId.uuidString,
                 legs: LedgerLeg.move(credits, from: (payment.userId, .available), to: (nil, payment.provider.clearingAccount)), memo: paymentId.uuidString,
@@ -74,30 +65,30 @@ extension PostgresPaymentsStore {
     public func settleRefund(refundId: UUID, succeeded: Bool, providerRef: String?, audit: AuditEntry) async throws -> Refund {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            guard let found = try await Self.refunds(
-                "SELECT \(unescaped: Self.refundColumns) FROM refunds r WHERE r.id = \(refundId)", on: connection, logger: logger
-            ).first else { throw CoreError.notFound }
+            guard let found = try await connection.fetchFirst(
+                RefundRow.self, "SELECT \(unescaped: RefundRow.columns) FROM refunds r WHERE r.id = \(refundId)", logger: logger) else { throw CoreError.notFound }
             let payment = try await Self.lockPayment(found.paymentId, on: connection, logger: logger)
             return try await Self.settle(refundId: refundId, payment: payment, succeeded: succeeded, providerRef: providerRef, audit: audit, on: connection, logger: logger)
         }
     }
 
     public func refund(id: UUID) async throws -> Refund? {
-        try await pool.client.withConnection { connection in
-            try await Self.refunds("SELECT \(unescaped: Self.refundColumns) FROM refunds r WHERE r.id = \(id)", on: connection, logger: logger).first
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetchFirst(
+                RefundRow.self, "SELECT \(unescaped: RefundRow.columns) FROM refunds r WHERE r.id = \(id)", logger: logger)
         }
     }
 
     public func recordRefundReference(refundId: UUID, providerRef: String) async throws -> Refund {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            guard let refund = try await Self.refunds(
+            guard let refund = try await connection.fetchFirst(
+                RefundRow.self,
                 """
                 UPDATE refunds r SET provider_ref = coalesce(r.provider_ref, \(providerRef)) WHERE r.id = \(refundId)
-                RETURNING \(unescaped: Self.refundColumns)
+                RETURNING \(unescaped: RefundRow.columns)
                 """,
-                on: connection, logger: logger
-            ).first else { throw CoreError.notFound }
+                logger: logger) else { throw CoreError.notFound }
             return refund
         }
     }
@@ -108,8 +99,8 @@ extension PostgresPaymentsStore {
     static func settle(
         refundId: UUID, payment: Payment, succeeded: Bool, providerRef: String?, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> Refund {
-        let refund = try await refunds(
-            "SELECT \(unescaped: refundColumns) FROM refunds r WHERE r.id = \(refundId) FOR UPDATE", on: connection, logger: logger)[0]
+        let refund = try await connection.fetchOne(
+            RefundRow.self, "SELECT \(unescaped: RefundRow.columns) FROM refunds r WHERE r.id = \(refundId) FOR UPDATE", logger: logger)
         switch (refund.status, succeeded) {
         case ("succeeded", true), ("failed", false): return refund
         case ("pending", _), ("succeeded", false): break
@@ -122,13 +113,14 @@ extension PostgresPaymentsStore {
                 memo: payment.paymentId.uuidString, logger: logger)
             _ = try await setRefunded(payment, payment.refundedCredits - refund.credits, on: connection, logger: logger)
         }
-        let settled = try await refunds(
+        let settled = try await connection.fetchOne(
+            RefundRow.self,
             """
             UPDATE refunds r SET status = \(succeeded ? "succeeded" : "failed"), provider_ref = coalesce(\(providerRef), r.provider_ref),
                 settled_at = now()
-            WHERE r.id = \(refundId) RETURNING \(unescaped: refundColumns)
+            WHERE r.id = \(refundId) RETURNING \(unescaped: RefundRow.columns)
             """,
-            on: connection, logger: logger)[0]
+            logger: logger)
         try await connection.appendEvent("refund.\(settled.status)", aggregate: "payment", id: payment.paymentId, payload: settled, logger: logger)
         var entry = audit
         entry.target = payment.paymentId.uuidString

@@ -19,22 +19,6 @@ public struct PostgresPaymentsStore: PaymentsStore {
         self.platformFeePercent = platformFeePercent
     }
 
-    static let columns = """
-        p.id, p.user_id, p.provider, p.credits, p.amount_minor, p.currency, p.status, p.provider_ref, p.provider_charge_ref,
-        p.client_secret, p.upi_link, p.refunded_credits, p.created_at
-        """
-
-    static func payments(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Payment] {
-        var result: [Payment] = []
-        let rows = try await connection.query(query, logger: logger)
-        for try await r in rows.decode((UUID, UUID, String, Int, Int64, String, String, String?, String?, String?, String?, Int, Date).self) {
-            result.append(Payment(
-                paymentId: r.0, userId: r.1, provider: PaymentProviderName(rawValue: r.2) ?? .stripe, credits: r.3, amount: r.4, currency: r.5,
-                status: r.6, providerRef: r.7, providerChargeRef: r.8, clientSecret: r.9, upiLink: r.10, refundedCredits: r.11, createdAt: Instant(r.12)))
-        }
-        return result
-    }
-
     static func wallet(_ userId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Wallet {
         var wallet = Wallet(available: 0, escrow: 0, earnings: 0)
         let rows = try await connection.query("SELECT kind, balance FROM ledger_accounts WHERE owner_id = \(userId)", logger: logger)
@@ -51,24 +35,20 @@ public struct PostgresPaymentsStore: PaymentsStore {
     }
 
     public func wallet(userId: UUID) async throws -> Wallet {
-        try await pool.client.withConnection { connection in try await Self.wallet(userId, on: connection, logger: logger) }
+        try await pool.read(logger: logger) { connection in try await Self.wallet(userId, on: connection, logger: logger) }
     }
 
     public func history(userId: UUID, beforeId: Int64?, limit: Int) async throws -> [WalletEntry] {
-        let rows = try await pool.client.query(
-            """
-            SELECT e.id, a.kind, e.amount, t.kind, t.reference, t.memo, t.created_at
-            FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id JOIN ledger_transactions t ON t.id = e.transaction_id
-            WHERE a.owner_id = \(userId) AND (\(beforeId)::int8 IS NULL OR e.id < \(beforeId))
-            ORDER BY e.id DESC LIMIT \(limit)
-            """,
-            logger: logger)
-        var entries: [WalletEntry] = []
-        for try await r in rows.decode((Int64, String, Int64, String, String, String?, Date).self) {
-            entries.append(WalletEntry(
-                id: r.0, account: LedgerAccountKind(rawValue: r.1) ?? .available, amount: r.2, kind: r.3, reference: r.4, memo: r.5, at: Instant(r.6)))
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                WalletEntryRow.self,
+                """
+                SELECT \(unescaped: WalletEntryRow.columns) FROM \(unescaped: WalletEntryRow.from)
+                WHERE a.owner_id = \(userId) AND (\(beforeId)::int8 IS NULL OR e.id < \(beforeId))
+                ORDER BY e.id DESC LIMIT \(limit)
+                """,
+                logger: logger)
         }
-        return entries
     }
 
     public func adjust(userId: UUID, credits: Int, reason: String, audit: AuditEntry) async throws -> Wallet {
@@ -90,21 +70,21 @@ public struct PostgresPaymentsStore: PaymentsStore {
     public func createPayment(_ payment: NewPayment) async throws -> (Payment, created: Bool) {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            let inserted = try await Self.payments(
+            let inserted = try await connection.fetch(
+                PaymentRow.self,
                 """
                 INSERT INTO payments AS p (user_id, provider, credits, amount_minor, currency, idempotency_key)
                 VALUES (\(payment.userId), \(payment.provider.rawValue), \(payment.credits), \(payment.amount), \(payment.currency), \(payment.idempotencyKey))
                 ON CONFLICT (user_id, idempotency_key) DO NOTHING
-                RETURNING \(unescaped: Self.columns)
+                RETURNING \(unescaped: PaymentRow.columns)
                 """,
-                on: connection, logger: logger)
+                logger: logger)
             if let created = inserted.first {
                 try await connection.appendAudit(payment.audit.targetingPayment(created.paymentId), logger: logger)
                 return (created, true)
             }
-            let existing = try await Self.payments(
-                "SELECT \(unescaped: Self.columns) FROM payments p WHERE p.user_id = \(payment.userId) AND p.idempotency_key = \(payment.idempotencyKey)",
-                on: connection, logger: logger)
+            let existing = try await connection.fetch(
+                PaymentRow.self, "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.user_id = \(payment.userId) AND p.idempotency_key = \(payment.idempotencyKey)", logger: logger)
             guard let found = existing.first else { throw PostgresAdapterError.unexpectedEmptyResult }
             guard found.provider == payment.provider, found.credits == payment.credits else { throw CoreError.idempotencyMismatch }
             return (found, false)
@@ -112,21 +92,22 @@ public struct PostgresPaymentsStore: PaymentsStore {
     }
 
     public func attachProvider(paymentId: UUID, providerRef: String, clientSecret: String?, upiLink: String?) async throws -> Payment {
-        try await pool.client.withConnection { connection in
-            guard let payment = try await Self.payments(
+        try await pool.read(logger: logger) { connection in
+            guard let payment = try await connection.fetchFirst(
+                PaymentRow.self,
                 """
                 UPDATE payments p SET provider_ref = \(providerRef), client_secret = \(clientSecret), upi_link = \(upiLink), updated_at = now()
-                WHERE p.id = \(paymentId) RETURNING \(unescaped: Self.columns)
+                WHERE p.id = \(paymentId) RETURNING \(unescaped: PaymentRow.columns)
                 """,
-                on: connection, logger: logger
-            ).first else { throw CoreError.notFound }
+                logger: logger) else { throw CoreError.notFound }
             return payment
         }
     }
 
     public func payment(id: UUID) async throws -> Payment? {
-        try await pool.client.withConnection { connection in
-            try await Self.payments("SELECT \(unescaped: Self.columns) FROM payments p WHERE p.id = \(id)", on: connection, logger: logger).first
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetchFirst(
+                PaymentRow.self, "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.id = \(id)", logger: logger)
         }
     }
 
@@ -175,10 +156,10 @@ public struct PostgresPaymentsStore: PaymentsStore {
             return .refused(why)
         }
         guard let reference = event.providerRef,
-            let payment = try await payments(
-                "SELECT \(unescaped: columns) FROM payments p WHERE p.provider = \(event.provider.rawValue) AND p.provider_ref = \(reference) FOR UPDATE",
-                on: connection, logger: logger
-            ).first
+            let payment = try await connection.fetchFirst(
+                PaymentRow.self,
+                "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.provider = \(event.provider.rawValue) AND p.provider_ref = \(reference) FOR UPDATE",
+                logger: logger)
         else { return try await refuse("unknown payment", target: event.providerRef) }
         guard event.amount == payment.amount, event.currency?.lowercased() == payment.currency.lowercased() else {
             return try await refuse("amount or currency does not match the payment", target: payment.paymentId.uuidString)
@@ -188,13 +169,14 @@ public struct PostgresPaymentsStore: PaymentsStore {
             legs: try await giveLegs(payment.credits, to: payment.userId, from: event.provider.clearingAccount, on: connection, logger: logger),
             memo: event.eventId, logger: logger)
         guard granted != nil else { return .duplicate("payment already granted") }
-        let updated = try await payments(
+        let updated = try await connection.fetchOne(
+            PaymentRow.self,
             """
             UPDATE payments p SET status = 'succeeded', provider_charge_ref = coalesce(\(event.chargeRef), provider_charge_ref), updated_at = now()
-            WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: columns)
+            WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: PaymentRow.columns)
             """,
-            on: connection, logger: logger)
-        try await connection.appendEvent("payment.succeeded", aggregate: "payment", id: payment.paymentId, payload: updated[0], logger: logger)
+            logger: logger)
+        try await connection.appendEvent("payment.succeeded", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
         try await connection.appendAudit(
             AuditEntry(
                 actorId: payment.userId, action: "payment.topup", target: payment.paymentId.uuidString, requestId: requestId,

@@ -15,10 +15,11 @@ extension PostgresPool {
     }
 
     /// Driver errors become the core's: the unique email is `emailTaken`, an exclusion violation (``SQLState/exclusionViolation``) is
-    /// `slotTaken`, a user ledger account below zero is `insufficientCredits`, a lost connection is `unavailable`; anything else passes through.
+    /// `slotTaken`, a user ledger account below zero is `insufficientCredits`, a lost connection or a pool that is shut
+    /// down or cannot connect (``PostgresAdapterError/outageDependency(of:)``) is `unavailable`; anything else passes through.
     static func translate(_ error: any Error) -> any Error {
+        if let dependency = PostgresAdapterError.outageDependency(of: error) { return CoreError.unavailable(dependency) }
         guard let psql = error as? PSQLError else { return error }
-        if let dependency = PostgresAdapterError.outageDependency(of: psql) { return CoreError.unavailable(dependency) }
         switch (psql.serverInfo?[.sqlState].map { SQLState($0) }, psql.serverInfo?[.constraintName]) {
         case (SQLState.uniqueViolation?, "users_email_key"): return CoreError.emailTaken
         case (SQLState.exclusionViolation?, _): return CoreError.slotTaken

@@ -15,20 +15,22 @@ public struct PostgresRoomStore: RoomStore {
     }
 
     public func room(bookingId: UUID) async throws -> RoomInfo? {
-        let rows = try await pool.client.query(
-            """
-            SELECT r.id, r.kind, r.starts_at, r.ends_at, r.mentor_id,
-                   CASE WHEN r.kind = 'group' THEN ARRAY(SELECT s.mentee_id FROM bookings s WHERE s.parent_id = r.id AND s.status = 'confirmed')
-                        ELSE ARRAY[r.mentee_id] END
-            FROM bookings b JOIN bookings r ON r.id = coalesce(b.parent_id, b.id)
-            WHERE b.id = \(bookingId) AND r.status = 'confirmed' AND b.status = 'confirmed' AND r.kind IN ('one_on_one', 'group')
-            """,
-            logger: logger)
-        for try await r in rows.decode((UUID, String, Date, Date, UUID, [UUID]).self) {
-            return RoomInfo(
-                id: r.0, bookingId: bookingId, kind: r.1, startsAt: Instant(r.2), endsAt: Instant(r.3), mentorId: r.4, participantIds: [r.4] + r.5)
+        try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT r.id, r.kind, r.starts_at, r.ends_at, r.mentor_id,
+                       CASE WHEN r.kind = 'group' THEN ARRAY(SELECT s.mentee_id FROM bookings s WHERE s.parent_id = r.id AND s.status = 'confirmed')
+                            ELSE ARRAY[r.mentee_id] END
+                FROM bookings b JOIN bookings r ON r.id = coalesce(b.parent_id, b.id)
+                WHERE b.id = \(bookingId) AND r.status = 'confirmed' AND b.status = 'confirmed' AND r.kind IN ('one_on_one', 'group')
+                """,
+                logger: logger)
+            for try await r in rows.decode((UUID, String, Date, Date, UUID, [UUID]).self) {
+                return RoomInfo(
+                    id: r.0, bookingId: bookingId, kind: r.1, startsAt: Instant(r.2), endsAt: Instant(r.3), mentorId: r.4, participantIds: [r.4] + r.5)
+            }
+            return nil
         }
-        return nil
     }
 
     public func append(roomId: UUID, senderId: UUID, text: String) async throws -> ChatMessage {
@@ -53,16 +55,14 @@ public struct PostgresRoomStore: RoomStore {
     }
 
     public func messages(roomId: UUID, beforeSeq: Int64?, limit: Int) async throws -> [ChatMessage] {
-        let rows = try await pool.client.query(
-            """
-            SELECT id, seq, sender_id, text, sent_at FROM room_messages
-            WHERE room_id = \(roomId) AND (\(beforeSeq)::int8 IS NULL OR seq < \(beforeSeq)) ORDER BY seq DESC LIMIT \(limit)
-            """,
-            logger: logger)
-        var messages: [ChatMessage] = []
-        for try await r in rows.decode((Int64, Int64, UUID, String, Date).self) {
-            messages.append(ChatMessage(id: r.0, seq: r.1, senderId: r.2, text: r.3, sentAt: Instant(r.4)))
+        try await pool.read(logger: logger) { connection in
+            try await connection.fetch(
+                RoomMessageRow.self,
+                """
+                SELECT \(unescaped: RoomMessageRow.columns) FROM room_messages
+                WHERE room_id = \(roomId) AND (\(beforeSeq)::int8 IS NULL OR seq < \(beforeSeq)) ORDER BY seq DESC LIMIT \(limit)
+                """,
+                logger: logger)
         }
-        return messages
     }
 }
