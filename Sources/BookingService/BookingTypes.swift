@@ -1,28 +1,7 @@
 public import Foundation
 public import JSONRPC
 public import MentorLinkCore
-
-extension Instant: SchemaProviding {
-    public static var jsonSchema: JSONSchema { .string }
-    public static var schemaPlaceholder: Instant { Instant(Date(timeIntervalSince1970: 0)) }
-}
-
-extension ClockTime: SchemaProviding {
-    public static var jsonSchema: JSONSchema { .string }
-    public static var schemaPlaceholder: ClockTime { ClockTime(minutes: 0) }
-}
-
-extension LocalDate: SchemaProviding {
-    public static var jsonSchema: JSONSchema { .string }
-    public static var schemaPlaceholder: LocalDate { LocalDate(year: 2027, month: 1, day: 1) }
-}
-
-extension Weekday: SchemaProviding {}
-extension BookingKind: SchemaProviding {}
-extension BookingStatus: SchemaProviding {}
-extension MentorSort: SchemaProviding {}
-extension FormQuestion.Kind: SchemaProviding {}
-extension BookingListQuery.Side: SchemaProviding {}
+public import ServiceSupport
 
 // MARK: mentors.*
 

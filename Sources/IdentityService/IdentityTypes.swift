@@ -1,8 +1,7 @@
 public import Foundation
 public import JSONRPC
 public import MentorLinkCore
-
-extension Role: SchemaProviding {}
+public import ServiceSupport
 
 /// The roles one may register as; `admin` is made only by the CLI.
 public enum RegistrationRole: String, Codable, Sendable, CaseIterable, SchemaProviding {

@@ -1,9 +1,7 @@
 public import Foundation
 public import JSONRPC
 public import MentorLinkCore
-
-extension PaymentProviderName: SchemaProviding {}
-extension LedgerAccountKind: SchemaProviding {}
+public import ServiceSupport
 
 public struct HistoryParams: Codable, Sendable {
     public var cursor: String?
