@@ -18,6 +18,9 @@ public struct BookingConfiguration: Sendable {
     public var lateCancellationHours = 24
     /// The largest group session.
     public var maxGroupCapacity = 500
+    /// How a released escrow is split between the mentor and the platform (a late cancellation, the release job):
+    /// 10 percent to the platform.
+    public var platformFee = PlatformFeePolicy.standard
     /// How long after a session's end its escrow is released to the mentor (time to report a no-show).
     public var completionGrace: Duration = .seconds(3600)
     /// Seals and opens the lists' page cursors; every worker must use the same key (the executable derives it from

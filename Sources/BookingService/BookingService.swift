@@ -133,12 +133,26 @@ public struct BookingService: RPCService {
 
     func join(_ params: JoinParams, _ context: RPCContext) async throws -> BookingResult {
         let caller = try context.caller()
-        let seat = try await mapped {
+        let now = configuration.now()
+        let outcome = try await mapped {
             try await store.join(
-                groupSessionId: params.groupSessionId, menteeId: caller.id, now: configuration.now(),
+                groupSessionId: params.groupSessionId, menteeId: caller.id, now: now,
                 audit: context.auditEntry("booking.join", details: ["group": params.groupSessionId.uuidString]))
         }
-        return BookingResult(booking: seat)
+        switch outcome {
+        case .joined(let seat): return BookingResult(booking: seat)
+        case .refused(let group): throw BookingError.core(Self.joinRefusal(group, menteeId: caller.id, now: now))
+        }
+    }
+
+    /// Why no seat was taken in `group` (as the store found it under its row lock; `nil`: no such session).
+    static func joinRefusal(_ group: Booking?, menteeId: UUID, now: Instant) -> CoreError {
+        guard let group else { return .notFound }
+        if group.mentorId == menteeId { return .forbidden("mentors cannot join their own session") }
+        if group.status != .confirmed || group.start <= now {
+            return .invalidState("the session is \(group.status == .confirmed ? "over" : group.status.rawValue)")
+        }
+        return .capacityFull
     }
 
     func cancel(_ params: CancelParams, _ context: RPCContext) async throws -> CancelResult {
@@ -147,19 +161,15 @@ public struct BookingService: RPCService {
         guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
         let side = caller.id == current.mentorId ? "mentor" : caller.id == current.menteeId ? "mentee" : "admin"
-        let now = configuration.now()
-        let lateNotice = Double(configuration.lateCancellationHours * 3600)
+        // Full refund when the mentor (or an admin) cancels, or the mentee does with enough notice.
+        let rule = LateCancellationRule(byMentee: side == "mentee", lateNotice: .seconds(configuration.lateCancellationHours * 3600), now: configuration.now())
         let booking = try await mapped {
             try await store.cancel(
-                bookingId: params.bookingId, by: caller.id, reason: params.reason, now: now,
-                audit: context.auditEntry("booking.cancel", details: ["by": side]),
-                escrow: { booking in
-                    // Full refund when the mentor (or an admin) cancels, or the mentee does with enough notice.
-                    side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice ? .release : .refund
-                })
+                bookingId: params.bookingId, by: caller.id, reason: params.reason, now: rule.now,
+                audit: context.auditEntry("booking.cancel", details: ["by": side]), escrow: rule, fees: configuration.platformFee)
         }
         if booking.kind != .groupSeat { await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.cancelled") }
-        let late = side == "mentee" && booking.start.date.timeIntervalSince(now.date) < lateNotice
+        let late = rule.isLate(booking)
         let policy = CancellationPolicy(
             cancellableUntil: booking.start, lateNoticeHours: configuration.lateCancellationHours, late: late, cancelledBy: side,
             summary: "Either participant may cancel until the session starts. Cancelled by the mentor (or an admin), or by the mentee at least "

@@ -3,8 +3,8 @@ public import MentorLinkCore
 public import ServiceLifecycle
 
 /// Releases the escrow of sessions that ended at least the configured ``BookingConfiguration/completionGrace`` ago
-/// to their mentors, every ``interval`` until shutdown. Every worker runs one: the store claims each booking once,
-/// however many run at the same time.
+/// to their mentors (split by ``BookingConfiguration/platformFee``), every ``interval`` until shutdown. Every worker
+/// runs one: the store claims each booking once, however many run at the same time.
 public struct EscrowReleaseService: Service {
     let store: any EscrowReleasing
     let configuration: BookingConfiguration
@@ -30,7 +30,8 @@ public struct EscrowReleaseService: Service {
     public func releaseDue() async throws -> Int {
         var released = 0
         while true {
-            let batch = try await store.releaseDueEscrows(now: configuration.now(), grace: configuration.completionGrace, limit: batchSize)
+            let batch = try await store.releaseDueEscrows(
+                now: configuration.now(), grace: configuration.completionGrace, limit: batchSize, fees: configuration.platformFee)
             released += batch
             if batch < batchSize { return released }
         }

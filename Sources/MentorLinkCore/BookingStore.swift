@@ -141,11 +141,14 @@ public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
     /// Creates a group session.
     func createGroup(_ session: NewGroupSession, now: Instant) async throws -> Booking
     /// Takes a seat in a group session (counted under a row lock; `capacityFull` when none is left).
-    func join(groupSessionId: UUID, menteeId: UUID, now: Instant, audit: AuditEntry?) async throws -> Booking
+    /// When no seat can be counted, it takes nothing and returns the group session as it is (or `nil`: there is none)
+    /// for the caller to say why.
+    func join(groupSessionId: UUID, menteeId: UUID, now: Instant, audit: AuditEntry?) async throws -> GroupJoinOutcome
     /// Cancels a confirmed booking or hold that has not started (a group session cancels its seats too, refunding
-    /// them); escrow goes where `escrow` decides, in the same transaction.
+    /// them); held escrow goes where the `escrow` rule says for the booking under its lock (a release split by
+    /// `fees`), frozen escrow is refunded, in the same transaction.
     func cancel(
-        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: @escaping @Sendable (Booking) -> EscrowDecision
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy
     ) async throws -> Booking
     /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
     func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking

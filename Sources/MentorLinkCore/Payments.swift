@@ -229,9 +229,9 @@ public protocol PaymentsStore: Sendable {
     /// The mentee's no-show report: a held (or frozen) escrow of a session that started and ended at most
     /// `window` ago becomes `disputed`, so it is not released; `forbidden` for anyone but the booking's mentee.
     func reportNoShow(bookingId: UUID, by menteeId: UUID, reason: String?, now: Instant, window: Duration, audit: AuditEntry) async throws -> BookingEscrow
-    /// An admin's decision on a disputed or frozen escrow: back to the mentee, or to the mentor minus the fee
-    /// (only a mentor who can earn); audited.
-    func resolveEscrow(bookingId: UUID, decision: EscrowDecision, audit: AuditEntry) async throws -> BookingEscrow
+    /// An admin's decision on a disputed or frozen escrow: back to the mentee, or to the mentor and the platform split
+    /// by `fees` (only a mentor who can earn, ``EscrowDisputeRules``); audited.
+    func resolveEscrow(bookingId: UUID, decision: EscrowDecision, fees: PlatformFeePolicy, audit: AuditEntry) async throws -> BookingEscrow
     /// Checks the whole ledger.
     func reconcile() async throws -> LedgerReport
 }

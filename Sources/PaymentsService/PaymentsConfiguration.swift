@@ -25,6 +25,9 @@ public struct PaymentsConfiguration: Sendable {
     /// How long after a session's end its mentee may report a no-show (`booking.reportNoShow`): the booking
     /// configuration's `completionGrace`, after which the release job pays the mentor (1 hour).
     public var noShowReportWindow: Duration = .seconds(3600)
+    /// How an escrow an admin releases (`admin.resolveEscrow`) is split between the mentor and the platform: the
+    /// booking configuration's `platformFee` (10 percent to the platform).
+    public var platformFee = PlatformFeePolicy.standard
     /// The clock.
     public var now: @Sendable () -> Date = { Date() }
 

@@ -189,7 +189,9 @@ public struct PaymentsService: RPCService {
         }
         guard let decision, problems.isEmpty else { throw PaymentsError.invalid(problems) }
         let audit = context.auditEntry("escrow.resolve", target: params.bookingId.uuidString, details: ["decision": params.decision, "reason": reason])
-        return try await mapped { try await store.resolveEscrow(bookingId: params.bookingId, decision: decision, audit: audit) }
+        return try await mapped {
+            try await store.resolveEscrow(bookingId: params.bookingId, decision: decision, fees: configuration.platformFee, audit: audit)
+        }
     }
 
     func reconcile(_: NoParams, _ context: RPCContext) async throws -> LedgerReport {

@@ -127,12 +127,12 @@ extension PostgresBookingStore {
         }
     }
 
-    public func join(groupSessionId: UUID, menteeId: UUID, now: Instant, audit: AuditEntry?) async throws -> Booking {
+    public func join(groupSessionId: UUID, menteeId: UUID, now: Instant, audit: AuditEntry?) async throws -> GroupJoinOutcome {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             // The seat is counted on the group row under its row lock: concurrent joins queue here, and each re-checks
             // `seats_taken < capacity` against the committed count (the CHECK constraint backs it up).
-            let taken = try await connection.fetch(
+            let taken = try await connection.fetchFirst(
                 BookingRow.self,
                 """
                 UPDATE bookings b SET seats_taken = seats_taken + 1, updated_at = now()
@@ -141,13 +141,11 @@ extension PostgresBookingStore {
                 RETURNING \(unescaped: BookingRow.columns)
                 """,
                 logger: logger)
-            guard let group = taken.first else {
-                let rows = try await connection.fetch(
-                    BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(groupSessionId) AND b.kind = 'group'", logger: logger)
-                guard let group = rows.first else { throw CoreError.notFound }
-                if group.mentorId == menteeId { throw CoreError.forbidden("mentors cannot join their own session") }
-                if group.status != .confirmed || group.start <= now { throw CoreError.invalidState("the session is \(group.status == .confirmed ? "over" : group.status.rawValue)") }
-                throw CoreError.capacityFull
+            guard let group = taken else {
+                // No seat counted: the session as it is says why (the booking service answers).
+                return .refused(group: try await connection.fetchFirst(
+                    BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(groupSessionId) AND b.kind = 'group'",
+                    logger: logger))
             }
             // Not the mentor's row lock here: the group row is already locked, and `cancel` takes them the other way round.
             try await Self.lockMentor(group.mentorId, bookable: true, locking: false, on: connection, logger: logger)
@@ -168,14 +166,13 @@ extension PostgresBookingStore {
             }
             try await connection.appendEvent("booking.joined", aggregate: "booking", id: seat.id, payload: seat, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(seat.id), logger: logger) }
-            return seat
+            return .joined(seat)
         }
     }
 
     public func cancel(
-        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: @escaping @Sendable (Booking) -> EscrowDecision
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy
     ) async throws -> Booking {
-        let feePercent = platformFeePercent
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             // Lock order: the mentor first, then the booking row, as in `place`.
@@ -191,7 +188,8 @@ extension PostgresBookingStore {
                 WHERE b.id = \(bookingId) AND b.status IN ('held', 'confirmed') AND b.starts_at > \(now.date)
                 RETURNING \(unescaped: BookingRow.columns)
                 """,
-                logger: logger) else { throw CoreError.invalidState(current.start <= now ? "the session has started" : "the booking is \(current.status.rawValue)") }
+                logger: logger)
+            else { throw CoreError.invalidState(current.start <= now ? "the session has started" : "the booking is \(current.status.rawValue)") }
             switch booking.kind {
             case .groupSeat:
                 try await connection.query(
@@ -208,16 +206,16 @@ extension PostgresBookingStore {
                     """,
                     logger: logger)
                 for seat in seats where seat.escrowState == "held" || seat.escrowState == "frozen" {
-                    _ = try await Self.settle(seat, .refund, feePercent: feePercent, on: connection, logger: logger)
+                    _ = try await Self.settle(seat, .refund, fees: fees, on: connection, logger: logger)
                 }
             case .oneOnOne:
                 break
             }
             if booking.escrowState == "held" {
-                booking = try await Self.settle(booking, escrow(booking), feePercent: feePercent, on: connection, logger: logger)
+                booking = try await Self.settle(booking, escrow.decision(for: booking), fees: fees, on: connection, logger: logger)
             } else if booking.escrowState == "frozen" {
                 // The mentor can no longer earn (disabled or demoted): a cancelled session is refunded whoever cancels.
-                booking = try await Self.settle(booking, .refund, feePercent: feePercent, on: connection, logger: logger)
+                booking = try await Self.settle(booking, .refund, fees: fees, on: connection, logger: logger)
             }
             try await connection.appendEvent("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.kind != .groupSeat {
@@ -300,28 +298,21 @@ extension PostgresBookingStore {
             BookingRow.self, "UPDATE bookings b SET price_credits = \(price), escrow_state = 'held' WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)", logger: logger)
     }
 
-    /// Settles a booking's held escrow: back to the mentee, or to the mentor minus the platform fee. Posted once
-    /// per booking (the ledger's unique (kind, reference)); with an outbox event and an audit entry.
-    static func settle(_ booking: Booking, _ decision: EscrowDecision, feePercent: Int, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
+    /// Settles a booking's held escrow: back to the mentee, or to the mentor and the platform split by `fees`. Posted
+    /// once per booking (the ledger's unique (kind, reference)); with an outbox event and an audit entry.
+    static func settle(_ booking: Booking, _ decision: EscrowDecision, fees: PlatformFeePolicy, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
         guard let mentee = booking.menteeId, booking.priceCredits > 0 else { return booking }
-        let price = booking.priceCredits
-        let kind: String, state: String, legs: [LedgerLeg]
-        switch decision {
-        case .refund:
-            (kind, state) = ("escrow_refund", "refunded")
-            legs = LedgerLeg.move(price, from: (mentee, .escrow), to: (mentee, .available))
-        case .release:
-            (kind, state) = ("escrow_release", "released")
-            let fee = PlatformFee.credits(of: price, percent: feePercent)
-            legs = [LedgerLeg(owner: mentee, kind: .escrow, amount: -Int64(price)), LedgerLeg(owner: booking.mentorId, kind: .earnings, amount: Int64(price - fee))]
-                + (fee > 0 ? [LedgerLeg(owner: nil, kind: .revenue, amount: Int64(fee))] : [])
+        let settlement = decision.settlement(of: booking.priceCredits, mentee: mentee, mentor: booking.mentorId, fees: fees)
+        guard try await connection.post(settlement.kind, reference: booking.id.uuidString, legs: settlement.legs, memo: nil, logger: logger) != nil else {
+            return booking
         }
-        guard try await connection.post(kind, reference: booking.id.uuidString, legs: legs, memo: nil, logger: logger) != nil else { return booking }
         let settled = try await connection.fetchOne(
-            BookingRow.self, "UPDATE bookings b SET escrow_state = \(state) WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)", logger: logger)
-        try await connection.appendEvent("escrow.\(state)", aggregate: "booking", id: booking.id, payload: settled, logger: logger)
+            BookingRow.self, "UPDATE bookings b SET escrow_state = \(settlement.state) WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)",
+            logger: logger)
+        try await connection.appendEvent("escrow.\(settlement.state)", aggregate: "booking", id: booking.id, payload: settled, logger: logger)
         try await connection.appendAudit(
-            AuditEntry(actorId: nil, action: "ledger.\(kind)", target: booking.id.uuidString, details: ["credits": "\(price)"]), logger: logger)
+            AuditEntry(actorId: nil, action: "ledger.\(settlement.kind)", target: booking.id.uuidString, details: ["credits": "\(booking.priceCredits)"]),
+            logger: logger)
         return settled
     }
 
@@ -353,8 +344,8 @@ extension PostgresBookingStore {
         }
     }
 
-    public func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int {
-        let logger = self.logger, feePercent = platformFeePercent
+    public func releaseDueEscrows(now: Instant, grace: Duration, limit: Int, fees: PlatformFeePolicy) async throws -> Int {
+        let logger = self.logger
         let cutoff = now.adding(seconds: -Int(grace.components.seconds))
         return try await pool.transaction(logger: logger) { connection in
             let due = try await connection.fetch(
@@ -365,7 +356,7 @@ extension PostgresBookingStore {
                 ORDER BY b.ends_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """,
                 logger: logger)
-            for booking in due { _ = try await Self.settle(booking, .release, feePercent: feePercent, on: connection, logger: logger) }
+            for booking in due { _ = try await Self.settle(booking, .release, fees: fees, on: connection, logger: logger) }
             return due.count
         }
     }

@@ -9,14 +9,11 @@ import PostgresNIO
 public struct PostgresBookingStore: BookingStore {
     let pool: PostgresPool
     let logger: Logger
-    /// The platform's share of a released escrow, in percent (rounded down, in credits).
-    let platformFeePercent: Int
 
     /// Creates the store over a pool.
-    public init(pool: PostgresPool, logger: Logger, platformFeePercent: Int = 10) {
+    public init(pool: PostgresPool, logger: Logger) {
         self.pool = pool
         self.logger = logger
-        self.platformFeePercent = platformFeePercent
     }
 
     /// Takes the mentor's write lock (their `users` row); `notFound` when there is no such user.

@@ -43,3 +43,25 @@ extension LedgerLeg {
         [LedgerLeg(owner: from.0, kind: from.1, amount: -Int64(credits)), LedgerLeg(owner: to.0, kind: to.1, amount: Int64(credits))]
     }
 }
+
+/// The ledger side of settling an escrow by a decision.
+struct EscrowSettlement {
+    /// The ledger transaction's kind: `escrow_refund` or `escrow_release`.
+    var kind: String
+    /// The escrow's state after it: `refunded` or `released`.
+    var state: String
+    /// The legs: the price back to the mentee's available credits, or to the mentor and the platform by the split.
+    var legs: [LedgerLeg]
+}
+
+extension EscrowDecision {
+    /// How settling `price` credits of `mentee`'s escrow this way posts; a release splits by `fees`.
+    func settlement(of price: Int, mentee: UUID, mentor: UUID, fees: PlatformFeePolicy) -> EscrowSettlement {
+        switch self {
+        case .refund:
+            EscrowSettlement(kind: "escrow_refund", state: "refunded", legs: LedgerLeg.move(price, from: (mentee, .escrow), to: (mentee, .available)))
+        case .release:
+            EscrowSettlement(kind: "escrow_release", state: "released", legs: LedgerLeg.release(price, of: mentee, to: mentor, split: fees.split(price)))
+        }
+    }
+}

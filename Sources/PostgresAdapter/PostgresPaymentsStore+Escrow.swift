@@ -29,53 +29,35 @@ extension PostgresPaymentsStore {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             // The row lock orders this against the release job: whichever comes second sees the other's state.
-            let row = try await Self.lockEscrow(bookingId, on: connection, logger: logger)
-            guard row.menteeId == menteeId else { throw CoreError.forbidden("only the booking's mentee can report a no-show") }
-            guard row.escrowState == "held" || row.escrowState == "frozen" else { throw CoreError.invalidState("the escrow is \(row.escrowState)") }
-            let deadline = row.end.date.addingTimeInterval(TimeInterval(window.components.seconds))
-            guard row.start <= now else { throw CoreError.invalidState("the session has not started") }
-            guard now.date <= deadline else { throw CoreError.invalidState("no-shows are reported within \(window.components.seconds / 60) minutes of the end") }
+            let booking = try await Self.lockEscrow(bookingId, on: connection, logger: logger)
+            try EscrowDisputeRules.checkNoShowReport(booking, by: menteeId, now: now, window: window)
             try await connection.query(
                 "UPDATE bookings SET noshow_reported_at = \(now.date), noshow_reason = \(reason) WHERE id = \(bookingId)", logger: logger)
-            let escrow = try await Self.setEscrow(row, "disputed", on: connection, logger: logger)
+            let escrow = try await Self.setEscrow(booking, "disputed", on: connection, logger: logger)
             try await connection.appendAudit(audit, logger: logger)
             return escrow
         }
     }
 
-    public func resolveEscrow(bookingId: UUID, decision: EscrowDecision, audit: AuditEntry) async throws -> BookingEscrow {
-        let logger = self.logger, feePercent = platformFeePercent
+    public func resolveEscrow(bookingId: UUID, decision: EscrowDecision, fees: PlatformFeePolicy, audit: AuditEntry) async throws -> BookingEscrow {
+        let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            let row = try await Self.lockEscrow(bookingId, on: connection, logger: logger)
-            guard row.escrowState == "disputed" || row.escrowState == "frozen" else {
-                throw CoreError.invalidState("the escrow is \(row.escrowState), not disputed or frozen")
-            }
-            guard let mentee = row.menteeId else { throw CoreError.invalidState("the booking has no mentee") }
-            let kind: String, state: String, legs: [LedgerLeg]
-            switch decision {
-            case .refund:
-                (kind, state) = ("escrow_refund", "refunded")
-                legs = LedgerLeg.move(row.priceCredits, from: (mentee, .escrow), to: (mentee, .available))
-            case .release:
-                var canEarn = false
-                for try await value in try await connection.query("SELECT mentor_can_earn(\(row.mentorId))", logger: logger).decode(Bool.self) {
+            let booking = try await Self.lockEscrow(bookingId, on: connection, logger: logger)
+            var canEarn = true
+            if decision == .release {
+                for try await value in try await connection.query("SELECT mentor_can_earn(\(booking.mentorId))", logger: logger).decode(Bool.self) {
                     canEarn = value
                 }
-                guard canEarn else { throw CoreError.invalidState("the mentor is disabled or no longer a mentor") }
-                (kind, state) = ("escrow_release", "released")
-                let fee = PlatformFee.credits(of: row.priceCredits, percent: feePercent)
-                legs = [
-                    LedgerLeg(owner: mentee, kind: .escrow, amount: -Int64(row.priceCredits)), LedgerLeg(owner: row.mentorId, kind: .earnings, amount: Int64(row.priceCredits - fee)),
-                    LedgerLeg(owner: nil, kind: .revenue, amount: Int64(fee)),
-                ]
             }
-            if row.priceCredits > 0 {
-                try await connection.postOnce(kind, reference: row.id.uuidString, legs: legs, memo: "resolved", logger: logger)
+            let mentee = try EscrowDisputeRules.checkResolution(booking, decision: decision, mentorCanEarn: canEarn)
+            let settlement = decision.settlement(of: booking.priceCredits, mentee: mentee, mentor: booking.mentorId, fees: fees)
+            if booking.priceCredits > 0 {
+                try await connection.postOnce(settlement.kind, reference: booking.id.uuidString, legs: settlement.legs, memo: "resolved", logger: logger)
             }
-            let escrow = try await Self.setEscrow(row, state, on: connection, logger: logger)
+            let escrow = try await Self.setEscrow(booking, settlement.state, on: connection, logger: logger)
             var entry = audit
-            entry.target = row.id.uuidString
-            entry.details["decision"] = state
+            entry.target = booking.id.uuidString
+            entry.details["decision"] = settlement.state
             try await connection.appendAudit(entry, logger: logger)
             return escrow
         }

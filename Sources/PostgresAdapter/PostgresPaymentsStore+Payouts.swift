@@ -7,13 +7,14 @@ extension PostgresPaymentsStore {
     public func requestPayout(mentorId: UUID, credits: Int, audit: AuditEntry) async throws -> Payout {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            // A mentor who owes credits (a refund or dispute at the provider of credits already spent) is paid
-            // nothing until a top-up has repaid the debt: the platform would pay out money it has lost.
+            // A debt comes from a refund or dispute at the provider of credits already spent (see PayoutRules).
             for try await debt in try await connection.query(
                 "SELECT balance FROM ledger_accounts WHERE owner_id = \(mentorId) AND kind = 'debt'", logger: logger
-            ).decode(Int64.self) where debt < 0 { throw CoreError.inDebt(-debt) }
+            ).decode(Int64.self) { try PayoutRules.checkRequest(debt: debt) }
             let payout = try await connection.fetchOne(
-                PayoutRow.self, "INSERT INTO payouts AS o (mentor_id, credits) VALUES (\(mentorId), \(credits)) RETURNING \(unescaped: PayoutRow.columns)", logger: logger)
+                PayoutRow.self,
+                "INSERT INTO payouts AS o (mentor_id, credits) VALUES (\(mentorId), \(credits)) RETURNING \(unescaped: PayoutRow.columns)",
+                logger: logger)
             // Earnings leave the mentor's account now, so the same credits cannot be requested twice.
             try await connection.post(
                 "payout_request", reference: payout.payoutId.uuidString,
@@ -47,8 +48,9 @@ extension PostgresPaymentsStore {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             guard let payout = try await connection.fetchFirst(
-                PayoutRow.self, "SELECT \(unescaped: PayoutRow.columns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", logger: logger) else { throw CoreError.notFound }
-            guard payout.status == "requested" else { throw CoreError.invalidState("the payout is \(payout.status)") }
+                PayoutRow.self, "SELECT \(unescaped: PayoutRow.columns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", logger: logger)
+            else { throw CoreError.notFound }
+            try PayoutRules.checkClaim(payout)
             let claimed = try await connection.fetchOne(
                 PayoutRow.self,
                 """
@@ -65,8 +67,9 @@ extension PostgresPaymentsStore {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             guard let payout = try await connection.fetchFirst(
-                PayoutRow.self, "SELECT \(unescaped: PayoutRow.columns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", logger: logger) else { throw CoreError.notFound }
-            guard payout.status == "requested" || payout.status == "processing" else { throw CoreError.invalidState("the payout is \(payout.status)") }
+                PayoutRow.self, "SELECT \(unescaped: PayoutRow.columns) FROM payouts o WHERE o.id = \(id) FOR UPDATE", logger: logger)
+            else { throw CoreError.notFound }
+            try PayoutRules.checkFinish(payout)
             let paid = transferRef != nil
             try await connection.post(
                 paid ? "payout_paid" : "payout_failed", reference: id.uuidString,

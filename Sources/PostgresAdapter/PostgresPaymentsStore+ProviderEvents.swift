@@ -30,31 +30,18 @@ extension PostgresPaymentsStore {
         return balances
     }
 
-    /// Legs giving `credits` to a user from a platform account: what the user owes (`debt`) is paid first.
+    /// Legs giving `credits` to a user from a platform account, what they owe paid first (``LedgerLeg/give(_:to:from:owed:)``),
+    /// their accounts locked.
     static func giveLegs(_ credits: Int, to user: UUID, from source: LedgerAccountKind, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerLeg] {
         let owed = -(try await lockedBalances(user, platform: source, on: connection, logger: logger).debt)
-        let paid = min(Int64(credits), max(owed, 0))
-        return [
-            LedgerLeg(owner: nil, kind: source, amount: -Int64(credits)), LedgerLeg(owner: user, kind: .debt, amount: paid),
-            LedgerLeg(owner: user, kind: .available, amount: Int64(credits) - paid),
-        ]
+        return LedgerLeg.give(credits, to: user, from: source, owed: owed)
     }
 
-    /// Legs taking `credits` back from a user into a platform account: from the available credits, and what was
-    /// already spent as a debt.
+    /// Legs taking `credits` back from a user into a platform account, into debt when spent
+    /// (``LedgerLeg/take(_:from:to:available:)``), their accounts locked.
     static func takeLegs(_ credits: Int, from user: UUID, to sink: LedgerAccountKind, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerLeg] {
         let available = try await lockedBalances(user, platform: sink, on: connection, logger: logger).available
-        let taken = min(Int64(credits), max(available, 0))
-        return [
-            LedgerLeg(owner: user, kind: .available, amount: -taken), LedgerLeg(owner: user, kind: .debt, amount: taken - Int64(credits)),
-            LedgerLeg(owner: nil, kind: sink, amount: Int64(credits)),
-        ]
-    }
-
-    /// Credits for `amount` minor units of a payment, rounded up (in the platform's favour).
-    static func credits(for amount: Int64, of payment: Payment) -> Int {
-        let perCredit = max(payment.amount / Int64(max(payment.credits, 1)), 1)
-        return Int((amount + perCredit - 1) / perCredit)
+        return LedgerLeg.take(credits, from: user, to: sink, available: available)
     }
 
     static func applyAfterPayment(_ event: ProviderEvent, requestId: String?, on connection: PostgresConnection, logger: Logger) async throws -> EventOutcome {
@@ -119,11 +106,9 @@ extension PostgresPaymentsStore {
                 """,
                 logger: logger)
             if let mine {
-                // The provider's word: pending → succeeded or failed, and succeeded → failed (a refund can fail
-                // after it succeeded); a failed refund is final.
-                switch (mine.status, succeeded) {
-                case ("pending", _), ("succeeded", false): break
-                default: return .duplicate("refund already \(mine.status)")
+                // The provider's word, as RefundRules.transition says; the same word again or a failed refund is a duplicate.
+                guard RefundRules.transition(from: mine.status, succeeded: succeeded) == .settles else {
+                    return .duplicate("refund already \(mine.status)")
                 }
                 if !succeeded, let claim = try await refundClaim(payment.provider, id, on: connection, logger: logger) {
                     if claim.covered > 0 {
@@ -145,7 +130,7 @@ extension PostgresPaymentsStore {
                 on: connection, logger: logger)
         case .disputeOpened(let id, let amount):
             guard amount > 0, amount <= payment.amount else { return try await refuse("dispute amount out of range", target: payment.paymentId.uuidString) }
-            let credits = min(Self.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
+            let credits = min(RefundRules.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
             let inserted = try await connection.query(
                 """
                 INSERT INTO disputes (id, payment_id, credits, amount_minor) VALUES (\(id), \(payment.paymentId), \(max(credits, 0)), \(amount))
@@ -183,7 +168,7 @@ extension PostgresPaymentsStore {
                 }
                 try await connection.query(
                     """
-                    UPDATE payments SET status = \(refundStatus(refunded: payment.refundedCredits, of: payment.credits)), updated_at = now()
+                    UPDATE payments SET status = \(RefundRules.paymentStatus(refunded: payment.refundedCredits, of: payment.credits)), updated_at = now()
                     WHERE id = \(payment.paymentId) AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.payment_id = \(payment.paymentId) AND d.status = 'open')
                     """,
                     logger: logger)
@@ -200,7 +185,7 @@ extension PostgresPaymentsStore {
     static func providerRefund(
         _ payment: Payment, amount: Int64, providerRef: String?, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> EventOutcome {
-        let credits = min(Self.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
+        let credits = min(RefundRules.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
         guard credits > 0 else { return .duplicate("nothing left to refund") }
         let refund = try await connection.fetchOne(
             RefundRow.self,

@@ -61,39 +61,56 @@ extension PostgresPaymentsStore {
         return .ignored("a provider refund that failed after it was taken with a charge total: left for review")
     }
 
-    /// A refund the provider reports by its id that is not one of ours (its payment locked): claimed once; a failed
-    /// one moves nothing; a succeeded one takes what the totals have not taken already.
+    /// A refund the provider reports by its id that is not one of ours (its payment locked), decided as
+    /// ``ProviderRefundClaim`` says: claimed once; a failed one moves nothing; a succeeded one takes what the totals
+    /// have not taken already.
     static func claimProviderRefund(
         _ payment: Payment, id: String, amount: Int64, succeeded: Bool, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> EventOutcome {
+        let decision: ProviderRefundClaim
         if let claim = try await refundClaim(payment.provider, id, on: connection, logger: logger) {
-            guard claim.status == "succeeded", !succeeded else { return .duplicate("refund already claimed") }
-            // Failed after it succeeded, and all of it was taken with a charge's refunded total (its own refund
-            // row, when it has one, is settled by the caller).
-            return try await reviewFailedClaim(payment, id: id, audit: audit, on: connection, logger: logger)
+            decision = .again(claimStatus: claim.status, succeeded: succeeded)
+        } else {
+            let unclaimed = succeeded ? try await unclaimedTotal(payment.paymentId, on: connection, logger: logger) : 0
+            decision = .first(amount: amount, succeeded: succeeded, unclaimedTotal: unclaimed)
         }
-        let covered = succeeded ? min(amount, try await unclaimedTotal(payment.paymentId, on: connection, logger: logger)) : 0
+        switch decision {
+        case .duplicate:
+            return .duplicate("refund already claimed")
+        case .reviewFailure:
+            // All of it was taken with a charge's refunded total (its own refund row, when it has one, is settled by the caller).
+            return try await reviewFailedClaim(payment, id: id, audit: audit, on: connection, logger: logger)
+        case .claimFailed:
+            try await insertClaim(payment, id: id, amount: amount, covered: 0, status: "failed", on: connection, logger: logger)
+            return .ignored("a failed refund we did not ask for")
+        case .claimSucceeded(let covered, let take):
+            try await insertClaim(payment, id: id, amount: amount, covered: covered, status: "succeeded", on: connection, logger: logger)
+            guard take > 0 else {
+                var entry = audit
+                entry.action = "payment.provider_refund_claimed"
+                entry.details["covered"] = "\(covered)"
+                try await connection.appendAudit(entry, logger: logger)
+                return .duplicate("refund already taken with the charge's refunded total")
+            }
+            let outcome = try await providerRefund(payment, amount: take, providerRef: id, audit: audit, on: connection, logger: logger)
+            try await connection.query(
+                """
+                UPDATE provider_refund_claims c SET refund_id = r.id FROM refunds r
+                WHERE r.provider_ref = \(id) AND c.provider = \(payment.provider.rawValue) AND c.refund_ref = \(id)
+                """,
+                logger: logger)
+            return outcome
+        }
+    }
+
+    static func insertClaim(
+        _ payment: Payment, id: String, amount: Int64, covered: Int64, status: String, on connection: PostgresConnection, logger: Logger
+    ) async throws {
         try await connection.query(
             """
             INSERT INTO provider_refund_claims (provider, refund_ref, payment_id, amount_minor, covered_minor, status)
-            VALUES (\(payment.provider.rawValue), \(id), \(payment.paymentId), \(amount), \(covered), \(succeeded ? "succeeded" : "failed"))
+            VALUES (\(payment.provider.rawValue), \(id), \(payment.paymentId), \(amount), \(covered), \(status))
             """,
             logger: logger)
-        guard succeeded else { return .ignored("a failed refund we did not ask for") }
-        guard amount > covered else {
-            var entry = audit
-            entry.action = "payment.provider_refund_claimed"
-            entry.details["covered"] = "\(covered)"
-            try await connection.appendAudit(entry, logger: logger)
-            return .duplicate("refund already taken with the charge's refunded total")
-        }
-        let outcome = try await providerRefund(payment, amount: amount - covered, providerRef: id, audit: audit, on: connection, logger: logger)
-        try await connection.query(
-            """
-            UPDATE provider_refund_claims c SET refund_id = r.id FROM refunds r
-            WHERE r.provider_ref = \(id) AND c.provider = \(payment.provider.rawValue) AND c.refund_ref = \(id)
-            """,
-            logger: logger)
-        return outcome
     }
 }

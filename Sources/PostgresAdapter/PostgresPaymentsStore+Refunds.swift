@@ -4,25 +4,21 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresPaymentsStore {
-    /// The payment's status for a refunded credit count.
-    static func refundStatus(refunded: Int, of credits: Int) -> String {
-        refunded == 0 ? "succeeded" : refunded >= credits ? "refunded" : "partially_refunded"
-    }
-
     /// Locks a payment row (refunds lock their payment first, then the refund: one order, no deadlocks).
     static func lockPayment(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Payment {
         guard let payment = try await connection.fetchFirst(
-            PaymentRow.self, "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.id = \(id) FOR UPDATE", logger: logger) else { throw CoreError.notFound }
+            PaymentRow.self, "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.id = \(id) FOR UPDATE", logger: logger)
+        else { throw CoreError.notFound }
         return payment
     }
 
-    /// Sets a payment's refunded credits (and its status by them).
+    /// Sets a payment's refunded credits (and its status by them, ``RefundRules/paymentStatus(refunded:of:)``).
     static func setRefunded(_ payment: Payment, _ refunded: Int, on connection: PostgresConnection, logger: Logger) async throws -> Payment {
         try await connection.fetchOne(
             PaymentRow.self,
             """
             UPDATE payments p SET refunded_credits = \(refunded), updated_at = now(),
-                status = CASE WHEN p.status = 'disputed' THEN 'disputed' ELSE \(refundStatus(refunded: refunded, of: payment.credits)) END
+                status = CASE WHEN p.status = 'disputed' THEN 'disputed' ELSE \(RefundRules.paymentStatus(refunded: refunded, of: payment.credits)) END
             WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: PaymentRow.columns)
             """,
             logger: logger)
@@ -32,16 +28,7 @@ extension PostgresPaymentsStore {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             let payment = try await Self.lockPayment(paymentId, on: connection, logger: logger)
-            guard payment.status == "succeeded" || payment.status == "partially_refunded" else {
-                throw CoreError.invalidState("the payment is \(payment.status)")
-            }
-            let refundable = payment.credits - payment.refundedCredits
-            guard credits > 0, credits <= refundable else {
-                throw CoreError.invalidState("at most \(refundable) credits of this payment can be refunded")
-            }
-            // The payment's amount is its credits times the price: the refund is the same share of it.
-            let (amount, overflow) = (payment.amount / Int64(payment.credits)).multipliedReportingOverflow(by: Int64(credits))
-            guard !overflow, amount > 0 else { throw CoreError.invalidState("the refund amount is out of range") }
+            let amount = try RefundRules.amount(refunding: credits, of: payment)
             let refund = try await connection.fetchOne(
                 RefundRow.self,
                 """
@@ -66,7 +53,8 @@ extension PostgresPaymentsStore {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             guard let found = try await connection.fetchFirst(
-                RefundRow.self, "SELECT \(unescaped: RefundRow.columns) FROM refunds r WHERE r.id = \(refundId)", logger: logger) else { throw CoreError.notFound }
+                RefundRow.self, "SELECT \(unescaped: RefundRow.columns) FROM refunds r WHERE r.id = \(refundId)", logger: logger)
+            else { throw CoreError.notFound }
             let payment = try await Self.lockPayment(found.paymentId, on: connection, logger: logger)
             return try await Self.settle(refundId: refundId, payment: payment, succeeded: succeeded, providerRef: providerRef, audit: audit, on: connection, logger: logger)
         }
@@ -88,23 +76,24 @@ extension PostgresPaymentsStore {
                 UPDATE refunds r SET provider_ref = coalesce(r.provider_ref, \(providerRef)) WHERE r.id = \(refundId)
                 RETURNING \(unescaped: RefundRow.columns)
                 """,
-                logger: logger) else { throw CoreError.notFound }
+                logger: logger)
+            else { throw CoreError.notFound }
             return refund
         }
     }
 
-    /// Settles a refund in the caller's transaction (its payment already locked): pending → succeeded or failed, or
-    /// succeeded → failed (a refund may fail at the provider after it succeeded). A failure gives back what the
-    /// refund took (a debt paid first), once: the reversal's ledger reference is the refund's id.
+    /// Settles a refund in the caller's transaction (its payment already locked) as ``RefundRules/transition(from:succeeded:)``
+    /// says. A failure gives back what the refund took (a debt paid first), once: the reversal's ledger reference is
+    /// the refund's id.
     static func settle(
         refundId: UUID, payment: Payment, succeeded: Bool, providerRef: String?, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> Refund {
         let refund = try await connection.fetchOne(
             RefundRow.self, "SELECT \(unescaped: RefundRow.columns) FROM refunds r WHERE r.id = \(refundId) FOR UPDATE", logger: logger)
-        switch (refund.status, succeeded) {
-        case ("succeeded", true), ("failed", false): return refund
-        case ("pending", _), ("succeeded", false): break
-        default: throw CoreError.invalidState("the refund is \(refund.status)")
+        switch RefundRules.transition(from: refund.status, succeeded: succeeded) {
+        case .settles: break
+        case .alreadySettled: return refund
+        case .final: throw CoreError.invalidState("the refund is \(refund.status)")
         }
         if !succeeded {
             try await connection.postOnce(

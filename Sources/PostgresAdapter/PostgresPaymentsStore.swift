@@ -9,14 +9,11 @@ import PostgresNIO
 public struct PostgresPaymentsStore: PaymentsStore {
     let pool: PostgresPool
     let logger: Logger
-    /// The platform's share of an escrow an admin releases, in percent (rounded up, as the booking store's).
-    let platformFeePercent: Int
 
     /// Creates the store over a pool.
-    public init(pool: PostgresPool, logger: Logger, platformFeePercent: Int = 10) {
+    public init(pool: PostgresPool, logger: Logger) {
         self.pool = pool
         self.logger = logger
-        self.platformFeePercent = platformFeePercent
     }
 
     static func wallet(_ userId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Wallet {

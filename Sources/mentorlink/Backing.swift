@@ -45,12 +45,12 @@ struct Backing {
 
     var identityStore: PostgresIdentityStore { PostgresIdentityStore(pool: postgres, logger: Logger(label: "mentorlink.identity")) }
 
-    func bookingStore(feePercent: Int) -> PostgresBookingStore {
-        PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking"), platformFeePercent: feePercent)
+    var bookingStore: PostgresBookingStore {
+        PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking"))
     }
 
-    func paymentsStore(feePercent: Int) -> PostgresPaymentsStore {
-        PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments"), platformFeePercent: feePercent)
+    var paymentsStore: PostgresPaymentsStore {
+        PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments"))
     }
 }
 
@@ -80,17 +80,18 @@ struct Services {
             store: store, revocations: revocations, limiter: limiter, tokens: tokens,
             configuration: identityConfiguration, authenticator: authenticator, logger: logger))
         registry.mount(AuditService(log: store, cursors: cursors))
-        let booking = backing.bookingStore(feePercent: config.platformFeePercent)
+        let booking = backing.bookingStore
         var bookingConfiguration = config.bookingConfiguration
         bookingConfiguration.cursors = cursors
         registry.mount(BookingService(
             store: booking, configuration: bookingConfiguration, availability: AvailabilityPublisher(bus: backing.bus, logger: logger)))
-        let payments = backing.paymentsStore(feePercent: config.platformFeePercent)
+        let payments = backing.paymentsStore
         var paymentsConfiguration = PaymentsConfiguration()
         paymentsConfiguration.stripeWebhookSecrets = config.providers.stripeWebhookSecrets
         paymentsConfiguration.upiWebhookSecrets = config.providers.upiWebhookSecrets
         // A no-show may be reported for as long as the escrow waits before it is released.
         paymentsConfiguration.noShowReportWindow = bookingConfiguration.completionGrace
+        paymentsConfiguration.platformFee = bookingConfiguration.platformFee
         let stripe = StripeClient(apiBase: config.providers.stripeAPIBase, secretKey: config.providers.stripeSecretKey)
         let upi = RazorpayClient(apiBase: config.providers.upiAPIBase, keyId: config.providers.upiKeyId, keySecret: config.providers.upiKeySecret)
         let subscriptions = Subscriptions(bus: backing.bus)

@@ -30,7 +30,7 @@ struct LedgerCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
                 if !report.ok { throw ExitCode(1) }
             case .settle:
-                let store = PostgresBookingStore(pool: pool, logger: logger, platformFeePercent: config.platformFeePercent)
+                let store = PostgresBookingStore(pool: pool, logger: logger)
                 let release = EscrowReleaseService(store: store, configuration: config.bookingConfiguration, batchSize: 10_000, logger: logger)
                 let released = try await release.releaseDue()
                 print("released \(released) escrows")

@@ -60,7 +60,7 @@ struct WorkerCommand: AsyncParsableCommand {
             logger: logger
         )
         let application = try server.makeApplication()
-        let bookings = backing.bookingStore(feePercent: config.platformFeePercent)
+        let bookings = backing.bookingStore
         let release = EscrowReleaseService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let reminders = ReminderService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let running = ParentWatch.guarding(

@@ -12,7 +12,7 @@ import Testing
 
     /// Records each call; answers with the queued batch sizes (then 0), throwing where the queue says so.
     final class FakeJobs: EscrowReleasing, ReminderScheduling {
-        struct Call: Sendable, Equatable { var now: Instant; var grace: Duration?; var limit: Int? }
+        struct Call: Sendable, Equatable { var now: Instant; var grace: Duration?; var limit: Int?; var fees: PlatformFeePolicy? }
         struct Failure: Error {}
         let state: Mutex<(answers: [Int?], calls: [Call])>
 
@@ -29,8 +29,8 @@ import Testing
             return count
         }
 
-        func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int {
-            try next(Call(now: now, grace: grace, limit: limit))
+        func releaseDueEscrows(now: Instant, grace: Duration, limit: Int, fees: PlatformFeePolicy) async throws -> Int {
+            try next(Call(now: now, grace: grace, limit: limit, fees: fees))
         }
 
         func scheduleReminders(now: Instant) async throws -> Int { try next(Call(now: now)) }
@@ -43,12 +43,14 @@ import Testing
         return configuration
     }
 
-    @Test func escrowReleaseUsesTheConfiguredGraceAndClockAndDrainsFullBatches() async throws {
+    @Test func escrowReleaseUsesTheConfiguredGraceFeeAndClockAndDrainsFullBatches() async throws {
         let store = FakeJobs(answers: [3, 3, 1])
-        let service = EscrowReleaseService(
-            store: store, configuration: Self.configuration(grace: .seconds(7200)), batchSize: 3, logger: Logger(label: "test"))
+        var configuration = Self.configuration(grace: .seconds(7200))
+        configuration.platformFee = PlatformFeePolicy(percent: 15)
+        let service = EscrowReleaseService(store: store, configuration: configuration, batchSize: 3, logger: Logger(label: "test"))
         #expect(try await service.releaseDue() == 7)
-        #expect(store.calls == Array(repeating: FakeJobs.Call(now: Self.now, grace: .seconds(7200), limit: 3), count: 3))
+        let call = FakeJobs.Call(now: Self.now, grace: .seconds(7200), limit: 3, fees: PlatformFeePolicy(percent: 15))
+        #expect(store.calls == Array(repeating: call, count: 3))
     }
 
     @Test func reminderServiceUsesTheConfiguredClock() async throws {

@@ -1,0 +1,40 @@
+@testable import BookingService
+import Foundation
+import MentorLinkCore
+import Testing
+
+/// The booking decisions the store no longer makes: why a seat was refused, where a cancelled escrow goes, and how a
+/// release is split. Pure, no store.
+@Suite struct BookingPolicyTests {
+    static let now = Instant(iso8601: "2027-05-03T15:00:00Z")!
+
+    static func group(mentor: UUID = UUID(), status: BookingStatus = .confirmed, startsIn minutes: Int = 60) -> Booking {
+        let start = now.adding(minutes: minutes)
+        return Booking(
+            id: UUID(), kind: .group, mentorId: mentor, menteeId: nil, groupSessionId: nil, start: start, end: start.adding(minutes: 60),
+            status: status, capacity: 2, seatsTaken: 2, createdAt: now)
+    }
+
+    @Test func aRefusedSeatSaysWhy() {
+        let mentee = UUID()
+        #expect(BookingService.joinRefusal(nil, menteeId: mentee, now: Self.now) == .notFound)
+        #expect(BookingService.joinRefusal(Self.group(mentor: mentee), menteeId: mentee, now: Self.now) == .forbidden("mentors cannot join their own session"))
+        #expect(BookingService.joinRefusal(Self.group(status: .cancelled), menteeId: mentee, now: Self.now) == .invalidState("the session is cancelled"))
+        #expect(BookingService.joinRefusal(Self.group(startsIn: 0), menteeId: mentee, now: Self.now) == .invalidState("the session is over"))
+        #expect(BookingService.joinRefusal(Self.group(), menteeId: mentee, now: Self.now) == .capacityFull)
+    }
+
+    @Test func onlyAMenteesLateCancellationReleases() {
+        let booking = Self.group(startsIn: 23 * 60)
+        let late = LateCancellationRule(byMentee: true, lateNotice: .seconds(24 * 3600), now: Self.now)
+        #expect(late.isLate(booking))
+        #expect(late.decision(for: booking) == .release)
+        #expect(late.decision(for: Self.group(startsIn: 24 * 60)) == .refund)
+        #expect(LateCancellationRule(byMentee: false, lateNotice: .seconds(24 * 3600), now: Self.now).decision(for: booking) == .refund)
+    }
+
+    @Test(arguments: [(0, 10, 0, 0), (1, 10, 0, 1), (9, 10, 8, 1), (11, 10, 9, 2), (100, 0, 100, 0), (7, 100, 0, 7)])
+    func aReleaseIsSplitByTheFee(price: Int, percent: Int, mentor: Int, fee: Int) {
+        #expect(PlatformFeePolicy(percent: percent).split(price) == EscrowSplit(mentorShare: mentor, fee: fee))
+    }
+}
