@@ -123,11 +123,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The outbox relay and the event consumers (`mentorlink relay`, `mentorlink consume`).
+        // Email through SMTP (on NIO) or into a Maildir spool: the Mailer port.
+        .target(
+            name: "MailAdapter",
+            dependencies: [
+                "MentorLinkCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The outbox relay and the event consumers (`mentorlink relay`, `mentorlink consume`), over the Core ports
+        // (EventSource, EventSink, Mailer) that the adapters implement and the executable wires.
         .target(
             name: "EventPipeline",
             dependencies: [
-                "MentorLinkCore", "KafkaAdapter", "MentorLinkClient",
+                "MentorLinkCore",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "mentorlink",
             dependencies: [
-                "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MentorLinkClient",
+                "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "MentorLinkClient",
                 "IdentityService", "AuditService", "OperationsService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService",
                 "EventPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -183,6 +193,15 @@ let package = Package(
         .testTarget(
             name: "BookingTests",
             dependencies: ["BookingService", "MentorLinkCore", "JSONRPC", "ServiceSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "EventPipelineTests",
+            dependencies: [
+                "EventPipeline", "MentorLinkCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "PaymentsTests", dependencies: ["PaymentsService", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
         .testTarget(
             name: "ServerTests",
@@ -197,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "Server", "JSONRPC", "MentorLinkClient",
+                "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "Server", "JSONRPC", "MentorLinkClient",
                 "IdentityService", "AuditService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline",
                 "MentorLinkCore",
                 "ServiceSupport",

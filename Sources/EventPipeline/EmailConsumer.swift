@@ -1,5 +1,4 @@
 import Foundation
-import KafkaAdapter
 public import Logging
 public import MentorLinkCore
 import Mustache
@@ -30,7 +29,7 @@ public struct EmailConsumer: EventHandler {
         guard let event = RelayedEvent(value) else { return 0 }
         let id = event.id
         guard try await !store.handled(eventId: id, consumer: Self.name) else { return 0 }
-        let notes = try await NotificationConsumer.notifications(event, store: store)
+        let notes = try await NotificationConsumer.notifications(event, store: store, logger: logger)
         let contacts = try await store.contacts(notes.map(\.userId))
         var written = 0
         for note in notes {

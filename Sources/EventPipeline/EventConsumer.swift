@@ -1,25 +1,17 @@
-import Foundation
-public import KafkaAdapter
 public import Logging
 public import MentorLinkCore
 public import ServiceLifecycle
 
-/// Commits a consumed message's offset (``KafkaConsumer`` does; tests record what is committed when).
-public protocol MessageCommitter: Sendable {
-    func commit(_ message: KafkaMessage) throws
-}
-
-extension KafkaConsumer: MessageCommitter {}
-
-/// Runs an ``EventHandler`` over a Kafka consumer, never committing past a message that was not handled: a message
-/// that fails is retried (``RetryPolicy``: exponential backoff with jitter) and then parked in the dead-letter store;
-/// only then is its offset committed. Messages are handled one at a time, so no later offset can be committed while
-/// one is still failing. Parking that fails (PostgreSQL down) is retried until it succeeds or the service stops; a
-/// stop leaves the message uncommitted, so it comes again. An admin's replay request (``DeadLetterStore``) is picked
-/// up every `replayInterval` and runs the handler on the parked message again.
-public struct EventConsumer<Handler: EventHandler>: Service {
+/// Runs an ``EventHandler`` over an ``MentorLinkCore/EventSource`` (the broker's consumer group, in production),
+/// never committing past a record that was not handled: a record that fails is retried (``RetryPolicy``: exponential
+/// backoff with jitter) and then parked in the dead-letter store; only then is its offset committed. Records are
+/// handled one at a time, so no later offset can be committed while one is still failing. Parking that fails
+/// (PostgreSQL down) is retried until it succeeds or the service stops; a stop leaves the record uncommitted, so it
+/// comes again. An admin's replay request (``MentorLinkCore/DeadLetterStore``) is picked up every `replayInterval`
+/// and runs the handler on the parked record again.
+public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service {
     let handler: Handler
-    let consumer: KafkaConsumer
+    let source: Source
     let deadLetters: any DeadLetterStore
     let policy: RetryPolicy
     let replayInterval: Duration
@@ -33,14 +25,14 @@ public struct EventConsumer<Handler: EventHandler>: Service {
     /// `isOutage` recognizes (PostgreSQL or Redis away) is retried with the backoff but not counted as an attempt, so
     /// an outage never parks a good message.
     public init(
-        handler: Handler, consumer: KafkaConsumer, deadLetters: any DeadLetterStore, policy: RetryPolicy = RetryPolicy(),
+        handler: Handler, source: Source, deadLetters: any DeadLetterStore, policy: RetryPolicy = RetryPolicy(),
         replayInterval: Duration = .seconds(2), describeError: @escaping @Sendable (any Error) -> String = { String(describing: $0) },
         isOutage: @escaping @Sendable (any Error) -> Bool = { _ in false }, logger: Logger
     ) {
         self.isOutage = isOutage
         self.describe = { String(describeError($0).prefix(2000)) }
         self.handler = handler
-        self.consumer = consumer
+        self.source = source
         self.deadLetters = deadLetters
         self.policy = policy
         self.replayInterval = replayInterval
@@ -48,25 +40,25 @@ public struct EventConsumer<Handler: EventHandler>: Service {
     }
 
     public func run() async throws {
-        let consumer = self.consumer
+        let source = self.source
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.replayLoop() }
-                await self.consume(consumer.messages, committer: consumer)
+                await self.consume(source.records, committer: source)
                 group.cancelAll()
             }
         } onGracefulShutdown: {
-            consumer.close()
+            source.close()
         }
     }
 
-    /// Handles `messages` in order, committing each after it was handled or parked; returns when they end or the
+    /// Handles `records` in order, committing each after it was handled or parked; returns when they end or the
     /// service stops.
-    public func consume(_ messages: some AsyncSequence<KafkaMessage, Never>, committer: some MessageCommitter) async {
-        for await message in messages {
+    public func consume(_ records: some AsyncSequence<EventRecord, Never>, committer: some EventCommitter) async {
+        for await message in records {
             guard await settle(message) else { return }
             do {
-                try committer.commit(message)
+                try await committer.commit(message)
             } catch {
                 // Handled or parked already: the next commit covers it, and a redelivery is harmless (idempotent).
                 logger.warning("\(Handler.name).commit_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string("\(error)")])
@@ -75,7 +67,7 @@ public struct EventConsumer<Handler: EventHandler>: Service {
     }
 
     /// Handles one message with retries, or parks it; `false` when the service stopped first (nothing to commit).
-    func settle(_ message: KafkaMessage) async -> Bool {
+    func settle(_ message: EventRecord) async -> Bool {
         var attempt = 0, outages = 0
         var lastError = ""
         while attempt < policy.attempts {

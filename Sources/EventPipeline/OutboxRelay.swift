@@ -1,23 +1,23 @@
 import Foundation
-public import KafkaAdapter
 public import Logging
 public import MentorLinkCore
 public import ServiceLifecycle
 
-/// `mentorlink relay`: publishes the outbox to Kafka — topic `<prefix><aggregate>`, key = aggregate id, the
-/// idempotent producer — and marks rows sent after the broker acknowledged them. While Kafka is down, business
-/// transactions still commit; the outbox drains when it returns (retried with backoff up to 5 s).
+/// `mentorlink relay`: publishes the outbox to an ``MentorLinkCore/EventSink`` (Kafka's idempotent producer, in
+/// production) — topic `<prefix><aggregate>`, key = aggregate id — and marks rows sent after the sink acknowledged
+/// them. While the broker is down, business transactions still commit; the outbox drains when it returns (retried
+/// with backoff up to 5 s).
 public struct OutboxRelay: Service {
     let outbox: any Outbox
-    let producer: KafkaProducer
+    let sink: any EventSink
     let topicPrefix: String
     let logger: Logger
     let idle: Duration
 
     /// A relay; `topicPrefix` defaults to `mentorlink.`.
-    public init(outbox: any Outbox, producer: KafkaProducer, topicPrefix: String = "mentorlink.", idle: Duration = .milliseconds(200), logger: Logger) {
+    public init(outbox: any Outbox, sink: any EventSink, topicPrefix: String = "mentorlink.", idle: Duration = .milliseconds(200), logger: Logger) {
         self.outbox = outbox
-        self.producer = producer
+        self.sink = sink
         self.topicPrefix = topicPrefix
         self.idle = idle
         self.logger = logger
@@ -31,11 +31,11 @@ public struct OutboxRelay: Service {
 
     /// Publishes one batch; returns how many events were sent.
     public func relayOnce(limit: Int = 200) async throws -> Int {
-        let producer = self.producer, prefix = topicPrefix
+        let sink = self.sink, prefix = topicPrefix
         return try await outbox.relay(limit: limit) { events in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for event in events {
-                    group.addTask { try await producer.send(topic: prefix + event.aggregate, key: Array(event.aggregateId.utf8), value: Self.message(event)) }
+                    group.addTask { try await sink.send(topic: prefix + event.aggregate, key: Array(event.aggregateId.utf8), value: Self.message(event)) }
                 }
                 try await group.waitForAll()
             }

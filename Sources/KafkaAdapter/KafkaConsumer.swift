@@ -2,29 +2,13 @@ import CRdKafka
 import Foundation
 import Synchronization
 public import Logging
+public import MentorLinkCore
 
-/// One consumed record.
-public struct KafkaMessage: Sendable, Hashable {
-    public var topic: String
-    public var partition: Int32
-    public var offset: Int64
-    public var key: [UInt8]
-    public var value: [UInt8]
-
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8]) {
-        self.topic = topic
-        self.partition = partition
-        self.offset = offset
-        self.key = key
-        self.value = value
-    }
-}
-
-/// A consumer-group member bridged into an async sequence. Offsets are committed explicitly after processing
-/// (at-least-once), so consumers must be idempotent.
+/// A consumer-group member bridged into an async sequence: the ``MentorLinkCore/EventSource`` the event consumers
+/// read. Offsets are committed explicitly after processing (at-least-once), so consumers must be idempotent.
 ///
 /// A dedicated thread polls librdkafka; it stops polling while 64 messages wait unread, so memory stays bounded.
-public final class KafkaConsumer: @unchecked Sendable {
+public final class KafkaConsumer: EventSource, @unchecked Sendable {
     // @unchecked: `rk` is thread-safe by librdkafka's contract; the rest is atomics and a semaphore.
     private let rk: OpaquePointer
     private let running = RunFlag()
@@ -34,7 +18,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let pollerDone = DispatchSemaphore(value: 0)
 
     /// The records, in the order librdkafka delivers them.
-    public let messages: KafkaMessages
+    public let records: KafkaRecords
 
     /// Joins `groupId` and subscribes to `topics`.
     public init(brokers: String, groupId: String, topics: [String], logger: Logger, extra: [String: String] = [:]) throws {
@@ -59,8 +43,8 @@ public final class KafkaConsumer: @unchecked Sendable {
             throw KafkaError(code: error)
         }
         self.logger = logger
-        let (stream, continuation) = AsyncStream.makeStream(of: KafkaMessage.self)
-        messages = KafkaMessages(stream: stream, credits: credits)
+        let (stream, continuation) = AsyncStream.makeStream(of: EventRecord.self)
+        records = KafkaRecords(stream: stream, credits: credits)
         let handle = UnsafeSendable(rk)
         let thread = Thread { [running, credits, logger, pollerDone] in
             let rk = handle.value
@@ -72,7 +56,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 }
                 let record = message.pointee
                 if record.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    continuation.yield(KafkaMessage(
+                    continuation.yield(EventRecord(
                         topic: String(cString: rd_kafka_topic_name(record.rkt)),
                         partition: record.partition,
                         offset: record.offset,
@@ -94,7 +78,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Commits `message`'s offset (the next offset to read) synchronously.
-    public func commit(_ message: KafkaMessage) throws {
+    public func commit(_ message: EventRecord) throws {
         guard !closed.load(ordering: .relaxed) else { throw KafkaError(message: "consumer closed") }
         let list = rd_kafka_topic_partition_list_new(1)!
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -122,9 +106,10 @@ private func bytes(_ pointer: UnsafeMutableRawPointer?, _ count: Int) -> [UInt8]
 }
 
 /// The records of a ``KafkaConsumer``; each one read returns a polling credit.
-public struct KafkaMessages: AsyncSequence, Sendable {
-    public typealias Element = KafkaMessage
-    let stream: AsyncStream<KafkaMessage>
+public struct KafkaRecords: AsyncSequence, Sendable {
+    public typealias Element = EventRecord
+    public typealias Failure = Never
+    let stream: AsyncStream<EventRecord>
     let credits: DispatchSemaphore
 
     public func makeAsyncIterator() -> Iterator {
@@ -132,10 +117,10 @@ public struct KafkaMessages: AsyncSequence, Sendable {
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncStream<KafkaMessage>.Iterator
+        var base: AsyncStream<EventRecord>.Iterator
         let credits: DispatchSemaphore
 
-        public mutating func next() async -> KafkaMessage? {
+        public mutating func next() async -> EventRecord? {
             let message = await base.next()
             if message != nil { credits.signal() }
             return message

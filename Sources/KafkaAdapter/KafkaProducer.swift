@@ -5,10 +5,11 @@ public import Logging
 public import MentorLinkCore
 public import ServiceLifecycle
 
-/// An idempotent producer (acks=all). `send` returns once the broker acknowledged the message.
+/// An idempotent producer (acks=all): the ``MentorLinkCore/EventSink`` the relay publishes to. `send` returns once the
+/// broker acknowledged the message.
 ///
 /// librdkafka's delivery reports are served by a dedicated polling thread, so no Swift concurrency thread blocks.
-public final class KafkaProducer: Service, HealthCheck, @unchecked Sendable {
+public final class KafkaProducer: Service, HealthCheck, EventSink, @unchecked Sendable {
     // @unchecked: `rk` is thread-safe by librdkafka's contract; `topics` is guarded by its mutex.
     public let name = "kafka"
     private let rk: OpaquePointer

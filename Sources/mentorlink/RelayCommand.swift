@@ -2,6 +2,8 @@ import ArgumentParser
 import EventPipeline
 import KafkaAdapter
 import Logging
+import MailAdapter
+import MentorLinkCore
 import PostgresAdapter
 import RedisAdapter
 import ServiceLifecycle
@@ -21,7 +23,7 @@ struct RelayCommand: AsyncParsableCommand {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.relay")
         let backing = try Backing(config: config, logger: logger)
-        let relay = OutboxRelay(outbox: PostgresOutbox(pool: backing.postgres, logger: logger), producer: backing.kafka, topicPrefix: topicPrefix, logger: logger)
+        let relay = OutboxRelay(outbox: PostgresOutbox(pool: backing.postgres, logger: logger), sink: backing.kafka, topicPrefix: topicPrefix, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: ParentWatch.guarding([.init(service: backing.postgres), .init(service: backing.kafka), .init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup)], if: supervised, logger: logger),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -55,11 +57,16 @@ struct ConsumeCommand: AsyncParsableCommand {
             topics: NotificationConsumer.aggregates.map { topicPrefix + $0 }, logger: logger)
         let store = PostgresNotificationStore(pool: backing.postgres, logger: logger)
         let deadLetters = PostgresDeadLetterStore(pool: backing.postgres, logger: logger)
+        /// The handler run over the Kafka consumer, with the dead letters in PostgreSQL.
+        func consuming(_ handler: some EventHandler) -> any Service {
+            EventConsumer(
+                handler: handler, source: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:),
+                isOutage: { DependencyOutage.dependency(of: $0) != nil }, logger: logger)
+        }
         let loop: any Service
         switch name {
         case .notifications:
-            let handler = NotificationConsumer(store: store, bus: backing.bus, logger: logger)
-            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), isOutage: { DependencyOutage.dependency(of: $0) != nil }, logger: logger)
+            loop = consuming(NotificationConsumer(store: store, bus: backing.bus, logger: logger))
         case .email:
             let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
             let mailer: any Mailer
@@ -69,8 +76,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             } else {
                 mailer = try MaildirMailer(root: "\(config.runDirectory)/maildir")
             }
-            let handler = EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", logger: logger)
-            loop = EventConsumer(handler: handler, consumer: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:), isOutage: { DependencyOutage.dependency(of: $0) != nil }, logger: logger)
+            loop = consuming(EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", logger: logger))
         }
         let group = ServiceGroup(configuration: .init(
             services: ParentWatch.guarding([

@@ -42,10 +42,10 @@ import Testing
         }
     }
 
-    struct RecordingCommitter: MessageCommitter {
+    struct RecordingCommitter: EventCommitter {
         let journal: Journal
         let consumer: KafkaConsumer?
-        func commit(_ message: KafkaMessage) throws {
+        func commit(_ message: EventRecord) throws {
             journal.add("commit \(String(decoding: message.value, as: UTF8.self))")
             try consumer?.commit(message)
         }
@@ -91,8 +91,8 @@ import Testing
             let journal = Journal()
             let handler = FlakyHandler(journal: journal, failures: 3)
             let store = RecordingStore(base: PostgresDeadLetterStore(pool: pool, logger: TestEnvironment.logger), journal: journal)
-            let consumer = EventConsumer(handler: handler, consumer: kafka, deadLetters: store, policy: Self.fast, logger: TestEnvironment.logger)
-            await consumer.consume(kafka.messages.prefix(3), committer: RecordingCommitter(journal: journal, consumer: kafka))
+            let consumer = EventConsumer(handler: handler, source: kafka, deadLetters: store, policy: Self.fast, logger: TestEnvironment.logger)
+            await consumer.consume(kafka.records.prefix(3), committer: RecordingCommitter(journal: journal, consumer: kafka))
             // Three tries, parked, and only then committed; `b` comes after.
             #expect(journal.all == [
                 "handle a", "commit a", "handle poison", "handle poison", "handle poison", "park poison", "commit poison", "handle b", "commit b",
@@ -123,9 +123,9 @@ import Testing
             let handler = FlakyHandler(journal: journal, failures: 10)
             let store = PostgresDeadLetterStore(pool: pool, logger: TestEnvironment.logger)
             let consumer = EventConsumer(
-                handler: handler, consumer: try Self.idleConsumer(), deadLetters: store, policy: Self.fast, logger: TestEnvironment.logger)
-            let (messages, continuation) = AsyncStream.makeStream(of: KafkaMessage.self)
-            continuation.yield(KafkaMessage(topic: "t", partition: 0, offset: 7, key: [], value: Array("poison".utf8)))
+                handler: handler, source: try Self.idleConsumer(), deadLetters: store, policy: Self.fast, logger: TestEnvironment.logger)
+            let (messages, continuation) = AsyncStream.makeStream(of: EventRecord.self)
+            continuation.yield(EventRecord(topic: "t", partition: 0, offset: 7, key: [], value: Array("poison".utf8)))
             continuation.finish()
             await consumer.consume(messages, committer: RecordingCommitter(journal: journal, consumer: nil))
             let id = try #require(try await store.deadLetters(consumer: "flaky", afterId: nil, limit: 1).first?.id)
@@ -142,10 +142,10 @@ import Testing
             let handler = FlakyHandler(journal: journal, failures: 1)
             let store = RecordingStore(base: PostgresDeadLetterStore(pool: pool, logger: TestEnvironment.logger), journal: journal, failParks: 2)
             let consumer = EventConsumer(
-                handler: handler, consumer: try Self.idleConsumer(), deadLetters: store, policy: RetryPolicy(attempts: 1), logger: TestEnvironment.logger)
-            let (messages, continuation) = AsyncStream.makeStream(of: KafkaMessage.self)
+                handler: handler, source: try Self.idleConsumer(), deadLetters: store, policy: RetryPolicy(attempts: 1), logger: TestEnvironment.logger)
+            let (messages, continuation) = AsyncStream.makeStream(of: EventRecord.self)
             for (offset, value) in ["poison", "b"].enumerated() {
-                continuation.yield(KafkaMessage(topic: "t", partition: 0, offset: Int64(offset), key: [], value: Array(value.utf8)))
+                continuation.yield(EventRecord(topic: "t", partition: 0, offset: Int64(offset), key: [], value: Array(value.utf8)))
             }
             continuation.finish()
             await consumer.consume(messages, committer: RecordingCommitter(journal: journal, consumer: nil))

@@ -1,5 +1,6 @@
 import EventPipeline
 import Foundation
+import MailAdapter
 import MentorLinkCore
 import Synchronization
 import Testing
@@ -93,15 +94,27 @@ import Testing
             ])
             let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
             let consumer = EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "http://127.0.0.1:8080/unsubscribe", logger: TestEnvironment.logger)
-            let event = #"{"id":9,"type":"booking.created","payload":{"booking":{"mentorId":"\#(mentor)","menteeId":"\#(mentee)","start":"2027-05-03T10:00:00Z"}}}"#
+            let event = try Self.bookingCreated(id: 9, mentor: mentor, mentee: mentee)
             // The mentor's address is refused (logged, not retried: it can never be sent); the mentee gets the mail.
-            #expect(try await consumer.handle(Array(event.utf8)) == 1)
+            #expect(try await consumer.handle(event) == 1)
             _ = try await Self.waitFor(1, received)
             try await Task.sleep(for: .milliseconds(300))  // anything injected would have come in the same transaction
             let got = try received()
             #expect(got.flatMap(\.to) == ["mentee@example.com"])
             #expect(!got.flatMap(\.headerLines).contains { $0.hasPrefix("Bcc:") || $0.hasPrefix("X-Injected:") || $0.hasPrefix("RCPT") })
         }
+    }
+
+    /// A `booking.created` message as the relay publishes it, for a 1:1 session of `mentor` and `mentee`.
+    static func bookingCreated(id: Int64, mentor: UUID, mentee: UUID) throws -> [UInt8] {
+        let start = try #require(Instant(iso8601: "2027-05-03T10:00:00Z"))
+        let booking = Booking(
+            id: UUID(), kind: .oneOnOne, mentorId: mentor, menteeId: mentee, groupSessionId: nil, start: start, end: start.adding(minutes: 60),
+            status: .confirmed, createdAt: start.adding(minutes: -60))
+        let event = BookingEvent(name: .created, payload: booking)
+        return OutboxRelay.message(OutboxEvent(
+            id: id, aggregate: BookingEvent.aggregate, aggregateId: event.aggregateId.uuidString, type: event.type,
+            payload: Array(try JSONEncoder().encode(event.payload)), createdAt: booking.createdAt))
     }
 
     static let from = EmailMailbox(name: "MentorLink", address: EmailAddress("no-reply@mentorlink.local")!)

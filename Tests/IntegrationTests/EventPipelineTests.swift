@@ -2,6 +2,7 @@ import EventPipeline
 import Foundation
 import JSONRPC
 import KafkaAdapter
+import MailAdapter
 import MentorLinkCore
 import PostgresAdapter
 import PostgresNIO
@@ -41,7 +42,7 @@ import Testing
         defer { consumer.close() }
         var seen = 0
         let deadline = Date().addingTimeInterval(30)
-        for await message in consumer.messages {
+        for await message in consumer.records {
             try await handler.handle(message.value)
             try consumer.commit(message)
             if String(decoding: message.value, as: UTF8.self).contains(#""type":"\#(type)""#) { seen += 1 }
@@ -56,7 +57,7 @@ import Testing
             let prefix = "t\(UUID().uuidString.prefix(8).lowercased())."
             let producer = try KafkaProducer(brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger)
             let outbox = PostgresOutbox(pool: harness.pool, logger: TestEnvironment.logger)
-            let relay = OutboxRelay(outbox: outbox, producer: producer, topicPrefix: prefix, logger: TestEnvironment.logger)
+            let relay = OutboxRelay(outbox: outbox, sink: producer, topicPrefix: prefix, logger: TestEnvironment.logger)
             let pending = try await outbox.pending()
             #expect(pending >= 3)
             // A relay publishes everything, then dies before marking the rows sent.
@@ -94,7 +95,7 @@ import Testing
                 extra: ["message.timeout.ms": "1500", "socket.connection.setup.timeout.ms": "1000"])
             let pending = try await outbox.pending()
             await #expect(throws: (any Error).self) {
-                _ = try await OutboxRelay(outbox: outbox, producer: down, topicPrefix: prefix, logger: TestEnvironment.logger).relayOnce()
+                _ = try await OutboxRelay(outbox: outbox, sink: down, topicPrefix: prefix, logger: TestEnvironment.logger).relayOnce()
             }
             // Business transactions keep committing while Kafka is away.
             let mentee = try await harness.user(.mentee)
@@ -104,7 +105,7 @@ import Testing
             #expect(waiting > pending)
             // Kafka is back: the outbox drains, everything in order.
             let up = try KafkaProducer(brokers: try TestEnvironment.kafkaBrokers(), logger: TestEnvironment.logger)
-            let relay = OutboxRelay(outbox: outbox, producer: up, topicPrefix: prefix, logger: TestEnvironment.logger)
+            let relay = OutboxRelay(outbox: outbox, sink: up, topicPrefix: prefix, logger: TestEnvironment.logger)
             var sent = 0
             while try await outbox.pending() > 0 { sent += try await relay.relayOnce() }
             #expect(sent == waiting)

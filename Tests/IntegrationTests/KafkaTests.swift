@@ -1,5 +1,6 @@
 import Foundation
 import KafkaAdapter
+import MentorLinkCore
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) struct KafkaTests {
@@ -14,7 +15,7 @@ import Testing
         let consumer = try KafkaConsumer(brokers: brokers, groupId: "g-\(topic)", topics: [topic], logger: TestEnvironment.logger)
         defer { consumer.close() }
         var values: [String] = []
-        for await message in consumer.messages {
+        for await message in consumer.records {
             values.append(String(decoding: message.value, as: UTF8.self))
             #expect(String(decoding: message.key, as: UTF8.self) == "k" + String(values.last!.dropFirst()))
             try consumer.commit(message)

@@ -1,10 +1,14 @@
 import Foundation
+import MentorLinkCore
 
 /// The one place header values are made: every header of a message goes through ``line(_:_:)``, which refuses a value
 /// with CR, LF or another control character (``EmailError/unsafeHeader(_:)``) and one past RFC 5322's 998-byte line
 /// limit. Text that comes from users is encoded before it gets there: a display name as a quoted-string (printable
 /// ASCII) or as RFC 2047 encoded-words (UTF-8, base64), with its control characters replaced by spaces.
 enum EmailHeader {
+    /// Who every message is from.
+    static let sender = EmailMailbox(name: "MentorLink", address: EmailAddress("no-reply@mentorlink.local")!)
+
     /// Longest display name written (in characters); longer names are cut.
     static let maxNameLength = 64
 
@@ -79,20 +83,5 @@ enum EmailHeader {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
         return formatter.string(from: date)
-    }
-}
-
-/// Why a message could not be built or sent.
-public enum EmailError: Error, Equatable, CustomStringConvertible {
-    /// A header value held CR, LF or another control character, or was too long (the header's name).
-    case unsafeHeader(String)
-    /// A message id or link that cannot be written into its header.
-    case invalidField(String)
-
-    public var description: String {
-        switch self {
-        case .unsafeHeader(let name): "email: unsafe value in header \(name)"
-        case .invalidField(let name): "email: invalid \(name)"
-        }
     }
 }

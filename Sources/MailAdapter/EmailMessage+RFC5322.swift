@@ -1,25 +1,7 @@
 public import Foundation
+public import MentorLinkCore
 
-/// An email, rendered.
-public struct EmailMessage: Sendable, Hashable {
-    /// Unique per event and recipient; letters, digits, `.`, `-`, `_` (it becomes the `Message-ID`).
-    public var id: String
-    public var to: EmailMailbox
-    public var subject: String
-    public var text: String
-    public var html: String
-    public var unsubscribe: String
-
-    /// A message; `id` is unique per event and recipient.
-    public init(id: String, to: EmailMailbox, subject: String, text: String, html: String, unsubscribe: String) {
-        self.id = id
-        self.to = to
-        self.subject = subject
-        self.text = text
-        self.html = html
-        self.unsubscribe = unsubscribe
-    }
-
+extension EmailMessage {
     /// The RFC 5322 message: headers with `List-Unsubscribe` (and one-click), a multipart/alternative body. Every header
     /// is made by ``EmailHeader``, so no value can add a header of its own; bodies get CRLF line ends only (a bare CR
     /// or LF cannot end the SMTP data early), and the MIME boundary is random (a body cannot close its part).

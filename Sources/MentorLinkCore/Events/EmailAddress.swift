@@ -41,7 +41,8 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+    /// An ASCII letter or digit (also what message ids and MIME tokens are made of, with `.`, `-`, `_`).
+    public static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
@@ -49,17 +50,5 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     /// RFC 5322 `atext`.
     static func isAtext(_ byte: UInt8) -> Bool {
         isAlphanumeric(byte) || Array("!#$%&'*+-/=?^_`{|}~".utf8).contains(byte)
-    }
-}
-
-/// A display name and an address, as written into `From:`/`To:`: the name is encoded by ``EmailHeader``.
-public struct EmailMailbox: Sendable, Hashable {
-    /// The person's name as stored (any text; controls are replaced when it is encoded).
-    public var name: String
-    public var address: EmailAddress
-
-    public init(name: String, address: EmailAddress) {
-        self.name = name
-        self.address = address
     }
 }

@@ -1,10 +1,11 @@
-public import Foundation
+import Foundation
+public import MentorLinkCore
 
 /// Delivers emails into a Maildir spool (`tmp/` then renamed into `new/`). A message's file name comes from its id,
 /// so delivering the same message twice leaves one file.
-public struct MaildirMailer: Sendable {
+public struct MaildirMailer: Mailer {
+    /// The spool's directory (with `tmp/`, `new/`, `cur/`).
     public let root: String
-    let from = EmailMailbox(name: "MentorLink", address: EmailAddress("no-reply@mentorlink.local")!)
 
     /// A mailer writing under `root` (created if missing).
     public init(root: String) throws {
@@ -23,7 +24,7 @@ public struct MaildirMailer: Sendable {
         let fm = FileManager.default
         if fm.fileExists(atPath: "\(root)/new/\(name)") || fm.fileExists(atPath: "\(root)/cur/\(name)") { return false }
         let temporary = "\(root)/tmp/\(name)"
-        try Data(message.rfc5322(from: from, date: Date()).utf8).write(to: URL(fileURLWithPath: temporary))
+        try Data(message.rfc5322(from: EmailHeader.sender, date: Date()).utf8).write(to: URL(fileURLWithPath: temporary))
         try fm.moveItem(atPath: temporary, toPath: "\(root)/new/\(name)")
         return true
     }

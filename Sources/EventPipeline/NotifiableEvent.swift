@@ -1,0 +1,72 @@
+import Foundation
+import MentorLinkCore
+
+/// An event that someone hears about, decoded from a relayed message as the ``MentorLinkCore/DomainEvent`` the
+/// writer wrote. Every other event type is nobody's business here and is not decoded at all.
+enum NotifiableEvent {
+    /// `booking.created`, `booking.cancelled`, `booking.joined`.
+    case booking(BookingEvent)
+    case rescheduled(BookingRescheduled)
+    case reminder(BookingReminder)
+    /// `review.posted`.
+    case review(ReviewEvent)
+    /// `payment.succeeded`.
+    case payment(PaymentEvent)
+
+    /// The booking events that notify (the others, such as `booking.held`, notify nobody).
+    static let bookingNames: Set<BookingEvent.Name> = [.created, .cancelled, .joined]
+
+    /// The event, or `nil` when nobody is notified of its type; throws when its payload does not decode.
+    init?(_ event: RelayedEvent) throws {
+        if let name = BookingEvent.Name(rawValue: event.type), Self.bookingNames.contains(name), let booking = try event.decode(as: BookingEvent.self) {
+            self = .booking(booking)
+        } else if let moved = try event.decode(as: BookingRescheduled.self) {
+            self = .rescheduled(moved)
+        } else if let reminder = try event.decode(as: BookingReminder.self) {
+            self = .reminder(reminder)
+        } else if event.type == ReviewEvent.Name.posted.rawValue, let review = try event.decode(as: ReviewEvent.self) {
+            self = .review(review)
+        } else if event.type == PaymentEvent.Name.succeeded.rawValue, let payment = try event.decode(as: PaymentEvent.self) {
+            self = .payment(payment)
+        } else {
+            return nil
+        }
+    }
+
+    /// Who hears about the event from its payload alone, and what they read.
+    var notifications: [NewNotification] {
+        func both(_ booking: Booking, _ type: String, _ title: String, _ body: String) -> [NewNotification] {
+            [booking.mentorId, booking.menteeId].compactMap { $0 }.map { NewNotification(userId: $0, type: type, title: title, body: body) }
+        }
+        switch self {
+        case .booking(let event):
+            let booking = event.payload
+            switch event.name {
+            case .created: return both(booking, event.type, "Session booked", "A session is booked for \(booking.start).")
+            case .cancelled: return both(booking, event.type, "Session cancelled", "The session at \(booking.start) was cancelled.")
+            case .joined:
+                return [NewNotification(userId: booking.mentorId, type: event.type, title: "New participant", body: "Someone joined your group session at \(booking.start).")]
+            default: return []
+            }
+        case .rescheduled(let event):
+            return both(event.payload.booking, event.type, "Session moved", "The session moved to \(event.payload.booking.start).")
+        case .reminder(let event):
+            // One reminder per seat for its mentee and one per group session for its mentor (`bookingKind`), so a
+            // mentor never gets a copy per seat.
+            let reminder = event.payload
+            let soon = reminder.kind == .quarterHourAhead ? "in 15 minutes" : "tomorrow"
+            let note = { (user: UUID) in
+                NewNotification(userId: user, type: event.type, title: "Session \(soon)", body: "Your session starts \(soon), at \(reminder.start).")
+            }
+            switch reminder.bookingKind {
+            case .groupSeat: return reminder.menteeId.map { [note($0)] } ?? []
+            case .group: return [note(reminder.mentorId)]
+            case .oneOnOne: return [reminder.mentorId, reminder.menteeId].compactMap { $0 }.map(note)
+            }
+        case .review(let event):
+            return [NewNotification(userId: event.payload.mentorId, type: event.type, title: "New review", body: "You received a \(event.payload.rating)-star review.")]
+        case .payment(let event):
+            return [NewNotification(userId: event.payload.userId, type: event.type, title: "Credits added", body: "\(event.payload.credits) credits were added to your wallet.")]
+        }
+    }
+}
