@@ -21,6 +21,9 @@ public struct BookingConfiguration: Sendable {
     /// How a released escrow is split between the mentor and the platform (a late cancellation, the release job):
     /// 10 percent to the platform.
     public var platformFee = PlatformFeePolicy.standard
+    /// How a mentor's free runs for search are computed after each change (their shortest 1:1 session type, 60
+    /// minutes without one).
+    public var freeRuns = FreeRunPolicy()
     /// How long after a session's end its escrow is released to the mentor (time to report a no-show).
     public var completionGrace: Duration = .seconds(3600)
     /// Seals and opens the lists' page cursors; every worker must use the same key (the executable derives it from

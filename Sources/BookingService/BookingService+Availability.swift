@@ -20,7 +20,8 @@ extension BookingService {
         let problems = Self.problems(rules)
         guard problems.isEmpty else { throw BookingError.invalid(problems) }
         try await mapped {
-            try await store.saveAvailability(mentorId: caller.id, rules: rules, now: configuration.now(), audit: context.auditEntry("availability.set"))
+            try await store.saveAvailability(
+                mentorId: caller.id, rules: rules, now: configuration.now(), audit: context.auditEntry("availability.set"), freeRuns: configuration.freeRuns)
         }
         await availability?.availabilityChanged(mentorId: caller.id, reason: "rules.changed")
         return AvailabilityResult(mentorId: caller.id, availability: rules)

@@ -40,7 +40,10 @@ extension BookingService {
             checks.expect(type.kind != .groupSeat, "sessionTypes[\(index)].kind", "one_on_one or group")
         }
         try checks.check()
-        return ProfileResult(mentor: try await mapped { try await store.saveProfile(mentorId: caller.id, input: input, now: configuration.now()) })
+        let saved = try await mapped {
+            try await store.saveProfile(mentorId: caller.id, input: input, now: configuration.now(), freeRuns: configuration.freeRuns)
+        }
+        return ProfileResult(mentor: saved)
     }
 
     func getMentor(_ params: MentorIdParams, _ context: RPCContext) async throws -> ProfileResult {

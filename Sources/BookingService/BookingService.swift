@@ -82,7 +82,9 @@ public struct BookingService: RPCService {
             mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes),
             status: .held, holdExpiresAt: now.adding(minutes: configuration.holdMinutes), priceCredits: price)
         request.holdLimits = configuration.holdLimits
-        let (booking, _) = try await mapped { try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes)) }
+        let (booking, _) = try await mapped {
+            try await store.place(request, now: now, freeRuns: configuration.freeRuns, check: Self.slotCheck(start: params.start, minutes: params.minutes))
+        }
         await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.held")
         return HoldResult(holdId: booking.id, expiresAt: booking.holdExpiresAt ?? request.holdExpiresAt!, booking: booking)
     }
@@ -101,7 +103,7 @@ public struct BookingService: RPCService {
             idempotencyKey: params.idempotencyKey, requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)", agenda: params.agenda,
             priceCredits: price, audit: context.auditEntry("booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
         let (booking, replayed) = try await mapped {
-            try await store.place(request, now: now, check: Self.slotCheck(start: params.start, minutes: params.minutes))
+            try await store.place(request, now: now, freeRuns: configuration.freeRuns, check: Self.slotCheck(start: params.start, minutes: params.minutes))
         }
         if !replayed { await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.created") }
         return BookingResult(booking: booking, replayed: replayed ? true : nil)
@@ -122,7 +124,7 @@ public struct BookingService: RPCService {
         let session = NewGroupSession(
             mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity,
             title: title, topic: params.topic, priceCredits: params.priceCredits ?? 0, audit: context.auditEntry("sessions.create_group"))
-        let created = try await mapped { try await store.createGroup(session, now: now) }
+        let created = try await mapped { try await store.createGroup(session, now: now, freeRuns: configuration.freeRuns) }
         await availability?.availabilityChanged(mentorId: caller.id, reason: "group.created")
         return BookingResult(booking: created)
     }
@@ -166,7 +168,8 @@ public struct BookingService: RPCService {
         let booking = try await mapped {
             try await store.cancel(
                 bookingId: params.bookingId, by: caller.id, reason: params.reason, now: rule.now,
-                audit: context.auditEntry("booking.cancel", details: ["by": side]), escrow: rule, fees: configuration.platformFee)
+                audit: context.auditEntry("booking.cancel", details: ["by": side]), escrow: rule, fees: configuration.platformFee,
+                freeRuns: configuration.freeRuns)
         }
         if booking.kind != .groupSeat { await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.cancelled") }
         let late = rule.isLate(booking)
@@ -249,6 +252,7 @@ public struct BookingService: RPCService {
             try await store.reschedule(
                 bookingId: current.id, start: start, now: now,
                 audit: context.auditEntry("booking.reschedule", details: ["from": current.start.description, "to": start.description]),
+                freeRuns: configuration.freeRuns,
                 check: { found in
                     if let proposer {
                         guard let pending = found.proposedStart, Self.sameMoment(pending, start), found.proposedBy == proposer else {

@@ -123,23 +123,26 @@ public struct BookingListQuery: Sendable {
 /// its audit entry) in the same transaction; the database's constraints are the last word on overlaps and seats.
 /// It also releases due escrows and schedules reminders (``EscrowReleasing``, ``ReminderScheduling``).
 public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
-    /// Creates or replaces a mentor's profile.
-    func saveProfile(mentorId: UUID, input: ProfileInput, now: Instant) async throws -> MentorProfile
+    /// Creates or replaces a mentor's profile (and recomputes their free runs for search by `freeRuns`).
+    func saveProfile(mentorId: UUID, input: ProfileInput, now: Instant, freeRuns: FreeRunPolicy) async throws -> MentorProfile
     /// A mentor's profile.
     func profile(mentorId: UUID) async throws -> MentorProfile?
     /// Full-text and fuzzy search with filters, facets and keyset pagination.
     func search(_ query: MentorSearchQuery) async throws -> MentorSearchPage
-    /// Replaces a mentor's availability and recomputes their free time for search.
-    func saveAvailability(mentorId: UUID, rules: AvailabilityRules, now: Instant, audit: AuditEntry?) async throws
+    /// Replaces a mentor's availability and recomputes their free time for search by `freeRuns`.
+    func saveAvailability(mentorId: UUID, rules: AvailabilityRules, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy) async throws
     /// A mentor's availability.
     func availability(mentorId: UUID) async throws -> AvailabilityRules?
     /// Busy time (confirmed sessions and live holds) overlapping `[from, to)`.
     func busy(mentorId: UUID, from: Instant, to: Instant, now: Instant) async throws -> [BusyInterval]
     /// Places a hold or a booking under the mentor's lock after `check` approves it; returns the booking and
-    /// whether it is the replay of an earlier call with the same idempotency key.
-    func place(_ request: PlaceBooking, now: Instant, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> (Booking, replayed: Bool)
+    /// whether it is the replay of an earlier call with the same idempotency key. Every write below that changes a
+    /// mentor's free time recomputes their free runs for search by `freeRuns`, in the same transaction.
+    func place(
+        _ request: PlaceBooking, now: Instant, freeRuns: FreeRunPolicy, check: @escaping @Sendable (BookingCheck) throws -> Void
+    ) async throws -> (Booking, replayed: Bool)
     /// Creates a group session.
-    func createGroup(_ session: NewGroupSession, now: Instant) async throws -> Booking
+    func createGroup(_ session: NewGroupSession, now: Instant, freeRuns: FreeRunPolicy) async throws -> Booking
     /// Takes a seat in a group session (counted under a row lock; `capacityFull` when none is left).
     /// When no seat can be counted, it takes nothing and returns the group session as it is (or `nil`: there is none)
     /// for the caller to say why.
@@ -148,10 +151,13 @@ public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
     /// them); held escrow goes where the `escrow` rule says for the booking under its lock (a release split by
     /// `fees`), frozen escrow is refunded, in the same transaction.
     func cancel(
-        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy,
+        freeRuns: FreeRunPolicy
     ) async throws -> Booking
     /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
-    func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking
+    func reschedule(
+        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, check: @escaping @Sendable (BookingCheck) throws -> Void
+    ) async throws -> Booking
     /// Records (or, with `start` nil, clears) a reschedule proposal on a confirmed 1:1 booking that has not started.
     func setRescheduleProposal(bookingId: UUID, start: Instant?, by proposer: UUID?, now: Instant, audit: AuditEntry?) async throws -> Booking
     /// A mentor's group sessions that have not started and are not cancelled, in start order.

@@ -4,7 +4,7 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresBookingStore {
-    public func saveProfile(mentorId: UUID, input: ProfileInput, now: Instant) async throws -> MentorProfile {
+    public func saveProfile(mentorId: UUID, input: ProfileInput, now: Instant, freeRuns: FreeRunPolicy) async throws -> MentorProfile {
         let logger = self.logger
         let types = String(decoding: try JSONEncoder().encode(input.sessionTypes), as: UTF8.self)
         let price = input.sessionTypes.filter { $0.kind == .oneOnOne }.map(\.priceCredits).min() ?? 0
@@ -38,7 +38,7 @@ extension PostgresBookingStore {
                 "INSERT INTO search_terms (term) SELECT DISTINCT x FROM unnest(\(skillKeys + topicKeys + tagKeys)::text[]) x ON CONFLICT DO NOTHING",
                 logger: logger)
             try await connection.appendEvent("mentor.profile_updated", aggregate: "mentor", id: mentorId, payload: saved, logger: logger)
-            try await Self.refreshRuns(mentorId, now: now, on: connection, logger: logger)
+            try await Self.refreshRuns(mentorId, now: now, policy: freeRuns, on: connection, logger: logger)
             return saved
         }
     }
@@ -50,7 +50,7 @@ extension PostgresBookingStore {
         }
     }
 
-    public func saveAvailability(mentorId: UUID, rules: AvailabilityRules, now: Instant, audit: AuditEntry?) async throws {
+    public func saveAvailability(mentorId: UUID, rules: AvailabilityRules, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy) async throws {
         let logger = self.logger
         let weekly = String(decoding: try JSONEncoder().encode(rules.weekly), as: UTF8.self)
         let overrides = String(decoding: try JSONEncoder().encode(rules.overrides), as: UTF8.self)
@@ -69,7 +69,7 @@ extension PostgresBookingStore {
                 """,
                 logger: logger)
             try await connection.appendEvent("availability.changed", aggregate: "mentor", id: mentorId, payload: rules, logger: logger)
-            try await Self.refreshRuns(mentorId, now: now, on: connection, logger: logger)
+            try await Self.refreshRuns(mentorId, now: now, policy: freeRuns, on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(mentorId), logger: logger) }
         }
     }

@@ -4,7 +4,9 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresBookingStore {
-    public func place(_ request: PlaceBooking, now: Instant, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> (Booking, replayed: Bool) {
+    public func place(
+        _ request: PlaceBooking, now: Instant, freeRuns: FreeRunPolicy, check: @escaping @Sendable (BookingCheck) throws -> Void
+    ) async throws -> (Booking, replayed: Bool) {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             try await Self.lockMentor(request.mentorId, bookable: true, on: connection, logger: logger)
@@ -65,7 +67,7 @@ extension PostgresBookingStore {
             let type = booking.status == .held ? "booking.held" : "booking.created"
             try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.status == .confirmed {
-                try await Self.refreshRuns(request.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
+                try await Self.refreshRuns(request.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
                 // Last: the audit append holds the log's global lock until commit.
                 if let audit = request.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             }
@@ -103,7 +105,7 @@ extension PostgresBookingStore {
             logger: logger)
     }
 
-    public func createGroup(_ session: NewGroupSession, now: Instant) async throws -> Booking {
+    public func createGroup(_ session: NewGroupSession, now: Instant, freeRuns: FreeRunPolicy) async throws -> Booking {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             try await Self.lockMentor(session.mentorId, bookable: true, on: connection, logger: logger)
@@ -121,7 +123,7 @@ extension PostgresBookingStore {
                 """,
                 logger: logger)
             try await connection.appendEvent("group.created", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
-            try await Self.refreshRuns(session.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
+            try await Self.refreshRuns(session.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
             if let audit = session.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }
@@ -171,7 +173,8 @@ extension PostgresBookingStore {
     }
 
     public func cancel(
-        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy,
+        freeRuns: FreeRunPolicy
     ) async throws -> Booking {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
@@ -219,14 +222,16 @@ extension PostgresBookingStore {
             }
             try await connection.appendEvent("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.kind != .groupSeat {
-                try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
+                try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
             }
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }
     }
 
-    public func reschedule(bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, check: @escaping @Sendable (BookingCheck) throws -> Void) async throws -> Booking {
+    public func reschedule(
+        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, check: @escaping @Sendable (BookingCheck) throws -> Void
+    ) async throws -> Booking {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             guard let current = try await connection.fetchFirst(
@@ -259,8 +264,8 @@ extension PostgresBookingStore {
                 logger: logger)
             struct Moved: Encodable { var booking: Booking; var previousStart: Instant }
             try await connection.appendEvent("booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start), logger: logger)
-            try await Self.refreshRuns(booking.mentorId, now: now, around: (locked.start, locked.end), on: connection, logger: logger)
-            try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), on: connection, logger: logger)
+            try await Self.refreshRuns(booking.mentorId, now: now, around: (locked.start, locked.end), policy: freeRuns, on: connection, logger: logger)
+            try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }

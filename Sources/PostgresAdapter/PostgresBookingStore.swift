@@ -113,54 +113,50 @@ public struct PostgresBookingStore: BookingStore {
         return BookingCheck(rules: rules, busy: busy, now: now)
     }
 
-    /// Rewrites the mentor's free runs for search (the shortest 1:1 session type, 60 minutes without one): all of
-    /// them, or only those near a changed range (two days either side covers buffers and the daily cap in any zone,
-    /// widened to whole runs, which never cross a UTC midnight).
+    /// Rewrites the mentor's free runs for search as `policy` computes them (``FreeRunPolicy``): all of them, or only
+    /// those near a changed range, widened to the whole stored runs it meets. The mentor's lock is held by the caller.
     static func refreshRuns(
-        _ mentorId: UUID, now: Instant, around changed: (start: Instant, end: Instant)? = nil, on connection: PostgresConnection, logger: Logger
+        _ mentorId: UUID, now: Instant, around changed: (start: Instant, end: Instant)? = nil, policy: FreeRunPolicy, on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
-        guard let rules = try await rules(mentorId, on: connection, logger: logger), let calculator = SlotCalculator(rules: rules) else {
+        let rules = try await rules(mentorId, on: connection, logger: logger)
+        guard let rules, let initial = policy.range(rules: rules, now: now, around: changed) else {
             try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
             try await noteFirstFreeRun(mentorId, now: now, on: connection, logger: logger)
             return
         }
-        let horizon = now.adding(minutes: rules.horizonDays * 1440)
-        var from = now, until = horizon
-        if let changed {
-            from = max(now, changed.start.adding(minutes: -2 * 1440))
-            until = min(horizon, changed.end.adding(minutes: 2 * 1440))
-            let edges = try await connection.query(
+        var range = initial
+        if changed != nil {
+            var edges: (first: Date?, last: Date?) = (nil, nil)
+            for try await row in try await connection.query(
                 """
                 SELECT min(starts_at), max(ends_at) FROM availability_runs
-                WHERE mentor_id = \(mentorId) AND starts_at < \(until.date) AND ends_at > \(from.date)
+                WHERE mentor_id = \(mentorId) AND starts_at < \(initial.until.date) AND ends_at > \(initial.from.date)
                 """,
-                logger: logger)
-            for try await (first, last) in edges.decode((Date?, Date?).self) {
-                if let first { from = max(now, min(from, Instant(first))) }
-                if let last { until = max(until, Instant(last)) }
+                logger: logger
+            ).decode((Date?, Date?).self) { edges = row }
+            guard let widened = policy.widened(initial, toRunsFrom: edges.first.map(Instant.init), until: edges.last.map(Instant.init), now: now) else {
+                return
             }
-            guard from < until else { return }
+            range = widened
             try await connection.query(
-                "DELETE FROM availability_runs WHERE mentor_id = \(mentorId) AND starts_at < \(until.date) AND ends_at > \(from.date)", logger: logger)
+                "DELETE FROM availability_runs WHERE mentor_id = \(mentorId) AND starts_at < \(range.until.date) AND ends_at > \(range.from.date)",
+                logger: logger)
         } else {
             try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
         }
-        var minutes = 60
+        var sessionTypes: [SessionType] = []
         let types = try await connection.query("SELECT session_types::text FROM mentor_profiles WHERE user_id = \(mentorId)", logger: logger)
-        for try await text in types.decode(String.self) {
-            let offered = MentorProfileRow.sessionTypes(text)
-            minutes = offered.filter { $0.kind == .oneOnOne }.map(\.minutes).min() ?? minutes
-        }
-        let busy = try await busy(
-            mentorId, from: from.adding(minutes: -1440), to: until.adding(minutes: 1440), now: now, holds: false, on: connection, logger: logger)
-        let step = calculator.stepMinutes(for: minutes)
-        let slots = calculator.slots(from: from, to: until, minutes: minutes, busy: busy, now: now).filter { $0.start.date < until.date }
-        let runs = SlotCalculator.runs(slots, stepMinutes: step)
-        if !runs.isEmpty {
+        for try await text in types.decode(String.self) { sessionTypes = MentorProfileRow.sessionTypes(text) }
+        let busyRange = policy.busyRange(for: range)
+        let busy = try await busy(mentorId, from: busyRange.from, to: busyRange.until, now: now, holds: false, on: connection, logger: logger)
+        let free = policy.runs(rules: rules, sessionTypes: sessionTypes, busy: busy, in: range, now: now)
+        if !free.runs.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO availability_runs (mentor_id, starts_at, ends_at, step_seconds, slot_seconds)
-                SELECT \(mentorId), s, e, \(step * 60), \(minutes * 60) FROM unnest(\(runs.map(\.start.date))::timestamptz[], \(runs.map(\.end.date))::timestamptz[]) AS u(s, e)
+                SELECT \(mentorId), s, e, \(free.stepMinutes * 60), \(free.slotMinutes * 60)
+                FROM unnest(\(free.runs.map(\.start.date))::timestamptz[], \(free.runs.map(\.end.date))::timestamptz[]) AS u(s, e)
                 """,
                 logger: logger)
         }

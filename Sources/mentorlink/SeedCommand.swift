@@ -72,9 +72,9 @@ struct SeedCommand: AsyncParsableCommand {
                     input: ProfileInput(
                         headline: "Bench", bio: "", skills: [], topics: [], tags: [], yearsExperience: 1, languages: [], timeZone: "UTC",
                         sessionTypes: [SessionType(kind: .oneOnOne, minutes: 60, priceCredits: price)]),
-                    now: .now)
+                    now: .now, freeRuns: FreeRunPolicy())
             }
-            try await store.saveAvailability(mentorId: id, rules: AvailabilityRules(timeZone: "UTC", weekly: everyDay), now: .now, audit: nil)
+            try await store.saveAvailability(mentorId: id, rules: AvailabilityRules(timeZone: "UTC", weekly: everyDay), now: .now, audit: nil, freeRuns: FreeRunPolicy())
         }
         if price > 0 {
             let payments = PostgresPaymentsStore(pool: pool, logger: logger)

@@ -37,4 +37,19 @@ import Testing
     func aReleaseIsSplitByTheFee(price: Int, percent: Int, mentor: Int, fee: Int) {
         #expect(PlatformFeePolicy(percent: percent).split(price) == EscrowSplit(mentorShare: mentor, fee: fee))
     }
+
+    @Test func freeRunsAreRewrittenAroundAChangeWithinTheHorizon() throws {
+        let policy = FreeRunPolicy()
+        let rules = AvailabilityRules(timeZone: "UTC", weekly: [])
+        #expect(policy.range(rules: nil, now: Self.now, around: nil) == nil)
+        #expect(policy.range(rules: AvailabilityRules(timeZone: "Nowhere/Unknown", weekly: []), now: Self.now, around: nil) == nil)
+        let whole = try #require(policy.range(rules: rules, now: Self.now, around: nil))
+        #expect(whole.from == Self.now && whole.until == Self.now.adding(minutes: rules.horizonDays * 1440))
+        let start = Self.now.adding(minutes: 3 * 1440)
+        let near = try #require(policy.range(rules: rules, now: Self.now, around: (start, start.adding(minutes: 60))))
+        #expect(near.from == start.adding(minutes: -2 * 1440) && near.until == start.adding(minutes: 60 + 2 * 1440))
+        let widened = try #require(policy.widened(near, toRunsFrom: Self.now.adding(minutes: -5), until: near.until.adding(minutes: 30), now: Self.now))
+        #expect(widened.from == Self.now && widened.until == near.until.adding(minutes: 30))
+        #expect(policy.widened((Self.now, Self.now), toRunsFrom: nil, until: nil, now: Self.now) == nil)
+    }
 }
