@@ -13,15 +13,17 @@ public struct SMTPMailer: Mailer {
     let host: String
     let port: Int
     /// How long connecting, and waiting for each reply, may take.
-    let timeout: TimeAmount = .seconds(15)
+    let timeout: TimeAmount
 
-    /// Parses `smtp://host:port` (port 25 by default); `nil` for anything else.
-    public init?(url: String) {
+    /// Parses `smtp://host:port` (port 25 by default); `nil` for anything else. `timeout` bounds connecting and the
+    /// wait for each reply (15 s by default).
+    public init?(url: String, timeout: Duration = .seconds(15)) {
         guard let components = URLComponents(string: url), components.scheme == "smtp", let host = components.host, !host.isEmpty,
             let port = UInt16(exactly: components.port ?? 25)
         else { return nil }
         self.host = host
         self.port = Int(port)
+        self.timeout = TimeAmount(timeout)
     }
 
     public func deliver(_ message: EmailMessage) async throws -> Bool {

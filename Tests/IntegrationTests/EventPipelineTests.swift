@@ -4,6 +4,7 @@ import JSONRPC
 import KafkaAdapter
 import MailAdapter
 import MentorLinkCore
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
 import Synchronization
@@ -162,5 +163,29 @@ import Testing
         #expect(printed.contains("Subject: MentorLink: Session booked") && printed.contains("List-Unsubscribe:"))
         #expect(printed.contains(".dot line"))
         #expect(SMTPMailer(url: "http://nope") == nil)
+    }
+
+    @Test func anSMTPServerThatNeverAnswersTimesOut() async throws {
+        // A listening socket nobody accepts on: the kernel completes the handshake, then nothing is ever sent.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)", timeout: .milliseconds(300)))
+        let message = EmailMessage(
+            id: "1.user", to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))), subject: "Hi", text: "t", html: "h",
+            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
+        let started = ContinuousClock.now
+        await #expect(throws: EmailError.timedOut) { try await mailer.deliver(message) }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(SMTPMailer(url: "smtp://127.0.0.1:70000") == nil)
     }
 }
