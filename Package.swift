@@ -175,6 +175,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // In-memory implementations of the ports, a test clock and the in-process call: what the handler tests run on.
+        .target(
+            name: "MentorLinkTesting",
+            dependencies: [
+                "JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // libFuzzer harnesses (scripts/fuzz TARGET [seconds]); built without FUZZING they replay a corpus.
         .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "FuzzJSONParser", dependencies: ["FuzzSupport", "JSONRPC"], path: "Fuzz/FuzzJSONParser"),
@@ -213,12 +220,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Handler tests on the in-memory ports: no PostgreSQL, Redis or Kafka.
+        .testTarget(
+            name: "IdentityServiceTests",
+            dependencies: ["IdentityService", "AuditService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
+        ),
+        .testTarget(name: "AuditServiceTests", dependencies: ["AuditService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
+        .testTarget(name: "OperationsServiceTests", dependencies: ["OperationsService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
+        .testTarget(name: "RealtimeServiceTests", dependencies: ["RealtimeService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "Server", "JSONRPC", "MentorLinkClient",
                 "IdentityService", "AuditService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline",
-                "MentorLinkCore",
+                "MentorLinkCore", "MentorLinkTesting",
                 "ServiceSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,21 +3,10 @@ import PaymentsService
 import Foundation
 import JSONRPC
 import MentorLinkCore
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
-import Synchronization
 import Testing
-
-/// A clock tests move by hand.
-final class TestClock: Sendable {
-    private let current: Mutex<Instant>
-
-    init(_ start: Instant) { current = Mutex(start) }
-
-    var now: Instant { current.withLock { $0 } }
-
-    func advance(minutes: Int) { current.withLock { $0 = $0.adding(minutes: minutes) } }
-}
 
 /// The discovery and booking services over a fresh, migrated PostgreSQL database, called in-process through the
 /// dispatcher with a given caller and a hand-moved clock.

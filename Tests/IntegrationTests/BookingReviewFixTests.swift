@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MentorLinkCore
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 import Logging
 import MentorLinkCore
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
 import Testing

@@ -1,3 +1,4 @@
+import MentorLinkTesting
 import ServiceSupport
 import AuditService
 import Foundation

@@ -2,6 +2,7 @@ import Foundation
 import IdentityService
 import JSONRPC
 import MentorLinkCore
+import MentorLinkTesting
 import PostgresNIO
 import PostgresAdapter
 import Testing

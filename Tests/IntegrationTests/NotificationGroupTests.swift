@@ -2,6 +2,7 @@ import EventPipeline
 import Foundation
 import MentorLinkCore
 import JSONRPC
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
 import Synchronization

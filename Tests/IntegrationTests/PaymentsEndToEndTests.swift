@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MentorLinkClient
+import MentorLinkTesting
 import PostgresNIO
 import Testing
 

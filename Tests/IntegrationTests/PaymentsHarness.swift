@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MentorLinkCore
+import MentorLinkTesting
 import PaymentsService
 import PostgresAdapter
 import PostgresNIO

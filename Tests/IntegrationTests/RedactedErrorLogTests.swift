@@ -3,6 +3,7 @@ import IdentityService
 import JSONRPC
 import Logging
 import MentorLinkCore
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
 import RedisAdapter

@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MentorLinkCore
+import MentorLinkTesting
 import Testing
 
 /// Issue 11 §6: either side could move a paid booking to any free slot, even minutes away (and escrow then released

@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
 import Testing

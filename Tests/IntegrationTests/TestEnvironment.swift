@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MentorLinkClient
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
 
@@ -69,12 +70,8 @@ enum TestEnvironment {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema").standardized.path
     }
 
-    /// Runs blocking client code on its own thread, off the cooperative pool.
+    /// Runs blocking client code on its own thread, off the cooperative pool (MentorLinkTesting's `offThePool`).
     static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            Thread {
-                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-            }.start()
-        }
+        try await MentorLinkTesting.offThePool(body)
     }
 }

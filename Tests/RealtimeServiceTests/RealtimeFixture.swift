@@ -1,0 +1,80 @@
+import Foundation
+import JSONRPC
+import MentorLinkCore
+import MentorLinkTesting
+import RealtimeService
+import ServiceSupport
+import Testing
+
+/// The realtime and rooms services on the in-memory ports, called through the dispatcher on test sessions. Two
+/// ``Subscriptions`` registries over one bus stand for two workers sharing Redis.
+struct RealtimeFixture: Sendable {
+    let clock: TestClock
+    let bus: InMemoryEventBus
+    let presence: InMemoryPresence
+    let rooms: InMemoryRoomStore
+    let notifications: InMemoryNotificationStore
+    let workers: [RPCDispatcher]
+    let subscriptions: [Subscriptions]
+
+    static let start = Instant(iso8601: "2027-05-03T06:00:00Z")!
+
+    init(configure: (inout RoomsConfiguration) -> Void = { _ in }) {
+        let clock = TestClock(Self.start)
+        let bus = InMemoryEventBus(), presence = InMemoryPresence(), rooms = InMemoryRoomStore(now: { clock.now })
+        let notifications = InMemoryNotificationStore(now: { clock.now })
+        var configuration = RoomsConfiguration()
+        configuration.now = { clock.now }
+        configure(&configuration)
+        let cursors = CursorCodec.random()
+        var workers: [RPCDispatcher] = [], registries: [Subscriptions] = []
+        for _ in 0..<2 {
+            let subscriptions = Subscriptions(bus: bus, limit: 5)
+            var registry = MethodRegistry()
+            registry.mount(SystemService(version: "test", gitCommit: nil))
+            registry.mount(RealtimeService(subscriptions: subscriptions, store: notifications, cursors: cursors))
+            registry.mount(RoomsService(rooms: rooms, presence: presence, bus: bus, subscriptions: subscriptions, configuration: configuration))
+            workers.append(RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0")))
+            registries.append(subscriptions)
+        }
+        self.clock = clock
+        self.bus = bus
+        self.presence = presence
+        self.rooms = rooms
+        self.notifications = notifications
+        self.workers = workers
+        self.subscriptions = registries
+    }
+
+    /// A signed-in caller with a session id, as a token would give.
+    static func user(_ role: Role) -> Caller { Caller(id: UUID(), roles: [role], sessionId: UUID()) }
+
+    /// Calls on worker `worker` (0 or 1), over the WebSocket `session` when there is one.
+    func call(_ method: String, _ params: String = "{}", as caller: Caller?, on session: TestSession? = nil, worker: Int = 0) async throws -> Outcome {
+        try await workers[worker % workers.count].call(method, params, as: caller, transport: session == nil ? .http : .webSocket, session: session)
+    }
+
+    /// A confirmed 1:1 booking that starts in `minutes` and lasts an hour.
+    func booking(mentor: Caller, mentee: Caller, inMinutes minutes: Int = 5) -> UUID {
+        rooms.addOneOnOne(mentor: mentor.id, mentee: mentee.id, startsAt: clock.now.adding(minutes: minutes), endsAt: clock.now.adding(minutes: minutes + 60))
+    }
+
+    /// A confirmed group session starting in 5 minutes with a seat per mentee.
+    func group(mentor: Caller, mentees: [Caller]) -> (id: UUID, seats: [UUID: UUID]) {
+        rooms.addGroup(mentor: mentor.id, mentees: mentees.map(\.id), startsAt: clock.now.adding(minutes: 5), endsAt: clock.now.adding(minutes: 65))
+    }
+
+    /// Waits (briefly) until `condition` holds: for what a background task (a scope's end) does after a call returns.
+    func eventually(_ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for _ in 0..<200 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        Issue.record("condition not met within a second", sourceLocation: sourceLocation)
+    }
+}
+
+extension Caller {
+    /// The id as the services spell it in events.
+    var wire: String { id.uuidString.lowercased() }
+}
