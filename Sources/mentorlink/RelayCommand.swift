@@ -22,10 +22,10 @@ struct RelayCommand: AsyncParsableCommand {
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.relay")
-        let backing = try Backing(config: config, logger: logger)
-        let relay = OutboxRelay(outbox: PostgresOutbox(pool: backing.postgres, logger: logger), sink: backing.kafka, topicPrefix: topicPrefix, logger: logger)
+        let adapters = try Adapters(config: config, logger: logger)
+        let relay = OutboxRelay(outbox: PostgresOutbox(pool: adapters.postgres, logger: logger), sink: adapters.kafka, topicPrefix: topicPrefix, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: ParentWatch.guarding([.init(service: backing.postgres), .init(service: backing.kafka), .init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup)], if: supervised, logger: logger),
+            services: ParentWatch.guarding([.init(service: adapters.postgres), .init(service: adapters.kafka), .init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup)], if: supervised, logger: logger),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
@@ -51,12 +51,12 @@ struct ConsumeCommand: AsyncParsableCommand {
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.consume")
-        let backing = try Backing(config: config, logger: logger)
+        let adapters = try Adapters(config: config, logger: logger)
         let consumer = try KafkaConsumer(
             brokers: config.kafkaBrokers, groupId: "mentorlink-\(name.rawValue)",
             topics: NotificationConsumer.aggregates.map { topicPrefix + $0 }, logger: logger)
-        let store = PostgresNotificationStore(pool: backing.postgres, logger: logger)
-        let deadLetters = PostgresDeadLetterStore(pool: backing.postgres, logger: logger)
+        let store = PostgresNotificationStore(pool: adapters.postgres, logger: logger)
+        let deadLetters = PostgresDeadLetterStore(pool: adapters.postgres, logger: logger)
         /// The handler run over the Kafka consumer, with the dead letters in PostgreSQL.
         func consuming(_ handler: some EventHandler) -> any Service {
             EventConsumer(
@@ -66,7 +66,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         let loop: any Service
         switch name {
         case .notifications:
-            loop = consuming(NotificationConsumer(store: store, bus: backing.bus, logger: logger))
+            loop = consuming(NotificationConsumer(store: store, bus: adapters.bus, logger: logger))
         case .email:
             let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
             let mailer: any Mailer
@@ -80,7 +80,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(configuration: .init(
             services: ParentWatch.guarding([
-                .init(service: backing.postgres), .init(service: backing.redis),
+                .init(service: adapters.postgres), .init(service: adapters.redis),
                 .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
             ], if: supervised, logger: logger),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -28,11 +28,11 @@ struct WorkerCommand: AsyncParsableCommand {
         let config = AppConfiguration.fromEnvironment()
         var logger = config.makeLogger("mentorlink.worker")
         logger[metadataKey: "worker.index"] = .string("\(index)")
-        let backing = try Backing(config: config, logger: logger)
+        let adapters = try Adapters(config: config, logger: logger)
         let metrics = WorkerMetrics()
-        let services = try await Services.make(config: config, backing: backing, logger: logger)
+        let services = try await WorkerWiring.make(config: config, adapters: adapters, logger: logger)
         // While PostgreSQL is down, calls are answered unavailable at once rather than waiting for the pool.
-        let monitor = DependencyMonitor(checks: [backing.postgres.reachability], logger: logger)
+        let monitor = DependencyMonitor(checks: [adapters.postgres.reachability], logger: logger)
         let dispatcher = RPCDispatcher(
             registry: services.registry,
             info: OpenRPCInfo(title: "MentorLink", version: MentorLinkVersion.current),
@@ -55,16 +55,16 @@ struct WorkerCommand: AsyncParsableCommand {
             dispatcher: dispatcher,
             metrics: metrics,
             authenticator: services.authenticator,
-            healthChecks: backing.healthChecks,
+            healthChecks: adapters.healthChecks,
             webhooks: services.webhooks,
             logger: logger
         )
         let application = try server.makeApplication()
-        let bookings = backing.bookingStore
+        let bookings = adapters.bookingStore
         let release = EscrowReleaseService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let reminders = ReminderService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let running = ParentWatch.guarding(
-            (backing.services + [monitor, release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            (adapters.services + [monitor, release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             if: supervised, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -1,67 +1,28 @@
-import OperationsService
 import AuditService
 import BookingService
 import Foundation
-import PaymentsService
-import RealtimeService
-import ServiceSupport
-import ProviderAdapter
 import IdentityService
 import JSONRPC
-import KafkaAdapter
 import Logging
-import Server
 import MentorLinkCore
+import OperationsService
+import PaymentsService
 import PostgresAdapter
+import ProviderAdapter
+import RealtimeService
 import RedisAdapter
-import ServiceLifecycle
+import Server
+import ServiceSupport
 
-/// The backing services of a process (PostgreSQL, Redis, its subscriber, the Kafka producer), made from configuration.
-struct Backing {
-    let postgres: PostgresPool
-    let redis: RedisClient
-    let subscriber: RedisSubscriber
-    let kafka: KafkaProducer
-    let bus: RedisEventBus
-
-    init(config: AppConfiguration, logger: Logger) throws {
-        postgres = PostgresPool(
-            socketPath: config.postgresSocket,
-            username: config.postgresUser,
-            database: config.postgresDatabase,
-            logger: logger
-        )
-        let address = try RedisAddress(config.redisURL)
-        redis = RedisClient(address: address, logger: logger)
-        subscriber = RedisSubscriber(address: address, logger: logger)
-        kafka = try KafkaProducer(brokers: config.kafkaBrokers, logger: logger)
-        bus = RedisEventBus(client: redis, subscriber: subscriber, logger: logger)
-    }
-
-    /// In start order; the `ServiceGroup` shuts them down in reverse.
-    var services: [any Service] { [postgres, redis, subscriber, kafka, bus] }
-
-    var healthChecks: [any HealthCheck] { [postgres, redis, kafka] }
-
-    var identityStore: PostgresIdentityStore { PostgresIdentityStore(pool: postgres, logger: Logger(label: "mentorlink.identity")) }
-
-    var bookingStore: PostgresBookingStore {
-        PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking"))
-    }
-
-    var paymentsStore: PostgresPaymentsStore {
-        PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments"))
-    }
-}
-
-/// The services every worker mounts, and the cross-cutting pieces they need.
-struct Services {
+/// The wiring of a worker: which service gets which adapter and configuration, the middleware and the webhooks. The
+/// one place that sees both the services and the adapters.
+struct WorkerWiring {
     let registry: MethodRegistry
     let authenticator: IdentityAuthenticator
     let middleware: [any RPCMiddleware]
     let webhooks: [Webhook]
 
-    static func make(config: AppConfiguration, backing: Backing, logger: Logger) async throws -> Services {
+    static func make(config: AppConfiguration, adapters: Adapters, logger: Logger) async throws -> WorkerWiring {
         guard !config.jwtKeys.isEmpty else { throw ConfigurationError("MENTORLINK_JWT_KEYS is not set (kid:base64 of 32+ random bytes); scripts/run writes one into <run dir>/secrets.env") }
         var identityConfiguration = IdentityConfiguration(signingKeys: config.jwtKeys, allowedOrigins: config.allowedOrigins)
         identityConfiguration.rateRules = identityConfiguration.rateRules.mapValues { rule in
@@ -70,22 +31,22 @@ struct Services {
         // Page cursors are sealed with a key derived from the signing key, the same in every worker.
         let cursors = identityConfiguration.cursors
         let tokens = await AccessTokens(configuration: identityConfiguration)
-        let revocations = RedisRevocationList(client: backing.redis)
-        let limiter = RedisRateLimiter(client: backing.redis)
+        let revocations = RedisRevocationList(client: adapters.redis)
+        let limiter = RedisRateLimiter(client: adapters.redis)
         let authenticator = IdentityAuthenticator(tokens: tokens, revocations: revocations, configuration: identityConfiguration, logger: logger)
-        let store = backing.identityStore
+        let store = adapters.identityStore
         var registry = MethodRegistry()
         registry.mount(SystemService(version: MentorLinkVersion.current, gitCommit: config.gitCommit))
         registry.mount(try await IdentityService(
             store: store, revocations: revocations, limiter: limiter, tokens: tokens,
             configuration: identityConfiguration, authenticator: authenticator, logger: logger))
         registry.mount(AuditService(log: store, cursors: cursors))
-        let booking = backing.bookingStore
+        let booking = adapters.bookingStore
         var bookingConfiguration = config.bookingConfiguration
         bookingConfiguration.cursors = cursors
         registry.mount(BookingService(
-            store: booking, configuration: bookingConfiguration, availability: AvailabilityPublisher(bus: backing.bus, logger: logger)))
-        let payments = backing.paymentsStore
+            store: booking, configuration: bookingConfiguration, availability: AvailabilityPublisher(bus: adapters.bus, logger: logger)))
+        let payments = adapters.paymentsStore
         var paymentsConfiguration = PaymentsConfiguration()
         paymentsConfiguration.stripeWebhookSecrets = config.providers.stripeWebhookSecrets
         paymentsConfiguration.upiWebhookSecrets = config.providers.upiWebhookSecrets
@@ -94,20 +55,20 @@ struct Services {
         paymentsConfiguration.platformFee = bookingConfiguration.platformFee
         let stripe = StripeClient(apiBase: config.providers.stripeAPIBase, secretKey: config.providers.stripeSecretKey)
         let upi = RazorpayClient(apiBase: config.providers.upiAPIBase, keyId: config.providers.upiKeyId, keySecret: config.providers.upiKeySecret)
-        let subscriptions = Subscriptions(bus: backing.bus)
+        let subscriptions = Subscriptions(bus: adapters.bus)
         registry.mount(RealtimeService(
             subscriptions: subscriptions,
-            store: PostgresNotificationStore(pool: backing.postgres, logger: Logger(label: "mentorlink.notifications")), cursors: cursors))
+            store: PostgresNotificationStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.notifications")), cursors: cursors))
         var roomsConfiguration = RoomsConfiguration()
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
         registry.mount(RoomsService(
-            rooms: PostgresRoomStore(pool: backing.postgres, logger: Logger(label: "mentorlink.rooms")), presence: RedisPresence(client: backing.redis),
-            bus: backing.bus, subscriptions: subscriptions, configuration: roomsConfiguration))
+            rooms: PostgresRoomStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.rooms")), presence: RedisPresence(client: adapters.redis),
+            bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration))
         registry.mount(WalletService(store: payments, cursors: cursors))
         registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
         registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))
-        registry.mount(DeadLetterService(store: PostgresDeadLetterStore(pool: backing.postgres, logger: Logger(label: "mentorlink.dead-letters")), cursors: cursors))
+        registry.mount(DeadLetterService(store: PostgresDeadLetterStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.dead-letters")), cursors: cursors))
         let processor = WebhookProcessor(store: payments, configuration: paymentsConfiguration, logger: logger)
         let webhooks = [
             Webhook(name: "stripe") { headers, body, requestId in
@@ -119,7 +80,7 @@ struct Services {
                 return (reply.status, reply.body)
             },
         ]
-        return Services(
+        return WorkerWiring(
             registry: registry,
             authenticator: authenticator,
             middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)],
