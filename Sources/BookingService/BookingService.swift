@@ -58,21 +58,6 @@ public struct BookingService: RPCService {
         return type.priceCredits
     }
 
-    /// The decision for a 1:1 time, made under the mentor's lock: on the grid, outside the notice, and free.
-    static func slotCheck(start: Instant, minutes: Int) -> @Sendable (BookingCheck) throws -> Void {
-        { check in
-            guard let rules = check.rules, let calculator = SlotCalculator(rules: rules) else { throw CoreError.outsideAvailability }
-            if calculator.isFree(start: start, minutes: minutes, busy: check.busy, now: check.now) { return }
-            if !calculator.isFree(start: start, minutes: minutes, busy: [], now: check.now) {
-                var relaxed = rules
-                relaxed.minNoticeMinutes = 0
-                let onGrid = SlotCalculator(rules: relaxed)?.isFree(start: start, minutes: minutes, busy: [], now: check.now) ?? false
-                throw onGrid ? CoreError.minNotice : CoreError.outsideAvailability
-            }
-            throw CoreError.slotTaken
-        }
-    }
-
     func hold(_ params: HoldParams, _ context: RPCContext) async throws -> HoldResult {
         let caller = try context.caller()
         guard params.mentorId != caller.id else { throw BookingError.core(.forbidden("you cannot book yourself")) }
@@ -83,7 +68,7 @@ public struct BookingService: RPCService {
             status: .held, holdExpiresAt: now.adding(minutes: configuration.holdMinutes), priceCredits: price)
         request.holdLimits = configuration.holdLimits
         let (booking, _) = try await mapped {
-            try await store.place(request, now: now, freeRuns: configuration.freeRuns, check: Self.slotCheck(start: params.start, minutes: params.minutes))
+            try await store.place(request, now: now, freeRuns: configuration.freeRuns, slot: SlotRequest(start: params.start, minutes: params.minutes))
         }
         await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.held")
         return HoldResult(holdId: booking.id, expiresAt: booking.holdExpiresAt ?? request.holdExpiresAt!, booking: booking)
@@ -103,7 +88,7 @@ public struct BookingService: RPCService {
             idempotencyKey: params.idempotencyKey, requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)", agenda: params.agenda,
             priceCredits: price, audit: context.auditEntry("booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
         let (booking, replayed) = try await mapped {
-            try await store.place(request, now: now, freeRuns: configuration.freeRuns, check: Self.slotCheck(start: params.start, minutes: params.minutes))
+            try await store.place(request, now: now, freeRuns: configuration.freeRuns, slot: SlotRequest(start: params.start, minutes: params.minutes))
         }
         if !replayed { await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.created") }
         return BookingResult(booking: booking, replayed: replayed ? true : nil)
@@ -247,21 +232,14 @@ public struct BookingService: RPCService {
     /// Moves the booking; `answering` a proposal by that proposer, only while it is still the pending proposal.
     private func move(_ current: Booking, to start: Instant, now: Instant, context: RPCContext, answering proposer: UUID? = nil) async throws -> Booking {
         let minutes = Int(current.end.epochSeconds - current.start.epochSeconds) / 60
-        let slotCheck = Self.slotCheck(start: start, minutes: minutes)
-        let booking = try await mapped {
+        let slot = SlotRequest(start: start, minutes: minutes, answering: proposer.map { SlotRequest.Proposal(start: start, proposer: $0) })
+        let outcome = try await mapped {
             try await store.reschedule(
                 bookingId: current.id, start: start, now: now,
                 audit: context.auditEntry("booking.reschedule", details: ["from": current.start.description, "to": start.description]),
-                freeRuns: configuration.freeRuns,
-                check: { found in
-                    if let proposer {
-                        guard let pending = found.proposedStart, Self.sameMoment(pending, start), found.proposedBy == proposer else {
-                            throw BookingError.proposalChanged
-                        }
-                    }
-                    try slotCheck(found)
-                })
+                freeRuns: configuration.freeRuns, slot: slot)
         }
+        guard case .moved(let booking) = outcome else { throw BookingError.proposalChanged }
         await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.rescheduled")
         return booking
     }

@@ -135,12 +135,10 @@ public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
     func availability(mentorId: UUID) async throws -> AvailabilityRules?
     /// Busy time (confirmed sessions and live holds) overlapping `[from, to)`.
     func busy(mentorId: UUID, from: Instant, to: Instant, now: Instant) async throws -> [BusyInterval]
-    /// Places a hold or a booking under the mentor's lock after `check` approves it; returns the booking and
+    /// Places a hold or a booking under the mentor's lock if `slot` is free (``SlotRequest/check(_:)``); returns the booking and
     /// whether it is the replay of an earlier call with the same idempotency key. Every write below that changes a
     /// mentor's free time recomputes their free runs for search by `freeRuns`, in the same transaction.
-    func place(
-        _ request: PlaceBooking, now: Instant, freeRuns: FreeRunPolicy, check: @escaping @Sendable (BookingCheck) throws -> Void
-    ) async throws -> (Booking, replayed: Bool)
+    func place(_ request: PlaceBooking, now: Instant, freeRuns: FreeRunPolicy, slot: SlotRequest) async throws -> (Booking, replayed: Bool)
     /// Creates a group session.
     func createGroup(_ session: NewGroupSession, now: Instant, freeRuns: FreeRunPolicy) async throws -> Booking
     /// Takes a seat in a group session (counted under a row lock; `capacityFull` when none is left).
@@ -154,10 +152,11 @@ public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
         bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy,
         freeRuns: FreeRunPolicy
     ) async throws -> Booking
-    /// Moves a 1:1 booking to a new start in one transaction, after `check` approves the new time.
+    /// Moves a 1:1 booking to a new start in one transaction if `slot` is free there; `proposalChanged` (nothing moves)
+    /// when `slot` answers a proposal that is no longer the pending one.
     func reschedule(
-        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, check: @escaping @Sendable (BookingCheck) throws -> Void
-    ) async throws -> Booking
+        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest
+    ) async throws -> RescheduleOutcome
     /// Records (or, with `start` nil, clears) a reschedule proposal on a confirmed 1:1 booking that has not started.
     func setRescheduleProposal(bookingId: UUID, start: Instant?, by proposer: UUID?, now: Instant, audit: AuditEntry?) async throws -> Booking
     /// A mentor's group sessions that have not started and are not cancelled, in start order.

@@ -4,9 +4,7 @@ public import MentorLinkCore
 import PostgresNIO
 
 extension PostgresBookingStore {
-    public func place(
-        _ request: PlaceBooking, now: Instant, freeRuns: FreeRunPolicy, check: @escaping @Sendable (BookingCheck) throws -> Void
-    ) async throws -> (Booking, replayed: Bool) {
+    public func place(_ request: PlaceBooking, now: Instant, freeRuns: FreeRunPolicy, slot: SlotRequest) async throws -> (Booking, replayed: Bool) {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             try await Self.lockMentor(request.mentorId, bookable: true, on: connection, logger: logger)
@@ -23,7 +21,7 @@ extension PostgresBookingStore {
             }
             try await Self.expireHolds(request.mentorId, now: now, on: connection, logger: logger)
             let hold = try await Self.hold(for: request, now: now, on: connection, logger: logger)
-            try check(try await Self.check(request.mentorId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger))
+            try slot.check(try await Self.check(request.mentorId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger))
             try await Self.checkMenteeFree(
                 request.menteeId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger)
             if request.status == .held {
@@ -230,10 +228,23 @@ extension PostgresBookingStore {
     }
 
     public func reschedule(
-        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, check: @escaping @Sendable (BookingCheck) throws -> Void
-    ) async throws -> Booking {
+        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest
+    ) async throws -> RescheduleOutcome {
         let logger = self.logger
-        return try await pool.transaction(logger: logger) { connection in
+        do {
+            return .moved(try await move(bookingId, to: start, now: now, audit: audit, freeRuns: freeRuns, slot: slot, logger: logger))
+        } catch is ProposalChanged {
+            return .proposalChanged
+        }
+    }
+
+    /// Thrown inside ``move(_:to:now:audit:freeRuns:slot:logger:)`` to roll it back when the proposal changed.
+    private struct ProposalChanged: Error {}
+
+    private func move(
+        _ bookingId: UUID, to start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest, logger: Logger
+    ) async throws -> Booking {
+        try await pool.transaction(logger: logger) { connection in
             guard let current = try await connection.fetchFirst(
                 BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)", logger: logger)
             else { throw CoreError.notFound }
@@ -247,7 +258,8 @@ extension PostgresBookingStore {
             var found = try await Self.check(locked.mentorId, start: start, end: end, now: now, excluding: locked.id, on: connection, logger: logger)
             // The proposal as it is under the lock: an accept checks it is still the one it answers.
             (found.proposedStart, found.proposedBy) = (locked.proposedStart, locked.proposedBy)
-            try check(found)
+            guard slot.answersPendingProposal(found) else { throw ProposalChanged() }
+            try slot.check(found)
             if let mentee = locked.menteeId {
                 try await Self.checkMenteeFree(mentee, start: start, end: end, now: now, excluding: locked.id, on: connection, logger: logger)
             }

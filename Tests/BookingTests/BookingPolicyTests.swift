@@ -52,4 +52,17 @@ import Testing
         #expect(widened.from == Self.now && widened.until == near.until.adding(minutes: 30))
         #expect(policy.widened((Self.now, Self.now), toRunsFrom: nil, until: nil, now: Self.now) == nil)
     }
+
+    @Test func aMoveAnswersOnlyThePendingProposal() {
+        let proposer = UUID()
+        let start = Self.now.adding(minutes: 600)
+        func found(_ proposed: Instant?, by: UUID?) -> BookingCheck { BookingCheck(rules: nil, busy: [], now: Self.now, proposedStart: proposed, proposedBy: by) }
+        #expect(SlotRequest(start: start, minutes: 60).answersPendingProposal(found(nil, by: nil)))
+        let answer = SlotRequest(start: start, minutes: 60, answering: SlotRequest.Proposal(start: start, proposer: proposer))
+        #expect(answer.answersPendingProposal(found(start.adding(seconds: 0), by: proposer)))
+        #expect(!answer.answersPendingProposal(found(start.adding(minutes: 30), by: proposer)))
+        #expect(!answer.answersPendingProposal(found(start, by: UUID())))
+        #expect(!answer.answersPendingProposal(found(nil, by: nil)))
+        #expect(throws: CoreError.outsideAvailability) { try answer.check(found(start, by: proposer)) }
+    }
 }
