@@ -5,7 +5,8 @@
 ML_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ML_PG_BIN=/usr/lib/postgresql/15/bin
 ML_PACKAGES=(postgresql-15 postgresql-contrib redis-server nginx libhiredis-dev librdkafka-dev libavformat-dev libargon2-dev
-             libssl-dev libjansson-dev pkg-config wrk curl procps coturn)
+             libssl-dev libjansson-dev pkg-config wrk curl procps coturn
+             nodejs node-react node-react-dom node-typescript esbuild chromium fonts-liberation)
 
 ml_log() { printf '\033[1m[mentorlink]\033[0m %s\n' "$*" >&2; }
 
@@ -26,10 +27,11 @@ ml_install() {
     (service nginx stop; service redis-server stop; service postgresql stop; service coturn stop) >/dev/null 2>&1 || true
 }
 
-# The Python packages of the test tools (the OpenRPC attack tool): installed with pip when missing.
-ML_PIP=(hypothesis hypothesis-jsonschema jsonschema)
+# The Python packages of the test tools (the OpenRPC attack tool; Playwright for the browser tests, which drives
+# Debian's chromium through executable_path, so no `playwright install` browser download): pip when missing.
+ML_PIP=(hypothesis hypothesis-jsonschema jsonschema playwright)
 ml_install_python() {
-    python3 -c "import hypothesis, hypothesis_jsonschema, jsonschema" 2>/dev/null && return 0
+    python3 -c "import hypothesis, hypothesis_jsonschema, jsonschema, playwright" 2>/dev/null && return 0
     ml_log "installing Python packages: ${ML_PIP[*]}"
     python3 -m pip install -q "${ML_PIP[@]}" >&2
 }
@@ -121,8 +123,10 @@ ml_start_nginx() {
     mkdir -p "$dir/logs" "$dir/tmp"
     local servers=""
     for k in $(seq 0 $((n - 1))); do servers+="        server unix:$ML_RUN/worker-$k.sock;"$'\n'; done
+    # The web app nginx serves at /: MENTORLINK_WEB_ROOT, default web/dist (scripts/web build).
+    local web=${MENTORLINK_WEB_ROOT:-$ML_ROOT/web/dist}
     sed -e "s|@HTTP_PORT@|$port|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
-        -e "s|@WS_RATE@|${MENTORLINK_WS_RATE:-50}|" -e "s|@WS_BURST@|${MENTORLINK_WS_BURST:-200}|" \
+        -e "s|@WS_RATE@|${MENTORLINK_WS_RATE:-50}|" -e "s|@WS_BURST@|${MENTORLINK_WS_BURST:-200}|" -e "s|@WEB_ROOT@|$web|" \
         "$ML_ROOT/nginx/nginx.conf.template" | awk -v s="$servers" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else print }' > "$dir/nginx.conf"
     ml_pid_alive "$dir/nginx.pid" && { ml_nginx -s reload; return 0; }
     ml_nginx

@@ -1,0 +1,39 @@
+/** The app's routes, parsed from a path and query (pure; `nginx` answers index.html for all of them). */
+export type Route = { title: string; needsAccount: boolean } & (
+    | { name: "find" }
+    | { name: "profile"; mentorId: string }
+    | { name: "signIn"; next: string }
+    | { name: "signUp"; next: string }
+    | { name: "sessions" }
+    | { name: "wallet" }
+    | { name: "notFound" }
+);
+
+/** A `next` parameter that stays inside the app (a path, not another site: `//evil.example` is refused). */
+export function safeNext(value: string | null): string {
+    if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/mentors";
+    if (value.startsWith("/signin") || value.startsWith("/signup")) return "/mentors";
+    return value;
+}
+
+/** The route of `pathname` (+ `search` for `next`). */
+export function matchRoute(pathname: string, search = ""): Route {
+    const path = pathname.replace(/\/+$/, "") || "/";
+    const next = safeNext(new URLSearchParams(search).get("next"));
+    if (path === "/" || path === "/mentors") return { name: "find", title: "Find a mentor", needsAccount: false };
+    const profile = /^\/mentors\/([^/]+)$/.exec(path);
+    if (profile) {
+        let id = profile[1];
+        try {
+            id = decodeURIComponent(id);
+        } catch {
+            // Malformed escapes stay as typed; the server answers not_found.
+        }
+        return { name: "profile", mentorId: id, title: "Mentor", needsAccount: false };
+    }
+    if (path === "/signin") return { name: "signIn", next, title: "Sign in", needsAccount: false };
+    if (path === "/signup") return { name: "signUp", next, title: "Sign up", needsAccount: false };
+    if (path === "/sessions") return { name: "sessions", title: "My sessions", needsAccount: true };
+    if (path === "/wallet") return { name: "wallet", title: "Wallet", needsAccount: true };
+    return { name: "notFound", title: "Not found", needsAccount: false };
+}
