@@ -1,0 +1,140 @@
+"""What the browser tests share: RPC calls to the stack (to seed data), Debian's chromium under Playwright, screenshots.
+
+Every test gets a `Stack` (base URL, RPC helper) and a `Browser`; pages fail their test on any console error or
+uncaught exception (a Content-Security-Policy violation is a console error), so a blocked script, style or socket
+shows up as a failure, not as a silently broken page.
+"""
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import urllib.request
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM = os.environ.get("MENTORLINK_CHROMIUM", "/usr/bin/chromium")
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "correct horse battery staple"
+
+
+class RPCFailure(Exception):
+    """An RPC answered with an error."""
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP on a worker's Unix socket (where X-Real-IP is trusted: nginx sets it)."""
+
+    def __init__(self, path: str):
+        super().__init__("worker", timeout=20)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(20)
+        self.sock.connect(self.path)
+
+
+class Stack:
+    """The stack under test: the browser goes through nginx (`url`); seeding goes to a worker socket of `run_dir`."""
+
+    def __init__(self, url: str, run_dir: str, artifacts: str):
+        self.url = url.rstrip("/")
+        self.run_dir = run_dir
+        self.artifacts = artifacts
+        os.makedirs(artifacts, exist_ok=True)
+
+    def rpc(self, method: str, params: dict | None = None, token: str | None = None):
+        """A call through nginx, as the browser's would be."""
+        headers = {"Content-Type": "application/json", "Origin": self.url}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or {}}).encode()
+        request = urllib.request.Request(self.url + "/rpc", data=body, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            return self._result(method, json.load(answer))
+
+    def seed_rpc(self, method: str, params: dict | None = None, token: str | None = None):
+        """A call on worker-0's socket from an address of its own (10.x), so seeding does not spend the per-address
+        registration and login limits that the browser's own sign-ups from 127.0.0.1 need."""
+        headers = {"Content-Type": "application/json", "X-Real-IP": f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        connection = UnixHTTPConnection(os.path.join(self.run_dir, "worker-0.sock"))
+        try:
+            connection.request("POST", "/rpc", json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or {}}), headers)
+            return self._result(method, json.loads(connection.getresponse().read()))
+        finally:
+            connection.close()
+
+    @staticmethod
+    def _result(method, envelope):
+        if "error" in envelope:
+            raise RPCFailure(f"{method}: {envelope['error']}")
+        return envelope["result"]
+
+    def allow_sign_ups(self) -> None:
+        """Empties 127.0.0.1's registration bucket (5 per hour per address; every browser here is 127.0.0.1), as
+        EdgeHardeningTests does: the tests sign up more than five accounts through the browser in an hour."""
+        subprocess.run(["redis-cli", "-s", os.path.join(self.run_dir, "redis.sock"), "DEL", "rl:registration:ip:127.0.0.1"],
+                       check=True, stdout=subprocess.DEVNULL)
+
+    def account(self, role: str, name: str) -> tuple[str, str]:
+        """Registers an account and signs it in with a bearer token (on a worker socket); returns (email, token)."""
+        email = f"{role}-{random_word(10)}@example.com"
+        self.seed_rpc("identity.register", {"email": email, "password": PASSWORD, "name": name, "role": role})
+        token = self.seed_rpc("identity.login", {"email": email, "password": PASSWORD})["accessToken"]
+        return email, token
+
+    def seed_mentor(self, name: str, skills: list[str]) -> str:
+        """A mentor with a profile and availability every day (UTC); returns the mentor's id."""
+        _, token = self.account("mentor", name)
+        profile = self.seed_rpc("mentors.updateProfile", {
+            "headline": "Helps you ship", "bio": "Twenty years of building and teaching.", "skills": skills,
+            "topics": ["career"], "tags": ["friendly"], "yearsExperience": 12, "languages": ["en"], "timeZone": "UTC",
+            "sessionTypes": [{"kind": "one_on_one", "minutes": 30, "priceCredits": 0}]}, token)
+        days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        self.seed_rpc("availability.set", {"timeZone": "UTC", "weekly": [{"day": d, "start": "00:00", "end": "23:30"} for d in days]}, token)
+        return profile["mentor"]["id"]
+
+    def shot(self, page: Page, name: str) -> None:
+        page.screenshot(path=os.path.join(self.artifacts, f"{name}.png"), full_page=True)
+
+
+def random_word(n: int) -> str:
+    """Letters only (search treats digits as their own terms)."""
+    return "".join(random.choice("bcdfghjklmnpqrstvwxz") for _ in range(n))
+
+
+class Browsers:
+    """Debian's chromium through Playwright (no browser download), with fake camera and microphone."""
+
+    def __init__(self):
+        self._playwright = sync_playwright().start()
+        self.browser: Browser = self._playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--no-sandbox"])
+        self.problems: list[str] = []
+
+    def context(self, viewport: dict, **options) -> BrowserContext:
+        phone = viewport["width"] < 600
+        return self.browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone,
+                                        device_scale_factor=2 if phone else 1, **options)
+
+    def page(self, context: BrowserContext) -> Page:
+        """A page whose console errors and uncaught exceptions are collected as problems."""
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        return page
+
+    def take_problems(self) -> list[str]:
+        problems, self.problems = self.problems, []
+        return problems
+
+    def close(self) -> None:
+        self.browser.close()
+        self._playwright.stop()
