@@ -25,9 +25,7 @@ extension PostgresBookingStore {
             try await Self.checkMenteeFree(
                 request.menteeId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger)
             if request.status == .held {
-                try await Self.checkHoldCaps(
-                    request.menteeId, mentorId: request.mentorId, now: now, perMentor: request.holdLimits.perMentor,
-                    total: request.holdLimits.total, on: connection, logger: logger)
+                try await Self.checkHoldCaps(request.menteeId, mentorId: request.mentorId, now: now, limits: request.holdLimits, on: connection, logger: logger)
                 if request.priceCredits > 0, try await Self.availableCredits(request.menteeId, on: connection, logger: logger) < request.priceCredits {
                     throw CoreError.insufficientCredits
                 }
@@ -84,13 +82,10 @@ extension PostgresBookingStore {
     static func hold(for request: PlaceBooking, now: Instant, on connection: PostgresConnection, logger: Logger) async throws -> Booking? {
         guard request.status == .confirmed else { return nil }
         if let holdId = request.holdId {
-            let rows = try await connection.fetch(
-                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(holdId) AND b.kind = 'one_on_one' FOR UPDATE", logger: logger)
-            guard let hold = rows.first, hold.menteeId == request.menteeId, hold.mentorId == request.mentorId else { throw CoreError.notFound }
-            guard hold.status == .held || hold.status == .expired else { throw CoreError.invalidState("the hold was already used or cancelled") }
-            guard hold.status == .held, let expiry = hold.holdExpiresAt, expiry > now else { throw CoreError.holdExpired }
-            guard hold.start == request.start, hold.end == request.end else { throw CoreError.invalidState("the hold is for another time") }
-            return hold
+            let hold = try await connection.fetchFirst(
+                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(holdId) AND b.kind = 'one_on_one' FOR UPDATE",
+                logger: logger)
+            return try HoldRules.namedHold(hold, for: request, now: now)
         }
         return try await connection.fetchFirst(
             BookingRow.self,

@@ -51,9 +51,9 @@ public struct PostgresBookingStore: BookingStore {
         for try await overlapping in rows.decode(Int.self) where overlapping > 0 { throw CoreError.menteeBusy }
     }
 
-    /// The live-hold caps: at most `perMentor` with one mentor and `total` in all, per mentee.
+    /// The live-hold caps, per mentee (``HoldRules/checkCaps(withMentor:all:limits:)``).
     static func checkHoldCaps(
-        _ menteeId: UUID, mentorId: UUID, now: Instant, perMentor: Int, total: Int, on connection: PostgresConnection, logger: Logger
+        _ menteeId: UUID, mentorId: UUID, now: Instant, limits: HoldLimits, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let rows = try await connection.query(
             """
@@ -61,10 +61,7 @@ public struct PostgresBookingStore: BookingStore {
             WHERE mentee_id = \(menteeId) AND status = 'held' AND hold_expires_at > \(now.date)
             """,
             logger: logger)
-        for try await (withMentor, all) in rows.decode((Int, Int).self) {
-            if withMentor >= perMentor { throw CoreError.tooManyHolds("\(perMentor) with one mentor") }
-            if all >= total { throw CoreError.tooManyHolds("\(total) in all") }
-        }
+        for try await (withMentor, all) in rows.decode((Int, Int).self) { try HoldRules.checkCaps(withMentor: withMentor, all: all, limits: limits) }
     }
 
     /// The mentee's available credits.

@@ -44,14 +44,21 @@ extension PostgresPaymentsStore {
         return LedgerLeg.take(credits, from: user, to: sink, available: available)
     }
 
+    /// Refuses a provider's event: audited as `payment.webhook_refused` with why, nothing else written.
+    static func refusal(
+        of event: ProviderEvent, _ why: String, target: String?, requestId: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> EventOutcome {
+        try await connection.appendAudit(
+            AuditEntry(
+                actorId: nil, action: "payment.webhook_refused", target: target, outcome: "refused", requestId: requestId,
+                details: ["provider": event.provider.rawValue, "event": event.eventId, "why": why]),
+            logger: logger)
+        return .refused(why)
+    }
+
     static func applyAfterPayment(_ event: ProviderEvent, requestId: String?, on connection: PostgresConnection, logger: Logger) async throws -> EventOutcome {
         func refuse(_ why: String, target: String?) async throws -> EventOutcome {
-            try await connection.appendAudit(
-                AuditEntry(
-                    actorId: nil, action: "payment.webhook_refused", target: target, outcome: "refused", requestId: requestId,
-                    details: ["provider": event.provider.rawValue, "event": event.eventId, "why": why]),
-                logger: logger)
-            return .refused(why)
+            try await refusal(of: event, why, target: target, requestId: requestId, on: connection, logger: logger)
         }
         // The payment, by the provider's payment reference or its charge.
         guard let payment = try await connection.fetchFirst(
@@ -62,13 +69,9 @@ extension PostgresPaymentsStore {
                 OR (\(event.chargeRef)::text IS NOT NULL AND p.provider_charge_ref = \(event.chargeRef)))
             ORDER BY p.created_at LIMIT 1 FOR UPDATE
             """,
-            logger: logger) else { return try await refuse("unknown payment", target: event.providerRef ?? event.chargeRef) }
-        guard ["succeeded", "partially_refunded", "refunded", "disputed"].contains(payment.status) else {
-            return try await refuse("the payment is \(payment.status)", target: payment.paymentId.uuidString)
-        }
-        if let currency = event.currency, currency.lowercased() != payment.currency.lowercased() {
-            return try await refuse("currency does not match the payment", target: payment.paymentId.uuidString)
-        }
+            logger: logger)
+        else { return try await refuse("unknown payment", target: event.providerRef ?? event.chargeRef) }
+        if let why = ProviderEventRules.refusalToApply(event, to: payment) { return try await refuse(why, target: payment.paymentId.uuidString) }
         func audit(_ action: String, _ details: [String: String]) -> AuditEntry {
             AuditEntry(
                 actorId: nil, action: action, target: payment.paymentId.uuidString, requestId: requestId,
@@ -76,7 +79,7 @@ extension PostgresPaymentsStore {
         }
         switch event.action {
         case .refundedTotal(let total):
-            guard total >= 0, total <= payment.amount else { return try await refuse("refunded amount out of range", target: payment.paymentId.uuidString) }
+            guard ProviderEventRules.totalFits(total, payment) else { return try await refuse("refunded amount out of range", target: payment.paymentId.uuidString) }
             // What we already account for: our refunds not failed, and the provider's recorded before.
             var known: Int64 = 0
             for try await sum in try await connection.query(
@@ -123,14 +126,14 @@ extension PostgresPaymentsStore {
                     audit: audit(succeeded ? "payment.refund_succeeded" : "payment.refund_failed", [:]), on: connection, logger: logger)
                 return .settled("refund \(settled.status)")
             }
-            guard amount > 0, amount <= payment.amount else { return try await refuse("refund amount out of range", target: payment.paymentId.uuidString) }
+            guard ProviderEventRules.amountFits(amount, payment) else { return try await refuse("refund amount out of range", target: payment.paymentId.uuidString) }
             // Not ours: claimed once by its id, whichever of its events comes first (see +RefundClaims).
             return try await claimProviderRefund(
                 payment, id: id, amount: amount, succeeded: succeeded, audit: audit("payment.provider_refund", ["refund": id, "amount": "\(amount)"]),
                 on: connection, logger: logger)
         case .disputeOpened(let id, let amount):
-            guard amount > 0, amount <= payment.amount else { return try await refuse("dispute amount out of range", target: payment.paymentId.uuidString) }
-            let credits = min(RefundRules.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
+            guard ProviderEventRules.amountFits(amount, payment) else { return try await refuse("dispute amount out of range", target: payment.paymentId.uuidString) }
+            let credits = ProviderEventRules.creditsTaken(by: amount, of: payment)
             let inserted = try await connection.query(
                 """
                 INSERT INTO disputes (id, payment_id, credits, amount_minor) VALUES (\(id), \(payment.paymentId), \(max(credits, 0)), \(amount))
@@ -185,7 +188,7 @@ extension PostgresPaymentsStore {
     static func providerRefund(
         _ payment: Payment, amount: Int64, providerRef: String?, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> EventOutcome {
-        let credits = min(RefundRules.credits(for: amount, of: payment), payment.credits - payment.refundedCredits)
+        let credits = ProviderEventRules.creditsTaken(by: amount, of: payment)
         guard credits > 0 else { return .duplicate("nothing left to refund") }
         let refund = try await connection.fetchOne(
             RefundRow.self,

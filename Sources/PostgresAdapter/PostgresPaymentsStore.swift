@@ -145,12 +145,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
         default: return try await applyAfterPayment(event, requestId: requestId, on: connection, logger: logger)
         }
         func refuse(_ why: String, target: String?) async throws -> EventOutcome {
-            try await connection.appendAudit(
-                AuditEntry(
-                    actorId: nil, action: "payment.webhook_refused", target: target, outcome: "refused", requestId: requestId,
-                    details: ["provider": event.provider.rawValue, "event": event.eventId, "why": why]),
-                logger: logger)
-            return .refused(why)
+            try await refusal(of: event, why, target: target, requestId: requestId, on: connection, logger: logger)
         }
         guard let reference = event.providerRef,
             let payment = try await connection.fetchFirst(
@@ -158,9 +153,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.provider = \(event.provider.rawValue) AND p.provider_ref = \(reference) FOR UPDATE",
                 logger: logger)
         else { return try await refuse("unknown payment", target: event.providerRef) }
-        guard event.amount == payment.amount, event.currency?.lowercased() == payment.currency.lowercased() else {
-            return try await refuse("amount or currency does not match the payment", target: payment.paymentId.uuidString)
-        }
+        if let why = ProviderEventRules.refusalToGrant(event, for: payment) { return try await refuse(why, target: payment.paymentId.uuidString) }
         let granted = try await connection.post(
             "topup", reference: payment.paymentId.uuidString,
             legs: try await giveLegs(payment.credits, to: payment.userId, from: event.provider.clearingAccount, on: connection, logger: logger),
