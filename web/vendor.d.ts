@@ -58,3 +58,7 @@ declare module "node:assert/strict" {
     const assert: Assert;
     export default assert;
 }
+
+declare module "node:fs" {
+    export function readFileSync(path: string | URL, encoding: "utf8"): string;
+}

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { matchRoute, safeNext } from "../src/app/routes";
+import { readFileSync } from "node:fs";
+import { CLIENT_ROUTES, matchRoute, safeNext } from "../src/app/routes";
 import { EMPTY_FILTERS, filtersFromQuery, filtersToQuery, localToInstant, searchParams, splitList, toggle } from "../src/pages/searchFilters";
 import { createStore } from "../src/state/Store";
 import { SubscriptionRegistry } from "../src/rpc/SubscriptionRegistry";
@@ -59,4 +60,12 @@ test("routes, and next stays inside the app", () => {
     assert.equal(matchRoute("/nope").name, "notFound");
     assert.deepEqual(matchRoute("/signin", "?next=%2Fwallet"), { name: "signIn", next: "/wallet", title: "Sign in", needsAccount: false });
     for (const evil of ["//evil.example", "https://evil.example", "/\\evil.example", "", null]) assert.equal(safeNext(evil), "/mentors");
+});
+
+test("nginx answers index.html for exactly the app's client routes", () => {
+    // scripts/web runs the tests from the repository's root.
+    const template = readFileSync("nginx/nginx.conf.template", "utf8");
+    const match = /location ~ \^\/\(([a-z|]+)\)\(\/\|\$\)/.exec(template);
+    assert.ok(match, "the client-route location is missing from nginx.conf.template");
+    assert.deepEqual(match[1].split("|").sort(), [...CLIENT_ROUTES].sort());
 });

@@ -1,4 +1,10 @@
-/** The app's routes, parsed from a path and query (pure; `nginx` answers index.html for all of them). */
+/**
+ * The first path segments of the app's pages (and of those to come): nginx answers index.html for exactly these
+ * (nginx/nginx.conf.template), and 404 for other unknown paths. A unit test keeps the two lists equal.
+ */
+export const CLIENT_ROUTES = ["mentors", "signin", "signup", "sessions", "wallet", "room", "dashboard", "admin", "notifications", "checkout"] as const;
+
+/** The app's routes, parsed from a path and query (pure). */
 export type Route = { title: string; needsAccount: boolean } & (
     | { name: "find" }
     | { name: "profile"; mentorId: string }
