@@ -62,6 +62,8 @@ let package = Package(
         ),
         .target(name: "AuditService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
         .target(name: "OperationsService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
+        .target(name: "DiscoveryService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
+        .target(name: "FeedbackService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
         .target(
             name: "BookingService",
             dependencies: [
@@ -162,8 +164,8 @@ let package = Package(
             name: "mentorlink",
             dependencies: [
                 "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "MentorLinkClient",
-                "IdentityService", "AuditService", "OperationsService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService",
-                "EventPipeline",
+                "IdentityService", "AuditService", "OperationsService", "DiscoveryService", "BookingService", "FeedbackService", "PaymentsService",
+                "ProviderAdapter", "RealtimeService", "EventPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -232,8 +234,8 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "Server", "JSONRPC", "MentorLinkClient",
-                "IdentityService", "AuditService", "BookingService", "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline",
-                "MentorLinkCore", "MentorLinkTesting",
+                "IdentityService", "AuditService", "DiscoveryService", "BookingService", "FeedbackService", "PaymentsService", "ProviderAdapter",
+                "RealtimeService", "EventPipeline", "MentorLinkCore", "MentorLinkTesting",
                 "ServiceSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,11 +2,10 @@ public import JSONRPC
 public import MentorLinkCore
 import ServiceSupport
 
-/// Errors of discovery and booking, each with its stable `error.data.reason`.
+/// Errors of booking, each with its stable `error.data.reason`.
 public enum BookingError: Error, RPCErrorConvertible, Equatable {
     case core(CoreError)
     case invalid([FieldProblem])
-    case notAMentor
     case unknownSessionType(Int)
     case agendaInvalid([FieldProblem])
     /// The reschedule proposal being accepted is not (or no longer) the one the responder saw.
@@ -18,7 +17,6 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
     public var rpcError: RPCError {
         switch self {
         case .invalid(let problems): .invalidParams(problems)
-        case .notAMentor: ErrorCode.notFound.error("No such mentor")
         case .unknownSessionType(let minutes): ErrorCode.outsideAvailability.error("The mentor offers no \(minutes)-minute session")
         case .agendaInvalid(let problems): ErrorCode.invalidAgenda.error("The answers do not fit the mentor's form", data: RPCError.fieldsData(problems))
         case .proposalChanged: ErrorCode.proposalChanged.error("The reschedule proposal changed since you saw it: look at it again")

@@ -3,9 +3,9 @@ public import MentorLinkCore
 import ServiceSupport
 import Foundation
 
-/// Discovery and booking: `mentors.*` (profiles, search), `availability.*` (rules, slots), `booking.*` and
-/// `sessions.*` (holds, race-free 1:1 bookings, group seats, cancel and reschedule), `forms.*` and the agenda,
-/// `reviews.*`. One service over one store; each part registers its methods from its own file.
+/// Booking: `availability.*` (rules, slots), `booking.*` and `sessions.*` (holds, race-free 1:1 bookings, group
+/// seats, cancel and reschedule), `forms.*` and the agenda. One service over one store; each part registers its
+/// methods from its own file. Profiles and search are the discovery service's, reviews the feedback service's.
 public struct BookingService: RPCService {
     let store: any BookingStore
     let configuration: BookingConfiguration
@@ -19,11 +19,9 @@ public struct BookingService: RPCService {
     }
 
     public func register(into registry: inout MethodRegistry) {
-        registerMentors(into: &registry)
         registerAvailability(into: &registry)
         registerBookings(into: &registry)
         registerForms(into: &registry)
-        registerReviews(into: &registry)
     }
 
     func registerBookings(into registry: inout MethodRegistry) {

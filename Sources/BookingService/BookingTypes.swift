@@ -3,33 +3,9 @@ public import JSONRPC
 public import MentorLinkCore
 public import ServiceSupport
 
-// MARK: mentors.*
-
-/// `mentors.updateProfile` takes the profile as written (``ProfileInput``).
-public typealias UpdateProfileParams = ProfileInput
-
+/// Params naming a mentor (`availability.get`).
 public struct MentorIdParams: Codable, Sendable {
     public var mentorId: UUID
-}
-
-public struct ProfileResult: Codable, Sendable {
-    public var mentor: MentorProfile
-}
-
-public struct SearchParams: Codable, Sendable {
-    public var query: String?
-    public var skills: [String]?
-    public var topics: [String]?
-    public var tags: [String]?
-    public var languages: [String]?
-    public var minExperience: Int?
-    public var minRating: Double?
-    public var maxPriceCredits: Int?
-    public var availableFrom: Instant?
-    public var availableTo: Instant?
-    public var sort: MentorSort?
-    public var limit: Int?
-    public var cursor: String?
 }
 
 // MARK: availability.*
@@ -168,32 +144,4 @@ public struct TemplateResult: Codable, Sendable {
 public struct SubmitAgendaParams: Codable, Sendable {
     public var bookingId: UUID
     public var answers: [String: String]
-}
-
-// MARK: reviews.*
-
-public struct CreateReviewParams: Codable, Sendable {
-    public var bookingId: UUID
-    public var rating: Int
-    public var comment: String?
-}
-
-public struct ReplyParams: Codable, Sendable {
-    public var reviewId: UUID
-    public var text: String
-}
-
-public struct ReviewResult: Codable, Sendable {
-    public var review: Review
-}
-
-public struct ListReviewsParams: Codable, Sendable {
-    public var mentorId: UUID
-    public var cursor: String?
-    public var limit: Int?
-}
-
-public struct ReviewPage: Codable, Sendable {
-    public var items: [Review]
-    public var nextCursor: String?
 }

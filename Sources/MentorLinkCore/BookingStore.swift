@@ -119,16 +119,14 @@ public struct BookingListQuery: Sendable {
     }
 }
 
-/// The durable side of discovery and booking. Every state change writes its outbox event (and, where it matters,
-/// its audit entry) in the same transaction; the database's constraints are the last word on overlaps and seats.
-/// It also releases due escrows and schedules reminders (``EscrowReleasing``, ``ReminderScheduling``).
+/// The durable side of scheduling: availability, holds, bookings, group sessions, forms and agendas. Every state
+/// change writes its outbox event (and, where it matters, its audit entry) in the same transaction; the database's
+/// constraints are the last word on overlaps and seats. It also releases due escrows and schedules reminders
+/// (``EscrowReleasing``, ``ReminderScheduling``). Profiles and search are ``MentorDirectory``'s, reviews
+/// ``ReviewStore``'s (one store may implement all three).
 public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
-    /// Creates or replaces a mentor's profile (and recomputes their free runs for search by `freeRuns`).
-    func saveProfile(mentorId: UUID, input: ProfileInput, now: Instant, freeRuns: FreeRunPolicy) async throws -> MentorProfile
-    /// A mentor's profile.
+    /// A mentor's profile (its session types and prices decide what may be booked).
     func profile(mentorId: UUID) async throws -> MentorProfile?
-    /// Full-text and fuzzy search with filters, facets and keyset pagination.
-    func search(_ query: MentorSearchQuery) async throws -> MentorSearchPage
     /// Replaces a mentor's availability and recomputes their free time for search by `freeRuns`.
     func saveAvailability(mentorId: UUID, rules: AvailabilityRules, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy) async throws
     /// A mentor's availability.
@@ -171,10 +169,4 @@ public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
     func template(mentorId: UUID) async throws -> [FormQuestion]
     /// Stores the mentee's answers on a booking that has not started.
     func saveAgenda(bookingId: UUID, answers: [String: String], now: Instant) async throws -> Booking
-    /// Posts the review of a booking and updates the mentor's rating.
-    func createReview(bookingId: UUID, authorId: UUID, mentorId: UUID, rating: Int, comment: String?, audit: AuditEntry?) async throws -> Review
-    /// The mentor's one reply to a review.
-    func replyReview(reviewId: UUID, mentorId: UUID, text: String) async throws -> Review
-    /// A mentor's reviews, newest first.
-    func reviews(mentorId: UUID, after: (createdAt: Instant, id: UUID)?, limit: Int) async throws -> [Review]
 }

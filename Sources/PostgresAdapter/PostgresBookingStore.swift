@@ -6,7 +6,7 @@ import PostgresNIO
 /// ``BookingStore`` on PostgreSQL. Writes for one mentor are serialized by a row lock on the mentor's `users`
 /// row, so the rules, the busy time and the search runs are read and rewritten consistently; the exclusion
 /// constraints on `bookings` and the seat check on the group row are what make overlaps and over-fills impossible.
-public struct PostgresBookingStore: BookingStore {
+public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
     let pool: PostgresPool
     let logger: Logger
 

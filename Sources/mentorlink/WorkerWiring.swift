@@ -1,5 +1,7 @@
 import AuditService
 import BookingService
+import DiscoveryService
+import FeedbackService
 import Foundation
 import IdentityService
 import JSONRPC
@@ -46,6 +48,12 @@ struct WorkerWiring {
         bookingConfiguration.cursors = cursors
         registry.mount(BookingService(
             store: booking, configuration: bookingConfiguration, availability: AvailabilityPublisher(bus: adapters.bus, logger: logger)))
+        var discoveryConfiguration = DiscoveryConfiguration()
+        discoveryConfiguration.sessionMinutes = bookingConfiguration.sessionMinutes
+        discoveryConfiguration.freeRuns = bookingConfiguration.freeRuns
+        discoveryConfiguration.cursors = cursors
+        registry.mount(DiscoveryService(directory: booking, configuration: discoveryConfiguration))
+        registry.mount(FeedbackService(store: booking, cursors: cursors))
         let payments = adapters.paymentsStore
         var paymentsConfiguration = PaymentsConfiguration()
         paymentsConfiguration.stripeWebhookSecrets = config.providers.stripeWebhookSecrets

@@ -7,7 +7,6 @@ import Testing
 /// Booking's own errors keep their wire form, and its core cases are the shared mapping's.
 @Suite struct BookingErrorTests {
     @Test func ownCases() {
-        #expect(BookingError.notAMentor.rpcError == RPCError(code: -32004, message: "No such mentor", reason: "not_found"))
         #expect(
             BookingError.unknownSessionType(45).rpcError
                 == RPCError(code: -32020, message: "The mentor offers no 45-minute session", reason: "outside_availability"))

@@ -1,4 +1,6 @@
 import BookingService
+import DiscoveryService
+import FeedbackService
 import PaymentsService
 import Foundation
 import JSONRPC
@@ -30,6 +32,11 @@ struct BookingHarness: Sendable {
             var registry = MethodRegistry()
             registry.mount(WalletService(store: payments))
             registry.mount(BookingService(store: store, configuration: configuration))
+            var discovery = DiscoveryConfiguration()
+            discovery.now = { clock.now }
+            discovery.cursors = configuration.cursors
+            registry.mount(DiscoveryService(directory: store, configuration: discovery))
+            registry.mount(FeedbackService(store: store, cursors: configuration.cursors, now: { clock.now }))
             let dispatcher = RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0"))
             try await body(BookingHarness(dispatcher: dispatcher, pool: pool, clock: clock, bookings: store, payments: payments))
         }

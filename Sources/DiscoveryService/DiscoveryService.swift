@@ -1,11 +1,21 @@
-import JSONRPC
-import MentorLinkCore
-import ServiceSupport
 import Foundation
+public import JSONRPC
+public import MentorLinkCore
+import ServiceSupport
 
-/// `mentors.*`: profiles and search.
-extension BookingService {
-    func registerMentors(into registry: inout MethodRegistry) {
+/// Discovery: `mentors.*`, the mentors' profiles and the search over them (typo-tolerant text, filters, facets,
+/// free time, keyset pages).
+public struct DiscoveryService: RPCService {
+    let directory: any MentorDirectory
+    let configuration: DiscoveryConfiguration
+
+    /// Creates the service over a mentor directory.
+    public init(directory: any MentorDirectory, configuration: DiscoveryConfiguration) {
+        self.directory = directory
+        self.configuration = configuration
+    }
+
+    public func register(into registry: inout MethodRegistry) {
         registry.register("mentors.updateProfile", summary: "Create or replace your mentor profile.", access: .only(.mentor), handler: updateProfile)
         registry.register("mentors.get", summary: "A mentor's public profile.", access: .public, handler: getMentor)
         registry.register("mentors.search", summary: "Find mentors: text (typo-tolerant), filters, facets, keyset pages.", access: .public, handler: searchMentors)
@@ -40,14 +50,12 @@ extension BookingService {
             checks.expect(type.kind != .groupSeat, "sessionTypes[\(index)].kind", "one_on_one or group")
         }
         try checks.check()
-        let saved = try await mapped {
-            try await store.saveProfile(mentorId: caller.id, input: input, now: configuration.now(), freeRuns: configuration.freeRuns)
-        }
+        let saved = try await directory.saveProfile(mentorId: caller.id, input: input, now: configuration.now(), freeRuns: configuration.freeRuns)
         return ProfileResult(mentor: saved)
     }
 
-    func getMentor(_ params: MentorIdParams, _ context: RPCContext) async throws -> ProfileResult {
-        guard let profile = try await store.profile(mentorId: params.mentorId) else { throw BookingError.notAMentor }
+    func getMentor(_ params: MentorProfileParams, _ context: RPCContext) async throws -> ProfileResult {
+        guard let profile = try await directory.profile(mentorId: params.mentorId) else { throw ErrorCode.notFound.error("No such mentor") }
         return ProfileResult(mentor: profile)
     }
 
@@ -73,7 +81,7 @@ extension BookingService {
             languages: params.languages ?? [], minExperience: params.minExperience, minRating: params.minRating,
             maxPriceCredits: params.maxPriceCredits, availableFrom: params.availableFrom, availableTo: params.availableTo,
             sort: params.sort ?? .relevance, limit: limit, after: after, now: configuration.now())
-        var page = try await mapped { try await store.search(query) }
+        var page = try await directory.search(query)
         page.nextCursor = page.next.map { next in
             var payload = CursorPayload()
             payload.append(next.key)
