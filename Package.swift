@@ -163,7 +163,8 @@ let package = Package(
         .executableTarget(
             name: "mentorlink",
             dependencies: [
-                "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "MentorLinkClient",
+                "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter",
+                "MentorLinkClient",
                 "IdentityService", "AuditService", "OperationsService", "DiscoveryService", "BookingService", "FeedbackService", "PaymentsService",
                 "ProviderAdapter", "RealtimeService", "EventPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -181,17 +182,23 @@ let package = Package(
         .target(
             name: "MentorLinkTesting",
             dependencies: [
-                "JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                "JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // libFuzzer harnesses (scripts/fuzz TARGET [seconds]); built without FUZZING they replay a corpus.
         .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "FuzzJSONParser", dependencies: ["FuzzSupport", "JSONRPC"], path: "Fuzz/FuzzJSONParser"),
         .executableTarget(
-            name: "FuzzDispatch", dependencies: ["FuzzSupport", "JSONRPC", .product(name: "Logging", package: "swift-log")], path: "Fuzz/FuzzDispatch"),
+            name: "FuzzDispatch",
+            dependencies: ["FuzzSupport", "JSONRPC", .product(name: "Logging", package: "swift-log")],
+            path: "Fuzz/FuzzDispatch"
+        ),
         .executableTarget(
             name: "FuzzHTTPHead",
-            dependencies: ["FuzzSupport", "JSONRPC", "Server", .product(name: "HTTPTypes", package: "swift-http-types")], path: "Fuzz/FuzzHTTPHead"),
+            dependencies: ["FuzzSupport", "JSONRPC", "Server", .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Fuzz/FuzzHTTPHead"
+        ),
         .executableTarget(name: "FuzzCursor", dependencies: ["FuzzSupport", "ServiceSupport"], path: "Fuzz/FuzzCursor"),
         .executableTarget(name: "FuzzWebhookSignature", dependencies: ["FuzzSupport", "PaymentsService"], path: "Fuzz/FuzzWebhookSignature"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
@@ -201,7 +208,8 @@ let package = Package(
         ),
         .testTarget(
             name: "BookingTests",
-            dependencies: ["BookingService", "MentorLinkCore", "JSONRPC", "ServiceSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["BookingService", "MentorLinkCore", "JSONRPC", "ServiceSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "EventPipelineTests",
             dependencies: [
@@ -228,8 +236,14 @@ let package = Package(
             dependencies: ["IdentityService", "AuditService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
         ),
         .testTarget(name: "AuditServiceTests", dependencies: ["AuditService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
-        .testTarget(name: "OperationsServiceTests", dependencies: ["OperationsService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
-        .testTarget(name: "RealtimeServiceTests", dependencies: ["RealtimeService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]),
+        .testTarget(
+            name: "OperationsServiceTests",
+            dependencies: ["OperationsService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
+        ),
+        .testTarget(
+            name: "RealtimeServiceTests",
+            dependencies: ["RealtimeService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -33,8 +33,11 @@ func fuzzHTTPHead(_ bytes: [UInt8]) {
         precondition(media == "application/json", "isJSON accepted \(fields[.contentType] ?? "")")
     }
     let id = RequestID.from(fields)
-    precondition((1...128).contains(id.utf8.count) && id.utf8.allSatisfy({ $0 == 0x2D || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }),
-                 "a request id that is not a token: \(id)")
+    precondition(
+        (1...128).contains(id.utf8.count)
+            && id.utf8.allSatisfy({ $0 == 0x2D || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }),
+        "a request id that is not a token: \(id)"
+    )
 }
 
 #if FUZZING

@@ -31,8 +31,10 @@ public struct AgendaValidator: Sendable {
             case .url:
                 let url = URL(string: answer)
                 checks.expect(
-                    answer.count <= 2000 && ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && !(url?.host ?? "").isEmpty, field,
-                    "an http(s) URL")
+                    answer.count <= 2000 && ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && !(url?.host ?? "").isEmpty,
+                    field,
+                    "an http(s) URL"
+                )
             default:
                 break
             }
@@ -53,7 +55,8 @@ public struct AgendaValidator: Sendable {
         var ids: Set<String> = []
         for (index, question) in questions.enumerated() {
             let field = "questions[\(index)]"
-            let validId = (1...64).contains(question.id.count)
+            let validId =
+                (1...64).contains(question.id.count)
                 && question.id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
             checks.expect(validId, "\(field).id", "1 to 64 of A-Z a-z 0-9 _ -")
             checks.expect(ids.insert(question.id).inserted, "\(field).id", "duplicate")

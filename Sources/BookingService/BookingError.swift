@@ -18,7 +18,8 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
         switch self {
         case .invalid(let problems): .invalidParams(problems)
         case .unknownSessionType(let minutes): ErrorCode.outsideAvailability.error("The mentor offers no \(minutes)-minute session")
-        case .agendaInvalid(let problems): ErrorCode.invalidAgenda.error("The answers do not fit the mentor's form", data: RPCError.fieldsData(problems))
+        case .agendaInvalid(let problems):
+            ErrorCode.invalidAgenda.error("The answers do not fit the mentor's form", data: RPCError.fieldsData(problems))
         case .proposalChanged: ErrorCode.proposalChanged.error("The reschedule proposal changed since you saw it: look at it again")
         case .core(let error): error.rpcError
         }

@@ -1,14 +1,19 @@
+import Foundation
 import JSONRPC
 import MentorLinkCore
 import ServiceSupport
-import Foundation
 
 /// `forms.*` and `booking.submitAgenda`: a mentor's pre-session questions and the mentee's answers.
 extension BookingService {
     func registerForms(into registry: inout MethodRegistry) {
         registry.register("forms.setTemplate", summary: "Replace your pre-session questions.", access: .only(.mentor), handler: setTemplate)
         registry.register("forms.get", summary: "A mentor's pre-session questions.", access: .public, handler: getTemplate)
-        registry.register("booking.submitAgenda", summary: "Answer the mentor's questions before the session.", access: .authenticated, handler: submitAgenda)
+        registry.register(
+            "booking.submitAgenda",
+            summary: "Answer the mentor's questions before the session.",
+            access: .authenticated,
+            handler: submitAgenda
+        )
     }
 
     func setTemplate(_ params: SetTemplateParams, _ context: RPCContext) async throws -> TemplateResult {
@@ -28,6 +33,8 @@ extension BookingService {
         guard let booking = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
         guard booking.menteeId == caller.id else { throw BookingError.core(.forbidden("only the booking's mentee answers its form")) }
         try AgendaValidator(questions: try await store.template(mentorId: booking.mentorId)).validate(params.answers)
-        return BookingResult(booking: try await mapped { try await store.saveAgenda(bookingId: params.bookingId, answers: params.answers, now: configuration.now()) })
+        return BookingResult(
+            booking: try await mapped { try await store.saveAgenda(bookingId: params.bookingId, answers: params.answers, now: configuration.now()) }
+        )
     }
 }

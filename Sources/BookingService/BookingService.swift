@@ -1,7 +1,7 @@
+import Foundation
 public import JSONRPC
 public import MentorLinkCore
 import ServiceSupport
-import Foundation
 
 /// Booking: `availability.*` (rules, slots), `booking.*` and `sessions.*` (holds, race-free 1:1 bookings, group
 /// seats, cancel and reschedule), `forms.*` and the agenda. One service over one store; each part registers its
@@ -27,20 +27,50 @@ public struct BookingService: RPCService {
     func registerBookings(into registry: inout MethodRegistry) {
         registry.register("booking.hold", summary: "Hold a free slot for a few minutes.", access: .authenticated, rateLimit: .booking, handler: hold)
         registry.register(
-            "booking.create", summary: "Book a free slot (or a held one); an idempotency key makes retries safe.", access: .authenticated,
-            rateLimit: .booking, idempotent: true, handler: create)
-        registry.register("sessions.createGroup", summary: "Create a group session with a seat count.", access: .only(.mentor), rateLimit: .booking, handler: createGroup)
-        registry.register("sessions.listGroups", summary: "A mentor's upcoming group sessions (with seats taken).", access: .public, handler: listGroups)
+            "booking.create",
+            summary: "Book a free slot (or a held one); an idempotency key makes retries safe.",
+            access: .authenticated,
+            rateLimit: .booking,
+            idempotent: true,
+            handler: create
+        )
+        registry.register(
+            "sessions.createGroup",
+            summary: "Create a group session with a seat count.",
+            access: .only(.mentor),
+            rateLimit: .booking,
+            handler: createGroup
+        )
+        registry.register(
+            "sessions.listGroups",
+            summary: "A mentor's upcoming group sessions (with seats taken).",
+            access: .public,
+            handler: listGroups
+        )
         registry.register("booking.join", summary: "Take a seat in a group session.", access: .authenticated, rateLimit: .booking, handler: join)
-        registry.register("booking.cancel", summary: "Cancel a booking, hold, seat or group session; returns the policy.", access: .authenticated, rateLimit: .booking, handler: cancel)
+        registry.register(
+            "booking.cancel",
+            summary: "Cancel a booking, hold, seat or group session; returns the policy.",
+            access: .authenticated,
+            rateLimit: .booking,
+            handler: cancel
+        )
         registry.register(
             "booking.reschedule",
-            summary: "Move a 1:1 booking to another free slot (at once for an admin, or the mentee outside the late-cancellation window; else a proposal the other side answers).",
-            access: .authenticated, rateLimit: .booking, handler: reschedule)
+            summary:
+                "Move a 1:1 booking to another free slot (at once for an admin, or the mentee outside the late-cancellation window; else a proposal the other side answers).",
+            access: .authenticated,
+            rateLimit: .booking,
+            handler: reschedule
+        )
         registry.register(
             "booking.respondReschedule",
-            summary: "Accept (the booking moves) or decline the other participant's reschedule proposal; send back the proposedStart you saw (proposal_changed if it changed).",
-            access: .authenticated, rateLimit: .booking, handler: respondReschedule)
+            summary:
+                "Accept (the booking moves) or decline the other participant's reschedule proposal; send back the proposedStart you saw (proposal_changed if it changed).",
+            access: .authenticated,
+            rateLimit: .booking,
+            handler: respondReschedule
+        )
         registry.register("booking.list", summary: "Your bookings in start order.", access: .authenticated, handler: list)
         registry.register("booking.get", summary: "One booking (its participants and admins).", access: .authenticated, handler: get)
     }
@@ -62,11 +92,22 @@ public struct BookingService: RPCService {
         let price = try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
         let now = configuration.now()
         var request = PlaceBooking(
-            mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes),
-            status: .held, holdExpiresAt: now.adding(minutes: configuration.holdMinutes), priceCredits: price)
+            mentorId: params.mentorId,
+            menteeId: caller.id,
+            start: params.start,
+            end: params.start.adding(minutes: params.minutes),
+            status: .held,
+            holdExpiresAt: now.adding(minutes: configuration.holdMinutes),
+            priceCredits: price
+        )
         request.holdLimits = configuration.holdLimits
         let (booking, _) = try await mapped {
-            try await store.place(request, now: now, freeRuns: configuration.freeRuns, slot: SlotRequest(start: params.start, minutes: params.minutes))
+            try await store.place(
+                request,
+                now: now,
+                freeRuns: configuration.freeRuns,
+                slot: SlotRequest(start: params.start, minutes: params.minutes)
+            )
         }
         await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.held")
         return HoldResult(holdId: booking.id, expiresAt: booking.holdExpiresAt ?? request.holdExpiresAt!, booking: booking)
@@ -82,11 +123,25 @@ public struct BookingService: RPCService {
         let now = configuration.now()
         let end = params.start.adding(minutes: params.minutes)
         let request = PlaceBooking(
-            mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: end, status: .confirmed, holdId: params.holdId,
-            idempotencyKey: params.idempotencyKey, requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)", agenda: params.agenda,
-            priceCredits: price, audit: context.auditEntry("booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
+            mentorId: params.mentorId,
+            menteeId: caller.id,
+            start: params.start,
+            end: end,
+            status: .confirmed,
+            holdId: params.holdId,
+            idempotencyKey: params.idempotencyKey,
+            requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)",
+            agenda: params.agenda,
+            priceCredits: price,
+            audit: context.auditEntry("booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description])
+        )
         let (booking, replayed) = try await mapped {
-            try await store.place(request, now: now, freeRuns: configuration.freeRuns, slot: SlotRequest(start: params.start, minutes: params.minutes))
+            try await store.place(
+                request,
+                now: now,
+                freeRuns: configuration.freeRuns,
+                slot: SlotRequest(start: params.start, minutes: params.minutes)
+            )
         }
         if !replayed { await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.created") }
         return BookingResult(booking: booking, replayed: replayed ? true : nil)
@@ -105,8 +160,15 @@ public struct BookingService: RPCService {
         checks.expect(params.start > now, "start", "in the future")
         try checks.check()
         let session = NewGroupSession(
-            mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity,
-            title: title, topic: params.topic, priceCredits: params.priceCredits ?? 0, audit: context.auditEntry("sessions.create_group"))
+            mentorId: caller.id,
+            start: params.start,
+            end: params.start.adding(minutes: params.minutes),
+            capacity: params.capacity,
+            title: title,
+            topic: params.topic,
+            priceCredits: params.priceCredits ?? 0,
+            audit: context.auditEntry("sessions.create_group")
+        )
         let created = try await mapped { try await store.createGroup(session, now: now, freeRuns: configuration.freeRuns) }
         await availability?.availabilityChanged(mentorId: caller.id, reason: "group.created")
         return BookingResult(booking: created)
@@ -121,8 +183,11 @@ public struct BookingService: RPCService {
         let now = configuration.now()
         let outcome = try await mapped {
             try await store.join(
-                groupSessionId: params.groupSessionId, menteeId: caller.id, now: now,
-                audit: context.auditEntry("booking.join", details: ["group": params.groupSessionId.uuidString]))
+                groupSessionId: params.groupSessionId,
+                menteeId: caller.id,
+                now: now,
+                audit: context.auditEntry("booking.join", details: ["group": params.groupSessionId.uuidString])
+            )
         }
         switch outcome {
         case .joined(let seat): return BookingResult(booking: seat)
@@ -147,21 +212,35 @@ public struct BookingService: RPCService {
         guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
         let side = caller.id == current.mentorId ? "mentor" : caller.id == current.menteeId ? "mentee" : "admin"
         // Full refund when the mentor (or an admin) cancels, or the mentee does with enough notice.
-        let rule = LateCancellationRule(byMentee: side == "mentee", lateNotice: .seconds(configuration.lateCancellationHours * 3600), now: configuration.now())
+        let rule = LateCancellationRule(
+            byMentee: side == "mentee",
+            lateNotice: .seconds(configuration.lateCancellationHours * 3600),
+            now: configuration.now()
+        )
         let booking = try await mapped {
             try await store.cancel(
-                bookingId: params.bookingId, by: caller.id, reason: params.reason, now: rule.now,
-                audit: context.auditEntry("booking.cancel", details: ["by": side]), escrow: rule, fees: configuration.platformFee,
-                freeRuns: configuration.freeRuns)
+                bookingId: params.bookingId,
+                by: caller.id,
+                reason: params.reason,
+                now: rule.now,
+                audit: context.auditEntry("booking.cancel", details: ["by": side]),
+                escrow: rule,
+                fees: configuration.platformFee,
+                freeRuns: configuration.freeRuns
+            )
         }
         if booking.kind != .groupSeat { await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.cancelled") }
         let late = rule.isLate(booking)
         let policy = CancellationPolicy(
-            cancellableUntil: booking.start, lateNoticeHours: configuration.lateCancellationHours, late: late, cancelledBy: side,
+            cancellableUntil: booking.start,
+            lateNoticeHours: configuration.lateCancellationHours,
+            late: late,
+            cancelledBy: side,
             summary: "Either participant may cancel until the session starts. Cancelled by the mentor (or an admin), or by the mentee at least "
                 + "\(configuration.lateCancellationHours) hours ahead: the price is refunded in full. Cancelled by the mentee later: no refund, "
                 + "the price goes to the mentor. A group session is cancelled by its mentor, with every seat refunded.",
-            escrow: booking.escrowState)
+            escrow: booking.escrowState
+        )
         return CancelResult(booking: booking, policy: policy)
     }
 
@@ -186,14 +265,26 @@ public struct BookingService: RPCService {
                 throw BookingError.core(.outsideAvailability)
             }
             let busy = try await store.busy(
-                mentorId: current.mentorId, from: params.start.adding(minutes: -2 * 1440), to: params.start.adding(minutes: 2 * 1440), now: now)
-            guard calculator.isFree(start: params.start, minutes: minutes, busy: busy.filter { $0.start != current.start || $0.isHold }, now: now) else {
+                mentorId: current.mentorId,
+                from: params.start.adding(minutes: -2 * 1440),
+                to: params.start.adding(minutes: 2 * 1440),
+                now: now
+            )
+            guard calculator.isFree(start: params.start, minutes: minutes, busy: busy.filter { $0.start != current.start || $0.isHold }, now: now)
+            else {
                 throw BookingError.core(.slotTaken)
             }
             let booking = try await mapped {
                 try await store.setRescheduleProposal(
-                    bookingId: current.id, start: params.start, by: caller.id, now: now,
-                    audit: context.auditEntry("booking.reschedule_proposed", details: ["from": current.start.description, "to": params.start.description]))
+                    bookingId: current.id,
+                    start: params.start,
+                    by: caller.id,
+                    now: now,
+                    audit: context.auditEntry(
+                        "booking.reschedule_proposed",
+                        details: ["from": current.start.description, "to": params.start.description]
+                    )
+                )
             }
             return BookingResult(booking: booking, pendingAcceptance: true)
         }
@@ -216,7 +307,12 @@ public struct BookingService: RPCService {
         guard params.accept else {
             let booking = try await mapped {
                 try await store.setRescheduleProposal(
-                    bookingId: current.id, start: nil, by: nil, now: now, audit: context.auditEntry("booking.reschedule_declined"))
+                    bookingId: current.id,
+                    start: nil,
+                    by: nil,
+                    now: now,
+                    audit: context.auditEntry("booking.reschedule_declined")
+                )
             }
             return BookingResult(booking: booking)
         }
@@ -228,14 +324,24 @@ public struct BookingService: RPCService {
     static func sameMoment(_ a: Instant, _ b: Instant) -> Bool { abs(a.date.timeIntervalSince(b.date)) < 0.001 }
 
     /// Moves the booking; `answering` a proposal by that proposer, only while it is still the pending proposal.
-    private func move(_ current: Booking, to start: Instant, now: Instant, context: RPCContext, answering proposer: UUID? = nil) async throws -> Booking {
+    private func move(
+        _ current: Booking,
+        to start: Instant,
+        now: Instant,
+        context: RPCContext,
+        answering proposer: UUID? = nil
+    ) async throws -> Booking {
         let minutes = Int(current.end.epochSeconds - current.start.epochSeconds) / 60
         let slot = SlotRequest(start: start, minutes: minutes, answering: proposer.map { SlotRequest.Proposal(start: start, proposer: $0) })
         let outcome = try await mapped {
             try await store.reschedule(
-                bookingId: current.id, start: start, now: now,
+                bookingId: current.id,
+                start: start,
+                now: now,
                 audit: context.auditEntry("booking.reschedule", details: ["from": current.start.description, "to": start.description]),
-                freeRuns: configuration.freeRuns, slot: slot)
+                freeRuns: configuration.freeRuns,
+                slot: slot
+            )
         }
         guard case .moved(let booking) = outcome else { throw BookingError.proposalChanged }
         await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.rescheduled")
@@ -248,9 +354,17 @@ public struct BookingService: RPCService {
         guard (1...200).contains(limit) else { throw BookingError.invalid("limit", "1 to 200") }
         let cursors = configuration.cursors
         let after = try cursors.cursorParam(params.cursor, scope: "booking.list", timeKeyed: true)
-        let items = try await store.bookings(BookingListQuery(
-            userId: caller.id, side: params.as, status: params.status, from: params.from, to: params.to,
-            after: after.flatMap { position in position.instant.map { ($0, position.id) } }, limit: limit))
+        let items = try await store.bookings(
+            BookingListQuery(
+                userId: caller.id,
+                side: params.as,
+                status: params.status,
+                from: params.from,
+                to: params.to,
+                after: after.flatMap { position in position.instant.map { ($0, position.id) } },
+                limit: limit
+            )
+        )
         let next = cursors.nextCursor(items, limit: limit, scope: "booking.list") { PageCursor(instant: $0.start, id: $0.id) }
         return BookingPage(items: items, nextCursor: next)
     }

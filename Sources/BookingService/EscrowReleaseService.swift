@@ -16,7 +16,10 @@ public struct EscrowReleaseService: Service {
 
     /// A service releasing with `configuration`'s grace period and clock.
     public init(
-        store: any EscrowReleasing, configuration: BookingConfiguration, interval: Duration = .seconds(30), batchSize: Int = 200,
+        store: any EscrowReleasing,
+        configuration: BookingConfiguration,
+        interval: Duration = .seconds(30),
+        batchSize: Int = 200,
         logger: Logger
     ) {
         self.store = store
@@ -31,7 +34,11 @@ public struct EscrowReleaseService: Service {
         var released = 0
         while true {
             let batch = try await store.releaseDueEscrows(
-                now: configuration.now(), grace: configuration.completionGrace, limit: batchSize, fees: configuration.platformFee)
+                now: configuration.now(),
+                grace: configuration.completionGrace,
+                limit: batchSize,
+                fees: configuration.platformFee
+            )
             released += batch
             if batch < batchSize { return released }
         }

@@ -4,23 +4,27 @@ import Mustache
 /// `title`, `body`, `unsubscribe`.
 enum EmailTemplates {
     static let subject = try! MustacheTemplate(string: "MentorLink: {{title}}")
-    static let text = try! MustacheTemplate(string: """
-        Hello {{name}},
+    static let text = try! MustacheTemplate(
+        string: """
+            Hello {{name}},
 
-        {{body}}
+            {{body}}
 
-        — MentorLink
-        To stop these emails: {{unsubscribe}}
+            — MentorLink
+            To stop these emails: {{unsubscribe}}
 
-        """)
-    static let html = try! MustacheTemplate(string: """
-        <!doctype html>
-        <html><body style="font-family: sans-serif">
-        <p>Hello {{name}},</p>
-        <p><strong>{{title}}</strong></p>
-        <p>{{body}}</p>
-        <p style="color: #666">— MentorLink · <a href="{{unsubscribe}}">Unsubscribe</a></p>
-        </body></html>
+            """
+    )
+    static let html = try! MustacheTemplate(
+        string: """
+            <!doctype html>
+            <html><body style="font-family: sans-serif">
+            <p>Hello {{name}},</p>
+            <p><strong>{{title}}</strong></p>
+            <p>{{body}}</p>
+            <p style="color: #666">— MentorLink · <a href="{{unsubscribe}}">Unsubscribe</a></p>
+            </body></html>
 
-        """)
+            """
+    )
 }

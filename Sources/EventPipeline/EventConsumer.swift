@@ -25,9 +25,14 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
     /// `isOutage` recognizes (PostgreSQL or Redis away) is retried with the backoff but not counted as an attempt, so
     /// an outage never parks a good message.
     public init(
-        handler: Handler, source: Source, deadLetters: any DeadLetterStore, policy: RetryPolicy = RetryPolicy(),
-        replayInterval: Duration = .seconds(2), describeError: @escaping @Sendable (any Error) -> String = { String(describing: $0) },
-        isOutage: @escaping @Sendable (any Error) -> Bool = { _ in false }, logger: Logger
+        handler: Handler,
+        source: Source,
+        deadLetters: any DeadLetterStore,
+        policy: RetryPolicy = RetryPolicy(),
+        replayInterval: Duration = .seconds(2),
+        describeError: @escaping @Sendable (any Error) -> String = { String(describing: $0) },
+        isOutage: @escaping @Sendable (any Error) -> Bool = { _ in false },
+        logger: Logger
     ) {
         self.isOutage = isOutage
         self.describe = { String(describeError($0).prefix(2000)) }
@@ -61,14 +66,18 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
                 try await committer.commit(message)
             } catch {
                 // Handled or parked already: the next commit covers it, and a redelivery is harmless (idempotent).
-                logger.warning("\(Handler.name).commit_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string("\(error)")])
+                logger.warning(
+                    "\(Handler.name).commit_failed",
+                    metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string("\(error)")]
+                )
             }
         }
     }
 
     /// Handles one message with retries, or parks it; `false` when the service stopped first (nothing to commit).
     func settle(_ message: EventRecord) async -> Bool {
-        var attempt = 0, outages = 0
+        var attempt = 0
+        var outages = 0
         var lastError = ""
         while attempt < policy.attempts {
             attempt += 1
@@ -78,7 +87,10 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
             } catch {
                 lastError = describe(error)
                 if isOutage(error) {
-                    logger.warning("\(Handler.name).dependency_down", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(lastError)])
+                    logger.warning(
+                        "\(Handler.name).dependency_down",
+                        metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(lastError)]
+                    )
                     outages += 1
                     if !(await pause(policy.delay(after: min(outages, 8)))) { return false }
                     attempt -= 1
@@ -86,22 +98,39 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
                 }
                 logger.warning(
                     "\(Handler.name).failed",
-                    metadata: ["kafka.topic": .string(message.topic), "kafka.offset": .string("\(message.offset)"), "attempt": .string("\(attempt)"), "error": .string(lastError)])
+                    metadata: [
+                        "kafka.topic": .string(message.topic), "kafka.offset": .string("\(message.offset)"), "attempt": .string("\(attempt)"),
+                        "error": .string(lastError),
+                    ]
+                )
             }
             if attempt < policy.attempts, !(await pause(policy.delay(after: attempt))) { return false }
         }
         let failed = FailedMessage(
-            consumer: Handler.name, topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, value: message.value,
-            error: lastError, attempts: attempt)
+            consumer: Handler.name,
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            error: lastError,
+            attempts: attempt
+        )
         var parkAttempt = 0
         while true {
             parkAttempt += 1
             do {
                 let id = try await deadLetters.park(failed)
-                logger.error("\(Handler.name).parked", metadata: ["dead_letter.id": .string("\(id)"), "kafka.offset": .string("\(message.offset)"), "error": .string(lastError)])
+                logger.error(
+                    "\(Handler.name).parked",
+                    metadata: ["dead_letter.id": .string("\(id)"), "kafka.offset": .string("\(message.offset)"), "error": .string(lastError)]
+                )
                 return true
             } catch {
-                logger.error("\(Handler.name).park_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(describe(error))])
+                logger.error(
+                    "\(Handler.name).park_failed",
+                    metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(describe(error))]
+                )
                 guard await pause(policy.delay(after: parkAttempt)) else { return false }
             }
         }
@@ -118,7 +147,10 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
                 replayed += 1
                 logger.notice("\(Handler.name).replayed", metadata: ["dead_letter.id": .string("\(letter.id)")])
             } catch {
-                logger.error("\(Handler.name).replay_failed", metadata: ["dead_letter.id": .string("\(letter.id)"), "error": .string(describe(error))])
+                logger.error(
+                    "\(Handler.name).replay_failed",
+                    metadata: ["dead_letter.id": .string("\(letter.id)"), "error": .string(describe(error))]
+                )
                 try await deadLetters.finishReplay(id: letter.id, error: describe(error))
             }
         }

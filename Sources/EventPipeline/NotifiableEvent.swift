@@ -18,7 +18,8 @@ enum NotifiableEvent {
 
     /// The event, or `nil` when nobody is notified of its type; throws when its payload does not decode.
     init?(_ event: RelayedEvent) throws {
-        if let name = BookingEvent.Name(rawValue: event.type), Self.bookingNames.contains(name), let booking = try event.decode(as: BookingEvent.self) {
+        if let name = BookingEvent.Name(rawValue: event.type), Self.bookingNames.contains(name), let booking = try event.decode(as: BookingEvent.self)
+        {
             self = .booking(booking)
         } else if let moved = try event.decode(as: BookingRescheduled.self) {
             self = .rescheduled(moved)
@@ -45,7 +46,14 @@ enum NotifiableEvent {
             case .created: return both(booking, event.type, "Session booked", "A session is booked for \(booking.start).")
             case .cancelled: return both(booking, event.type, "Session cancelled", "The session at \(booking.start) was cancelled.")
             case .joined:
-                return [NewNotification(userId: booking.mentorId, type: event.type, title: "New participant", body: "Someone joined your group session at \(booking.start).")]
+                return [
+                    NewNotification(
+                        userId: booking.mentorId,
+                        type: event.type,
+                        title: "New participant",
+                        body: "Someone joined your group session at \(booking.start)."
+                    )
+                ]
             default: return []
             }
         case .rescheduled(let event):
@@ -64,9 +72,23 @@ enum NotifiableEvent {
             case .oneOnOne: return [reminder.mentorId, reminder.menteeId].compactMap { $0 }.map(note)
             }
         case .review(let event):
-            return [NewNotification(userId: event.payload.mentorId, type: event.type, title: "New review", body: "You received a \(event.payload.rating)-star review.")]
+            return [
+                NewNotification(
+                    userId: event.payload.mentorId,
+                    type: event.type,
+                    title: "New review",
+                    body: "You received a \(event.payload.rating)-star review."
+                )
+            ]
         case .payment(let event):
-            return [NewNotification(userId: event.payload.userId, type: event.type, title: "Credits added", body: "\(event.payload.credits) credits were added to your wallet.")]
+            return [
+                NewNotification(
+                    userId: event.payload.userId,
+                    type: event.type,
+                    title: "Credits added",
+                    body: "\(event.payload.credits) credits were added to your wallet."
+                )
+            ]
         }
     }
 }

@@ -50,7 +50,10 @@ public struct NotificationConsumer: EventHandler {
         do {
             notifiable = try NotifiableEvent(event)
         } catch {
-            logger.warning("events.unreadable_payload", metadata: ["event.id": .string("\(event.id)"), "event.type": .string(event.type), "error": .string("\(error)")])
+            logger.warning(
+                "events.unreadable_payload",
+                metadata: ["event.id": .string("\(event.id)"), "event.type": .string(event.type), "error": .string("\(error)")]
+            )
             return []
         }
         guard let notifiable else { return [] }
@@ -58,7 +61,14 @@ public struct NotificationConsumer: EventHandler {
         if case .booking(let cancelled) = notifiable, cancelled.name == .cancelled, cancelled.payload.kind == .group {
             let session = cancelled.payload
             for holder in try await store.seatHolders(cancelledWith: session.id) where !notes.contains(where: { $0.userId == holder }) {
-                notes.append(NewNotification(userId: holder, type: event.type, title: "Session cancelled", body: "The group session at \(session.start) was cancelled."))
+                notes.append(
+                    NewNotification(
+                        userId: holder,
+                        type: event.type,
+                        title: "Session cancelled",
+                        body: "The group session at \(session.start) was cancelled."
+                    )
+                )
             }
         }
         return notes

@@ -25,17 +25,23 @@ public struct OutboxRelay: Service {
 
     /// The message for an event: `{"id","type","aggregate","aggregateId","at","payload"}`.
     public static func message(_ event: OutboxEvent) -> [UInt8] {
-        Array(#"{"id":\#(event.id),"type":"\#(event.type)","aggregate":"\#(event.aggregate)","aggregateId":"\#(event.aggregateId)","at":"\#(event.createdAt)","payload":"#.utf8)
+        Array(
+            #"{"id":\#(event.id),"type":"\#(event.type)","aggregate":"\#(event.aggregate)","aggregateId":"\#(event.aggregateId)","at":"\#(event.createdAt)","payload":"#
+                .utf8
+        )
             + event.payload + Array("}".utf8)
     }
 
     /// Publishes one batch; returns how many events were sent.
     public func relayOnce(limit: Int = 200) async throws -> Int {
-        let sink = self.sink, prefix = topicPrefix
+        let sink = self.sink
+        let prefix = topicPrefix
         return try await outbox.relay(limit: limit) { events in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for event in events {
-                    group.addTask { try await sink.send(topic: prefix + event.aggregate, key: Array(event.aggregateId.utf8), value: Self.message(event)) }
+                    group.addTask {
+                        try await sink.send(topic: prefix + event.aggregate, key: Array(event.aggregateId.utf8), value: Self.message(event))
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -50,7 +56,13 @@ public struct OutboxRelay: Service {
                 backoff = .milliseconds(100)
                 if sent == 0 { try? await Task.sleep(for: idle) }
             } catch {
-                logger.warning("relay.failed", metadata: ["error": .string("\(error)"), "retry_ms": .string("\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)")])
+                logger.warning(
+                    "relay.failed",
+                    metadata: [
+                        "error": .string("\(error)"),
+                        "retry_ms": .string("\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"),
+                    ]
+                )
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             }

@@ -15,7 +15,8 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The wait after failed attempt `attempt` (1-based): between half and all of the capped exponential delay.
     public func delay(after attempt: Int) -> Duration {
-        let initial = Self.seconds(initialBackoff), cap = Self.seconds(maximumBackoff)
+        let initial = Self.seconds(initialBackoff)
+        let cap = Self.seconds(maximumBackoff)
         let base = min(cap, initial * Double(1 << min(max(attempt - 1, 0), 30)))
         return .milliseconds(Int64((base / 2 + Double.random(in: 0...(base / 2))) * 1000))
     }

@@ -1,6 +1,6 @@
 import Foundation
-public import ServiceSupport
 public import MentorLinkCore
+public import ServiceSupport
 
 /// Identity settings with documented, safe defaults (OWASP ASVS 5.0, RFC 9700).
 public struct IdentityConfiguration: Sendable {

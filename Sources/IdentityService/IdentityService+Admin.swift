@@ -20,7 +20,11 @@ extension IdentityService {
     func disableUser(_ params: UserIdParams, _ context: RPCContext) async throws -> UserResult {
         let actor = try currentUser(context)
         guard params.userId != actor else { throw IdentityError.forbidden("admins cannot disable themselves") }
-        guard let revoked = try await store.disable(userId: params.userId, audit: context.auditEntry("admin.disable_user", target: params.userId.uuidString)),
+        guard
+            let revoked = try await store.disable(
+                userId: params.userId,
+                audit: context.auditEntry("admin.disable_user", target: params.userId.uuidString)
+            ),
             let user = try await store.user(id: params.userId)
         else { throw IdentityError.notFound }
         await publishRevocation(revoked)

@@ -19,7 +19,9 @@ extension IdentityService {
         }
         let user = credentials.user
         guard !user.disabled else {
-            try await store.appendAudit(context.auditEntry("login", target: user.id.uuidString, outcome: "failure", details: ["reason": "account_disabled"]))
+            try await store.appendAudit(
+                context.auditEntry("login", target: user.id.uuidString, outcome: "failure", details: ["reason": "account_disabled"])
+            )
             throw IdentityError.accountDisabled
         }
         let now = Date()
@@ -31,8 +33,15 @@ extension IdentityService {
             tokenHash: RefreshToken.hash(refresh),
             idleExpiresAt: now.addingTimeInterval(Double(configuration.refreshIdleLifetime.components.seconds)),
             absoluteExpiresAt: now.addingTimeInterval(Double(configuration.refreshAbsoluteLifetime.components.seconds)),
-            audit: entry)
-        return try await session(user: user, sessionId: sessionId, refresh: refresh, returnRefresh: params.returnRefreshToken == true, context: context)
+            audit: entry
+        )
+        return try await session(
+            user: user,
+            sessionId: sessionId,
+            refresh: refresh,
+            returnRefresh: params.returnRefreshToken == true,
+            context: context
+        )
     }
 
     func refresh(_ params: RefreshParams, _ context: RPCContext) async throws -> SessionResult {
@@ -44,9 +53,14 @@ extension IdentityService {
         let now = Date()
         let next = RefreshToken.make()
         let outcome = try await store.rotate(
-            tokenHash: RefreshToken.hash(presented), newTokenHash: RefreshToken.hash(next), now: now,
+            tokenHash: RefreshToken.hash(presented),
+            newTokenHash: RefreshToken.hash(next),
+            now: now,
             idleExpiresAt: now.addingTimeInterval(Double(configuration.refreshIdleLifetime.components.seconds)),
-            reuseGrace: Double(configuration.refreshReuseGrace.components.seconds), ip: context.clientAddress, requestId: context.requestId)
+            reuseGrace: Double(configuration.refreshReuseGrace.components.seconds),
+            ip: context.clientAddress,
+            requestId: context.requestId
+        )
         switch outcome {
         case .rotated(let user, let sessionId):
             return try await session(user: user, sessionId: sessionId, refresh: next, returnRefresh: params.refreshToken != nil, context: context)
@@ -71,7 +85,11 @@ extension IdentityService {
     func logoutAll(_: NoParams, _ context: RPCContext) async throws -> OkResult {
         let userId = try currentUser(context)
         let revoked = try await store.revokeSessions(
-            userId: userId, except: nil, reason: "logout_all", audit: context.auditEntry("logout_all", target: userId.uuidString))
+            userId: userId,
+            except: nil,
+            reason: "logout_all",
+            audit: context.auditEntry("logout_all", target: userId.uuidString)
+        )
         await publishRevocation(revoked)
         clearCookies(context)
         return OkResult(ok: true)
@@ -89,8 +107,11 @@ extension IdentityService {
         try policy.check(params.newPassword)
         let hash = try await hasher.hash(params.newPassword)
         let revoked = try await store.changePassword(
-            userId: userId, passwordHash: hash, keepSession: context.signedInCaller?.sessionId,
-            audit: context.auditEntry("password.change", target: userId.uuidString))
+            userId: userId,
+            passwordHash: hash,
+            keepSession: context.signedInCaller?.sessionId,
+            audit: context.auditEntry("password.change", target: userId.uuidString)
+        )
         await publishRevocation(revoked)
         return OkResult(ok: true)
     }

@@ -20,8 +20,12 @@ public enum UserCreation {
         let hash = try await hasher.hash(password)
         do {
             return try await store.createUser(
-                email: email, name: name, passwordHash: hash, roles: [role],
-                audit: AuditEntry(actorId: actor, action: "user.create", details: ["role": role.rawValue]))
+                email: email,
+                name: name,
+                passwordHash: hash,
+                roles: [role],
+                audit: AuditEntry(actorId: actor, action: "user.create", details: ["role": role.rawValue])
+            )
         } catch CoreError.emailTaken {
             throw IdentityError.emailTaken
         }

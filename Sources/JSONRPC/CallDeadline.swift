@@ -5,27 +5,30 @@ import Synchronization
 enum CallDeadline {
     /// `body`'s value, or `timedOut` when `limit` passes first (then `onTimeout` runs and `body`'s task is cancelled).
     static func race<T: Sendable>(
-        _ limit: Duration, timedOut: T, _ body: @escaping @Sendable () async -> T, onTimeout: @escaping @Sendable () -> Void
+        _ limit: Duration,
+        timedOut: T,
+        _ body: @escaping @Sendable () async -> T,
+        onTimeout: @escaping @Sendable () -> Void
     ) async -> T {
         let race = Race<T>()
         let work = Mutex<Task<Void, Never>?>(nil)
         // Cancelling the caller (a shutdown, a cancelled batch) cancels the handler too.
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-            race.start(continuation)
-            let task = Task {
-                let value = await body()
-                race.finish(value)
-            }
-            work.withLock { $0 = task }
-            let timer = Task {
-                try await Task.sleep(for: limit)
-                if race.finish(timedOut) {
-                    onTimeout()
-                    task.cancel()
+                race.start(continuation)
+                let task = Task {
+                    let value = await body()
+                    race.finish(value)
                 }
-            }
-            race.whenFinished { timer.cancel() }
+                work.withLock { $0 = task }
+                let timer = Task {
+                    try await Task.sleep(for: limit)
+                    if race.finish(timedOut) {
+                        onTimeout()
+                        task.cancel()
+                    }
+                }
+                race.whenFinished { timer.cancel() }
             }
         } onCancel: {
             work.withLock { $0 }?.cancel()
@@ -52,7 +55,10 @@ enum CallDeadline {
             let (continuation, cleanup): (CheckedContinuation<T, Never>?, (@Sendable () -> Void)?) = state.withLock { state in
                 guard !state.finished else { return (nil, nil) }
                 state.finished = true
-                defer { state.continuation = nil; state.cleanup = nil }
+                defer {
+                    state.continuation = nil
+                    state.cleanup = nil
+                }
                 return (state.continuation, state.cleanup)
             }
             guard let continuation else { return false }

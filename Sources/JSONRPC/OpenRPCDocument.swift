@@ -56,7 +56,9 @@ enum OpenRPCDocument {
         "name": "rpc.discover",
         "summary": "This OpenRPC document.",
         "params": .array([]),
-        "result": .object(["name": "OpenRPC Schema", "schema": .object(["$ref": "https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json"])]),
+        "result": .object([
+            "name": "OpenRPC Schema", "schema": .object(["$ref": "https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json"]),
+        ]),
         "x-access": "public",
     ])
 }

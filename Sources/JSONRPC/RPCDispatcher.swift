@@ -149,7 +149,10 @@ public struct RPCDispatcher: Sendable {
             if let translated = translateError(error) {
                 context.logger.warning(
                     "rpc.dependency_error",
-                    metadata: ["rpc.method": .string(method.name), "rpc.reason": .string(translated.reason ?? ""), "error": .string(errorLogDescription(error))]
+                    metadata: [
+                        "rpc.method": .string(method.name), "rpc.reason": .string(translated.reason ?? ""),
+                        "error": .string(errorLogDescription(error)),
+                    ]
                 )
                 return .error(translated)
             }

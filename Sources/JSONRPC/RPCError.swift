@@ -66,8 +66,11 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// -32060: the result would make the answer larger than the worker sends for one body.
     public static func responseTooLarge(limit: Int) -> RPCError {
         RPCError(
-            code: -32060, message: "The result is larger than \(limit) bytes: ask for less (a narrower range, a smaller limit, fewer calls per batch)",
-            reason: "response_too_large", data: ["maxBytes": .int(Int64(limit))])
+            code: -32060,
+            message: "The result is larger than \(limit) bytes: ask for less (a narrower range, a smaller limit, fewer calls per batch)",
+            reason: "response_too_large",
+            data: ["maxBytes": .int(Int64(limit))]
+        )
     }
 
     /// -32603: something failed inside; nothing about it is told to the client.
@@ -94,7 +97,12 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A dependency is down; the call may be retried.
     public static func unavailable(_ what: String) -> RPCError {
-        RPCError(code: -32050, message: "Service temporarily unavailable", reason: "unavailable", data: ["retryable": .bool(true), "dependency": .string(what)])
+        RPCError(
+            code: -32050,
+            message: "Service temporarily unavailable",
+            reason: "unavailable",
+            data: ["retryable": .bool(true), "dependency": .string(what)]
+        )
     }
 }
 

@@ -67,7 +67,8 @@ enum SchemaValidator {
             guard case .object(let members) = value else { return expected("object") }
             return members.sorted { $0.key < $1.key }.flatMap { key, member in
                 hasControlCharacters(key)
-                    ? [FieldProblem(field: path, problem: "a key has \(controlProblem)")] : problems(of: member, against: valueSchema, at: join(path, key))
+                    ? [FieldProblem(field: path, problem: "a key has \(controlProblem)")]
+                    : problems(of: member, against: valueSchema, at: join(path, key))
             }
         case .object(let properties):
             guard case .object(let members) = value else { return expected("object") }

@@ -1,8 +1,8 @@
 import CRdKafka
 import Foundation
-import Synchronization
 public import Logging
 public import MentorLinkCore
+import Synchronization
 
 /// A consumer-group member bridged into an async sequence: the ``MentorLinkCore/EventSource`` the event consumers
 /// read. Offsets are committed explicitly after processing (at-least-once), so consumers must be idempotent.
@@ -56,12 +56,15 @@ public final class KafkaConsumer: EventSource, @unchecked Sendable {
                 }
                 let record = message.pointee
                 if record.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    continuation.yield(EventRecord(
-                        topic: String(cString: rd_kafka_topic_name(record.rkt)),
-                        partition: record.partition,
-                        offset: record.offset,
-                        key: bytes(record.key, record.key_len),
-                        value: bytes(record.payload, record.len)))
+                    continuation.yield(
+                        EventRecord(
+                            topic: String(cString: rd_kafka_topic_name(record.rkt)),
+                            partition: record.partition,
+                            offset: record.offset,
+                            key: bytes(record.key, record.key_len),
+                            value: bytes(record.payload, record.len)
+                        )
+                    )
                 } else {
                     credits.signal()
                     if record.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {

@@ -1,9 +1,9 @@
 import CRdKafka
 import Foundation
-import Synchronization
 public import Logging
 public import MentorLinkCore
 public import ServiceLifecycle
+import Synchronization
 
 /// An idempotent producer (acks=all): the ``MentorLinkCore/EventSink`` the relay publishes to. `send` returns once the
 /// broker acknowledged the message.
@@ -63,9 +63,15 @@ public final class KafkaProducer: Service, HealthCheck, EventSink, @unchecked Se
             let status = value.withUnsafeBytes { payload in
                 key.withUnsafeBytes { keyBytes in
                     rd_kafka_produce(
-                        handle, -1, 0x2 /* RD_KAFKA_MSG_F_COPY */,
-                        UnsafeMutableRawPointer(mutating: payload.baseAddress), payload.count,
-                        keyBytes.baseAddress, keyBytes.count, box)
+                        handle,
+                        -1,
+                        0x2 /* RD_KAFKA_MSG_F_COPY */,
+                        UnsafeMutableRawPointer(mutating: payload.baseAddress),
+                        payload.count,
+                        keyBytes.baseAddress,
+                        keyBytes.count,
+                        box
+                    )
                 }
             }
             if status != 0 {

@@ -68,12 +68,16 @@ enum EmailHeader {
 
     /// A `msg-id`'s or MIME token's characters: letters, digits, `.`, `-`, `_`.
     static func isToken(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { EmailAddress.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        !text.isEmpty
+            && text.utf8.allSatisfy {
+                EmailAddress.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+            }
     }
 
     /// A URL for `<…>` in a header: printable ASCII without spaces, quotes or angle brackets.
     static func isHeaderURL(_ url: String) -> Bool {
-        !url.isEmpty && url.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "\"") }
+        !url.isEmpty
+            && url.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "\"") }
     }
 
     /// RFC 5322 date-time: `Tue, 01 Dec 2026 19:50:58 +0000`.

@@ -21,7 +21,8 @@ extension EmailMessage {
             try EmailHeader.line("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""),
         ]
         let part = ["Content-Transfer-Encoding: 8bit", ""]
-        return (headers + [""]
+        return
+            (headers + [""]
             + ["--\(boundary)", "Content-Type: text/plain; charset=utf-8"] + part + [Self.crlf(text)]
             + ["--\(boundary)", "Content-Type: text/html; charset=utf-8"] + part + [Self.crlf(html)]
             + ["--\(boundary)--", ""]).joined(separator: "\r\n")

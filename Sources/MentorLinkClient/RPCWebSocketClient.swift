@@ -37,7 +37,9 @@ public final class RPCWebSocketClient {
     func read() throws -> [String: Any] {
         switch try socket.receive() {
         case .text(let text):
-            guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { throw ClientError.protocolError("not a JSON object") }
+            guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw ClientError.protocolError("not a JSON object")
+            }
             return object
         case .close(let code):
             throw ClientError.protocolError("closed with \(code.map(String.init) ?? "no code")")

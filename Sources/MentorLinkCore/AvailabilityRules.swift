@@ -137,8 +137,14 @@ public struct AvailabilityRules: Codable, Sendable, Hashable {
 
     /// Default limits: no buffers, no notice, 60 days ahead, no daily cap.
     public init(
-        timeZone: String, weekly: [WeeklyWindow], overrides: [DateOverride] = [], bufferBeforeMinutes: Int = 0,
-        bufferAfterMinutes: Int = 0, minNoticeMinutes: Int = 0, horizonDays: Int = 60, maxPerDay: Int? = nil
+        timeZone: String,
+        weekly: [WeeklyWindow],
+        overrides: [DateOverride] = [],
+        bufferBeforeMinutes: Int = 0,
+        bufferAfterMinutes: Int = 0,
+        minNoticeMinutes: Int = 0,
+        horizonDays: Int = 60,
+        maxPerDay: Int? = nil
     ) {
         self.timeZone = timeZone
         self.weekly = weekly

@@ -43,9 +43,23 @@ public struct Booking: Codable, Sendable, Hashable {
     public var proposedBy: UUID?
 
     public init(
-        id: UUID, kind: BookingKind, mentorId: UUID, menteeId: UUID?, groupSessionId: UUID?, start: Instant, end: Instant,
-        status: BookingStatus, holdExpiresAt: Instant? = nil, capacity: Int? = nil, seatsTaken: Int? = nil, title: String? = nil,
-        topic: String? = nil, agenda: [String: String]? = nil, cancelReason: String? = nil, createdAt: Instant, priceCredits: Int = 0,
+        id: UUID,
+        kind: BookingKind,
+        mentorId: UUID,
+        menteeId: UUID?,
+        groupSessionId: UUID?,
+        start: Instant,
+        end: Instant,
+        status: BookingStatus,
+        holdExpiresAt: Instant? = nil,
+        capacity: Int? = nil,
+        seatsTaken: Int? = nil,
+        title: String? = nil,
+        topic: String? = nil,
+        agenda: [String: String]? = nil,
+        cancelReason: String? = nil,
+        createdAt: Instant,
+        priceCredits: Int = 0,
         escrowState: String = "none"
     ) {
         self.id = id
@@ -98,8 +112,15 @@ public struct ProfileInput: Codable, Sendable, Hashable {
     public var sessionTypes: [SessionType]
 
     public init(
-        headline: String, bio: String, skills: [String], topics: [String], tags: [String], yearsExperience: Int,
-        languages: [String], timeZone: String, sessionTypes: [SessionType]
+        headline: String,
+        bio: String,
+        skills: [String],
+        topics: [String],
+        tags: [String],
+        yearsExperience: Int,
+        languages: [String],
+        timeZone: String,
+        sessionTypes: [SessionType]
     ) {
         self.headline = headline
         self.bio = bio
@@ -135,7 +156,13 @@ public struct MentorProfile: Codable, Sendable, Hashable {
     public var priceCredits: Int
 
     public init(
-        id: UUID, name: String, input: ProfileInput, rating: Double?, reviewCount: Int, bayesianRating: Double, priceCredits: Int
+        id: UUID,
+        name: String,
+        input: ProfileInput,
+        rating: Double?,
+        reviewCount: Int,
+        bayesianRating: Double,
+        priceCredits: Int
     ) {
         self.id = id
         self.name = name
@@ -187,8 +214,16 @@ public struct Review: Codable, Sendable, Hashable {
     public var repliedAt: Instant?
 
     public init(
-        id: UUID, bookingId: UUID, mentorId: UUID, authorId: UUID, authorName: String, rating: Int, comment: String?,
-        reply: String?, createdAt: Instant, repliedAt: Instant?
+        id: UUID,
+        bookingId: UUID,
+        mentorId: UUID,
+        authorId: UUID,
+        authorName: String,
+        rating: Int,
+        comment: String?,
+        reply: String?,
+        createdAt: Instant,
+        repliedAt: Instant?
     ) {
         self.id = id
         self.bookingId = bookingId

@@ -23,8 +23,18 @@ public struct DeadLetter: Sendable, Hashable {
     public var replayedAt: Instant?
 
     public init(
-        id: Int64, consumer: String, topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8], error: String,
-        attempts: Int, state: State, parkedAt: Instant, replayedAt: Instant?
+        id: Int64,
+        consumer: String,
+        topic: String,
+        partition: Int32,
+        offset: Int64,
+        key: [UInt8],
+        value: [UInt8],
+        error: String,
+        attempts: Int,
+        state: State,
+        parkedAt: Instant,
+        replayedAt: Instant?
     ) {
         self.id = id
         self.consumer = consumer

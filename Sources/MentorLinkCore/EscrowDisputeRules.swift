@@ -7,10 +7,14 @@ public enum EscrowDisputeRules {
     /// `window` after its end.
     public static func checkNoShowReport(_ booking: Booking, by menteeId: UUID, now: Instant, window: Duration) throws {
         guard booking.menteeId == menteeId else { throw CoreError.forbidden("only the booking's mentee can report a no-show") }
-        guard booking.escrowState == "held" || booking.escrowState == "frozen" else { throw CoreError.invalidState("the escrow is \(booking.escrowState)") }
+        guard booking.escrowState == "held" || booking.escrowState == "frozen" else {
+            throw CoreError.invalidState("the escrow is \(booking.escrowState)")
+        }
         let deadline = booking.end.adding(seconds: Int(window.components.seconds))
         guard booking.start <= now else { throw CoreError.invalidState("the session has not started") }
-        guard now <= deadline else { throw CoreError.invalidState("no-shows are reported within \(window.components.seconds / 60) minutes of the end") }
+        guard now <= deadline else {
+            throw CoreError.invalidState("no-shows are reported within \(window.components.seconds / 60) minutes of the end")
+        }
     }
 
     /// An admin decides a disputed or frozen escrow of a booking with a mentee; a release needs a mentor who can

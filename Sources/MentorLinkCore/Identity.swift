@@ -46,7 +46,15 @@ public struct AuditEntry: Sendable, Hashable {
     /// Flat, non-secret facts as JSON text (an object).
     public var details: [String: String]
 
-    public init(actorId: UUID?, action: String, target: String? = nil, outcome: String = "success", ip: String? = nil, requestId: String? = nil, details: [String: String] = [:]) {
+    public init(
+        actorId: UUID?,
+        action: String,
+        target: String? = nil,
+        outcome: String = "success",
+        ip: String? = nil,
+        requestId: String? = nil,
+        details: [String: String] = [:]
+    ) {
         self.actorId = actorId
         self.action = action
         self.target = target

@@ -15,7 +15,13 @@ public protocol IdentityStore: AuditLog {
     /// Rotates a refresh token. A token already rotated less than `reuseGrace` ago (two tabs refreshing at once) gets
     /// another successor in the same session instead of counting as reuse; later, reuse revokes the session.
     func rotate(
-        tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
+        tokenHash: [UInt8],
+        newTokenHash: [UInt8],
+        now: Date,
+        idleExpiresAt: Date,
+        reuseGrace: TimeInterval,
+        ip: String?,
+        requestId: String?
     ) async throws -> RefreshOutcome
     /// Revokes one session (logout); returns whether it was live.
     @discardableResult

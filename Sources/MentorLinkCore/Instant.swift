@@ -46,7 +46,9 @@ public struct Instant: Codable, Sendable, Hashable, Comparable, CustomStringConv
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let instant = Instant(iso8601: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 instant such as 2027-03-29T07:00:00Z"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 instant such as 2027-03-29T07:00:00Z")
+            )
         }
         self = instant
     }

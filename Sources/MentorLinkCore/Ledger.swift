@@ -83,8 +83,13 @@ public struct LedgerReport: Codable, Sendable, Hashable {
     public var refundMismatches: [UUID]
 
     public init(
-        transactionsChecked: Int, accountsChecked: Int, unbalancedTransactions: [Int64], mismatchedAccounts: [Int64],
-        paymentsWithoutOneGrant: [UUID], negativeAccounts: [Int64], refundMismatches: [UUID] = []
+        transactionsChecked: Int,
+        accountsChecked: Int,
+        unbalancedTransactions: [Int64],
+        mismatchedAccounts: [Int64],
+        paymentsWithoutOneGrant: [UUID],
+        negativeAccounts: [Int64],
+        refundMismatches: [UUID] = []
     ) {
         self.transactionsChecked = transactionsChecked
         self.accountsChecked = accountsChecked
@@ -93,7 +98,8 @@ public struct LedgerReport: Codable, Sendable, Hashable {
         self.paymentsWithoutOneGrant = paymentsWithoutOneGrant
         self.negativeAccounts = negativeAccounts
         self.refundMismatches = refundMismatches
-        self.ok = unbalancedTransactions.isEmpty && mismatchedAccounts.isEmpty && paymentsWithoutOneGrant.isEmpty && negativeAccounts.isEmpty
+        self.ok =
+            unbalancedTransactions.isEmpty && mismatchedAccounts.isEmpty && paymentsWithoutOneGrant.isEmpty && negativeAccounts.isEmpty
             && refundMismatches.isEmpty
     }
 }

@@ -25,7 +25,8 @@ extension LedgerLeg {
     /// earnings, the fee into the platform's revenue.
     public static func release(_ price: Int, of mentee: UUID, to mentor: UUID, split: EscrowSplit) -> [LedgerLeg] {
         [
-            LedgerLeg(owner: mentee, kind: .escrow, amount: -Int64(price)), LedgerLeg(owner: mentor, kind: .earnings, amount: Int64(split.mentorShare)),
+            LedgerLeg(owner: mentee, kind: .escrow, amount: -Int64(price)),
+            LedgerLeg(owner: mentor, kind: .earnings, amount: Int64(split.mentorShare)),
             LedgerLeg(owner: nil, kind: .revenue, amount: Int64(split.fee)),
         ]
     }

@@ -25,9 +25,20 @@ public struct MentorSearchQuery: Sendable, Hashable {
     public var corrections: [String] = []
 
     public init(
-        text: String?, skills: [String] = [], topics: [String] = [], tags: [String] = [], languages: [String] = [],
-        minExperience: Int? = nil, minRating: Double? = nil, maxPriceCredits: Int? = nil, availableFrom: Instant? = nil,
-        availableTo: Instant? = nil, sort: MentorSort, limit: Int, after: MentorSearchCursor? = nil, now: Instant
+        text: String?,
+        skills: [String] = [],
+        topics: [String] = [],
+        tags: [String] = [],
+        languages: [String] = [],
+        minExperience: Int? = nil,
+        minRating: Double? = nil,
+        maxPriceCredits: Int? = nil,
+        availableFrom: Instant? = nil,
+        availableTo: Instant? = nil,
+        sort: MentorSort,
+        limit: Int,
+        after: MentorSearchCursor? = nil,
+        now: Instant
     ) {
         self.text = text
         self.skills = skills
@@ -75,8 +86,17 @@ public struct MentorSearchItem: Codable, Sendable, Hashable {
     public var nextAvailable: Instant?
 
     public init(
-        id: UUID, name: String, headline: String, skills: [String], topics: [String], yearsExperience: Int, rating: Double?,
-        reviewCount: Int, bayesianRating: Double, priceCredits: Int, nextAvailable: Instant?
+        id: UUID,
+        name: String,
+        headline: String,
+        skills: [String],
+        topics: [String],
+        yearsExperience: Int,
+        rating: Double?,
+        reviewCount: Int,
+        bayesianRating: Double,
+        priceCredits: Int,
+        nextAvailable: Instant?
     ) {
         self.id = id
         self.name = name

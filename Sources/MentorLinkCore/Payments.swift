@@ -26,8 +26,19 @@ public struct Payment: Codable, Sendable, Hashable {
     public var createdAt: Instant
 
     public init(
-        paymentId: UUID, userId: UUID, provider: PaymentProviderName, credits: Int, amount: Int64, currency: String, status: String,
-        providerRef: String?, providerChargeRef: String?, clientSecret: String?, upiLink: String?, refundedCredits: Int, createdAt: Instant
+        paymentId: UUID,
+        userId: UUID,
+        provider: PaymentProviderName,
+        credits: Int,
+        amount: Int64,
+        currency: String,
+        status: String,
+        providerRef: String?,
+        providerChargeRef: String?,
+        clientSecret: String?,
+        upiLink: String?,
+        refundedCredits: Int,
+        createdAt: Instant
     ) {
         self.paymentId = paymentId
         self.userId = userId
@@ -55,7 +66,8 @@ public struct NewPayment: Sendable {
     public var idempotencyKey: String
     public var audit: AuditEntry
 
-    public init(userId: UUID, provider: PaymentProviderName, credits: Int, amount: Int64, currency: String, idempotencyKey: String, audit: AuditEntry) {
+    public init(userId: UUID, provider: PaymentProviderName, credits: Int, amount: Int64, currency: String, idempotencyKey: String, audit: AuditEntry)
+    {
         self.userId = userId
         self.provider = provider
         self.credits = credits
@@ -100,8 +112,15 @@ public struct ProviderEvent: Sendable, Hashable {
     public var action: ProviderEventAction
 
     public init(
-        provider: PaymentProviderName, eventId: String, type: String, succeeded: Bool, providerRef: String?, chargeRef: String?, amount: Int64?,
-        currency: String?, action: ProviderEventAction? = nil
+        provider: PaymentProviderName,
+        eventId: String,
+        type: String,
+        succeeded: Bool,
+        providerRef: String?,
+        chargeRef: String?,
+        amount: Int64?,
+        currency: String?,
+        action: ProviderEventAction? = nil
     ) {
         self.action = action ?? (succeeded ? .paymentSucceeded : .none)
         self.provider = provider
@@ -228,7 +247,14 @@ public protocol PaymentsStore: Sendable {
     func finishPayout(id: UUID, transferRef: String?, by adminId: UUID, audit: AuditEntry) async throws -> Payout
     /// The mentee's no-show report: a held (or frozen) escrow of a session that started and ended at most
     /// `window` ago becomes `disputed`, so it is not released; `forbidden` for anyone but the booking's mentee.
-    func reportNoShow(bookingId: UUID, by menteeId: UUID, reason: String?, now: Instant, window: Duration, audit: AuditEntry) async throws -> BookingEscrow
+    func reportNoShow(
+        bookingId: UUID,
+        by menteeId: UUID,
+        reason: String?,
+        now: Instant,
+        window: Duration,
+        audit: AuditEntry
+    ) async throws -> BookingEscrow
     /// An admin's decision on a disputed or frozen escrow: back to the mentee, or to the mentor and the platform split
     /// by `fees` (only a mentor who can earn, ``EscrowDisputeRules``); audited.
     func resolveEscrow(bookingId: UUID, decision: EscrowDecision, fees: PlatformFeePolicy, audit: AuditEntry) async throws -> BookingEscrow

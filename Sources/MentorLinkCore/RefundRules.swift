@@ -8,7 +8,9 @@ public enum RefundRules {
             throw CoreError.invalidState("the payment is \(payment.status)")
         }
         let refundable = payment.credits - payment.refundedCredits
-        guard credits > 0, credits <= refundable else { throw CoreError.invalidState("at most \(refundable) credits of this payment can be refunded") }
+        guard credits > 0, credits <= refundable else {
+            throw CoreError.invalidState("at most \(refundable) credits of this payment can be refunded")
+        }
         // The payment's amount is its credits times the price: the refund is the same share of it.
         let (amount, overflow) = (payment.amount / Int64(payment.credits)).multipliedReportingOverflow(by: Int64(credits))
         guard !overflow, amount > 0 else { throw CoreError.invalidState("the refund amount is out of range") }

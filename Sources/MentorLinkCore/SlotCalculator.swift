@@ -73,7 +73,8 @@ public struct SlotCalculator: Sendable {
             if let cap = rules.maxPerDay, perDay[day, default: 0] >= cap { continue }
             let date = ZonedClock.date(days: day)
             for window in windows(on: date) {
-                let windowEnd = window.end.minutes == 1440
+                let windowEnd =
+                    window.end.minutes == 1440
                     ? clock.boundary(ZonedClock.date(days: day + 1), minutes: 0) : clock.boundary(date, minutes: window.end.minutes)
                 var wall = window.start.minutes
                 while wall < window.end.minutes {
@@ -117,7 +118,8 @@ public struct SlotCalculator: Sendable {
         for slot in slots {
             let length = Int(slot.end.epochSeconds - slot.start.epochSeconds)
             if var last = runs.last, last.slotSeconds == length, last.start.epochSeconds / 86_400 == slot.start.epochSeconds / 86_400,
-                slot.start.epochSeconds == last.end.epochSeconds - Int64(length) + Int64(stepMinutes * 60) {
+                slot.start.epochSeconds == last.end.epochSeconds - Int64(length) + Int64(stepMinutes * 60)
+            {
                 last.end = slot.end
                 runs[runs.count - 1] = last
             } else {

@@ -34,7 +34,8 @@ public struct ZonedClock: Sendable {
         guard let table, utc >= table.start, utc < table.end else {
             return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc)))
         }
-        var low = 0, high = table.changes.count - 1
+        var low = 0
+        var high = table.changes.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
             if table.changes[middle].at <= utc { low = middle } else { high = middle - 1 }

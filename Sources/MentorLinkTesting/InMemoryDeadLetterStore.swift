@@ -23,7 +23,9 @@ public final class InMemoryDeadLetterStore: DeadLetterStore {
     @discardableResult
     public func park(_ message: FailedMessage) async throws -> Int64 {
         try outage.check()
-        let now = now(), error = String(message.error.prefix(2000)), attempts = max(message.attempts, 1)
+        let now = now()
+        let error = String(message.error.prefix(2000))
+        let attempts = max(message.attempts, 1)
         let key = Key(consumer: message.consumer, topic: message.topic, partition: message.partition, offset: message.offset)
         return state.withLock { state in
             if let id = state.byKey[key], let index = state.letters.firstIndex(where: { $0.id == id }) {
@@ -35,8 +37,20 @@ public final class InMemoryDeadLetterStore: DeadLetterStore {
             let id = Int64(state.letters.count + 1)
             state.letters.append(
                 DeadLetter(
-                    id: id, consumer: message.consumer, topic: message.topic, partition: message.partition, offset: message.offset,
-                    key: message.key, value: message.value, error: error, attempts: attempts, state: .parked, parkedAt: now, replayedAt: nil))
+                    id: id,
+                    consumer: message.consumer,
+                    topic: message.topic,
+                    partition: message.partition,
+                    offset: message.offset,
+                    key: message.key,
+                    value: message.value,
+                    error: error,
+                    attempts: attempts,
+                    state: .parked,
+                    parkedAt: now,
+                    replayedAt: nil
+                )
+            )
             state.byKey[key] = id
             return id
         }

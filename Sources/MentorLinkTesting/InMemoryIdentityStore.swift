@@ -60,7 +60,9 @@ public final class InMemoryIdentityStore: IdentityStore {
     public func credentials(email: String) async throws -> Credentials? {
         try outage.check()
         return state.withLock { state in
-            state.accounts.values.first { $0.user.email.lowercased() == email.lowercased() }.map { Credentials(user: $0.user, passwordHash: $0.passwordHash) }
+            state.accounts.values.first { $0.user.email.lowercased() == email.lowercased() }.map {
+                Credentials(user: $0.user, passwordHash: $0.passwordHash)
+            }
         }
     }
 
@@ -69,7 +71,8 @@ public final class InMemoryIdentityStore: IdentityStore {
         return state.withLock { $0.accounts[id]?.user }
     }
 
-    public func createSession(userId: UUID, tokenHash: [UInt8], idleExpiresAt: Date, absoluteExpiresAt: Date, audit: AuditEntry) async throws -> UUID {
+    public func createSession(userId: UUID, tokenHash: [UInt8], idleExpiresAt: Date, absoluteExpiresAt: Date, audit: AuditEntry) async throws -> UUID
+    {
         try outage.check()
         let at = now().date
         return state.withLock { state in
@@ -84,19 +87,34 @@ public final class InMemoryIdentityStore: IdentityStore {
     }
 
     public func rotate(
-        tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
+        tokenHash: [UInt8],
+        newTokenHash: [UInt8],
+        now: Date,
+        idleExpiresAt: Date,
+        reuseGrace: TimeInterval,
+        ip: String?,
+        requestId: String?
     ) async throws -> RefreshOutcome {
         try outage.check()
         let at = self.now().date
         return state.withLock { state in
             guard let token = state.tokens[tokenHash], let session = state.sessions[token.sessionId] else { return .invalid }
-            let sessionId = token.sessionId, revoked = session.revokedReason != nil
+            let sessionId = token.sessionId
+            let revoked = session.revokedReason != nil
             let withinGrace = token.rotatedAt.map { $0 > now.addingTimeInterval(-reuseGrace) } ?? false
             if token.rotatedAt != nil, !withinGrace || revoked {
                 if !revoked { state.sessions[sessionId]?.revokedReason = "token_reused" }
                 state.audit.append(
-                    AuditEntry(actorId: session.userId, action: "token.reused", target: sessionId.uuidString, outcome: "revoked", ip: ip, requestId: requestId),
-                    at: at)
+                    AuditEntry(
+                        actorId: session.userId,
+                        action: "token.reused",
+                        target: sessionId.uuidString,
+                        outcome: "revoked",
+                        ip: ip,
+                        requestId: requestId
+                    ),
+                    at: at
+                )
                 return .reused(userId: session.userId, sessionId: sessionId)
             }
             guard !revoked, token.idleExpiresAt > now, session.absoluteExpiresAt > now else { return .invalid }

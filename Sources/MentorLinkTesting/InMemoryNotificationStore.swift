@@ -52,7 +52,13 @@ public final class InMemoryNotificationStore: NotificationStore {
             for item in notifications {
                 if let eventId, state.stored.contains(where: { $0.eventId == eventId && $0.userId == item.userId }) { continue }
                 let note = AppNotification(
-                    id: Int64(state.stored.count + 1), type: item.type, title: item.title, body: item.body, createdAt: createdAt, read: false)
+                    id: Int64(state.stored.count + 1),
+                    type: item.type,
+                    title: item.title,
+                    body: item.body,
+                    createdAt: createdAt,
+                    read: false
+                )
                 state.stored.append(Stored(userId: item.userId, eventId: eventId ?? -1, notification: note))
                 stored.append((item.userId, note))
             }
@@ -76,7 +82,9 @@ public final class InMemoryNotificationStore: NotificationStore {
         return state.withLock { state in
             var changed = 0
             for index in state.stored.indices
-            where state.stored[index].userId == userId && wanted.contains(state.stored[index].notification.id) && !state.stored[index].notification.read {
+            where state.stored[index].userId == userId && wanted.contains(state.stored[index].notification.id)
+                && !state.stored[index].notification.read
+            {
                 state.stored[index].notification.read = true
                 changed += 1
             }

@@ -70,8 +70,14 @@ public final class InMemoryRoomStore: RoomStore {
             else { return nil }
             let mentees = room.mentees.filter { !room.cancelled.contains($0.booking) }.map(\.mentee)
             return RoomInfo(
-                id: roomId, bookingId: bookingId, kind: room.kind, startsAt: room.startsAt, endsAt: room.endsAt, mentorId: room.mentorId,
-                participantIds: [room.mentorId] + mentees)
+                id: roomId,
+                bookingId: bookingId,
+                kind: room.kind,
+                startsAt: room.startsAt,
+                endsAt: room.endsAt,
+                mentorId: room.mentorId,
+                participantIds: [room.mentorId] + mentees
+            )
         }
     }
 
@@ -81,7 +87,12 @@ public final class InMemoryRoomStore: RoomStore {
         return state.withLock { state in
             state.nextMessageId += 1
             let message = ChatMessage(
-                id: state.nextMessageId, seq: Int64((state.messages[roomId]?.count ?? 0) + 1), senderId: senderId, text: text, sentAt: sentAt)
+                id: state.nextMessageId,
+                seq: Int64((state.messages[roomId]?.count ?? 0) + 1),
+                senderId: senderId,
+                text: text,
+                sentAt: sentAt
+            )
             state.messages[roomId, default: []].append(message)
             return message
         }

@@ -22,13 +22,24 @@ extension RPCDispatcher {
 
     /// Runs one call as `caller` (anonymously when `nil`), from `clientAddress`, over `transport`, on `session`.
     public func call(
-        _ method: String, _ params: String = "{}", as caller: Caller?, clientAddress: String = "10.0.0.1",
-        transport: RPCContext.Transport = .http, credentials: RequestCredentials = RequestCredentials(),
-        session: (any RPCSession)? = nil, logger: Logger = .testing
+        _ method: String,
+        _ params: String = "{}",
+        as caller: Caller?,
+        clientAddress: String = "10.0.0.1",
+        transport: RPCContext.Transport = .http,
+        credentials: RequestCredentials = RequestCredentials(),
+        session: (any RPCSession)? = nil,
+        logger: Logger = .testing
     ) async throws -> Outcome {
         let context = RPCContext(
-            requestId: "t-\(UUID().uuidString.prefix(6))", logger: logger, principal: caller?.principal, clientAddress: clientAddress,
-            transport: transport, credentials: credentials, session: session)
+            requestId: "t-\(UUID().uuidString.prefix(6))",
+            logger: logger,
+            principal: caller?.principal,
+            clientAddress: clientAddress,
+            transport: transport,
+            credentials: credentials,
+            session: session
+        )
         return try await call(method, params, context: context)
     }
 }

@@ -51,7 +51,8 @@ public final class TestSession: RPCSession {
     /// The `params` of every pushed notification of `method` (`subscription`, `subscription.ended`), in order.
     public func notifications(_ method: String = "subscription") -> [[String: Any]] {
         pushed.compactMap { text in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], object["method"] as? String == method else {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], object["method"] as? String == method
+            else {
                 return nil
             }
             return object["params"] as? [String: Any]

@@ -1,7 +1,7 @@
+import Foundation
 public import JSONRPC
 public import MentorLinkCore
 public import ServiceSupport
-import Foundation
 
 /// `wallet.*` and `admin.adjustCredits`: balances, ledger history, support corrections.
 public struct WalletService: RPCService {
@@ -17,7 +17,13 @@ public struct WalletService: RPCService {
     public func register(into registry: inout MethodRegistry) {
         registry.register("wallet.get", summary: "Your available, escrow and earnings credits.", access: .authenticated, handler: get)
         registry.register("wallet.history", summary: "Your ledger entries, newest first.", access: .authenticated, handler: history)
-        registry.register("admin.adjustCredits", summary: "Add (or remove) a user's available credits, audited.", access: .only(.admin), rateLimit: .payments, handler: adjust)
+        registry.register(
+            "admin.adjustCredits",
+            summary: "Add (or remove) a user's available credits, audited.",
+            access: .only(.admin),
+            rateLimit: .payments,
+            handler: adjust
+        )
     }
 
     func get(_: NoParams, _ context: RPCContext) async throws -> WalletResult {
@@ -36,13 +42,18 @@ public struct WalletService: RPCService {
 
     func adjust(_ params: AdjustParams, _ context: RPCContext) async throws -> WalletResult {
         var problems: [FieldProblem] = []
-        if params.credits == 0 || params.credits.magnitude > 1_000_000 { problems.append(FieldProblem(field: "credits", problem: "non-zero, at most 1000000 either way")) }
+        if params.credits == 0 || params.credits.magnitude > 1_000_000 {
+            problems.append(FieldProblem(field: "credits", problem: "non-zero, at most 1000000 either way"))
+        }
         let reason = params.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if !(3...500).contains(reason.count) { problems.append(FieldProblem(field: "reason", problem: "3 to 500 characters")) }
         guard problems.isEmpty else { throw PaymentsError.invalid(problems) }
-        let audit = context.auditEntry("admin.adjust_credits", target: params.userId.uuidString, details: ["credits": "\(params.credits)", "reason": reason])
+        let audit = context.auditEntry(
+            "admin.adjust_credits",
+            target: params.userId.uuidString,
+            details: ["credits": "\(params.credits)", "reason": reason]
+        )
         let wallet = try await mapped { try await store.adjust(userId: params.userId, credits: params.credits, reason: reason, audit: audit) }
         return WalletResult(userId: params.userId, wallet)
     }
 }
-

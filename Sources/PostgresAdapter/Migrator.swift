@@ -38,24 +38,26 @@ public struct Migrator: Sendable {
         )
         var applied: [String] = []
         for file in files {
-            let didApply = try await Self.unwrapped { try await client.withTransaction(logger: self.logger) { connection -> Bool in
-                // One migrator at a time, even with several processes starting together.
-                try await connection.query("SELECT pg_advisory_xact_lock(4242001)", logger: logger)
-                let checksum = try await Self.checksum(of: file.text, on: connection, logger: logger)
-                let rows = try await connection.query("SELECT checksum FROM schema_migrations WHERE name = \(file.name)", logger: logger)
-                for try await (recorded) in rows.decode(String.self) {
-                    guard recorded == checksum else { throw PostgresAdapterError.migrationEdited(file.name) }
-                    return false
+            let didApply = try await Self.unwrapped {
+                try await client.withTransaction(logger: self.logger) { connection -> Bool in
+                    // One migrator at a time, even with several processes starting together.
+                    try await connection.query("SELECT pg_advisory_xact_lock(4242001)", logger: logger)
+                    let checksum = try await Self.checksum(of: file.text, on: connection, logger: logger)
+                    let rows = try await connection.query("SELECT checksum FROM schema_migrations WHERE name = \(file.name)", logger: logger)
+                    for try await (recorded) in rows.decode(String.self) {
+                        guard recorded == checksum else { throw PostgresAdapterError.migrationEdited(file.name) }
+                        return false
+                    }
+                    for statement in SQLScript.statements(in: file.text) {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO schema_migrations (name, checksum) VALUES (\(file.name), \(checksum))",
+                        logger: logger
+                    )
+                    return true
                 }
-                for statement in SQLScript.statements(in: file.text) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query(
-                    "INSERT INTO schema_migrations (name, checksum) VALUES (\(file.name), \(checksum))",
-                    logger: logger
-                )
-                return true
-            } }
+            }
             if didApply {
                 logger.info("migrate.applied", metadata: ["migration": .string(file.name)])
                 applied.append(file.name)

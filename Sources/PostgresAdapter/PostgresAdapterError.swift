@@ -29,7 +29,9 @@ extension PostgresAdapterError {
             let info = psql.serverInfo
             if let state = info?[.sqlState] {
                 parts.append("sqlState: \(state)")
-                parts.append("message: \(SQLState(state).errorClass == SQLState.dataException.errorClass ? "(withheld: data exception)" : info?[.message] ?? "")")
+                parts.append(
+                    "message: \(SQLState(state).errorClass == SQLState.dataException.errorClass ? "(withheld: data exception)" : info?[.message] ?? "")"
+                )
             }
             for (name, field) in [("constraint", PSQLError.ServerInfo.Field.constraintName), ("table", .tableName), ("column", .columnName)] {
                 if let value = info?[field] { parts.append("\(name): \(value)") }
@@ -37,11 +39,15 @@ extension PostgresAdapterError {
             if let query = psql.query { parts.append("statement: \(query.sql)") }
             return "PSQLError(\(parts.joined(separator: ", ")))"
         case let transaction as PostgresTransactionError:
-            let parts = [("begin", transaction.beginError), ("closure", transaction.closureError), ("commit", transaction.commitError), ("rollback", transaction.rollbackError)]
-                .compactMap { name, error in error.map { "\(name): \(logDescription(of: $0))" } }
+            let parts = [
+                ("begin", transaction.beginError), ("closure", transaction.closureError), ("commit", transaction.commitError),
+                ("rollback", transaction.rollbackError),
+            ]
+            .compactMap { name, error in error.map { "\(name): \(logDescription(of: $0))" } }
             return "PostgresTransactionError(\(parts.joined(separator: ", ")))"
         case let decoding as PostgresDecodingError:
-            return "PostgresDecodingError(code: \(decoding.code), column: \(decoding.columnName), target: \(decoding.targetType), type: \(decoding.postgresType))"
+            return
+                "PostgresDecodingError(code: \(decoding.code), column: \(decoding.columnName), target: \(decoding.targetType), type: \(decoding.postgresType))"
         default:
             return String(reflecting: error)
         }

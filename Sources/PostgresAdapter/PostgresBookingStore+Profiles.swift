@@ -8,8 +8,10 @@ extension PostgresBookingStore {
         let logger = self.logger
         let types = String(decoding: try JSONEncoder().encode(input.sessionTypes), as: UTF8.self)
         let price = input.sessionTypes.filter { $0.kind == .oneOnOne }.map(\.priceCredits).min() ?? 0
-        let skillKeys = input.skills.map { $0.lowercased() }, topicKeys = input.topics.map { $0.lowercased() }
-        let tagKeys = input.tags.map { $0.lowercased() }, languageKeys = input.languages.map { $0.lowercased() }
+        let skillKeys = input.skills.map { $0.lowercased() }
+        let topicKeys = input.topics.map { $0.lowercased() }
+        let tagKeys = input.tags.map { $0.lowercased() }
+        let languageKeys = input.languages.map { $0.lowercased() }
         let terms = (input.skills + input.topics + input.tags).joined(separator: " ")
         return try await pool.transaction(logger: logger) { connection in
             try await Self.lockMentor(mentorId, on: connection, logger: logger)
@@ -32,11 +34,13 @@ extension PostgresBookingStore {
                     updated_at = now()
                 RETURNING \(unescaped: MentorProfileRow.columns)
                 """,
-                logger: logger)
+                logger: logger
+            )
             guard let saved else { throw CoreError.notFound }
             try await connection.query(
                 "INSERT INTO search_terms (term) SELECT DISTINCT x FROM unnest(\(skillKeys + topicKeys + tagKeys)::text[]) x ON CONFLICT DO NOTHING",
-                logger: logger)
+                logger: logger
+            )
             try await connection.appendEvent("mentor.profile_updated", aggregate: "mentor", id: mentorId, payload: saved, logger: logger)
             try await Self.refreshRuns(mentorId, now: now, policy: freeRuns, on: connection, logger: logger)
             return saved
@@ -46,7 +50,10 @@ extension PostgresBookingStore {
     public func profile(mentorId: UUID) async throws -> MentorProfile? {
         try await pool.read(logger: logger) { connection in
             try await connection.fetchFirst(
-                MentorProfileRow.self, "SELECT \(unescaped: MentorProfileRow.columns) FROM mentor_profiles p WHERE p.user_id = \(mentorId)", logger: logger)
+                MentorProfileRow.self,
+                "SELECT \(unescaped: MentorProfileRow.columns) FROM mentor_profiles p WHERE p.user_id = \(mentorId)",
+                logger: logger
+            )
         }
     }
 
@@ -67,7 +74,8 @@ extension PostgresBookingStore {
                     buffer_after_minutes = EXCLUDED.buffer_after_minutes, min_notice_minutes = EXCLUDED.min_notice_minutes,
                     horizon_days = EXCLUDED.horizon_days, max_per_day = EXCLUDED.max_per_day, updated_at = now()
                 """,
-                logger: logger)
+                logger: logger
+            )
             try await connection.appendEvent("availability.changed", aggregate: "mentor", id: mentorId, payload: rules, logger: logger)
             try await Self.refreshRuns(mentorId, now: now, policy: freeRuns, on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(mentorId), logger: logger) }
@@ -92,7 +100,8 @@ extension PostgresBookingStore {
                 INSERT INTO form_templates (mentor_id, questions) VALUES (\(mentorId), \(json)::jsonb)
                 ON CONFLICT (mentor_id) DO UPDATE SET questions = EXCLUDED.questions, updated_at = now()
                 """,
-                logger: logger)
+                logger: logger
+            )
         }
     }
 
@@ -108,14 +117,17 @@ extension PostgresBookingStore {
         let logger = self.logger
         let json = String(decoding: try JSONEncoder().encode(answers), as: UTF8.self)
         return try await pool.transaction(logger: logger) { connection in
-            guard let booking = try await connection.fetchFirst(
-                BookingRow.self,
-                """
-                UPDATE bookings b SET agenda = \(json)::jsonb, updated_at = now()
-                WHERE b.id = \(bookingId) AND b.status = 'confirmed' AND b.starts_at > \(now.date) AND b.kind IN ('one_on_one', 'group_seat')
-                RETURNING \(unescaped: BookingRow.columns)
-                """,
-                logger: logger) else { throw CoreError.invalidState("an agenda can be sent only for a confirmed booking before it starts") }
+            guard
+                let booking = try await connection.fetchFirst(
+                    BookingRow.self,
+                    """
+                    UPDATE bookings b SET agenda = \(json)::jsonb, updated_at = now()
+                    WHERE b.id = \(bookingId) AND b.status = 'confirmed' AND b.starts_at > \(now.date) AND b.kind IN ('one_on_one', 'group_seat')
+                    RETURNING \(unescaped: BookingRow.columns)
+                    """,
+                    logger: logger
+                )
+            else { throw CoreError.invalidState("an agenda can be sent only for a confirmed booking before it starts") }
             try await connection.appendEvent("booking.agenda_submitted", aggregate: "booking", id: bookingId, payload: booking, logger: logger)
             return booking
         }

@@ -36,7 +36,9 @@ extension PostgresBookingStore {
     func corrections(for text: String) async throws -> [String] {
         try await pool.read(logger: logger) { connection in
             let rows = try await connection.query(
-                "SELECT term FROM search_terms WHERE term % \(text) ORDER BY similarity(term, \(text)) DESC, term LIMIT 3", logger: logger)
+                "SELECT term FROM search_terms WHERE term % \(text) ORDER BY similarity(term, \(text)) DESC, term LIMIT 3",
+                logger: logger
+            )
             var terms: [String] = []
             for try await term in rows.decode(String.self) { terms.append(term) }
             return terms
@@ -79,10 +81,21 @@ extension PostgresBookingStore {
             var keys: [Double] = []
             let rows = try await connection.query(query, logger: logger)
             for try await row in rows.decode((UUID, String, String, [String], [String], Int, Int64, Int, Double, Int, Double, Date?).self) {
-                items.append(MentorSearchItem(
-                    id: row.0, name: row.1, headline: row.2, skills: row.3, topics: row.4, yearsExperience: row.5,
-                    rating: MentorProfileRow.averageRating(sum: row.6, count: row.7), reviewCount: row.7,
-                    bayesianRating: (row.8 * 1000).rounded() / 1000, priceCredits: row.9, nextAvailable: row.11.map(Instant.init)))
+                items.append(
+                    MentorSearchItem(
+                        id: row.0,
+                        name: row.1,
+                        headline: row.2,
+                        skills: row.3,
+                        topics: row.4,
+                        yearsExperience: row.5,
+                        rating: MentorProfileRow.averageRating(sum: row.6, count: row.7),
+                        reviewCount: row.7,
+                        bayesianRating: (row.8 * 1000).rounded() / 1000,
+                        priceCredits: row.9,
+                        nextAvailable: row.11.map(Instant.init)
+                    )
+                )
                 keys.append(row.10)
             }
             return (items, keys)
@@ -119,12 +132,14 @@ extension PostgresBookingStore {
             let from = try builder.bind(max(query.availableFrom ?? query.now, query.now).date)
             let to = try builder.bind((query.availableTo ?? query.now.adding(minutes: 366 * 1440)).date)
             let now = try builder.bind(query.now.date)
-            clauses.append("""
+            clauses.append(
+                """
                 EXISTS (SELECT 1 FROM availability_runs r JOIN availability_rules ar ON ar.mentor_id = r.mentor_id
                         WHERE r.mentor_id = p.user_id AND r.ends_at > \(from) AND r.starts_at < \(to)
                           AND run_first_slot(r.starts_at, r.ends_at, r.step_seconds, r.slot_seconds,
                                 greatest(\(from)::timestamptz, \(now)::timestamptz + make_interval(mins => ar.min_notice_minutes)), \(to)) IS NOT NULL)
-                """)
+                """
+            )
         }
         return clauses.joined(separator: " AND ")
     }

@@ -11,22 +11,51 @@ extension PostgresBookingStore {
             if let key = request.idempotencyKey {
                 let rows = try await connection.query(
                     "SELECT b.id, b.request_hash FROM bookings b WHERE b.mentee_id = \(request.menteeId) AND b.idempotency_key = \(key)",
-                    logger: logger)
+                    logger: logger
+                )
                 for try await (id, hash) in rows.decode((UUID, String?).self) {
                     guard hash == request.requestHash else { throw CoreError.idempotencyMismatch }
                     let booking = try await connection.fetchOne(
-                        BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(id)", logger: logger)
+                        BookingRow.self,
+                        "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(id)",
+                        logger: logger
+                    )
                     return (booking, true)
                 }
             }
             try await Self.expireHolds(request.mentorId, now: now, on: connection, logger: logger)
             let hold = try await Self.hold(for: request, now: now, on: connection, logger: logger)
-            try slot.check(try await Self.check(request.mentorId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger))
+            try slot.check(
+                try await Self.check(
+                    request.mentorId,
+                    start: request.start,
+                    end: request.end,
+                    now: now,
+                    excluding: hold?.id,
+                    on: connection,
+                    logger: logger
+                )
+            )
             try await Self.checkMenteeFree(
-                request.menteeId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger)
+                request.menteeId,
+                start: request.start,
+                end: request.end,
+                now: now,
+                excluding: hold?.id,
+                on: connection,
+                logger: logger
+            )
             if request.status == .held {
-                try await Self.checkHoldCaps(request.menteeId, mentorId: request.mentorId, now: now, limits: request.holdLimits, on: connection, logger: logger)
-                if request.priceCredits > 0, try await Self.availableCredits(request.menteeId, on: connection, logger: logger) < request.priceCredits {
+                try await Self.checkHoldCaps(
+                    request.menteeId,
+                    mentorId: request.mentorId,
+                    now: now,
+                    limits: request.holdLimits,
+                    on: connection,
+                    logger: logger
+                )
+                if request.priceCredits > 0, try await Self.availableCredits(request.menteeId, on: connection, logger: logger) < request.priceCredits
+                {
                     throw CoreError.insufficientCredits
                 }
             }
@@ -42,7 +71,8 @@ extension PostgresBookingStore {
                         request_hash = \(request.requestHash), agenda = \(agenda)::jsonb, updated_at = now()
                     WHERE b.id = \(hold.id) RETURNING \(unescaped: BookingRow.columns)
                     """,
-                    logger: logger)
+                    logger: logger
+                )
             } else {
                 placed = try await connection.fetchOne(
                     BookingRow.self,
@@ -54,7 +84,8 @@ extension PostgresBookingStore {
                         \(request.idempotencyKey), \(request.requestHash), \(agenda)::jsonb)
                     RETURNING \(unescaped: BookingRow.columns)
                     """,
-                    logger: logger)
+                    logger: logger
+                )
             }
             var booking = placed
             if booking.status == .confirmed, request.priceCredits > 0 {
@@ -63,7 +94,14 @@ extension PostgresBookingStore {
             let type = booking.status == .held ? "booking.held" : "booking.created"
             try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.status == .confirmed {
-                try await Self.refreshRuns(request.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
+                try await Self.refreshRuns(
+                    request.mentorId,
+                    now: now,
+                    around: (booking.start, booking.end),
+                    policy: freeRuns,
+                    on: connection,
+                    logger: logger
+                )
                 // Last: the audit append holds the log's global lock until commit.
                 if let audit = request.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             }
@@ -75,7 +113,8 @@ extension PostgresBookingStore {
     static func expireHolds(_ mentorId: UUID, now: Instant, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             "UPDATE bookings SET status = 'expired', updated_at = now() WHERE mentor_id = \(mentorId) AND status = 'held' AND hold_expires_at <= \(now.date)",
-            logger: logger)
+            logger: logger
+        )
     }
 
     /// The hold a confirmation consumes: the one named, or the mentee's own live hold on exactly this slot.
@@ -83,8 +122,10 @@ extension PostgresBookingStore {
         guard request.status == .confirmed else { return nil }
         if let holdId = request.holdId {
             let hold = try await connection.fetchFirst(
-                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(holdId) AND b.kind = 'one_on_one' FOR UPDATE",
-                logger: logger)
+                BookingRow.self,
+                "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(holdId) AND b.kind = 'one_on_one' FOR UPDATE",
+                logger: logger
+            )
             return try HoldRules.namedHold(hold, for: request, now: now)
         }
         return try await connection.fetchFirst(
@@ -95,7 +136,8 @@ extension PostgresBookingStore {
               AND b.hold_expires_at > \(now.date) AND b.starts_at = \(request.start.date) AND b.ends_at = \(request.end.date)
             FOR UPDATE
             """,
-            logger: logger)
+            logger: logger
+        )
     }
 
     public func createGroup(_ session: NewGroupSession, now: Instant, freeRuns: FreeRunPolicy) async throws -> Booking {
@@ -114,9 +156,17 @@ extension PostgresBookingStore {
                     'confirmed', \(session.capacity), \(session.title), \(session.topic), \(session.priceCredits))
                 RETURNING \(unescaped: BookingRow.columns)
                 """,
-                logger: logger)
+                logger: logger
+            )
             try await connection.appendEvent("group.created", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
-            try await Self.refreshRuns(session.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
+            try await Self.refreshRuns(
+                session.mentorId,
+                now: now,
+                around: (booking.start, booking.end),
+                policy: freeRuns,
+                on: connection,
+                logger: logger
+            )
             if let audit = session.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }
@@ -135,18 +185,31 @@ extension PostgresBookingStore {
                   AND b.seats_taken < b.capacity AND b.mentor_id <> \(menteeId)
                 RETURNING \(unescaped: BookingRow.columns)
                 """,
-                logger: logger)
+                logger: logger
+            )
             guard let group = taken else {
                 // No seat counted: the session as it is says why (the booking service answers).
-                return .refused(group: try await connection.fetchFirst(
-                    BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(groupSessionId) AND b.kind = 'group'",
-                    logger: logger))
+                return .refused(
+                    group: try await connection.fetchFirst(
+                        BookingRow.self,
+                        "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(groupSessionId) AND b.kind = 'group'",
+                        logger: logger
+                    )
+                )
             }
             // Not the mentor's row lock here: the group row is already locked, and `cancel` takes them the other way round.
             try await Self.lockMentor(group.mentorId, bookable: true, locking: false, on: connection, logger: logger)
             // A second seat in the same group is `already_joined` (the unique index), not a clash.
             try await Self.checkMenteeFree(
-                menteeId, start: group.start, end: group.end, now: now, excluding: nil, on: connection, logger: logger, group: group.id)
+                menteeId,
+                start: group.start,
+                end: group.end,
+                now: now,
+                excluding: nil,
+                on: connection,
+                logger: logger,
+                group: group.id
+            )
             var seat = try await connection.fetchOne(
                 BookingRow.self,
                 """
@@ -155,7 +218,8 @@ extension PostgresBookingStore {
                     \(group.start.date), \(group.end.date), 'confirmed')
                 RETURNING \(unescaped: BookingRow.columns)
                 """,
-                logger: logger)
+                logger: logger
+            )
             if group.priceCredits > 0 {
                 seat = try await Self.holdEscrow(seat, price: group.priceCredits, mentee: menteeId, on: connection, logger: logger)
             }
@@ -166,31 +230,44 @@ extension PostgresBookingStore {
     }
 
     public func cancel(
-        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy,
+        bookingId: UUID,
+        by actorId: UUID,
+        reason: String?,
+        now: Instant,
+        audit: AuditEntry?,
+        escrow: LateCancellationRule,
+        fees: PlatformFeePolicy,
         freeRuns: FreeRunPolicy
     ) async throws -> Booking {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             // Lock order: the mentor first, then the booking row, as in `place`.
-            guard let current = try await connection.fetchFirst(
-                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)", logger: logger)
+            guard
+                let current = try await connection.fetchFirst(
+                    BookingRow.self,
+                    "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)",
+                    logger: logger
+                )
             else { throw CoreError.notFound }
             try await Self.lockMentor(current.mentorId, on: connection, logger: logger)
-            guard var booking = try await connection.fetchFirst(
-                BookingRow.self,
-                """
-                UPDATE bookings b SET status = 'cancelled', cancel_reason = \(reason), cancelled_by = \(actorId), cancelled_at = now(),
-                    updated_at = now()
-                WHERE b.id = \(bookingId) AND b.status IN ('held', 'confirmed') AND b.starts_at > \(now.date)
-                RETURNING \(unescaped: BookingRow.columns)
-                """,
-                logger: logger)
+            guard
+                var booking = try await connection.fetchFirst(
+                    BookingRow.self,
+                    """
+                    UPDATE bookings b SET status = 'cancelled', cancel_reason = \(reason), cancelled_by = \(actorId), cancelled_at = now(),
+                        updated_at = now()
+                    WHERE b.id = \(bookingId) AND b.status IN ('held', 'confirmed') AND b.starts_at > \(now.date)
+                    RETURNING \(unescaped: BookingRow.columns)
+                    """,
+                    logger: logger
+                )
             else { throw CoreError.invalidState(current.start <= now ? "the session has started" : "the booking is \(current.status.rawValue)") }
             switch booking.kind {
             case .groupSeat:
                 try await connection.query(
                     "UPDATE bookings SET seats_taken = seats_taken - 1, updated_at = now() WHERE id = \(booking.groupSessionId) AND seats_taken > 0",
-                    logger: logger)
+                    logger: logger
+                )
             case .group:
                 let seats = try await connection.fetch(
                     BookingRow.self,
@@ -200,7 +277,8 @@ extension PostgresBookingStore {
                     WHERE b.parent_id = \(booking.id) AND b.status = 'confirmed'
                     RETURNING \(unescaped: BookingRow.columns)
                     """,
-                    logger: logger)
+                    logger: logger
+                )
                 for seat in seats where seat.escrowState == "held" || seat.escrowState == "frozen" {
                     _ = try await Self.settle(seat, .refund, fees: fees, on: connection, logger: logger)
                 }
@@ -215,7 +293,14 @@ extension PostgresBookingStore {
             }
             try await connection.appendEvent("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.kind != .groupSeat {
-                try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
+                try await Self.refreshRuns(
+                    booking.mentorId,
+                    now: now,
+                    around: (booking.start, booking.end),
+                    policy: freeRuns,
+                    on: connection,
+                    logger: logger
+                )
             }
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
@@ -223,7 +308,12 @@ extension PostgresBookingStore {
     }
 
     public func reschedule(
-        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest
+        bookingId: UUID,
+        start: Instant,
+        now: Instant,
+        audit: AuditEntry?,
+        freeRuns: FreeRunPolicy,
+        slot: SlotRequest
     ) async throws -> RescheduleOutcome {
         let logger = self.logger
         do {
@@ -237,16 +327,30 @@ extension PostgresBookingStore {
     private struct ProposalChanged: Error {}
 
     private func move(
-        _ bookingId: UUID, to start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest, logger: Logger
+        _ bookingId: UUID,
+        to start: Instant,
+        now: Instant,
+        audit: AuditEntry?,
+        freeRuns: FreeRunPolicy,
+        slot: SlotRequest,
+        logger: Logger
     ) async throws -> Booking {
         try await pool.transaction(logger: logger) { connection in
-            guard let current = try await connection.fetchFirst(
-                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)", logger: logger)
+            guard
+                let current = try await connection.fetchFirst(
+                    BookingRow.self,
+                    "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)",
+                    logger: logger
+                )
             else { throw CoreError.notFound }
             try await Self.lockMentor(current.mentorId, bookable: true, on: connection, logger: logger)
             try await Self.expireHolds(current.mentorId, now: now, on: connection, logger: logger)
-            guard let locked = try await connection.fetchFirst(
-                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId) FOR UPDATE", logger: logger),
+            guard
+                let locked = try await connection.fetchFirst(
+                    BookingRow.self,
+                    "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId) FOR UPDATE",
+                    logger: logger
+                ),
                 locked.kind == .oneOnOne, locked.status == .confirmed, locked.start > now
             else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             let end = start.adding(seconds: Int(locked.end.epochSeconds - locked.start.epochSeconds))
@@ -268,11 +372,35 @@ extension PostgresBookingStore {
                     blocked_until = \(blocked.until.date), proposed_start = NULL, proposed_by = NULL, updated_at = now()
                 WHERE b.id = \(bookingId) RETURNING \(unescaped: BookingRow.columns)
                 """,
-                logger: logger)
-            struct Moved: Encodable { var booking: Booking; var previousStart: Instant }
-            try await connection.appendEvent("booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start), logger: logger)
-            try await Self.refreshRuns(booking.mentorId, now: now, around: (locked.start, locked.end), policy: freeRuns, on: connection, logger: logger)
-            try await Self.refreshRuns(booking.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
+                logger: logger
+            )
+            struct Moved: Encodable {
+                var booking: Booking
+                var previousStart: Instant
+            }
+            try await connection.appendEvent(
+                "booking.rescheduled",
+                aggregate: "booking",
+                id: booking.id,
+                payload: Moved(booking: booking, previousStart: locked.start),
+                logger: logger
+            )
+            try await Self.refreshRuns(
+                booking.mentorId,
+                now: now,
+                around: (locked.start, locked.end),
+                policy: freeRuns,
+                on: connection,
+                logger: logger
+            )
+            try await Self.refreshRuns(
+                booking.mentorId,
+                now: now,
+                around: (booking.start, booking.end),
+                policy: freeRuns,
+                on: connection,
+                logger: logger
+            )
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }
@@ -280,17 +408,21 @@ extension PostgresBookingStore {
 }
 
 extension PostgresBookingStore {
-    public func setRescheduleProposal(bookingId: UUID, start: Instant?, by proposer: UUID?, now: Instant, audit: AuditEntry?) async throws -> Booking {
+    public func setRescheduleProposal(bookingId: UUID, start: Instant?, by proposer: UUID?, now: Instant, audit: AuditEntry?) async throws -> Booking
+    {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
-            guard let booking = try await connection.fetchFirst(
-                BookingRow.self,
-                """
-                UPDATE bookings b SET proposed_start = \(start?.date), proposed_by = \(proposer), updated_at = now()
-                WHERE b.id = \(bookingId) AND b.kind = 'one_on_one' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
-                RETURNING \(unescaped: BookingRow.columns)
-                """,
-                logger: logger) else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
+            guard
+                let booking = try await connection.fetchFirst(
+                    BookingRow.self,
+                    """
+                    UPDATE bookings b SET proposed_start = \(start?.date), proposed_by = \(proposer), updated_at = now()
+                    WHERE b.id = \(bookingId) AND b.kind = 'one_on_one' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
+                    RETURNING \(unescaped: BookingRow.columns)
+                    """,
+                    logger: logger
+                )
+            else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             let type = start == nil ? "booking.reschedule_withdrawn" : "booking.reschedule_proposed"
             try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
@@ -304,27 +436,49 @@ extension PostgresBookingStore {
     /// they cannot pay, which rolls the booking back with it).
     static func holdEscrow(_ booking: Booking, price: Int, mentee: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
         try await connection.post(
-            "escrow_hold", reference: booking.id.uuidString, legs: LedgerLeg.move(price, from: (mentee, .available), to: (mentee, .escrow)),
-            memo: "booking", logger: logger)
+            "escrow_hold",
+            reference: booking.id.uuidString,
+            legs: LedgerLeg.move(price, from: (mentee, .available), to: (mentee, .escrow)),
+            memo: "booking",
+            logger: logger
+        )
         return try await connection.fetchOne(
-            BookingRow.self, "UPDATE bookings b SET price_credits = \(price), escrow_state = 'held' WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)", logger: logger)
+            BookingRow.self,
+            "UPDATE bookings b SET price_credits = \(price), escrow_state = 'held' WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)",
+            logger: logger
+        )
     }
 
     /// Settles a booking's held escrow: back to the mentee, or to the mentor and the platform split by `fees`. Posted
     /// once per booking (the ledger's unique (kind, reference)); with an outbox event and an audit entry.
-    static func settle(_ booking: Booking, _ decision: EscrowDecision, fees: PlatformFeePolicy, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
+    static func settle(
+        _ booking: Booking,
+        _ decision: EscrowDecision,
+        fees: PlatformFeePolicy,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Booking {
         guard let mentee = booking.menteeId, booking.priceCredits > 0 else { return booking }
         let settlement = decision.settlement(of: booking.priceCredits, mentee: mentee, mentor: booking.mentorId, fees: fees)
-        guard try await connection.post(settlement.kind, reference: booking.id.uuidString, legs: settlement.legs, memo: nil, logger: logger) != nil else {
+        guard try await connection.post(settlement.kind, reference: booking.id.uuidString, legs: settlement.legs, memo: nil, logger: logger) != nil
+        else {
             return booking
         }
         let settled = try await connection.fetchOne(
-            BookingRow.self, "UPDATE bookings b SET escrow_state = \(settlement.state) WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)",
-            logger: logger)
+            BookingRow.self,
+            "UPDATE bookings b SET escrow_state = \(settlement.state) WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)",
+            logger: logger
+        )
         try await connection.appendEvent("escrow.\(settlement.state)", aggregate: "booking", id: booking.id, payload: settled, logger: logger)
         try await connection.appendAudit(
-            AuditEntry(actorId: nil, action: "ledger.\(settlement.kind)", target: booking.id.uuidString, details: ["credits": "\(booking.priceCredits)"]),
-            logger: logger)
+            AuditEntry(
+                actorId: nil,
+                action: "ledger.\(settlement.kind)",
+                target: booking.id.uuidString,
+                details: ["credits": "\(booking.priceCredits)"]
+            ),
+            logger: logger
+        )
         return settled
     }
 
@@ -349,7 +503,8 @@ extension PostgresBookingStore {
                 FROM due d JOIN bookings b ON b.id = d.booking_id
                 RETURNING id
                 """,
-                logger: logger)
+                logger: logger
+            )
             var count = 0
             for try await _ in rows.decode(Int64.self) { count += 1 }
             return count
@@ -367,7 +522,8 @@ extension PostgresBookingStore {
                 WHERE b.escrow_state = 'held' AND b.status = 'confirmed' AND b.ends_at <= \(cutoff.date)
                 ORDER BY b.ends_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """,
-                logger: logger)
+                logger: logger
+            )
             for booking in due { _ = try await Self.settle(booking, .release, fees: fees, on: connection, logger: logger) }
             return due.count
         }

@@ -16,7 +16,9 @@ extension PostgresConnection {
         let amounts = legs.map(\.amount)
         do {
             let rows = try await query(
-                "SELECT ledger_post(\(kind), \(reference), \(owners)::text[], \(kinds)::text[], \(amounts)::int8[], \(memo))", logger: logger)
+                "SELECT ledger_post(\(kind), \(reference), \(owners)::text[], \(kinds)::text[], \(amounts)::int8[], \(memo))",
+                logger: logger
+            )
             for try await id in rows.decode(Int64?.self) { return id }
             return nil
         } catch {
@@ -61,7 +63,11 @@ extension EscrowDecision {
         case .refund:
             EscrowSettlement(kind: "escrow_refund", state: "refunded", legs: LedgerLeg.move(price, from: (mentee, .escrow), to: (mentee, .available)))
         case .release:
-            EscrowSettlement(kind: "escrow_release", state: "released", legs: LedgerLeg.release(price, of: mentee, to: mentor, split: fees.split(price)))
+            EscrowSettlement(
+                kind: "escrow_release",
+                state: "released",
+                legs: LedgerLeg.release(price, of: mentee, to: mentor, split: fees.split(price))
+            )
         }
     }
 }

@@ -29,7 +29,8 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
                         state = CASE WHEN dead_letters.state = 'replayed' THEN 'replayed' ELSE 'parked' END
                 RETURNING id
                 """,
-                logger: logger)
+                logger: logger
+            )
             for try await id in rows.decode(Int64.self) { return id }
             throw PostgresAdapterError.unexpectedEmptyResult
         }
@@ -44,7 +45,8 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
                 WHERE (\(consumer)::text IS NULL OR consumer = \(consumer)) AND id > \(afterId ?? 0)
                 ORDER BY id LIMIT \(limit)
                 """,
-                logger: logger)
+                logger: logger
+            )
         }
     }
 
@@ -56,10 +58,14 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
                 UPDATE dead_letters SET state = 'replaying', replay_requested_at = now() WHERE id = \(id) AND state = 'parked'
                 RETURNING \(unescaped: DeadLetterRow.columns)
                 """,
-                logger: logger)
+                logger: logger
+            )
             if let requested { return requested }
             return try await connection.fetchFirst(
-                DeadLetterRow.self, "SELECT \(unescaped: DeadLetterRow.columns) FROM dead_letters WHERE id = \(id)", logger: logger)
+                DeadLetterRow.self,
+                "SELECT \(unescaped: DeadLetterRow.columns) FROM dead_letters WHERE id = \(id)",
+                logger: logger
+            )
         }
     }
 
@@ -68,7 +74,8 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
             try await connection.fetch(
                 DeadLetterRow.self,
                 "SELECT \(unescaped: DeadLetterRow.columns) FROM dead_letters WHERE consumer = \(consumer) AND state = 'replaying' ORDER BY id LIMIT \(limit)",
-                logger: logger)
+                logger: logger
+            )
         }
     }
 
@@ -80,11 +87,13 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
                     UPDATE dead_letters SET state = 'parked', error = \(String(error.prefix(2000))), attempts = attempts + 1
                     WHERE id = \(id) AND state = 'replaying'
                     """,
-                    logger: logger)
+                    logger: logger
+                )
             } else {
                 _ = try await connection.query(
                     "UPDATE dead_letters SET state = 'replayed', replayed_at = now(), attempts = attempts + 1 WHERE id = \(id) AND state = 'replaying'",
-                    logger: logger)
+                    logger: logger
+                )
             }
         }
     }

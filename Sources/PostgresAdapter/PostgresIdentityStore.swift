@@ -27,7 +27,8 @@ public struct PostgresIdentityStore: IdentityStore {
                 INSERT INTO users (email, name, password_hash, roles) VALUES (\(email), \(name), \(passwordHash), \(roles.map(\.rawValue)))
                 RETURNING \(unescaped: UserRow.columns)
                 """,
-                logger: logger)
+                logger: logger
+            )
             var audit = audit
             audit.actorId = audit.actorId ?? user.id
             audit.target = user.id.uuidString
@@ -39,7 +40,9 @@ public struct PostgresIdentityStore: IdentityStore {
     public func credentials(email: String) async throws -> Credentials? {
         try await pool.read(logger: logger) { connection in
             let rows = try await connection.query(
-                "SELECT \(unescaped: UserRow.columns), password_hash FROM users WHERE email = \(email)::citext", logger: logger)
+                "SELECT \(unescaped: UserRow.columns), password_hash FROM users WHERE email = \(email)::citext",
+                logger: logger
+            )
             for try await row in rows {
                 return Credentials(user: try UserRow.decode(row), passwordHash: try row.makeRandomAccess()["password_hash"].decode(String.self))
             }
@@ -53,7 +56,8 @@ public struct PostgresIdentityStore: IdentityStore {
         }
     }
 
-    public func createSession(userId: UUID, tokenHash: [UInt8], idleExpiresAt: Date, absoluteExpiresAt: Date, audit: AuditEntry) async throws -> UUID {
+    public func createSession(userId: UUID, tokenHash: [UInt8], idleExpiresAt: Date, absoluteExpiresAt: Date, audit: AuditEntry) async throws -> UUID
+    {
         let logger = self.logger
         return try await transaction { connection in
             let rows = try await connection.query(
@@ -75,7 +79,13 @@ public struct PostgresIdentityStore: IdentityStore {
     }
 
     public func rotate(
-        tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
+        tokenHash: [UInt8],
+        newTokenHash: [UInt8],
+        now: Date,
+        idleExpiresAt: Date,
+        reuseGrace: TimeInterval,
+        ip: String?,
+        requestId: String?
     ) async throws -> RefreshOutcome {
         let logger = self.logger
         return try await transaction { connection in
@@ -97,12 +107,24 @@ public struct PostgresIdentityStore: IdentityStore {
                     logger: logger
                 )
                 try await connection.appendAudit(
-                    AuditEntry(actorId: userId, action: "token.reused", target: sessionId.uuidString, outcome: "revoked", ip: ip, requestId: requestId),
-                    logger: logger)
+                    AuditEntry(
+                        actorId: userId,
+                        action: "token.reused",
+                        target: sessionId.uuidString,
+                        outcome: "revoked",
+                        ip: ip,
+                        requestId: requestId
+                    ),
+                    logger: logger
+                )
                 return .reused(userId: userId, sessionId: sessionId)
             }
             guard !revoked, idleExpiry > now, absoluteExpiry > now else { return .invalid }
-            let user = try await connection.fetchFirst(UserRow.self, "SELECT \(unescaped: UserRow.columns) FROM users WHERE id = \(userId)", logger: logger)
+            let user = try await connection.fetchFirst(
+                UserRow.self,
+                "SELECT \(unescaped: UserRow.columns) FROM users WHERE id = \(userId)",
+                logger: logger
+            )
             guard let user, !user.disabled else { return .invalid }
             if !rotated {
                 try await connection.query("UPDATE refresh_tokens SET rotated_at = \(now) WHERE token_hash = \(Data(tokenHash))", logger: logger)
@@ -166,8 +188,10 @@ public struct PostgresIdentityStore: IdentityStore {
         let logger = self.logger
         return try await transaction { connection in
             let user = try await connection.fetchFirst(
-                UserRow.self, "UPDATE users SET roles = \(roles.map(\.rawValue)) WHERE id = \(userId) RETURNING \(unescaped: UserRow.columns)",
-                logger: logger)
+                UserRow.self,
+                "UPDATE users SET roles = \(roles.map(\.rawValue)) WHERE id = \(userId) RETURNING \(unescaped: UserRow.columns)",
+                logger: logger
+            )
             if user != nil { try await connection.appendAudit(audit, logger: logger) }
             return user
         }
@@ -194,7 +218,8 @@ public struct PostgresIdentityStore: IdentityStore {
             try await connection.fetch(
                 UserRow.self,
                 "SELECT \(unescaped: UserRow.columns) FROM users WHERE \(afterId)::uuid IS NULL OR id > \(afterId) ORDER BY id LIMIT \(limit)",
-                logger: logger)
+                logger: logger
+            )
         }
     }
 
@@ -216,7 +241,8 @@ public struct PostgresIdentityStore: IdentityStore {
                   AND id > \(query.afterId ?? 0)
                 ORDER BY id LIMIT \(query.limit)
                 """,
-                logger: logger)
+                logger: logger
+            )
         }
     }
 
@@ -227,7 +253,8 @@ public struct PostgresIdentityStore: IdentityStore {
                 SELECT id, prev_hash, hash, digest(prev_hash || convert_to(audit_canonical(a), 'UTF8'), 'sha256')
                 FROM audit_log a ORDER BY id
                 """,
-                logger: logger)
+                logger: logger
+            )
             var expectedPrevious = Data(count: 32)
             var checked = 0
             for try await (id, previous, hash, recomputed) in rows.decode((Int64, Data, Data, Data).self) {

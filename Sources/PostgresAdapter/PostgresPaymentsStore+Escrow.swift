@@ -8,10 +8,12 @@ import PostgresNIO
 extension PostgresPaymentsStore {
     /// Locks a 1:1 booking or seat (the rows that hold escrow); `notFound` for anything else.
     static func lockEscrow(_ bookingId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
-        guard let booking = try await connection.fetchFirst(
-            BookingRow.self,
-            "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId) AND b.kind IN ('one_on_one', 'group_seat') FOR UPDATE",
-            logger: logger)
+        guard
+            let booking = try await connection.fetchFirst(
+                BookingRow.self,
+                "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId) AND b.kind IN ('one_on_one', 'group_seat') FOR UPDATE",
+                logger: logger
+            )
         else { throw CoreError.notFound }
         return booking
     }
@@ -24,7 +26,12 @@ extension PostgresPaymentsStore {
     }
 
     public func reportNoShow(
-        bookingId: UUID, by menteeId: UUID, reason: String?, now: Instant, window: Duration, audit: AuditEntry
+        bookingId: UUID,
+        by menteeId: UUID,
+        reason: String?,
+        now: Instant,
+        window: Duration,
+        audit: AuditEntry
     ) async throws -> BookingEscrow {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
@@ -32,7 +39,9 @@ extension PostgresPaymentsStore {
             let booking = try await Self.lockEscrow(bookingId, on: connection, logger: logger)
             try EscrowDisputeRules.checkNoShowReport(booking, by: menteeId, now: now, window: window)
             try await connection.query(
-                "UPDATE bookings SET noshow_reported_at = \(now.date), noshow_reason = \(reason) WHERE id = \(bookingId)", logger: logger)
+                "UPDATE bookings SET noshow_reported_at = \(now.date), noshow_reason = \(reason) WHERE id = \(bookingId)",
+                logger: logger
+            )
             let escrow = try await Self.setEscrow(booking, "disputed", on: connection, logger: logger)
             try await connection.appendAudit(audit, logger: logger)
             return escrow
@@ -52,7 +61,13 @@ extension PostgresPaymentsStore {
             let mentee = try EscrowDisputeRules.checkResolution(booking, decision: decision, mentorCanEarn: canEarn)
             let settlement = decision.settlement(of: booking.priceCredits, mentee: mentee, mentor: booking.mentorId, fees: fees)
             if booking.priceCredits > 0 {
-                try await connection.postOnce(settlement.kind, reference: booking.id.uuidString, legs: settlement.legs, memo: "resolved", logger: logger)
+                try await connection.postOnce(
+                    settlement.kind,
+                    reference: booking.id.uuidString,
+                    legs: settlement.legs,
+                    memo: "resolved",
+                    logger: logger
+                )
             }
             let escrow = try await Self.setEscrow(booking, settlement.state, on: connection, logger: logger)
             var entry = audit

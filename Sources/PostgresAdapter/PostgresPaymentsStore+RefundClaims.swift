@@ -21,13 +21,19 @@ extension PostgresPaymentsStore {
         var status: String
     }
 
-    static func refundClaim(_ provider: PaymentProviderName, _ id: String, on connection: PostgresConnection, logger: Logger) async throws -> RefundClaim? {
+    static func refundClaim(
+        _ provider: PaymentProviderName,
+        _ id: String,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> RefundClaim? {
         let rows = try await connection.query(
             """
             SELECT amount_minor, covered_minor, status FROM provider_refund_claims
             WHERE provider = \(provider.rawValue) AND refund_ref = \(id) FOR UPDATE
             """,
-            logger: logger)
+            logger: logger
+        )
         for try await (amount, covered, status) in rows.decode((Int64, Int64, String).self) {
             return RefundClaim(amount: amount, covered: covered, status: status)
         }
@@ -42,7 +48,8 @@ extension PostgresPaymentsStore {
                      WHERE payment_id = \(paymentId) AND origin = 'provider' AND provider_ref IS NULL AND status <> 'failed')
                   - (SELECT coalesce(sum(covered_minor), 0) FROM provider_refund_claims WHERE payment_id = \(paymentId)))::int8
             """,
-            logger: logger)
+            logger: logger
+        )
         for try await unclaimed in rows.decode(Int64.self) { return max(unclaimed, 0) }
         return 0
     }
@@ -50,9 +57,17 @@ extension PostgresPaymentsStore {
     /// A claimed provider refund that failed after it succeeded, part of which was taken with a charge's refunded
     /// total: which credits that part took is not known, so nothing is given back automatically; the claim is marked
     /// failed and the failure audited for an admin (who can give credits back with `admin.adjustCredits`).
-    static func reviewFailedClaim(_ payment: Payment, id: String, audit: AuditEntry, on connection: PostgresConnection, logger: Logger) async throws -> EventOutcome {
+    static func reviewFailedClaim(
+        _ payment: Payment,
+        id: String,
+        audit: AuditEntry,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> EventOutcome {
         try await connection.query(
-            "UPDATE provider_refund_claims SET status = 'failed' WHERE provider = \(payment.provider.rawValue) AND refund_ref = \(id)", logger: logger)
+            "UPDATE provider_refund_claims SET status = 'failed' WHERE provider = \(payment.provider.rawValue) AND refund_ref = \(id)",
+            logger: logger
+        )
         var entry = audit
         entry.action = "payment.provider_refund_failed"
         entry.outcome = "needs_review"
@@ -65,7 +80,13 @@ extension PostgresPaymentsStore {
     /// ``ProviderRefundClaim`` says: claimed once; a failed one moves nothing; a succeeded one takes what the totals
     /// have not taken already.
     static func claimProviderRefund(
-        _ payment: Payment, id: String, amount: Int64, succeeded: Bool, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
+        _ payment: Payment,
+        id: String,
+        amount: Int64,
+        succeeded: Bool,
+        audit: AuditEntry,
+        on connection: PostgresConnection,
+        logger: Logger
     ) async throws -> EventOutcome {
         let decision: ProviderRefundClaim
         if let claim = try await refundClaim(payment.provider, id, on: connection, logger: logger) {
@@ -98,19 +119,27 @@ extension PostgresPaymentsStore {
                 UPDATE provider_refund_claims c SET refund_id = r.id FROM refunds r
                 WHERE r.provider_ref = \(id) AND c.provider = \(payment.provider.rawValue) AND c.refund_ref = \(id)
                 """,
-                logger: logger)
+                logger: logger
+            )
             return outcome
         }
     }
 
     static func insertClaim(
-        _ payment: Payment, id: String, amount: Int64, covered: Int64, status: String, on connection: PostgresConnection, logger: Logger
+        _ payment: Payment,
+        id: String,
+        amount: Int64,
+        covered: Int64,
+        status: String,
+        on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
         try await connection.query(
             """
             INSERT INTO provider_refund_claims (provider, refund_ref, payment_id, amount_minor, covered_minor, status)
             VALUES (\(payment.provider.rawValue), \(id), \(payment.paymentId), \(amount), \(covered), \(status))
             """,
-            logger: logger)
+            logger: logger
+        )
     }
 }

@@ -44,7 +44,8 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 WHERE a.owner_id = \(userId) AND (\(beforeId)::int8 IS NULL OR e.id < \(beforeId))
                 ORDER BY e.id DESC LIMIT \(limit)
                 """,
-                logger: logger)
+                logger: logger
+            )
         }
     }
 
@@ -52,13 +53,23 @@ public struct PostgresPaymentsStore: PaymentsStore {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
             let reference = UUID().uuidString
-            let legs = credits > 0
+            let legs =
+                credits > 0
                 ? LedgerLeg.move(credits, from: (nil, .adjustments), to: (userId, .available))
                 : LedgerLeg.move(-credits, from: (userId, .available), to: (nil, .adjustments))
             try await connection.post("adjustment", reference: reference, legs: legs, memo: reason, logger: logger)
-            struct Adjusted: Encodable { var userId: UUID; var credits: Int; var reason: String }
+            struct Adjusted: Encodable {
+                var userId: UUID
+                var credits: Int
+                var reason: String
+            }
             try await connection.appendEvent(
-                "wallet.adjusted", aggregate: "wallet", id: userId, payload: Adjusted(userId: userId, credits: credits, reason: reason), logger: logger)
+                "wallet.adjusted",
+                aggregate: "wallet",
+                id: userId,
+                payload: Adjusted(userId: userId, credits: credits, reason: reason),
+                logger: logger
+            )
             try await connection.appendAudit(audit, logger: logger)
             return try await Self.wallet(userId, on: connection, logger: logger)
         }
@@ -75,13 +86,17 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 ON CONFLICT (user_id, idempotency_key) DO NOTHING
                 RETURNING \(unescaped: PaymentRow.columns)
                 """,
-                logger: logger)
+                logger: logger
+            )
             if let created = inserted.first {
                 try await connection.appendAudit(payment.audit.targetingPayment(created.paymentId), logger: logger)
                 return (created, true)
             }
             let existing = try await connection.fetch(
-                PaymentRow.self, "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.user_id = \(payment.userId) AND p.idempotency_key = \(payment.idempotencyKey)", logger: logger)
+                PaymentRow.self,
+                "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.user_id = \(payment.userId) AND p.idempotency_key = \(payment.idempotencyKey)",
+                logger: logger
+            )
             guard let found = existing.first else { throw PostgresAdapterError.unexpectedEmptyResult }
             guard found.provider == payment.provider, found.credits == payment.credits else { throw CoreError.idempotencyMismatch }
             return (found, false)
@@ -90,13 +105,16 @@ public struct PostgresPaymentsStore: PaymentsStore {
 
     public func attachProvider(paymentId: UUID, providerRef: String, clientSecret: String?, upiLink: String?) async throws -> Payment {
         try await pool.read(logger: logger) { connection in
-            guard let payment = try await connection.fetchFirst(
-                PaymentRow.self,
-                """
-                UPDATE payments p SET provider_ref = \(providerRef), client_secret = \(clientSecret), upi_link = \(upiLink), updated_at = now()
-                WHERE p.id = \(paymentId) RETURNING \(unescaped: PaymentRow.columns)
-                """,
-                logger: logger) else { throw CoreError.notFound }
+            guard
+                let payment = try await connection.fetchFirst(
+                    PaymentRow.self,
+                    """
+                    UPDATE payments p SET provider_ref = \(providerRef), client_secret = \(clientSecret), upi_link = \(upiLink), updated_at = now()
+                    WHERE p.id = \(paymentId) RETURNING \(unescaped: PaymentRow.columns)
+                    """,
+                    logger: logger
+                )
+            else { throw CoreError.notFound }
             return payment
         }
     }
@@ -104,7 +122,10 @@ public struct PostgresPaymentsStore: PaymentsStore {
     public func payment(id: UUID) async throws -> Payment? {
         try await pool.read(logger: logger) { connection in
             try await connection.fetchFirst(
-                PaymentRow.self, "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.id = \(id)", logger: logger)
+                PaymentRow.self,
+                "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.id = \(id)",
+                logger: logger
+            )
         }
     }
 
@@ -118,7 +139,8 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 INSERT INTO provider_events (provider, event_id, event_type, outcome) VALUES (\(event.provider.rawValue), \(event.eventId), \(event.type), 'processing')
                 ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id
                 """,
-                logger: logger)
+                logger: logger
+            )
             var isNew = false
             for try await _ in claimed.decode(String.self) { isNew = true }
             guard isNew else { return .duplicate("event already processed") }
@@ -133,7 +155,9 @@ public struct PostgresPaymentsStore: PaymentsStore {
             case .refused(let why): text = "refused: \(why)"
             }
             try await connection.query(
-                "UPDATE provider_events SET outcome = \(text) WHERE provider = \(event.provider.rawValue) AND event_id = \(event.eventId)", logger: logger)
+                "UPDATE provider_events SET outcome = \(text) WHERE provider = \(event.provider.rawValue) AND event_id = \(event.eventId)",
+                logger: logger
+            )
             return outcome
         }
     }
@@ -151,13 +175,17 @@ public struct PostgresPaymentsStore: PaymentsStore {
             let payment = try await connection.fetchFirst(
                 PaymentRow.self,
                 "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.provider = \(event.provider.rawValue) AND p.provider_ref = \(reference) FOR UPDATE",
-                logger: logger)
+                logger: logger
+            )
         else { return try await refuse("unknown payment", target: event.providerRef) }
         if let why = ProviderEventRules.refusalToGrant(event, for: payment) { return try await refuse(why, target: payment.paymentId.uuidString) }
         let granted = try await connection.post(
-            "topup", reference: payment.paymentId.uuidString,
+            "topup",
+            reference: payment.paymentId.uuidString,
             legs: try await giveLegs(payment.credits, to: payment.userId, from: event.provider.clearingAccount, on: connection, logger: logger),
-            memo: event.eventId, logger: logger)
+            memo: event.eventId,
+            logger: logger
+        )
         guard granted != nil else { return .duplicate("payment already granted") }
         let updated = try await connection.fetchOne(
             PaymentRow.self,
@@ -165,13 +193,19 @@ public struct PostgresPaymentsStore: PaymentsStore {
             UPDATE payments p SET status = 'succeeded', provider_charge_ref = coalesce(\(event.chargeRef), provider_charge_ref), updated_at = now()
             WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: PaymentRow.columns)
             """,
-            logger: logger)
+            logger: logger
+        )
         try await connection.appendEvent("payment.succeeded", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
         try await connection.appendAudit(
             AuditEntry(
-                actorId: payment.userId, action: "payment.topup", target: payment.paymentId.uuidString, requestId: requestId,
-                details: ["credits": "\(payment.credits)", "provider": event.provider.rawValue, "event": event.eventId]),
-            logger: logger)
+                actorId: payment.userId,
+                action: "payment.topup",
+                target: payment.paymentId.uuidString,
+                requestId: requestId,
+                details: ["credits": "\(payment.credits)", "provider": event.provider.rawValue, "event": event.eventId]
+            ),
+            logger: logger
+        )
         return .granted(paymentId: payment.paymentId, credits: payment.credits)
     }
 }

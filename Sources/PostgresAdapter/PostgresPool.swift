@@ -1,5 +1,5 @@
-public import MentorLinkCore
 public import Logging
+public import MentorLinkCore
 public import PostgresNIO
 public import ServiceLifecycle
 

@@ -18,23 +18,33 @@ public enum SQLScript {
             let char = chars[index]
             let next: Unicode.Scalar? = index + 1 < chars.count ? chars[index + 1] : nil
             if char == "-", next == "-" {
-                while index < chars.count, chars[index] != "\n" { current.append(chars[index]); index += 1 }
+                while index < chars.count, chars[index] != "\n" {
+                    current.append(chars[index])
+                    index += 1
+                }
                 continue
             }
             if char == "/", next == "*" {
                 while index < chars.count, !(chars[index] == "*" && index + 1 < chars.count && chars[index + 1] == "/") {
-                    current.append(chars[index]); index += 1
+                    current.append(chars[index])
+                    index += 1
                 }
-                if index < chars.count { current.append(contentsOf: ["*", "/"]); index += 2 }
+                if index < chars.count {
+                    current.append(contentsOf: ["*", "/"])
+                    index += 2
+                }
                 continue
             }
             if char == "'" || char == "\"" {
-                current.append(char); index += 1
+                current.append(char)
+                index += 1
                 while index < chars.count {
                     current.append(chars[index])
                     if chars[index] == char {
                         if index + 1 < chars.count, chars[index + 1] == char {
-                            current.append(char); index += 2; continue
+                            current.append(char)
+                            index += 2
+                            continue
                         }
                         index += 1
                         break
@@ -44,13 +54,21 @@ public enum SQLScript {
                 continue
             }
             if char == "$", let tag = dollarTag(chars, at: index) {
-                current.append(contentsOf: tag); index += tag.count
-                while index < chars.count, !matches(chars, tag, at: index) { current.append(chars[index]); index += 1 }
-                if index < chars.count { current.append(contentsOf: tag); index += tag.count }
+                current.append(contentsOf: tag)
+                index += tag.count
+                while index < chars.count, !matches(chars, tag, at: index) {
+                    current.append(chars[index])
+                    index += 1
+                }
+                if index < chars.count {
+                    current.append(contentsOf: tag)
+                    index += tag.count
+                }
                 continue
             }
             if char == ";" {
-                flush(); index += 1
+                flush()
+                index += 1
                 continue
             }
             current.append(char)
@@ -63,7 +81,9 @@ public enum SQLScript {
     /// `$tag$` or `$$` starting at `index`.
     static func dollarTag(_ chars: [Unicode.Scalar], at index: Int) -> [Unicode.Scalar]? {
         var end = index + 1
-        while end < chars.count, chars[end] == "_" || chars[end].properties.isAlphabetic || (chars[end].properties.numericType != nil && end > index + 1) {
+        while end < chars.count,
+            chars[end] == "_" || chars[end].properties.isAlphabetic || (chars[end].properties.numericType != nil && end > index + 1)
+        {
             end += 1
         }
         guard end < chars.count, chars[end] == "$" else { return nil }

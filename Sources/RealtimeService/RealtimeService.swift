@@ -1,6 +1,6 @@
+public import Foundation
 public import JSONRPC
 public import MentorLinkCore
-public import Foundation
 public import ServiceSupport
 
 /// `notifications.*` and `availability.subscribe`: pushed events over the WebSocket, and the notification inbox.
@@ -57,9 +57,19 @@ public struct RealtimeService: RPCService {
     }
 
     public func register(into registry: inout MethodRegistry) {
-        registry.register("notifications.subscribe", summary: "Push your notifications on this WebSocket.", access: .authenticated, handler: subscribeNotifications)
+        registry.register(
+            "notifications.subscribe",
+            summary: "Push your notifications on this WebSocket.",
+            access: .authenticated,
+            handler: subscribeNotifications
+        )
         registry.register("notifications.unsubscribe", summary: "End a subscription.", access: .authenticated, handler: unsubscribe)
-        registry.register("availability.subscribe", summary: "Push a mentor's slot changes on this WebSocket.", access: .public, handler: subscribeAvailability)
+        registry.register(
+            "availability.subscribe",
+            summary: "Push a mentor's slot changes on this WebSocket.",
+            access: .public,
+            handler: subscribeAvailability
+        )
         registry.register("availability.unsubscribe", summary: "End a subscription.", access: .public, handler: unsubscribe)
         registry.register("notifications.list", summary: "Your notifications, newest first.", access: .authenticated, handler: list)
         registry.register("notifications.markRead", summary: "Mark notifications read.", access: .authenticated, handler: markRead)

@@ -31,7 +31,13 @@ public struct RoomsService: RPCService {
         registry.register("rooms.send", summary: "Send a chat message.", access: .authenticated, rateLimit: .chat, handler: send)
         registry.register("rooms.history", summary: "Earlier chat messages, newest first.", access: .authenticated, handler: history)
         registry.register("rooms.typing", summary: "Tell the room you are typing.", access: .authenticated, rateLimit: .chat, handler: typing)
-        registry.register("rooms.signal", summary: "Relay a WebRTC offer, answer, candidate or bye to one participant.", access: .authenticated, rateLimit: .chat, handler: signal)
+        registry.register(
+            "rooms.signal",
+            summary: "Relay a WebRTC offer, answer, candidate or bye to one participant.",
+            access: .authenticated,
+            rateLimit: .chat,
+            handler: signal
+        )
         registry.register("rooms.mute", summary: "Mute a participant (the group's mentor).", access: .authenticated, handler: mute)
         registry.register("rooms.remove", summary: "Remove a participant (the group's mentor).", access: .authenticated, handler: remove)
     }
@@ -40,10 +46,24 @@ public struct RoomsService: RPCService {
 
     public struct JoinParams: Codable, Sendable { public var bookingId: UUID }
     public struct RoomParams: Codable, Sendable { public var roomId: UUID }
-    public struct SendParams: Codable, Sendable { public var roomId: UUID; public var text: String }
-    public struct HistoryParams: Codable, Sendable { public var roomId: UUID; public var beforeSeq: Int64?; public var limit: Int? }
-    public struct SignalParams: Codable, Sendable { public var roomId: UUID; public var to: UUID; public var payload: JSONValue }
-    public struct UserParams: Codable, Sendable { public var roomId: UUID; public var userId: UUID }
+    public struct SendParams: Codable, Sendable {
+        public var roomId: UUID
+        public var text: String
+    }
+    public struct HistoryParams: Codable, Sendable {
+        public var roomId: UUID
+        public var beforeSeq: Int64?
+        public var limit: Int?
+    }
+    public struct SignalParams: Codable, Sendable {
+        public var roomId: UUID
+        public var to: UUID
+        public var payload: JSONValue
+    }
+    public struct UserParams: Codable, Sendable {
+        public var roomId: UUID
+        public var userId: UUID
+    }
 
     public struct Room: Codable, Sendable {
         public var id: UUID
@@ -77,7 +97,10 @@ public struct RoomsService: RPCService {
     }
 
     public struct MessageResult: Codable, Sendable { public var message: ChatMessage }
-    public struct HistoryResult: Codable, Sendable { public var items: [ChatMessage]; public var nextBeforeSeq: Int64? }
+    public struct HistoryResult: Codable, Sendable {
+        public var items: [ChatMessage]
+        public var nextBeforeSeq: Int64?
+    }
     public struct OkResult: Codable, Sendable { public var ok: Bool }
 
     // MARK: Handlers
@@ -85,13 +108,19 @@ public struct RoomsService: RPCService {
     func join(_ params: JoinParams, _ context: RPCContext) async throws -> JoinResult {
         guard let session = context.session else { throw RealtimeError.webSocketRequired }
         let (user, room) = try await access(context, roomId: params.bookingId, .enter)
-        let channel = Channels.room(room.id), me = user.uuidString.lowercased()
+        let channel = Channels.room(room.id)
+        let me = user.uuidString.lowercased()
         // The room's subscriptions on this connection are one scope: a second join replaces the first.
         if subscriptions.hasScope(sessionId: session.id, scope: channel) {
             await subscriptions.endScope(sessionId: session.id, scope: channel, reason: "rejoined")
         }
         let subscribed = try await subscriptions.subscribe(
-            context, channel: channel, sinceSeq: nil, scope: channel, endsScope: { Self.isRemoval(of: me, $0) })
+            context,
+            channel: channel,
+            sinceSeq: nil,
+            scope: channel,
+            endsScope: { Self.isRemoval(of: me, $0) }
+        )
         let direct: Subscriptions.Subscribed
         do {
             direct = try await subscriptions.subscribe(context, channel: Channels.room(room.id, user: user), sinceSeq: nil, scope: channel)
@@ -107,7 +136,10 @@ public struct RoomsService: RPCService {
         }
         // While joined, the access check is repeated: a cancelled seat, a removal missed on the bus or the room's
         // closing time ends the room's subscriptions on this connection.
-        let recheck = configuration.membershipRecheck, subscriptions = self.subscriptions, service = self, sessionId = session.id
+        let recheck = configuration.membershipRecheck
+        let subscriptions = self.subscriptions
+        let service = self
+        let sessionId = session.id
         let watcher = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: recheck)
@@ -122,7 +154,8 @@ public struct RoomsService: RPCService {
                 }
             }
         }
-        let presence = self.presence, bus = self.bus
+        let presence = self.presence
+        let bus = self.bus
         await subscriptions.onScopeEnd(session, scope: channel) {
             watcher.cancel()
             if (try? await presence.leave(room: room.id, user: user)) == true {
@@ -139,13 +172,22 @@ public struct RoomsService: RPCService {
             // Bound to this room and its window: they expire when the room closes (at most turnLifetime from now).
             let expiry = TurnCredentials.expiry(closes: closes(room).date, now: configuration.now().date, cap: configuration.turnLifetime)
             let (username, credential) = TurnCredentials.make(
-                roomId: room.id.uuidString.lowercased(), userId: me, expiry: expiry, secret: configuration.turnSecret)
+                roomId: room.id.uuidString.lowercased(),
+                userId: me,
+                expiry: expiry,
+                secret: configuration.turnSecret
+            )
             ice.append(IceServer(urls: configuration.turnURLs.filter { $0.hasPrefix("turn") }, username: username, credential: credential))
         }
         return JoinResult(
             room: Room(id: room.id, bookingId: params.bookingId, kind: room.kind, startsAt: room.startsAt, endsAt: room.endsAt),
-            participants: participants, subscription: subscribed.subscription, directSubscription: direct.subscription, seq: subscribed.seq,
-            iceServers: ice, meshCap: configuration.meshCap)
+            participants: participants,
+            subscription: subscribed.subscription,
+            directSubscription: direct.subscription,
+            seq: subscribed.seq,
+            iceServers: ice,
+            meshCap: configuration.meshCap
+        )
     }
 
     func send(_ params: SendParams, _ context: RPCContext) async throws -> MessageResult {
@@ -175,7 +217,9 @@ public struct RoomsService: RPCService {
     }
 
     func signal(_ params: SignalParams, _ context: RPCContext) async throws -> OkResult {
-        guard case .object(let payload) = params.payload, case .string(let type)? = payload["type"], ["offer", "answer", "candidate", "bye"].contains(type) else {
+        guard case .object(let payload) = params.payload, case .string(let type)? = payload["type"],
+            ["offer", "answer", "candidate", "bye"].contains(type)
+        else {
             throw RealtimeError.invalid([FieldProblem(field: "payload.type", problem: "offer, answer, candidate or bye")])
         }
         let (user, room) = try await access(context, roomId: params.roomId, type == "offer" ? .offer : .signal)
@@ -187,7 +231,9 @@ public struct RoomsService: RPCService {
         guard bytes.count <= configuration.maxSignalBytes else {
             throw RealtimeError.invalid([FieldProblem(field: "payload", problem: "at most \(configuration.maxSignalBytes) bytes")])
         }
-        if type == "offer", try await presence.present(room: room.id).count > configuration.meshCap { throw RealtimeError.meshFull(configuration.meshCap) }
+        if type == "offer", try await presence.present(room: room.id).count > configuration.meshCap {
+            throw RealtimeError.meshFull(configuration.meshCap)
+        }
         try await bus.publish(channel: Channels.room(room.id, user: params.to), event: bytes)
         return OkResult(ok: true)
     }
@@ -250,12 +296,16 @@ public struct RoomsService: RPCService {
         guard let room = try await rooms.room(bookingId: roomId) else { throw RealtimeError.roomNotFound }
         guard room.participantIds.contains(user) else { throw RealtimeError.forbidden("not a participant of this session") }
         if case .moderate = need {
-            guard room.kind == "group", room.mentorId == user else { throw RealtimeError.forbidden("only the mentor of a group session moderates it") }
+            guard room.kind == "group", room.mentorId == user else {
+                throw RealtimeError.forbidden("only the mentor of a group session moderates it")
+            }
             return (user, room)
         }
-        if case .read = need {} else {
+        if case .read = need {
+        } else {
             let now = configuration.now()
-            let opens = room.startsAt.adding(seconds: -Int(configuration.joinEarly.components.seconds)), closes = closes(room)
+            let opens = room.startsAt.adding(seconds: -Int(configuration.joinEarly.components.seconds))
+            let closes = closes(room)
             guard now >= opens, now < closes else { throw RealtimeError.roomClosed(opens: opens, closes: closes) }
         }
         let status = try await presence.status(room: room.id, user: user)

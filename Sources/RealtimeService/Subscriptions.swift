@@ -58,7 +58,10 @@ public final class Subscriptions: Sendable {
     /// With a `scope`, the subscription ends with it; `endsScope` (with a scope) is asked about each live event after
     /// it is delivered, and a true answer ends the scope.
     public func subscribe(
-        _ context: RPCContext, channel: String, sinceSeq: Int64?, scope: String? = nil,
+        _ context: RPCContext,
+        channel: String,
+        sinceSeq: Int64?,
+        scope: String? = nil,
         endsScope: (@Sendable (ChannelEvent) -> Bool)? = nil
     ) async throws -> Subscribed {
         guard let session = context.session else { throw RealtimeError.webSocketRequired }
@@ -181,8 +184,10 @@ public final class Subscriptions: Sendable {
         let detached = state.withLock { state -> Detached in
             guard let session = state.removeValue(forKey: sessionId) else { return Detached() }
             return Detached(
-                feeds: session.entries.values.map(\.feed), tokens: session.entries.values.compactMap(\.token),
-                handlers: session.scopeEnds.values.flatMap { $0 })
+                feeds: session.entries.values.map(\.feed),
+                tokens: session.entries.values.compactMap(\.token),
+                handlers: session.scopeEnds.values.flatMap { $0 }
+            )
         }
         for feed in detached.feeds { feed.end(reason: nil) }
         guard !detached.tokens.isEmpty || !detached.handlers.isEmpty else { return }

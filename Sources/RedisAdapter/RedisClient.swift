@@ -1,7 +1,7 @@
-import Synchronization
 public import Logging
-public import ServiceLifecycle
 public import MentorLinkCore
+public import ServiceLifecycle
+import Synchronization
 
 /// A Redis client over one pipelined connection (Redis executes one command at a time, so one connection with
 /// pipelining keeps it busy). Reconnects on the next command after the connection drops.
@@ -110,7 +110,11 @@ public final class RedisClient: Service, HealthCheck, Sendable {
             }
             logger.warning(
                 "redis.connect_failed",
-                metadata: ["error": .string(String(describing: error)), "retry_ms": .string("\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)")])
+                metadata: [
+                    "error": .string(String(describing: error)),
+                    "retry_ms": .string("\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"),
+                ]
+            )
             // The socket's own error (refused, no such file) is logged; callers see the retryable outage, as the
             // calls during the backoff do.
             throw error is RedisAdapterError ? error : RedisAdapterError.reconnecting

@@ -37,7 +37,10 @@ final class RedisConnection: Sendable {
         for command in commands { RESPFormatter.format(command, into: &buffer) }
         let promise = channel.eventLoop.makePromise(of: [RedisValue].self)
         let channel = self.channel
-        let nanoseconds = max(1, timeout.components.seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + timeout.components.attoseconds / 1_000_000_000)
+        let nanoseconds = max(
+            1,
+            timeout.components.seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + timeout.components.attoseconds / 1_000_000_000
+        )
         let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
             promise.fail(RedisAdapterError.timeout)  // a no-op when the replies came first
             channel.close(promise: nil)

@@ -37,7 +37,14 @@ public final class RedisEventBus: EventBus, Service, Sendable {
     static func key(_ channel: String) -> String { "ml:ch:\(channel)" }
 
     public func publish(channel: String, event: [UInt8]) async throws -> Int64 {
-        let reply = try await client.send("EVAL", Self.publishScript, "1", Self.key(channel), String(decoding: event, as: UTF8.self), "\(historyLength)")
+        let reply = try await client.send(
+            "EVAL",
+            Self.publishScript,
+            "1",
+            Self.key(channel),
+            String(decoding: event, as: UTF8.self),
+            "\(historyLength)"
+        )
         guard let seq = reply.integer else { throw RedisAdapterError.protocolError("EVAL returned \(reply)") }
         return seq
     }
@@ -99,7 +106,8 @@ public final class RedisEventBus: EventBus, Service, Sendable {
                 let handlers = listeners.withLock { Array(($0.byChannel[channel] ?? [:]).values) }
                 for handler in handlers { handler(event) }
             }
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
     }
 
     /// `{"seq":N,"event":{…}}` → the event (the event's bytes are kept as they were published).

@@ -37,16 +37,21 @@ public struct RedisPresence: Presence {
     }
 
     public func mute(room: UUID, user: UUID) async throws {
-        _ = try await client.pipeline([["SADD", Self.key(room, "muted"), user.uuidString.lowercased()], ["EXPIRE", Self.key(room, "muted"), "86400"]])
+        _ = try await client.pipeline([
+            ["SADD", Self.key(room, "muted"), user.uuidString.lowercased()], ["EXPIRE", Self.key(room, "muted"), "86400"],
+        ])
     }
 
     public func remove(room: UUID, user: UUID) async throws {
-        _ = try await client.pipeline([["SADD", Self.key(room, "removed"), user.uuidString.lowercased()], ["EXPIRE", Self.key(room, "removed"), "86400"]])
+        _ = try await client.pipeline([
+            ["SADD", Self.key(room, "removed"), user.uuidString.lowercased()], ["EXPIRE", Self.key(room, "removed"), "86400"],
+        ])
     }
 
     public func status(room: UUID, user: UUID) async throws -> (muted: Bool, removed: Bool) {
         let replies = try await client.pipeline([
-            ["SISMEMBER", Self.key(room, "muted"), user.uuidString.lowercased()], ["SISMEMBER", Self.key(room, "removed"), user.uuidString.lowercased()],
+            ["SISMEMBER", Self.key(room, "muted"), user.uuidString.lowercased()],
+            ["SISMEMBER", Self.key(room, "removed"), user.uuidString.lowercased()],
         ])
         return (replies[0].integer == 1, replies[1].integer == 1)
     }

@@ -1,5 +1,5 @@
-public import MentorLinkCore
 import Foundation
+public import MentorLinkCore
 
 /// ``RateLimiter`` as one atomic Lua script in Redis (GCRA), so every worker shares the same budget.
 public struct RedisRateLimiter: RateLimiter {

@@ -1,5 +1,5 @@
-public import MentorLinkCore
 public import Foundation
+public import MentorLinkCore
 
 /// ``RevocationList`` in Redis: `revoked:sid:<id>` keys that outlive any access token of the session.
 public struct RedisRevocationList: RevocationList {

@@ -1,7 +1,7 @@
-import Synchronization
-import NIOCore
 public import Logging
+import NIOCore
 public import ServiceLifecycle
+import Synchronization
 
 /// A message received on a subscribed channel.
 public struct RedisMessage: Sendable, Hashable {
@@ -76,7 +76,10 @@ public final class RedisSubscriber: Service, Sendable {
                     failures = 0
                 } catch {
                     failures += 1
-                    logger.warning("redis.subscriber_down", metadata: ["error": .string(String(describing: error)), "failures": .string("\(failures)")])
+                    logger.warning(
+                        "redis.subscriber_down",
+                        metadata: ["error": .string(String(describing: error)), "failures": .string("\(failures)")]
+                    )
                 }
                 try? await Task.sleep(for: reconnect.delay(afterFailures: max(failures, 1)))
             }

@@ -1,5 +1,5 @@
-public import Logging
 import Foundation
+public import Logging
 
 /// A log handler writing one JSON object per line to standard error: `ts`, `level`, `msg`, `label` and metadata.
 public struct JSONLogHandler: LogHandler {

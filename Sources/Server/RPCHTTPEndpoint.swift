@@ -11,14 +11,22 @@ struct RPCHTTPEndpoint: Sendable {
     func respond(to request: Request) async throws -> Response {
         let requestId = RequestID.from(request.headers)
         guard RequestHead.isJSON(request.headers[.contentType]) else {
-            return Self.reply(status: .unsupportedMediaType, error: .invalidRequest("Content-Type must be application/json", reason: "unsupported_media_type"), requestId: requestId)
+            return Self.reply(
+                status: .unsupportedMediaType,
+                error: .invalidRequest("Content-Type must be application/json", reason: "unsupported_media_type"),
+                requestId: requestId
+            )
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: server.configuration.limits.maxBodyBytes)
         } catch {
             let limit = server.configuration.limits.maxBodyBytes
-            return Self.reply(status: .contentTooLarge, error: .invalidRequest("Request larger than \(limit) bytes", reason: "body_too_large"), requestId: requestId)
+            return Self.reply(
+                status: .contentTooLarge,
+                error: .invalidRequest("Request larger than \(limit) bytes", reason: "body_too_large"),
+                requestId: requestId
+            )
         }
         let credentials = RequestHead.credentials(request.headers)
         let principal: Principal?

@@ -3,9 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import JSONRPC
+import Logging
 import NIOCore
 import NIOWebSocket
-import Logging
 
 /// `GET /rpc/ws`: each text message is a JSON-RPC call or batch, answered on the same socket.
 ///
@@ -50,7 +50,10 @@ struct RPCWebSocketEndpoint: Sendable {
         var logger = server.logger
         logger[metadataKey: "ws.id"] = .string(requestId)
         let session = WebSocketSession(
-            id: requestId, limit: server.configuration.maxQueuedWebSocketMessages, byteLimit: server.configuration.maxQueuedWebSocketBytes)
+            id: requestId,
+            limit: server.configuration.maxQueuedWebSocketMessages,
+            byteLimit: server.configuration.maxQueuedWebSocketBytes
+        )
         let writerLogger = logger
         defer { session.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -66,7 +69,8 @@ struct RPCWebSocketEndpoint: Sendable {
             // they cannot be checked (the revocation list is away) the socket lives on for a grace period, then
             // closes with 1011; a short outage of Redis does not drop every listener.
             if principal != nil {
-                let interval = server.configuration.credentialRecheckInterval, authenticator = server.authenticator
+                let interval = server.configuration.credentialRecheckInterval
+                let authenticator = server.authenticator
                 let grace = server.configuration.credentialUncheckedGrace
                 group.addTask {
                     var lastChecked = ContinuousClock.now

@@ -8,7 +8,9 @@ public enum RequestID {
     /// The id to use for a request with these headers.
     public static func from(_ headers: HTTPFields) -> String {
         if let given = headers[header], (1...128).contains(given.utf8.count),
-            given.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+            given.utf8.allSatisfy({
+                $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+            })
         {
             return given
         }

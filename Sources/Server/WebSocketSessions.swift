@@ -1,7 +1,7 @@
-import Synchronization
-public import ServiceLifecycle
 import HummingbirdWebSocket
 import NIOWebSocket
+public import ServiceLifecycle
+import Synchronization
 
 /// The worker's open WebSockets. As a `Service` placed after the HTTP server in the `ServiceGroup`, it is the first
 /// to hear of a graceful shutdown: it stops new upgrades and closes every socket with 1001 (going away),

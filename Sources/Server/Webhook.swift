@@ -7,7 +7,10 @@ public struct Webhook: Sendable {
     public var handle: @Sendable (_ headers: [String: String], _ body: [UInt8], _ requestId: String?) async -> (status: Int, body: String)
 
     /// A webhook endpoint.
-    public init(name: String, handle: @escaping @Sendable (_ headers: [String: String], _ body: [UInt8], _ requestId: String?) async -> (status: Int, body: String)) {
+    public init(
+        name: String,
+        handle: @escaping @Sendable (_ headers: [String: String], _ body: [UInt8], _ requestId: String?) async -> (status: Int, body: String)
+    ) {
         self.name = name
         self.handle = handle
     }

@@ -1,5 +1,5 @@
-import Synchronization
 public import JSONRPC
+import Synchronization
 
 /// The worker's Prometheus metrics: requests by method and outcome, a latency histogram, open connections.
 public final class WorkerMetrics: Sendable {

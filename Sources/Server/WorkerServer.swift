@@ -3,8 +3,8 @@ import HTTPTypes
 public import Hummingbird
 import HummingbirdWebSocket
 public import JSONRPC
-public import MentorLinkCore
 public import Logging
+public import MentorLinkCore
 import NIOCore
 import NIOPosix
 
@@ -51,7 +51,11 @@ public struct WorkerServer: Sendable {
         let rpc = RPCHTTPEndpoint(server: self)
         router.post("/rpc") { request, _ in try await rpc.respond(to: request) }
         router.get("/rpc/ws") { _, _ in
-            Response(status: .badRequest, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade required\n")))
+            Response(
+                status: .badRequest,
+                headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade required\n"))
+            )
         }
         for webhook in webhooks {
             let limit = configuration.limits.maxBodyBytes
@@ -61,14 +65,20 @@ public struct WorkerServer: Sendable {
                 for field in request.headers { headers[field.name.canonicalName] = field.value }
                 let (status, text) = await webhook.handle(headers, Array(body.readableBytesView), headers["x-request-id"])
                 return Response(
-                    status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: ByteBuffer(string: text)))
+                    status: HTTPResponse.Status(code: status),
+                    headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: text))
+                )
             }
         }
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ in await self.readiness() }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: self.metrics.render())))
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: self.metrics.render()))
+            )
         }
         let metrics = self.metrics
         let socketPath = configuration.socketPath

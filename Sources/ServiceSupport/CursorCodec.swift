@@ -26,7 +26,10 @@ public struct CursorCodec: Sendable {
     /// A codec whose key is derived (HKDF-SHA256) from a deployment secret, so no separate secret is needed.
     public init(derivingFrom secret: [UInt8]) {
         key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: secret), info: Data("mentorlink page cursor v1".utf8), outputByteCount: 32)
+            inputKeyMaterial: SymmetricKey(data: secret),
+            info: Data("mentorlink page cursor v1".utf8),
+            outputByteCount: 32
+        )
     }
 
     /// A codec with a random key: for one process (tests, a single worker).

@@ -93,7 +93,9 @@ struct AppConfiguration: Sendable {
             completionGrace: .seconds(max(0, environment["MENTORLINK_COMPLETION_GRACE_SECONDS"].flatMap(Int.init) ?? 3600)),
             turnSecret: environment["TURN_SECRET"] ?? "",
             smtpURL: environment["SMTP_URL"],
-            turnURLs: (environment["MENTORLINK_TURN_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            turnURLs: (environment["MENTORLINK_TURN_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
         )
     }
 
@@ -133,7 +135,9 @@ struct ProviderSettings: Sendable {
     var upiWebhookSecrets: [String]
 
     init(_ environment: [String: String]) {
-        let list = { (name: String) in (environment[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        let list = { (name: String) in
+            (environment[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         stripeAPIBase = environment["STRIPE_API_BASE"] ?? "https://api.stripe.com"
         stripeSecretKey = environment["STRIPE_SECRET_KEY"] ?? ""
         stripeWebhookSecrets = list("STRIPE_WEBHOOK_SECRET")

@@ -31,15 +31,23 @@ struct ConsumeCommand: AsyncParsableCommand {
         let logger = config.makeLogger("mentorlink.consume")
         let adapters = try Adapters(config: config, logger: logger)
         let consumer = try KafkaConsumer(
-            brokers: config.kafkaBrokers, groupId: "mentorlink-\(name.rawValue)",
-            topics: NotificationConsumer.aggregates.map { topicPrefix + $0 }, logger: logger)
+            brokers: config.kafkaBrokers,
+            groupId: "mentorlink-\(name.rawValue)",
+            topics: NotificationConsumer.aggregates.map { topicPrefix + $0 },
+            logger: logger
+        )
         let store = PostgresNotificationStore(pool: adapters.postgres, logger: logger)
         let deadLetters = PostgresDeadLetterStore(pool: adapters.postgres, logger: logger)
         /// The handler run over the Kafka consumer, with the dead letters in PostgreSQL.
         func consuming(_ handler: some EventHandler) -> any Service {
             EventConsumer(
-                handler: handler, source: consumer, deadLetters: deadLetters, describeError: PostgresAdapterError.logDescription(of:),
-                isOutage: { DependencyOutage.dependency(of: $0) != nil }, logger: logger)
+                handler: handler,
+                source: consumer,
+                deadLetters: deadLetters,
+                describeError: PostgresAdapterError.logDescription(of:),
+                isOutage: { DependencyOutage.dependency(of: $0) != nil },
+                logger: logger
+            )
         }
         let loop: any Service
         switch name {
@@ -56,12 +64,20 @@ struct ConsumeCommand: AsyncParsableCommand {
             }
             loop = consuming(EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", logger: logger))
         }
-        let group = ServiceGroup(configuration: .init(
-            services: ParentWatch.guarding([
-                .init(service: adapters.postgres), .init(service: adapters.redis),
-                .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
-            ], if: supervised, logger: logger),
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: ParentWatch.guarding(
+                    [
+                        .init(service: adapters.postgres), .init(service: adapters.redis),
+                        .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
+                    ],
+                    if: supervised,
+                    logger: logger
+                ),
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         try await group.run()
     }
 }

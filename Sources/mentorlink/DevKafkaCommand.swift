@@ -27,7 +27,11 @@ struct DevKafkaCommand: AsyncParsableCommand {
         try (broker.bootstrapServers + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         logger.info("dev_kafka.started", metadata: ["bootstrap": .string(broker.bootstrapServers), "file": .string(file)])
         let group = ServiceGroup(
-            configuration: .init(services: [Idle(), Outages(broker: broker, signals: signals, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: [Idle(), Outages(broker: broker, signals: signals, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
         )
         try await group.run()
         try? FileManager.default.removeItem(atPath: file)

@@ -10,8 +10,11 @@ import NIOHTTP1
 /// payment (by the project's payment id or the provider's reference), which sends its signed webhook.
 struct DevPaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dev-payments", abstract: "A local Stripe and UPI gateway stand-in for development and tests.",
-        subcommands: [Serve.self, Pay.self], defaultSubcommand: Serve.self)
+        commandName: "dev-payments",
+        abstract: "A local Stripe and UPI gateway stand-in for development and tests.",
+        subcommands: [Serve.self, Pay.self],
+        defaultSubcommand: Serve.self
+    )
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the provider APIs.")

@@ -36,16 +36,24 @@ struct DevPaymentsServer: Sendable {
                 guard await self.state.refundIntent(intent, amount: amount) else {
                     return Self.stripeError(400, "charge_already_refunded", "The amount exceeds what can be refunded")
                 }
-                return (200, ["id": "re_\(DevPaymentsState.random())", "object": "refund", "amount": amount, "payment_intent": intent, "status": "succeeded"])
+                return (
+                    200,
+                    ["id": "re_\(DevPaymentsState.random())", "object": "refund", "amount": amount, "payment_intent": intent, "status": "succeeded"]
+                )
             }
         }
         router.post("/v1/transfers") { request, _ in
             try await self.stripe(request) { form in
-                guard let amount = form["amount"].flatMap(Int64.init), amount > 0, let destination = form["destination"], form["currency"] != nil else {
+                guard let amount = form["amount"].flatMap(Int64.init), amount > 0, let destination = form["destination"], form["currency"] != nil
+                else {
                     return Self.stripeError(400, "parameter_missing", "amount, currency and destination are required")
                 }
                 let transfer = await self.state.createTransfer(
-                    amount: amount, currency: form["currency"] ?? "", destination: destination, group: form["transfer_group"])
+                    amount: amount,
+                    currency: form["currency"] ?? "",
+                    destination: destination,
+                    group: form["transfer_group"]
+                )
                 return (200, Self.json(transfer))
             }
         }
@@ -73,22 +81,34 @@ struct DevPaymentsServer: Sendable {
                     return Self.razorpayError(400, "amount is required")
                 }
                 guard await self.state.refundPayment(payment, amount: amount) else { return Self.razorpayError(400, "The refund amount is invalid") }
-                return (200, ["id": "rfnd_\(DevPaymentsState.random())", "entity": "refund", "amount": amount, "payment_id": payment, "status": "processed"])
+                return (
+                    200,
+                    ["id": "rfnd_\(DevPaymentsState.random())", "entity": "refund", "amount": amount, "payment_id": payment, "status": "processed"]
+                )
             }
         }
         // Refunds and disputes made "in the provider's dashboard": they reach the app only through their webhooks.
         router.post("/dev/refund/:reference") { request, context in
             let amount = request.uri.queryParameters.get("amount").flatMap { Int64($0) }
             let status = await self.providerRefund(context.parameters.get("reference") ?? "", amount: amount)
-            return Response(status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
+            return Response(
+                status: .init(code: status == 0 ? 404 : 200),
+                body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#))
+            )
         }
         router.post("/dev/dispute/:reference") { _, context in
             let status = await self.dispute(context.parameters.get("reference") ?? "")
-            return Response(status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
+            return Response(
+                status: .init(code: status == 0 ? 404 : 200),
+                body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#))
+            )
         }
         router.post("/dev/complete/:reference") { _, context in
             let status = await self.complete(context.parameters.get("reference") ?? "")
-            return Response(status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
+            return Response(
+                status: .init(code: status == 0 ? 404 : 200),
+                body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#))
+            )
         }
         return router
     }
@@ -96,7 +116,11 @@ struct DevPaymentsServer: Sendable {
     // MARK: Stripe
 
     /// Checks the secret key, replays a repeated `Idempotency-Key`, decodes the form.
-    func stripe(_ request: Request, idempotent: Bool = true, _ body: @escaping @Sendable ([String: String]) async throws -> (Int, [String: Any])) async throws -> Response {
+    func stripe(
+        _ request: Request,
+        idempotent: Bool = true,
+        _ body: @escaping @Sendable ([String: String]) async throws -> (Int, [String: Any])
+    ) async throws -> Response {
         guard request.headers[.authorization] == "Bearer \(settings.stripeSecretKey)", !settings.stripeSecretKey.isEmpty else {
             return Self.response(Self.stripeError(401, "invalid_api_key", "Invalid API Key provided"))
         }
@@ -170,7 +194,10 @@ struct DevPaymentsServer: Sendable {
         else { return Self.razorpayError(400, "amount (at least 100), currency and receipt are required") }
         let order = await state.createOrder(amount: amount, currency: currency, receipt: receipt)
         if autoComplete { scheduleCompletion(order.id) }
-        return (200, ["id": order.id, "entity": "order", "amount": order.amount, "currency": order.currency, "receipt": order.receipt, "status": order.status])
+        return (
+            200,
+            ["id": order.id, "entity": "order", "amount": order.amount, "currency": order.currency, "receipt": order.receipt, "status": order.status]
+        )
     }
 
     static func razorpayError(_ status: Int, _ description: String) -> (Int, [String: Any]) {
@@ -199,14 +226,21 @@ struct DevPaymentsServer: Sendable {
             ]
             body = Array((try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])) ?? Data())
             request = HTTPClientRequest(url: "\(webhookBase)/webhooks/stripe")
-            request.headers.add(name: "Stripe-Signature", value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now))
+            request.headers.add(
+                name: "Stripe-Signature",
+                value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now)
+            )
         } else if let order, let payment = order.payment {
             let event: [String: Any] = [
                 "entity": "event", "event": "payment.captured", "created_at": now,
-                "payload": ["payment": ["entity": [
-                    "id": payment, "entity": "payment", "order_id": order.id, "amount": order.amount, "currency": order.currency,
-                    "status": "captured", "method": "upi",
-                ]]],
+                "payload": [
+                    "payment": [
+                        "entity": [
+                            "id": payment, "entity": "payment", "order_id": order.id, "amount": order.amount, "currency": order.currency,
+                            "status": "captured", "method": "upi",
+                        ]
+                    ]
+                ],
             ]
             body = Array((try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])) ?? Data())
             request = HTTPClientRequest(url: "\(webhookBase)/webhooks/upi")
@@ -237,7 +271,10 @@ struct DevPaymentsServer: Sendable {
                 "id": intent.charge ?? "", "object": "charge", "payment_intent": intent.id, "amount": intent.amount,
                 "amount_refunded": intent.refunded, "currency": intent.currency, "refunded": intent.refunded == intent.amount,
             ]
-            return await sendStripe(["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.refunded", "data": ["object": charge]], reference)
+            return await sendStripe(
+                ["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.refunded", "data": ["object": charge]],
+                reference
+            )
         case .upi(let order, let refunded):
             let refund: [String: Any] = [
                 "id": "rfnd_\(DevPaymentsState.random())", "entity": "refund", "amount": refunded, "currency": order.currency,
@@ -256,7 +293,10 @@ struct DevPaymentsServer: Sendable {
             "id": "dp_\(DevPaymentsState.random())", "object": "dispute", "charge": intent.charge ?? "", "payment_intent": intent.id,
             "amount": intent.amount, "currency": intent.currency, "status": "needs_response", "reason": "fraudulent",
         ]
-        return await sendStripe(["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.dispute.created", "data": ["object": dispute]], reference)
+        return await sendStripe(
+            ["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.dispute.created", "data": ["object": dispute]],
+            reference
+        )
     }
 
     func sendStripe(_ event: [String: Any], _ reference: String) async -> Int {
@@ -265,7 +305,10 @@ struct DevPaymentsServer: Sendable {
         event["created"] = now
         let body = Array((try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])) ?? Data())
         var request = HTTPClientRequest(url: "\(webhookBase)/webhooks/stripe")
-        request.headers.add(name: "Stripe-Signature", value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now))
+        request.headers.add(
+            name: "Stripe-Signature",
+            value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now)
+        )
         return await send(request, body: body, reference)
     }
 
@@ -297,19 +340,28 @@ struct DevPaymentsServer: Sendable {
     // MARK: Helpers
 
     static func stored(_ reply: (Int, [String: Any])) -> DevPaymentsState.StoredReply {
-        DevPaymentsState.StoredReply(status: reply.0, body: (try? JSONSerialization.data(withJSONObject: reply.1, options: [.sortedKeys])) ?? Data("{}".utf8))
+        DevPaymentsState.StoredReply(
+            status: reply.0,
+            body: (try? JSONSerialization.data(withJSONObject: reply.1, options: [.sortedKeys])) ?? Data("{}".utf8)
+        )
     }
 
     static func response(_ reply: (Int, [String: Any])) -> Response { response(stored(reply)) }
 
     static func response(_ reply: DevPaymentsState.StoredReply) -> Response {
-        Response(status: .init(code: reply.status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+        Response(
+            status: .init(code: reply.status),
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: reply.body))
+        )
     }
 
     static func form(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
             if parts.count == 2 { fields[parts[0]] = parts[1] }
         }
         return fields

@@ -53,7 +53,10 @@ actor DevPaymentsState {
 
     /// Starts a request under an idempotency key: its stored answer, `.inFlight` while the first is still running
     /// (Stripe answers 409 then), or `.new` (the caller must `remember` the answer, or `abandon` the key).
-    enum KeyState { case new, inFlight, answered(StoredReply) }
+    enum KeyState {
+        case new, inFlight
+        case answered(StoredReply)
+    }
     func begin(_ key: String) -> KeyState {
         if let stored = replies[key] { return .answered(stored) }
         if inFlight.contains(key) { return .inFlight }
@@ -122,7 +125,11 @@ actor DevPaymentsState {
         (intents[reference] ?? intents.values.first(where: { $0.paymentId == reference })).flatMap { $0.status == "succeeded" ? $0 : nil }
     }
 
-    enum ProviderRefund { case stripe(Intent), upi(Order, refunded: Int64), none }
+    enum ProviderRefund {
+        case stripe(Intent)
+        case upi(Order, refunded: Int64)
+        case none
+    }
 
     /// Refunds at the provider's side (as from its dashboard): `amount` or all that is left of a completed payment.
     func refundAtProvider(_ reference: String, amount: Int64?) -> ProviderRefund {

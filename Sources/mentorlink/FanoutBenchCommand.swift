@@ -31,8 +31,10 @@ struct FanoutBenchCommand: AsyncParsableCommand {
         let mentor = mentorId.uuidString.lowercased()
         let channel = Channels.availability(mentorId: mentorId)
         let rssBefore = Self.workerRSS()
-        let ready = DispatchGroup(), done = DispatchGroup()
-        let latencies = Mutex<[Double]>([]), failures = Mutex(0)
+        let ready = DispatchGroup()
+        let done = DispatchGroup()
+        let latencies = Mutex<[Double]>([])
+        let failures = Mutex(0)
         let (events, subscribers, workers, runDirectory) = (self.events, self.subscribers, self.workers, config.runDirectory)
         for index in 0..<subscribers {
             ready.enter()
@@ -66,12 +68,21 @@ struct FanoutBenchCommand: AsyncParsableCommand {
             thread.stackSize = 256 << 10
             thread.start()
         }
-        await withCheckedContinuation { continuation in DispatchQueue.global().async { ready.wait(); continuation.resume() } }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                ready.wait()
+                continuation.resume()
+            }
+        }
         FileHandle.standardError.write(Data("subscribed: \(subscribers - failures.withLock { $0 }) of \(subscribers)\n".utf8))
         try await Task.sleep(for: .seconds(2))
         let rssIdle = Self.workerRSS()
         let redis = RedisClient(address: try RedisAddress(config.redisURL), logger: logger)
-        let bus = RedisEventBus(client: redis, subscriber: RedisSubscriber(address: try RedisAddress(config.redisURL), logger: logger), logger: logger)
+        let bus = RedisEventBus(
+            client: redis,
+            subscriber: RedisSubscriber(address: try RedisAddress(config.redisURL), logger: logger),
+            logger: logger
+        )
         let started = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await redis.run() }
@@ -82,7 +93,12 @@ struct FanoutBenchCommand: AsyncParsableCommand {
             }
         }
         FileHandle.standardError.write(Data("published \(events) events\n".utf8))
-        await withCheckedContinuation { continuation in DispatchQueue.global().async { done.wait(); continuation.resume() } }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                done.wait()
+                continuation.resume()
+            }
+        }
         let elapsed = Date().timeIntervalSince(started)
         let sorted = latencies.withLock { $0.sorted() }
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }

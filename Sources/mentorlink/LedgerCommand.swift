@@ -8,7 +8,9 @@ import PostgresAdapter
 /// `mentorlink ledger check|settle`: verify the ledger (exit 1 when anything is off), or release due escrows once.
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ledger", abstract: "Check the ledger (balanced transactions, cached balances, one grant per payment) or settle due escrows.")
+        commandName: "ledger",
+        abstract: "Check the ledger (balanced transactions, cached balances, one grant per payment) or settle due escrows."
+    )
 
     enum Action: String, ExpressibleByArgument, CaseIterable { case check, settle }
 

@@ -58,8 +58,13 @@ struct LoadCommand: ParsableCommand {
         let deadline = Date().addingTimeInterval(duration)
         let results = Mutex<(latencies: [Double], errors: Int, reasons: [String: Int])>(([], 0, [:]))
         let done = DispatchGroup()
-        let scenario = self.scenario, method = self.method, email = self.email, password = self.password, cycle = self.cycle
-        let path = self.path, tokenHeader = self.tokenHeader
+        let scenario = self.scenario
+        let method = self.method
+        let email = self.email
+        let password = self.password
+        let cycle = self.cycle
+        let path = self.path
+        let tokenHeader = self.tokenHeader
         let requests = try LoadSession.readLines(lines)
         let next = Atomic<Int>(0)
         let started = Date()
@@ -184,7 +189,8 @@ struct LoadSession {
         if let object = try? JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any], let outcome = object["outcome"] as? String {
             return outcome == "granted" ? "ok" : outcome
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any], let error = object["error"] as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any], let error = object["error"] as? [String: Any]
+        else {
             return "ok"
         }
         return ((error["data"] as? [String: Any])?["reason"] as? String) ?? "code \(error["code"] ?? "?")"

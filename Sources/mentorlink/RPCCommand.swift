@@ -53,7 +53,10 @@ struct RPCCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let result = object["result"] ?? NSNull()
-        let text = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+        let text = try JSONSerialization.data(
+            withJSONObject: result,
+            options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]
+        )
         print(String(decoding: text, as: UTF8.self))
     }
 }

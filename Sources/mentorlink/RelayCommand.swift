@@ -23,10 +23,26 @@ struct RelayCommand: AsyncParsableCommand {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.relay")
         let adapters = try Adapters(config: config, logger: logger)
-        let relay = OutboxRelay(outbox: PostgresOutbox(pool: adapters.postgres, logger: logger), sink: adapters.kafka, topicPrefix: topicPrefix, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: ParentWatch.guarding([.init(service: adapters.postgres), .init(service: adapters.kafka), .init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup)], if: supervised, logger: logger),
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let relay = OutboxRelay(
+            outbox: PostgresOutbox(pool: adapters.postgres, logger: logger),
+            sink: adapters.kafka,
+            topicPrefix: topicPrefix,
+            logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: ParentWatch.guarding(
+                    [
+                        .init(service: adapters.postgres), .init(service: adapters.kafka),
+                        .init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup),
+                    ],
+                    if: supervised,
+                    logger: logger
+                ),
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         try await group.run()
     }
 }

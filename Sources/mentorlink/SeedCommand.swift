@@ -9,7 +9,9 @@ import PostgresAdapter
 /// `mentorlink seed search|booking`: benchmark data, straight into the database (see `scripts/bench`).
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "seed", abstract: "Seed benchmark data (search: mentors; booking: mentors, mentees and a request file).")
+        commandName: "seed",
+        abstract: "Seed benchmark data (search: mentors; booking: mentors, mentees and a request file)."
+    )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case search, booking, webhooks }
 
@@ -70,17 +72,38 @@ struct SeedCommand: AsyncParsableCommand {
                 _ = try await store.saveProfile(
                     mentorId: id,
                     input: ProfileInput(
-                        headline: "Bench", bio: "", skills: [], topics: [], tags: [], yearsExperience: 1, languages: [], timeZone: "UTC",
-                        sessionTypes: [SessionType(kind: .oneOnOne, minutes: 60, priceCredits: price)]),
-                    now: .now, freeRuns: FreeRunPolicy())
+                        headline: "Bench",
+                        bio: "",
+                        skills: [],
+                        topics: [],
+                        tags: [],
+                        yearsExperience: 1,
+                        languages: [],
+                        timeZone: "UTC",
+                        sessionTypes: [SessionType(kind: .oneOnOne, minutes: 60, priceCredits: price)]
+                    ),
+                    now: .now,
+                    freeRuns: FreeRunPolicy()
+                )
             }
-            try await store.saveAvailability(mentorId: id, rules: AvailabilityRules(timeZone: "UTC", weekly: everyDay), now: .now, audit: nil, freeRuns: FreeRunPolicy())
+            try await store.saveAvailability(
+                mentorId: id,
+                rules: AvailabilityRules(timeZone: "UTC", weekly: everyDay),
+                now: .now,
+                audit: nil,
+                freeRuns: FreeRunPolicy()
+            )
         }
         if price > 0 {
             let payments = PostgresPaymentsStore(pool: pool, logger: logger)
             let needed = (slots * mentors * contention / max(1, mentees) + 1) * price
             for id in menteeIds {
-                _ = try await payments.adjust(userId: id, credits: needed, reason: "benchmark funding", audit: AuditEntry(actorId: nil, action: "bench.fund"))
+                _ = try await payments.adjust(
+                    userId: id,
+                    credits: needed,
+                    reason: "benchmark funding",
+                    audit: AuditEntry(actorId: nil, action: "bench.fund")
+                )
             }
         }
         let tokens = await AccessTokens(configuration: IdentityConfiguration(signingKeys: config.jwtKeys, allowedOrigins: []))
@@ -96,7 +119,8 @@ struct SeedCommand: AsyncParsableCommand {
             for mentor in mentorIds {
                 let start = Instant(Date(timeIntervalSince1970: TimeInterval(tomorrow + slot * 3600)))
                 for _ in 0..<contention {
-                    let body = #"{"jsonrpc":"2.0","id":1,"method":"booking.create","params":{"mentorId":"\#(mentor)","start":"\#(start)","minutes":60}}"#
+                    let body =
+                        #"{"jsonrpc":"2.0","id":1,"method":"booking.create","params":{"mentorId":"\#(mentor)","start":"\#(start)","minutes":60}}"#
                     lines.append("\(menteeTokens[turn % menteeTokens.count])\t\(body)")
                     turn += 1
                 }
@@ -116,12 +140,21 @@ struct SeedCommand: AsyncParsableCommand {
         let now = Int64(Date().timeIntervalSince1970)
         for index in 0..<payments {
             let user = users[index % users.count]
-            let (payment, _) = try await store.createPayment(NewPayment(
-                userId: user, provider: .stripe, credits: 10, amount: 1000, currency: "usd", idempotencyKey: "bench-\(index)-\(UUID())",
-                audit: AuditEntry(actorId: user, action: "payment.create")))
+            let (payment, _) = try await store.createPayment(
+                NewPayment(
+                    userId: user,
+                    provider: .stripe,
+                    credits: 10,
+                    amount: 1000,
+                    currency: "usd",
+                    idempotencyKey: "bench-\(index)-\(UUID())",
+                    audit: AuditEntry(actorId: user, action: "payment.create")
+                )
+            )
             let intent = "pi_bench_\(UUID().uuidString.lowercased().prefix(12))"
             _ = try await store.attachProvider(paymentId: payment.paymentId, providerRef: intent, clientSecret: nil, upiLink: nil)
-            let body = #"{"data":{"object":{"amount":1000,"currency":"usd","id":"\#(intent)"}},"id":"evt_\#(intent)","type":"payment_intent.succeeded"}"#
+            let body =
+                #"{"data":{"object":{"amount":1000,"currency":"usd","id":"\#(intent)"}},"id":"evt_\#(intent)","type":"payment_intent.succeeded"}"#
             lines.append("\(WebhookSignature.stripeHeader(body: Array(body.utf8), secret: secret, timestamp: now))\t\(body)")
         }
         try lines.joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)

@@ -24,12 +24,16 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = SupervisorMetrics(programs: programs.map(\.name))
         let supervisor = Supervisor(programs: programs, drainDeadline: .seconds(drainSeconds), metrics: metrics, logger: logger)
         let endpoint = try SupervisorEndpoint.make(socketPath: "\(config.runDirectory)/supervisor.sock", metrics: metrics, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: endpoint, failureTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: endpoint, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         try await group.run()
         logger.info("supervisor.stopped")
     }

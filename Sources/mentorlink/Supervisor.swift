@@ -82,7 +82,10 @@ struct Supervisor: Service {
             let event = program.name.hasPrefix("worker-") ? "worker.died" : "process.died"
             logger.warning(
                 "\(event)",
-                metadata: ["status": .string("\(process.terminationStatus)"), "restart_in_ms": .string("\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)")]
+                metadata: [
+                    "status": .string("\(process.terminationStatus)"),
+                    "restart_in_ms": .string("\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"),
+                ]
             )
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(30))

@@ -17,7 +17,10 @@ final class SupervisorMetrics: Sendable {
 
     /// Records that `name` started.
     func started(_ name: String) {
-        state.withLock { $0[name, default: Program()].starts += 1; $0[name, default: Program()].up = true }
+        state.withLock {
+            $0[name, default: Program()].starts += 1
+            $0[name, default: Program()].up = true
+        }
     }
 
     /// Records that `name` exited.

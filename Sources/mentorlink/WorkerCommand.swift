@@ -64,8 +64,12 @@ struct WorkerCommand: AsyncParsableCommand {
         let release = EscrowReleaseService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let reminders = ReminderService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let running = ParentWatch.guarding(
-            (adapters.services + [monitor, release, reminders, application, server.sessions]).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            if: supervised, logger: logger)
+            (adapters.services + [monitor, release, reminders, application, server.sessions]).map {
+                ServiceGroupConfiguration.ServiceConfiguration(service: $0)
+            },
+            if: supervised,
+            logger: logger
+        )
         let group = ServiceGroup(
             configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

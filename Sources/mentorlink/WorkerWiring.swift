@@ -25,7 +25,11 @@ struct WorkerWiring {
     let webhooks: [Webhook]
 
     static func make(config: AppConfiguration, adapters: Adapters, logger: Logger) async throws -> WorkerWiring {
-        guard !config.jwtKeys.isEmpty else { throw ConfigurationError("MENTORLINK_JWT_KEYS is not set (kid:base64 of 32+ random bytes); scripts/run writes one into <run dir>/secrets.env") }
+        guard !config.jwtKeys.isEmpty else {
+            throw ConfigurationError(
+                "MENTORLINK_JWT_KEYS is not set (kid:base64 of 32+ random bytes); scripts/run writes one into <run dir>/secrets.env"
+            )
+        }
         var identityConfiguration = IdentityConfiguration(signingKeys: config.jwtKeys, allowedOrigins: config.allowedOrigins)
         identityConfiguration.rateRules = identityConfiguration.rateRules.mapValues { rule in
             RateRule(count: rule.count * config.rateLimitScale, period: rule.period, burst: rule.burst * config.rateLimitScale)
@@ -39,15 +43,28 @@ struct WorkerWiring {
         let store = adapters.identityStore
         var registry = MethodRegistry()
         registry.mount(SystemService(version: MentorLinkVersion.current, gitCommit: config.gitCommit))
-        registry.mount(try await IdentityService(
-            store: store, revocations: revocations, limiter: limiter, tokens: tokens,
-            configuration: identityConfiguration, authenticator: authenticator, logger: logger))
+        registry.mount(
+            try await IdentityService(
+                store: store,
+                revocations: revocations,
+                limiter: limiter,
+                tokens: tokens,
+                configuration: identityConfiguration,
+                authenticator: authenticator,
+                logger: logger
+            )
+        )
         registry.mount(AuditService(log: store, cursors: cursors))
         let booking = adapters.bookingStore
         var bookingConfiguration = config.bookingConfiguration
         bookingConfiguration.cursors = cursors
-        registry.mount(BookingService(
-            store: booking, configuration: bookingConfiguration, availability: AvailabilityPublisher(bus: adapters.bus, logger: logger)))
+        registry.mount(
+            BookingService(
+                store: booking,
+                configuration: bookingConfiguration,
+                availability: AvailabilityPublisher(bus: adapters.bus, logger: logger)
+            )
+        )
         var discoveryConfiguration = DiscoveryConfiguration()
         discoveryConfiguration.sessionMinutes = bookingConfiguration.sessionMinutes
         discoveryConfiguration.freeRuns = bookingConfiguration.freeRuns
@@ -64,19 +81,34 @@ struct WorkerWiring {
         let stripe = StripeClient(apiBase: config.providers.stripeAPIBase, secretKey: config.providers.stripeSecretKey)
         let upi = RazorpayClient(apiBase: config.providers.upiAPIBase, keyId: config.providers.upiKeyId, keySecret: config.providers.upiKeySecret)
         let subscriptions = Subscriptions(bus: adapters.bus)
-        registry.mount(RealtimeService(
-            subscriptions: subscriptions,
-            store: PostgresNotificationStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.notifications")), cursors: cursors))
+        registry.mount(
+            RealtimeService(
+                subscriptions: subscriptions,
+                store: PostgresNotificationStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.notifications")),
+                cursors: cursors
+            )
+        )
         var roomsConfiguration = RoomsConfiguration()
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
-        registry.mount(RoomsService(
-            rooms: PostgresRoomStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.rooms")), presence: RedisPresence(client: adapters.redis),
-            bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration))
+        registry.mount(
+            RoomsService(
+                rooms: PostgresRoomStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.rooms")),
+                presence: RedisPresence(client: adapters.redis),
+                bus: adapters.bus,
+                subscriptions: subscriptions,
+                configuration: roomsConfiguration
+            )
+        )
         registry.mount(WalletService(store: payments, cursors: cursors))
         registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
         registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))
-        registry.mount(DeadLetterService(store: PostgresDeadLetterStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.dead-letters")), cursors: cursors))
+        registry.mount(
+            DeadLetterService(
+                store: PostgresDeadLetterStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.dead-letters")),
+                cursors: cursors
+            )
+        )
         let processor = WebhookProcessor(store: payments, configuration: paymentsConfiguration, logger: logger)
         let webhooks = [
             Webhook(name: "stripe") { headers, body, requestId in

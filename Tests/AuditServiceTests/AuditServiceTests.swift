@@ -24,7 +24,9 @@ import Testing
     /// Appends `count` entries a minute apart, alternating two actions and two actors.
     func fill(_ count: Int, actors: [UUID]) async throws {
         for index in 0..<count {
-            try await log.appendAudit(AuditEntry(actorId: actors[index % actors.count], action: index % 2 == 0 ? "login" : "logout", target: "\(index)"))
+            try await log.appendAudit(
+                AuditEntry(actorId: actors[index % actors.count], action: index % 2 == 0 ? "login" : "logout", target: "\(index)")
+            )
             clock.advance(minutes: 1)
         }
     }
@@ -42,7 +44,8 @@ import Testing
     }
 
     @Test func listFiltersByActorActionAndTime() async throws {
-        let alice = UUID(), bob = UUID()
+        let alice = UUID()
+        let bob = UUID()
         try await fill(6, actors: [alice, bob])
         #expect(items(try await dispatcher.call("audit.list", #"{"action":"login"}"#, as: admin)).count == 3)
         let bobs = items(try await dispatcher.call("audit.list", #"{"actorId":"\#(bob)"}"#, as: admin))

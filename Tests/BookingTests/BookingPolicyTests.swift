@@ -1,7 +1,8 @@
-@testable import BookingService
 import Foundation
 import MentorLinkCore
 import Testing
+
+@testable import BookingService
 
 /// The booking decisions the store no longer makes: why a seat was refused, where a cancelled escrow goes, and how a
 /// release is split. Pure, no store.
@@ -11,15 +12,30 @@ import Testing
     static func group(mentor: UUID = UUID(), status: BookingStatus = .confirmed, startsIn minutes: Int = 60) -> Booking {
         let start = now.adding(minutes: minutes)
         return Booking(
-            id: UUID(), kind: .group, mentorId: mentor, menteeId: nil, groupSessionId: nil, start: start, end: start.adding(minutes: 60),
-            status: status, capacity: 2, seatsTaken: 2, createdAt: now)
+            id: UUID(),
+            kind: .group,
+            mentorId: mentor,
+            menteeId: nil,
+            groupSessionId: nil,
+            start: start,
+            end: start.adding(minutes: 60),
+            status: status,
+            capacity: 2,
+            seatsTaken: 2,
+            createdAt: now
+        )
     }
 
     @Test func aRefusedSeatSaysWhy() {
         let mentee = UUID()
         #expect(BookingService.joinRefusal(nil, menteeId: mentee, now: Self.now) == .notFound)
-        #expect(BookingService.joinRefusal(Self.group(mentor: mentee), menteeId: mentee, now: Self.now) == .forbidden("mentors cannot join their own session"))
-        #expect(BookingService.joinRefusal(Self.group(status: .cancelled), menteeId: mentee, now: Self.now) == .invalidState("the session is cancelled"))
+        #expect(
+            BookingService.joinRefusal(Self.group(mentor: mentee), menteeId: mentee, now: Self.now)
+                == .forbidden("mentors cannot join their own session")
+        )
+        #expect(
+            BookingService.joinRefusal(Self.group(status: .cancelled), menteeId: mentee, now: Self.now) == .invalidState("the session is cancelled")
+        )
         #expect(BookingService.joinRefusal(Self.group(startsIn: 0), menteeId: mentee, now: Self.now) == .invalidState("the session is over"))
         #expect(BookingService.joinRefusal(Self.group(), menteeId: mentee, now: Self.now) == .capacityFull)
     }
@@ -48,7 +64,9 @@ import Testing
         let start = Self.now.adding(minutes: 3 * 1440)
         let near = try #require(policy.range(rules: rules, now: Self.now, around: (start, start.adding(minutes: 60))))
         #expect(near.from == start.adding(minutes: -2 * 1440) && near.until == start.adding(minutes: 60 + 2 * 1440))
-        let widened = try #require(policy.widened(near, toRunsFrom: Self.now.adding(minutes: -5), until: near.until.adding(minutes: 30), now: Self.now))
+        let widened = try #require(
+            policy.widened(near, toRunsFrom: Self.now.adding(minutes: -5), until: near.until.adding(minutes: 30), now: Self.now)
+        )
         #expect(widened.from == Self.now && widened.until == near.until.adding(minutes: 30))
         #expect(policy.widened((Self.now, Self.now), toRunsFrom: nil, until: nil, now: Self.now) == nil)
     }
@@ -56,7 +74,9 @@ import Testing
     @Test func aMoveAnswersOnlyThePendingProposal() {
         let proposer = UUID()
         let start = Self.now.adding(minutes: 600)
-        func found(_ proposed: Instant?, by: UUID?) -> BookingCheck { BookingCheck(rules: nil, busy: [], now: Self.now, proposedStart: proposed, proposedBy: by) }
+        func found(_ proposed: Instant?, by: UUID?) -> BookingCheck {
+            BookingCheck(rules: nil, busy: [], now: Self.now, proposedStart: proposed, proposedBy: by)
+        }
         #expect(SlotRequest(start: start, minutes: 60).answersPendingProposal(found(nil, by: nil)))
         let answer = SlotRequest(start: start, minutes: 60, answering: SlotRequest.Proposal(start: start, proposer: proposer))
         #expect(answer.answersPendingProposal(found(start.adding(seconds: 0), by: proposer)))

@@ -12,7 +12,12 @@ import Testing
 
     /// Records each call; answers with the queued batch sizes (then 0), throwing where the queue says so.
     final class FakeJobs: EscrowReleasing, ReminderScheduling {
-        struct Call: Sendable, Equatable { var now: Instant; var grace: Duration?; var limit: Int?; var fees: PlatformFeePolicy? }
+        struct Call: Sendable, Equatable {
+            var now: Instant
+            var grace: Duration?
+            var limit: Int?
+            var fees: PlatformFeePolicy?
+        }
         struct Failure: Error {}
         let state: Mutex<(answers: [Int?], calls: [Call])>
 
@@ -63,7 +68,11 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func aFailedRunIsRetriedAtTheNextIntervalAndCancellationStopsTheService() async throws {
         let store = FakeJobs(answers: [nil, 1])
         let service = EscrowReleaseService(
-            store: store, configuration: Self.configuration(grace: .seconds(60)), interval: .milliseconds(5), logger: Logger(label: "test"))
+            store: store,
+            configuration: Self.configuration(grace: .seconds(60)),
+            interval: .milliseconds(5),
+            logger: Logger(label: "test")
+        )
         let running = Task { try await service.run() }
         while store.calls.count < 3 { try await Task.sleep(for: .milliseconds(5)) }
         running.cancel()

@@ -52,7 +52,10 @@ import Testing
         #expect(source.committed == [0, 1, 2])
         let parked = try #require(deadLetters.all.first)
         #expect(deadLetters.all.count == 1)
-        #expect(parked.consumer == "poison" && parked.offset == 1 && parked.value == Array("poison".utf8) && parked.attempts == 3 && parked.error == "boom")
+        #expect(
+            parked.consumer == "poison" && parked.offset == 1 && parked.value == Array("poison".utf8) && parked.attempts == 3
+                && parked.error == "boom"
+        )
     }
 
     @Test func anOutageIsRetriedWithoutCountingTowardsParking() async throws {
@@ -60,7 +63,13 @@ import Testing
         let deadLetters = InMemoryDeadLetterStore()
         let handler = RecoveringHandler()
         let consumer = EventConsumer(
-            handler: handler, source: source, deadLetters: deadLetters, policy: Self.fast, isOutage: { $0 is Down }, logger: Self.logger)
+            handler: handler,
+            source: source,
+            deadLetters: deadLetters,
+            policy: Self.fast,
+            isOutage: { $0 is Down },
+            logger: Self.logger
+        )
         try await consumer.run()
         #expect(handler.tries.load(ordering: .relaxed) == 6)
         #expect(deadLetters.all.isEmpty)
@@ -69,7 +78,13 @@ import Testing
 
     @Test func gracefulShutdownClosesTheSource() async throws {
         let source = InMemoryEventSource([Array("a".utf8)], finishes: false)
-        let consumer = EventConsumer(handler: PoisonHandler(), source: source, deadLetters: InMemoryDeadLetterStore(), policy: Self.fast, logger: Self.logger)
+        let consumer = EventConsumer(
+            handler: PoisonHandler(),
+            source: source,
+            deadLetters: InMemoryDeadLetterStore(),
+            policy: Self.fast,
+            logger: Self.logger
+        )
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup { group in
                 group.addTask { try await consumer.run() }

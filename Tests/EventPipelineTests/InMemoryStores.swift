@@ -34,7 +34,10 @@ final class InMemoryDeadLetterStore: DeadLetterStore {
     private let parked = Mutex<[FailedMessage]>([])
 
     func park(_ message: FailedMessage) async throws -> Int64 {
-        parked.withLock { $0.append(message); return Int64($0.count) }
+        parked.withLock {
+            $0.append(message)
+            return Int64($0.count)
+        }
     }
     func deadLetters(consumer: String?, afterId: Int64?, limit: Int) async throws -> [DeadLetter] { [] }
     func requestReplay(id: Int64) async throws -> DeadLetter? { nil }
@@ -49,6 +52,8 @@ final class InMemoryDeadLetterStore: DeadLetterStore {
 struct NullBus: EventBus {
     func publish(channel: String, event: [UInt8]) async throws -> Int64 { 0 }
     func history(channel: String, after seq: Int64) async throws -> ChannelHistory { ChannelHistory(events: [], recovered: true, latest: 0) }
-    func listen(channel: String, _ handler: @escaping @Sendable (ChannelEvent) -> Void) async throws -> ListenerToken { ListenerToken(channel: channel, id: 0) }
+    func listen(channel: String, _ handler: @escaping @Sendable (ChannelEvent) -> Void) async throws -> ListenerToken {
+        ListenerToken(channel: channel, id: 0)
+    }
     func stopListening(_ token: ListenerToken) async {}
 }

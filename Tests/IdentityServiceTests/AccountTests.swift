@@ -8,7 +8,13 @@ import Testing
 
 /// Registration rules, login failures and their rate limits, on the in-memory ports.
 @Suite struct AccountTests {
-    func register(_ h: IdentityFixture, email: String? = nil, password: String = "long enough pass", name: String = "P", role: String = "mentee") async throws -> Outcome {
+    func register(
+        _ h: IdentityFixture,
+        email: String? = nil,
+        password: String = "long enough pass",
+        name: String = "P",
+        role: String = "mentee"
+    ) async throws -> Outcome {
         let email = email ?? "p\(UUID().uuidString.prefix(8))@example.com"
         return try await h.call("identity.register", #"{"email":"\#(email)","password":"\#(password)","name":"\#(name)","role":"\#(role)"}"#)
     }
@@ -55,9 +61,12 @@ import Testing
     @Test func paramsNeverRaisePrivilege() async throws {
         let h = try await IdentityFixture.make()
         let sneaky = try await h.call(
-            "identity.register", #"{"email":"y@example.com","password":"long enough pass","name":"Y","role":"mentee","roles":["admin"]}"#)
+            "identity.register",
+            #"{"email":"y@example.com","password":"long enough pass","name":"Y","role":"mentee","roles":["admin"]}"#
+        )
         #expect(sneaky.error?.code == -32602)
-        let mentee = try await h.signUp(), other = try await h.signUp()
+        let mentee = try await h.signUp()
+        let other = try await h.signUp()
         #expect(try await h.call("admin.setRole", #"{"userId":"\#(other.id)","role":"admin"}"#, bearer: mentee.access).reason == "forbidden")
         #expect(try await h.call("admin.disableUser", #"{"userId":"\#(other.id)"}"#, bearer: mentee.access).reason == "forbidden")
         #expect(try await h.call("identity.me", bearer: mentee.access).object("user")?["roles"] as? [String] == ["mentee"])
@@ -86,7 +95,10 @@ import Testing
             if outcome.reason == "rate_limited" { retryAfter = outcome.error?.data["retryAfter"] }
         }
         #expect(reasons == Array(repeating: "invalid_credentials", count: 5) + Array(repeating: "rate_limited", count: 3))
-        guard case .int(let seconds)? = retryAfter else { Issue.record("no retryAfter"); return }
+        guard case .int(let seconds)? = retryAfter else {
+            Issue.record("no retryAfter")
+            return
+        }
         #expect(seconds >= 1 && seconds <= 60)
         // The budget refills with time.
         h.clock.advance(seconds: Int(seconds))
@@ -99,10 +111,17 @@ import Testing
         let account = try await h.signUp()
         for attempt in 0..<12 {
             let outcome = try await h.call(
-                "identity.login", #"{"email":"\#(account.email)","password":"wrong password!"}"#, ip: "203.0.113.\(attempt % 3 + 1)")
+                "identity.login",
+                #"{"email":"\#(account.email)","password":"wrong password!"}"#,
+                ip: "203.0.113.\(attempt % 3 + 1)"
+            )
             #expect(outcome.reason == "invalid_credentials" || outcome.reason == "rate_limited")
         }
-        let owner = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)"}"#, ip: "198.51.100.7")
+        let owner = try await h.call(
+            "identity.login",
+            #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)"}"#,
+            ip: "198.51.100.7"
+        )
         #expect(owner.error == nil, "\(String(describing: owner.error))")
     }
 
@@ -129,8 +148,11 @@ import Testing
 
     @Test func aDisabledAccountCannotSignIn() async throws {
         let h = try await IdentityFixture.make()
-        let admin = try await h.signUpAdmin(), user = try await h.signUp()
-        #expect(try await h.call("admin.disableUser", #"{"userId":"\#(user.id)"}"#, bearer: admin.access).object("user")?["disabled"] as? Bool == true)
+        let admin = try await h.signUpAdmin()
+        let user = try await h.signUp()
+        #expect(
+            try await h.call("admin.disableUser", #"{"userId":"\#(user.id)"}"#, bearer: admin.access).object("user")?["disabled"] as? Bool == true
+        )
         let again = try await h.call("identity.login", #"{"email":"\#(user.email)","password":"\#(IdentityFixture.password)"}"#)
         #expect(again.reason == "account_disabled")
         #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": user.refresh]).reason == "unauthenticated")

@@ -23,7 +23,8 @@ import Testing
                 if method.access.check(principal) == nil {
                     #expect(
                         outcome.reason != "forbidden" && outcome.reason != "unauthenticated" || method.name.hasPrefix("identity."),
-                        "\(method.name) refused \(role)")
+                        "\(method.name) refused \(role)"
+                    )
                 } else {
                     #expect(outcome.reason == "forbidden", "\(method.name) let \(role) in")
                 }
@@ -33,7 +34,8 @@ import Testing
 
     @Test func adminsManageUsersAndEveryActionIsAudited() async throws {
         let h = try await IdentityFixture.make()
-        let admin = try await h.signUpAdmin(), user = try await h.signUp()
+        let admin = try await h.signUpAdmin()
+        let user = try await h.signUp()
         #expect(try await h.call("admin.setRole", #"{"userId":"\#(admin.id)","role":"mentee"}"#, bearer: admin.access).reason == "forbidden")
         #expect(try await h.call("admin.disableUser", #"{"userId":"\#(admin.id)"}"#, bearer: admin.access).reason == "forbidden")
         let promoted = try await h.call("admin.setRole", #"{"userId":"\#(user.id)","role":"mentor"}"#, bearer: admin.access)

@@ -22,7 +22,9 @@ import Testing
         #expect(login.result?["refreshToken"] == nil)
         // The access cookie works from an allowed origin only.
         #expect(try await h.call("identity.me", cookies: ["__Host-ml_at": account.access]).error == nil)
-        #expect(try await h.call("identity.me", cookies: ["__Host-ml_at": account.access], origin: "https://evil.example").reason == "unauthenticated")
+        #expect(
+            try await h.call("identity.me", cookies: ["__Host-ml_at": account.access], origin: "https://evil.example").reason == "unauthenticated"
+        )
         #expect(try await h.call("identity.me", cookies: ["__Host-ml_at": account.access], origin: nil).reason == "unauthenticated")
         #expect(try await h.call("identity.me").reason == "unauthenticated")
     }
@@ -30,7 +32,10 @@ import Testing
     @Test func loginCanReturnTheRefreshTokenToScripts() async throws {
         let h = try await IdentityFixture.make()
         let account = try await h.signUp()
-        let login = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)","returnRefreshToken":true}"#)
+        let login = try await h.call(
+            "identity.login",
+            #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)","returnRefreshToken":true}"#
+        )
         let refresh = try #require(login.result?["refreshToken"] as? String)
         #expect(refresh == login.cookie("__Host-ml_rt"))
         let rotated = try await h.call("identity.refresh", #"{"refreshToken":"\#(refresh)"}"#)
@@ -102,14 +107,22 @@ import Testing
         let other = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)"}"#)
         let otherAccess = try #require(other.result?["accessToken"] as? String)
         let wrong = try await h.call(
-            "identity.changePassword", #"{"currentPassword":"not it at all","newPassword":"a brand new passphrase"}"#, bearer: account.access)
+            "identity.changePassword",
+            #"{"currentPassword":"not it at all","newPassword":"a brand new passphrase"}"#,
+            bearer: account.access
+        )
         #expect(wrong.reason == "invalid_credentials")
         let weak = try await h.call(
-            "identity.changePassword", #"{"currentPassword":"\#(IdentityFixture.password)","newPassword":"short"}"#, bearer: account.access)
+            "identity.changePassword",
+            #"{"currentPassword":"\#(IdentityFixture.password)","newPassword":"short"}"#,
+            bearer: account.access
+        )
         #expect(weak.reason == "weak_password")
         let changed = try await h.call(
-            "identity.changePassword", #"{"currentPassword":"\#(IdentityFixture.password)","newPassword":"a brand new passphrase"}"#,
-            bearer: account.access)
+            "identity.changePassword",
+            #"{"currentPassword":"\#(IdentityFixture.password)","newPassword":"a brand new passphrase"}"#,
+            bearer: account.access
+        )
         #expect(changed.error == nil)
         #expect(try await h.call("identity.me", bearer: otherAccess).reason == "unauthenticated")
         #expect(try await h.call("identity.me", bearer: account.access).error == nil)
@@ -133,7 +146,8 @@ import Testing
         let otherAudience = try await AccessTokens(configuration: IdentityFixture.configuration(audience: "someone-else"))
             .issue(for: User(id: id, email: account.email, name: "x", roles: [.admin]), sessionId: UUID()).token
         let expired = try await AccessTokens(configuration: IdentityFixture.configuration())
-            .issue(for: User(id: id, email: account.email, name: "x", roles: [.mentee]), sessionId: UUID(), now: Date().addingTimeInterval(-3600)).token
+            .issue(for: User(id: id, email: account.email, name: "x", roles: [.mentee]), sessionId: UUID(), now: Date().addingTimeInterval(-3600))
+            .token
         for token in [tamperedPayload, none, otherAudience, expired, account.refresh, "garbage", ""] {
             #expect(try await h.call("identity.me", bearer: token).reason == "unauthenticated", "accepted \(token)")
         }

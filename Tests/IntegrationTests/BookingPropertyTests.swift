@@ -34,7 +34,12 @@ struct SeededGenerator: RandomNumberGenerator {
         try await BookingHarness.with { harness in
             let mentors = [
                 try await harness.mentor(name: "A", minutes: [30, 60], extra: #","bufferAfterMinutes":15"#),
-                try await harness.mentor(name: "B", minutes: [30, 45, 60], timeZone: "Europe/Berlin", extra: #","bufferBeforeMinutes":5,"maxPerDay":6"#),
+                try await harness.mentor(
+                    name: "B",
+                    minutes: [30, 45, 60],
+                    timeZone: "Europe/Berlin",
+                    extra: #","bufferBeforeMinutes":5,"maxPerDay":6"#
+                ),
             ]
             var mentees: [BookingHarness.User] = []
             for _ in 0..<6 { mentees.append(try await harness.user(.mentee)) }
@@ -52,7 +57,9 @@ struct SeededGenerator: RandomNumberGenerator {
                 guard Bool.random(using: &random) else { return randomStart() }
                 let from = harness.clock.now.adding(minutes: Int.random(in: 0..<3, using: &random) * 1440)
                 let offered = try await harness.call(
-                    "availability.slots", #"{"mentorId":"\#(mentor.id)","from":"\#(from)","to":"\#(from.adding(minutes: 1440))","minutes":\#(minutes)}"#)
+                    "availability.slots",
+                    #"{"mentorId":"\#(mentor.id)","from":"\#(from)","to":"\#(from.adding(minutes: 1440))","minutes":\#(minutes)}"#
+                )
                 let starts = (offered.result?["slots"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? String }
                 return starts.randomElement(using: &random) ?? randomStart()
             }
@@ -64,27 +71,44 @@ struct SeededGenerator: RandomNumberGenerator {
                 switch Int.random(in: 0..<100, using: &random) {
                 case 0..<30:
                     let start = try await pickStart(mentor, minutes)
-                    outcome = try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#, as: mentee)
+                    outcome = try await harness.call(
+                        "booking.create",
+                        #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#,
+                        as: mentee
+                    )
                     if let id = outcome.object("booking")?["id"] as? String { bookings.append((id, mentee)) }
                 case 30..<45:
                     let start = try await pickStart(mentor, minutes)
-                    outcome = try await harness.call("booking.hold", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#, as: mentee)
+                    outcome = try await harness.call(
+                        "booking.hold",
+                        #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#,
+                        as: mentee
+                    )
                     if let id = outcome.result?["holdId"] as? String { holds.append((id, mentee, mentor, start, minutes)) }
                 case 45..<55 where !holds.isEmpty:
                     let hold = holds.remove(at: Int.random(in: 0..<holds.count, using: &random))
                     outcome = try await harness.call(
-                        "booking.create", #"{"mentorId":"\#(hold.mentor.id)","start":"\#(hold.start)","minutes":\#(hold.minutes),"holdId":"\#(hold.id)"}"#, as: hold.owner)
+                        "booking.create",
+                        #"{"mentorId":"\#(hold.mentor.id)","start":"\#(hold.start)","minutes":\#(hold.minutes),"holdId":"\#(hold.id)"}"#,
+                        as: hold.owner
+                    )
                     if let id = outcome.object("booking")?["id"] as? String { bookings.append((id, hold.owner)) }
                 case 55..<67 where !bookings.isEmpty:
                     let booking = bookings.randomElement(using: &random)!
                     outcome = try await harness.call("booking.cancel", #"{"bookingId":"\#(booking.id)"}"#, as: booking.owner)
                 case 67..<82 where !bookings.isEmpty:
                     let booking = bookings.randomElement(using: &random)!
-                    outcome = try await harness.call("booking.reschedule", #"{"bookingId":"\#(booking.id)","start":"\#(randomStart())"}"#, as: booking.owner)
+                    outcome = try await harness.call(
+                        "booking.reschedule",
+                        #"{"bookingId":"\#(booking.id)","start":"\#(randomStart())"}"#,
+                        as: booking.owner
+                    )
                 case 82..<86:
                     outcome = try await harness.call(
-                        "sessions.createGroup", #"{"start":"\#(randomStart())","minutes":60,"capacity":\#(Int.random(in: 1...3, using: &random)),"title":"G","topic":"T"}"#,
-                        as: mentor)
+                        "sessions.createGroup",
+                        #"{"start":"\#(randomStart())","minutes":60,"capacity":\#(Int.random(in: 1...3, using: &random)),"title":"G","topic":"T"}"#,
+                        as: mentor
+                    )
                     if let id = outcome.object("booking")?["id"] as? String { groups.append(id) }
                 case 86..<96 where !groups.isEmpty:
                     outcome = try await harness.call("booking.join", #"{"groupSessionId":"\#(groups.randomElement(using: &random)!)"}"#, as: mentee)
@@ -112,14 +136,18 @@ struct SeededGenerator: RandomNumberGenerator {
                         SELECT mentor_id, generate_series(starts_at, ends_at - make_interval(secs => slot_seconds), make_interval(secs => step_seconds)) AS s
                         FROM availability_runs) x
                     WHERE s >= \(now.date) AND s < \(now.adding(minutes: 30 * 1440).date) ORDER BY 1
-                    """, logger: TestEnvironment.logger)
+                    """,
+                    logger: TestEnvironment.logger
+                )
                 var slots: [String] = []
                 for try await slot in rows.decode(String.self) { slots.append(slot) }
                 return slots
             }
             let incremental = try await offered()
             for mentor in mentors {
-                let current = try #require(try await harness.ok("availability.get", #"{"mentorId":"\#(mentor.id)"}"#)["availability"] as? [String: Any])
+                let current = try #require(
+                    try await harness.ok("availability.get", #"{"mentorId":"\#(mentor.id)"}"#)["availability"] as? [String: Any]
+                )
                 let json = String(decoding: try JSONSerialization.data(withJSONObject: current), as: UTF8.self)
                 try await harness.ok("availability.set", json, as: mentor)
             }

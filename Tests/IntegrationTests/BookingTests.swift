@@ -12,7 +12,9 @@ import Testing
 
     func slots(_ harness: BookingHarness, _ mentor: BookingHarness.User, minutes: Int = 60, day: String = "2027-05-03") async throws -> [String] {
         let result = try await harness.ok(
-            "availability.slots", #"{"mentorId":"\#(mentor.id)","from":"\#(day)T00:00:00Z","to":"\#(day)T23:59:00Z","minutes":\#(minutes)}"#)
+            "availability.slots",
+            #"{"mentorId":"\#(mentor.id)","from":"\#(day)T00:00:00Z","to":"\#(day)T23:59:00Z","minutes":\#(minutes)}"#
+        )
         return (result["slots"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? String }
     }
 
@@ -32,13 +34,23 @@ import Testing
             #expect(again["replayed"] as? Bool == true)
             #expect(try await harness.count("SELECT count(*)::int FROM bookings WHERE status = 'confirmed'") == 1)
             // The same key with other parameters is refused.
-            let reused = try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60,"idempotencyKey":"k-1"}"#, as: alice)
+            let reused = try await harness.call(
+                "booking.create",
+                #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60,"idempotencyKey":"k-1"}"#,
+                as: alice
+            )
             #expect(reused.reason == "idempotency_mismatch")
             // The slot is gone for everyone; another mentee gets slot_taken.
             #expect(!(try await slots(harness, mentor).contains(Self.ten)))
-            #expect(try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: bob).reason == "slot_taken")
+            #expect(
+                try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: bob).reason
+                    == "slot_taken"
+            )
             // An overlapping 30-minute booking is refused too; back-to-back is fine.
-            #expect(try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:30:00Z","minutes":30}"#, as: bob).reason == "slot_taken")
+            #expect(
+                try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:30:00Z","minutes":30}"#, as: bob).reason
+                    == "slot_taken"
+            )
             try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T11:00:00Z","minutes":30}"#, as: bob)
             #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE event_type = 'booking.created'") == 2)
             #expect(try await harness.count("SELECT count(*)::int FROM audit_log WHERE action = 'booking.create'") == 2)
@@ -50,15 +62,22 @@ import Testing
             let mentor = try await harness.mentor(extra: #","minNoticeMinutes":240"#)
             let mentee = try await harness.user(.mentee)
             func reason(_ start: String, _ minutes: Int = 60) async throws -> String? {
-                try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#, as: mentee).reason
+                try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#, as: mentee)
+                    .reason
             }
             #expect(try await reason("2027-05-03T09:00:00Z") == "min_notice")  // now is 06:00, notice 4 h
             #expect(try await reason("2027-05-03T18:00:00Z") == "outside_availability")
             #expect(try await reason("2027-05-03T12:15:00Z") == "outside_availability")  // off the grid
             #expect(try await reason("2027-05-03T12:00:00Z", 45) == "outside_availability")  // no 45-minute session type
             #expect(try await reason("not a time") == "invalid_params")
-            #expect(try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60}"#, as: nil).error?.code == -32001)
-            #expect(try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60}"#, as: mentor).reason == "forbidden")
+            #expect(
+                try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60}"#, as: nil).error?
+                    .code == -32001
+            )
+            #expect(
+                try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60}"#, as: mentor)
+                    .reason == "forbidden"
+            )
             #expect(try await harness.count("SELECT count(*)::int FROM bookings") == 0)
         }
     }
@@ -71,15 +90,34 @@ import Testing
             let holdId = try #require(hold["holdId"] as? String)
             #expect(hold["expiresAt"] as? String == "2027-05-03T06:10:00Z")
             #expect(!(try await slots(harness, mentor).contains(Self.ten)))
-            #expect(try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: bob).reason == "slot_taken")
+            #expect(
+                try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: bob).reason
+                    == "slot_taken"
+            )
             // Bob cannot use Alice's hold.
-            #expect(try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(holdId)"}"#, as: bob).reason == "not_found")
+            #expect(
+                try await harness.call(
+                    "booking.create",
+                    #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(holdId)"}"#,
+                    as: bob
+                ).reason == "not_found"
+            )
             harness.clock.advance(minutes: 11)
             #expect(try await slots(harness, mentor).contains(Self.ten))
-            #expect(try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(holdId)"}"#, as: alice).reason == "hold_expired")
+            #expect(
+                try await harness.call(
+                    "booking.create",
+                    #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(holdId)"}"#,
+                    as: alice
+                ).reason == "hold_expired"
+            )
             // A fresh hold, converted by its owner, keeps its id.
             let second = try await harness.ok("booking.hold", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: alice)
-            let created = try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(second["holdId"] as? String ?? "")"}"#, as: alice)
+            let created = try await harness.ok(
+                "booking.create",
+                #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(second["holdId"] as? String ?? "")"}"#,
+                as: alice
+            )
             #expect((created["booking"] as? [String: Any])?["id"] as? String == second["holdId"] as? String)
             #expect(try await harness.overlaps() == 0)
         }
@@ -104,7 +142,9 @@ import Testing
                     INSERT INTO bookings (kind, mentor_id, mentee_id, starts_at, ends_at, blocked_from, blocked_until, status)
                     VALUES ('one_on_one', \(mentor.id), \(mentee.id), '2027-05-03T10:35:00Z', '2027-05-03T11:05:00Z',
                             '2027-05-03T10:25:00Z', '2027-05-03T11:25:00Z', 'confirmed')
-                    """, logger: TestEnvironment.logger)
+                    """,
+                    logger: TestEnvironment.logger
+                )
             }
         }
     }
@@ -113,13 +153,19 @@ import Testing
         try await BookingHarness.with { harness in
             let mentor = try await harness.mentor()
             let (alice, bob, eve) = (try await harness.user(.mentee), try await harness.user(.mentee), try await harness.user(.mentee))
-            let a = try #require(try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: alice)["booking"] as? [String: Any])
+            let a = try #require(
+                try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: alice)["booking"]
+                    as? [String: Any]
+            )
             let aId = try #require(a["id"] as? String)
             try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60}"#, as: bob)
             #expect(try await harness.call("booking.get", #"{"bookingId":"\#(aId)"}"#, as: eve).reason == "forbidden")
             #expect(try await harness.call("booking.cancel", #"{"bookingId":"\#(aId)"}"#, as: eve).reason == "forbidden")
             // Rescheduling onto Bob's booking changes nothing.
-            #expect(try await harness.call("booking.reschedule", #"{"bookingId":"\#(aId)","start":"2027-05-03T12:00:00Z"}"#, as: alice).reason == "slot_taken")
+            #expect(
+                try await harness.call("booking.reschedule", #"{"bookingId":"\#(aId)","start":"2027-05-03T12:00:00Z"}"#, as: alice).reason
+                    == "slot_taken"
+            )
             let unchanged = try await harness.ok("booking.get", #"{"bookingId":"\#(aId)"}"#, as: alice)
             #expect((unchanged["booking"] as? [String: Any])?["start"] as? String == Self.ten)
             // Rescheduling to a free slot frees the old one in the same transaction (inside the late window the mentee
@@ -150,7 +196,10 @@ import Testing
         try await BookingHarness.with { harness in
             let mentor = try await harness.mentor()
             let group = try await harness.ok(
-                "sessions.createGroup", #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":2,"title":"Resume clinic","topic":"Career"}"#, as: mentor)
+                "sessions.createGroup",
+                #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":2,"title":"Resume clinic","topic":"Career"}"#,
+                as: mentor
+            )
             let groupId = try #require((group["booking"] as? [String: Any])?["id"] as? String)
             var mentees: [BookingHarness.User] = []
             for _ in 0..<3 { mentees.append(try await harness.user(.mentee)) }
@@ -175,25 +224,44 @@ import Testing
         try await BookingHarness.with { harness in
             let mentor = try await harness.mentor()
             let mentee = try await harness.user(.mentee)
-            let badTemplate = try await harness.call("forms.setTemplate", #"{"questions":[{"id":"a","label":"A","kind":"choice","required":true}]}"#, as: mentor)
+            let badTemplate = try await harness.call(
+                "forms.setTemplate",
+                #"{"questions":[{"id":"a","label":"A","kind":"choice","required":true}]}"#,
+                as: mentor
+            )
             #expect(badTemplate.reason == "invalid_params")
             try await harness.ok(
                 "forms.setTemplate",
                 #"{"questions":[{"id":"goal","label":"Your goal","kind":"text","required":true},{"id":"level","label":"Level","kind":"choice","required":false,"choices":["junior","senior"]},{"id":"repo","label":"Repository","kind":"url","required":false}]}"#,
-                as: mentor)
+                as: mentor
+            )
             let created = try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: mentee)
             let id = try #require((created["booking"] as? [String: Any])?["id"] as? String)
             let bad = try await harness.call(
-                "booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"level":"guru","repo":"ftp://x","extra":"?"}}"#, as: mentee)
+                "booking.submitAgenda",
+                #"{"bookingId":"\#(id)","answers":{"level":"guru","repo":"ftp://x","extra":"?"}}"#,
+                as: mentee
+            )
             #expect(bad.reason == "invalid_agenda")
             let fields = (bad.error?.data["fields"]).map { "\($0)" } ?? ""
-            #expect(fields.contains("answers.goal") && fields.contains("answers.level") && fields.contains("answers.repo") && fields.contains("answers.extra"))
-            #expect(try await harness.call("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"x"}}"#, as: mentor).reason == "forbidden")
+            #expect(
+                fields.contains("answers.goal") && fields.contains("answers.level") && fields.contains("answers.repo")
+                    && fields.contains("answers.extra")
+            )
+            #expect(
+                try await harness.call("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"x"}}"#, as: mentor).reason == "forbidden"
+            )
             let good = try await harness.ok(
-                "booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"Get promoted","level":"senior","repo":"https://github.com/a/b"}}"#, as: mentee)
+                "booking.submitAgenda",
+                #"{"bookingId":"\#(id)","answers":{"goal":"Get promoted","level":"senior","repo":"https://github.com/a/b"}}"#,
+                as: mentee
+            )
             #expect(((good["booking"] as? [String: Any])?["agenda"] as? [String: String])?["goal"] == "Get promoted")
             harness.clock.advance(minutes: 5 * 60)
-            #expect(try await harness.call("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"late"}}"#, as: mentee).reason == "invalid_state")
+            #expect(
+                try await harness.call("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"late"}}"#, as: mentee).reason
+                    == "invalid_state"
+            )
         }
     }
 

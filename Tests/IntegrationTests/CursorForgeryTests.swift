@@ -56,7 +56,10 @@ import Testing
             #expect(try await harness.call("reviews.list", #"{"mentorId":"\#(mentor.id)","cursor":"\#(first)"}"#).reason == "invalid_params")
             var tampered = Array(first.utf8)
             tampered[tampered.count / 2] = tampered[tampered.count / 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-            #expect(try await harness.call("booking.list", #"{"cursor":"\#(String(decoding: tampered, as: UTF8.self))"}"#, as: mentee).reason == "invalid_params")
+            #expect(
+                try await harness.call("booking.list", #"{"cursor":"\#(String(decoding: tampered, as: UTF8.self))"}"#, as: mentee).reason
+                    == "invalid_params"
+            )
         }
     }
 
@@ -83,7 +86,11 @@ import Testing
         let replies = try await TestEnvironment.offThePool { () -> [HTTPReply] in
             try bodies.map { body in
                 try HTTPConnection(.tcp(host: "127.0.0.1", port: port)).request(
-                    "POST", "/rpc", headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+                    "POST",
+                    "/rpc",
+                    headers: ["Content-Type": "application/json"],
+                    body: Array(body.utf8)
+                )
             }
         }
         for reply in replies {

@@ -29,7 +29,9 @@ import Testing
     func upi(_ processor: WebhookProcessor, _ json: String, eventId: String) async -> WebhookProcessor.Reply {
         let body = Array(json.utf8)
         return await processor.upi(
-            headers: ["x-razorpay-signature": WebhookSignature.hex(body: body, secret: Self.upiSecret), "x-razorpay-event-id": eventId], body: body)
+            headers: ["x-razorpay-signature": WebhookSignature.hex(body: body, secret: Self.upiSecret), "x-razorpay-event-id": eventId],
+            body: body
+        )
     }
 
     func payment(_ harness: PaymentsHarness, _ id: String) async throws -> Payment {
@@ -44,7 +46,8 @@ import Testing
             let paid = try await payment(harness, paymentId)
             let intent = try #require(paid.providerRef)
             // 4 credits' worth refunded at Stripe ($4.00).
-            let event = #"{"id":"evt_r1","type":"charge.refunded","data":{"object":{"id":"ch_x","object":"charge","payment_intent":"\#(intent)","amount":1000,"amount_refunded":400,"currency":"usd"}}}"#
+            let event =
+                #"{"id":"evt_r1","type":"charge.refunded","data":{"object":{"id":"ch_x","object":"charge","payment_intent":"\#(intent)","amount":1000,"amount_refunded":400,"currency":"usd"}}}"#
             #expect(await stripe(processor, event).status == 200)
             #expect(try await harness.base.wallet(mentee).available == 6)
             #expect(try await payment(harness, paymentId).refundedCredits == 4)
@@ -63,8 +66,14 @@ import Testing
             let (mentee, paymentId) = try await RefundPathTests.paid(harness, credits: 10)
             let intent = try #require(try await payment(harness, paymentId).providerRef)
             // 7 of the 10 credits are spent.
-            _ = try await harness.base.payments.adjust(userId: mentee.id, credits: -7, reason: "spent", audit: AuditEntry(actorId: nil, action: "test"))
-            let dispute = #"{"id":"evt_d1","type":"charge.dispute.created","data":{"object":{"id":"dp_1","object":"dispute","charge":"ch_x","payment_intent":"\#(intent)","amount":1000,"currency":"usd","status":"needs_response"}}}"#
+            _ = try await harness.base.payments.adjust(
+                userId: mentee.id,
+                credits: -7,
+                reason: "spent",
+                audit: AuditEntry(actorId: nil, action: "test")
+            )
+            let dispute =
+                #"{"id":"evt_d1","type":"charge.dispute.created","data":{"object":{"id":"dp_1","object":"dispute","charge":"ch_x","payment_intent":"\#(intent)","amount":1000,"currency":"usd","status":"needs_response"}}}"#
             #expect(await stripe(processor, dispute).status == 200)
             let wallet = try await harness.base.wallet(mentee)
             #expect(wallet.available == 0)
@@ -86,7 +95,8 @@ import Testing
             let processor = processor(harness)
             let (mentee, paymentId) = try await RefundPathTests.paid(harness, credits: 5, provider: .upi)
             let charge = try #require(try await payment(harness, paymentId).providerChargeRef)
-            let event = #"{"entity":"event","event":"refund.processed","payload":{"refund":{"entity":{"id":"rfnd_1","entity":"refund","amount":18000,"currency":"INR","payment_id":"\#(charge)","status":"processed"}}}}"#
+            let event =
+                #"{"entity":"event","event":"refund.processed","payload":{"refund":{"entity":{"id":"rfnd_1","entity":"refund","amount":18000,"currency":"INR","payment_id":"\#(charge)","status":"processed"}}}}"#
             #expect(await upi(processor, event, eventId: "evt_u1").status == 200)
             #expect(try await harness.base.wallet(mentee).available == 3)
             // Replayed under a new (unsigned) event id: still once.

@@ -55,8 +55,13 @@ import Testing
         try await Self.withSMTPServer { port, received in
             let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
             let message = EmailMessage(
-                id: "7.user", to: EmailMailbox(name: Self.hostileName, address: try #require(EmailAddress("ada@example.com"))), subject: "MentorLink: Session booked", text: "Hello", html: "<p>Hello</p>",
-                unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
+                id: "7.user",
+                to: EmailMailbox(name: Self.hostileName, address: try #require(EmailAddress("ada@example.com"))),
+                subject: "MentorLink: Session booked",
+                text: "Hello",
+                html: "<p>Hello</p>",
+                unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x"
+            )
             #expect(try await mailer.deliver(message))
             let got = try await Self.waitFor(1, received)
             #expect(got.count == 1)
@@ -87,13 +92,19 @@ import Testing
 
     @Test func hostileAddressesNeverReachTheEnvelope() async throws {
         try await Self.withSMTPServer { port, received in
-            let mentor = UUID(), mentee = UUID()
+            let mentor = UUID()
+            let mentee = UUID()
             let store = HostileContacts(people: [
                 mentor: ("mentor@example.com>\r\nRCPT TO:<victim@evil.example", "Mentor"),
                 mentee: ("mentee@example.com", Self.hostileName),
             ])
             let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
-            let consumer = EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "http://127.0.0.1:8080/unsubscribe", logger: TestEnvironment.logger)
+            let consumer = EmailConsumer(
+                store: store,
+                mailer: mailer,
+                unsubscribeBase: "http://127.0.0.1:8080/unsubscribe",
+                logger: TestEnvironment.logger
+            )
             let event = try Self.bookingCreated(id: 9, mentor: mentor, mentee: mentee)
             // The mentor's address is refused (logged, not retried: it can never be sent); the mentee gets the mail.
             #expect(try await consumer.handle(event) == 1)
@@ -109,12 +120,27 @@ import Testing
     static func bookingCreated(id: Int64, mentor: UUID, mentee: UUID) throws -> [UInt8] {
         let start = try #require(Instant(iso8601: "2027-05-03T10:00:00Z"))
         let booking = Booking(
-            id: UUID(), kind: .oneOnOne, mentorId: mentor, menteeId: mentee, groupSessionId: nil, start: start, end: start.adding(minutes: 60),
-            status: .confirmed, createdAt: start.adding(minutes: -60))
+            id: UUID(),
+            kind: .oneOnOne,
+            mentorId: mentor,
+            menteeId: mentee,
+            groupSessionId: nil,
+            start: start,
+            end: start.adding(minutes: 60),
+            status: .confirmed,
+            createdAt: start.adding(minutes: -60)
+        )
         let event = BookingEvent(name: .created, payload: booking)
-        return OutboxRelay.message(OutboxEvent(
-            id: id, aggregate: BookingEvent.aggregate, aggregateId: event.aggregateId.uuidString, type: event.type,
-            payload: Array(try JSONEncoder().encode(event.payload)), createdAt: booking.createdAt))
+        return OutboxRelay.message(
+            OutboxEvent(
+                id: id,
+                aggregate: BookingEvent.aggregate,
+                aggregateId: event.aggregateId.uuidString,
+                type: event.type,
+                payload: Array(try JSONEncoder().encode(event.payload)),
+                createdAt: booking.createdAt
+            )
+        )
     }
 
     static let from = EmailMailbox(name: "MentorLink", address: EmailAddress("no-reply@mentorlink.local")!)
@@ -174,7 +200,12 @@ import Testing
     @Test func bodiesGetCRLFLineEndsOnly() throws {
         let ada = try #require(EmailAddress("ada@example.com"))
         let built = try EmailMessage(
-            id: "1.u", to: EmailMailbox(name: "Ada", address: ada), subject: "Hi", text: "a\n.\nb\r.\r\nc\n.\r\nd", html: "h", unsubscribe: "http://x/u"
+            id: "1.u",
+            to: EmailMailbox(name: "Ada", address: ada),
+            subject: "Hi",
+            text: "a\n.\nb\r.\r\nc\n.\r\nd",
+            html: "h",
+            unsubscribe: "http://x/u"
         ).rfc5322(from: Self.from, date: Date())
         let bytes = Array(built.utf8)
         for (index, byte) in bytes.enumerated() {

@@ -33,7 +33,10 @@ import Testing
                         let key = UUID().uuidString
                         for attempt in 1...5 {
                             let outcome = try await harness.call(
-                                "booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":60,"idempotencyKey":"\#(key)"}"#, as: mentee)
+                                "booking.create",
+                                #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":60,"idempotencyKey":"\#(key)"}"#,
+                                as: mentee
+                            )
                             if outcome.reason != "unavailable" || attempt == 5 { return outcome.reason ?? "ok" }
                             try await Task.sleep(for: .milliseconds(200 * attempt))
                         }
@@ -115,7 +118,9 @@ import Testing
     }
 
     func currentDatabase(_ harness: BookingHarness) async throws -> String {
-        for try await name in try await harness.pool.client.query("SELECT current_database()", logger: TestEnvironment.logger).decode(String.self) { return name }
+        for try await name in try await harness.pool.client.query("SELECT current_database()", logger: TestEnvironment.logger).decode(String.self) {
+            return name
+        }
         return ""
     }
 
@@ -126,7 +131,10 @@ import Testing
             try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:00:00Z","minutes":60}"#, as: mentee)
             #expect(try await harness.count("SELECT count(*)::int FROM ledger_transactions") == 0)
             let group = try await harness.ok(
-                "sessions.createGroup", #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":5,"title":"Clinic","topic":"Go","priceCredits":5}"#, as: mentor)
+                "sessions.createGroup",
+                #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":5,"title":"Clinic","topic":"Go","priceCredits":5}"#,
+                as: mentor
+            )
             let groupId = try #require((group["booking"] as? [String: Any])?["id"] as? String)
             #expect(try await harness.call("booking.join", #"{"groupSessionId":"\#(groupId)"}"#, as: mentee).reason == "insufficient_credits")
             #expect(try await harness.count("SELECT seats_taken FROM bookings WHERE kind = 'group'") == 0)
@@ -145,7 +153,9 @@ import Testing
             try await harness.fund(mentee, 12)
             #expect(try await harness.payments.reconcile().ok)
             try await harness.pool.client.query(
-                "UPDATE ledger_accounts SET balance = balance + 5 WHERE owner_id = \(mentee.id) AND kind = 'available'", logger: TestEnvironment.logger)
+                "UPDATE ledger_accounts SET balance = balance + 5 WHERE owner_id = \(mentee.id) AND kind = 'available'",
+                logger: TestEnvironment.logger
+            )
             let report = try await harness.payments.reconcile()
             #expect(!report.ok)
             #expect(report.mismatchedAccounts.count == 1)
@@ -157,7 +167,9 @@ import Testing
             await #expect(throws: (any Error).self) {
                 try await harness.pool.client.withTransaction(logger: TestEnvironment.logger) { connection in
                     try await connection.query(
-                        "SELECT ledger_post('bad', 'x', ARRAY['']::text[], ARRAY['revenue']::text[], ARRAY[5]::int8[], NULL)", logger: TestEnvironment.logger)
+                        "SELECT ledger_post('bad', 'x', ARRAY['']::text[], ARRAY['revenue']::text[], ARRAY[5]::int8[], NULL)",
+                        logger: TestEnvironment.logger
+                    )
                 }
             }
             #expect(try await harness.count("SELECT count(*)::int FROM ledger_transactions WHERE kind = 'bad'") == 0)

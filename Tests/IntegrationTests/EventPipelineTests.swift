@@ -18,10 +18,15 @@ import Testing
     final class RecordingBus: EventBus {
         let published = Mutex<[MentorLinkCore.ChannelEvent]>([])
         func publish(channel: String, event: [UInt8]) async throws -> Int64 {
-            published.withLock { $0.append(MentorLinkCore.ChannelEvent(channel: channel, seq: Int64($0.count + 1), event: event)); return Int64($0.count) }
+            published.withLock {
+                $0.append(MentorLinkCore.ChannelEvent(channel: channel, seq: Int64($0.count + 1), event: event))
+                return Int64($0.count)
+            }
         }
         func history(channel: String, after seq: Int64) async throws -> ChannelHistory { ChannelHistory(events: [], recovered: true, latest: 0) }
-        func listen(channel: String, _ handler: @escaping @Sendable (MentorLinkCore.ChannelEvent) -> Void) async throws -> ListenerToken { ListenerToken(channel: channel, id: 0) }
+        func listen(channel: String, _ handler: @escaping @Sendable (MentorLinkCore.ChannelEvent) -> Void) async throws -> ListenerToken {
+            ListenerToken(channel: channel, id: 0)
+        }
         func stopListening(_ token: ListenerToken) async {}
     }
 
@@ -38,8 +43,12 @@ import Testing
     /// Consumes `prefix` topics until `count` messages of `type` were seen (or 30 s passed), handling each.
     func consume(prefix: String, type: String, count: Int, handler: NotificationConsumer) async throws -> Int {
         let consumer = try KafkaConsumer(
-            brokers: try TestEnvironment.kafkaBrokers(), groupId: "g-\(prefix)", topics: NotificationConsumer.aggregates.map { prefix + $0 },
-            logger: TestEnvironment.logger, extra: ["auto.offset.reset": "earliest"])
+            brokers: try TestEnvironment.kafkaBrokers(),
+            groupId: "g-\(prefix)",
+            topics: NotificationConsumer.aggregates.map { prefix + $0 },
+            logger: TestEnvironment.logger,
+            extra: ["auto.offset.reset": "earliest"]
+        )
         defer { consumer.close() }
         var seen = 0
         let deadline = Date().addingTimeInterval(30)
@@ -65,7 +74,11 @@ import Testing
             await #expect(throws: Killed.self) {
                 _ = try await outbox.relay(limit: 100) { events in
                     for event in events {
-                        try await producer.send(topic: prefix + event.aggregate, key: Array(event.aggregateId.utf8), value: OutboxRelay.message(event))
+                        try await producer.send(
+                            topic: prefix + event.aggregate,
+                            key: Array(event.aggregateId.utf8),
+                            value: OutboxRelay.message(event)
+                        )
                     }
                     throw Killed()
                 }
@@ -76,7 +89,10 @@ import Testing
             #expect(try await outbox.pending() == 0)
             let bus = RecordingBus()
             let handler = NotificationConsumer(
-                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger), bus: bus, logger: TestEnvironment.logger)
+                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger),
+                bus: bus,
+                logger: TestEnvironment.logger
+            )
             #expect(try await consume(prefix: prefix, type: "booking.created", count: 2, handler: handler) == 2)
             // Two deliveries of the same event: one notification each for mentor and mentee, pushed once each.
             #expect(try await harness.count("SELECT count(*)::int FROM notifications WHERE type = 'booking.created'") == 2)
@@ -92,8 +108,10 @@ import Testing
             let outbox = PostgresOutbox(pool: harness.pool, logger: TestEnvironment.logger)
             let prefix = "t\(UUID().uuidString.prefix(8).lowercased())."
             let down = try KafkaProducer(
-                brokers: "127.0.0.1:9", logger: TestEnvironment.logger,
-                extra: ["message.timeout.ms": "1500", "socket.connection.setup.timeout.ms": "1000"])
+                brokers: "127.0.0.1:9",
+                logger: TestEnvironment.logger,
+                extra: ["message.timeout.ms": "1500", "socket.connection.setup.timeout.ms": "1000"]
+            )
             let pending = try await outbox.pending()
             await #expect(throws: (any Error).self) {
                 _ = try await OutboxRelay(outbox: outbox, sink: down, topicPrefix: prefix, logger: TestEnvironment.logger).relayOnce()
@@ -125,15 +143,20 @@ import Testing
             let root = NSTemporaryDirectory() + "maildir-\(UUID().uuidString.prefix(8))"
             defer { try? FileManager.default.removeItem(atPath: root) }
             let consumer = EmailConsumer(
-                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger), mailer: try MaildirMailer(root: root),
-                unsubscribeBase: "http://127.0.0.1:8080/unsubscribe", logger: TestEnvironment.logger)
+                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger),
+                mailer: try MaildirMailer(root: root),
+                unsubscribeBase: "http://127.0.0.1:8080/unsubscribe",
+                logger: TestEnvironment.logger
+            )
             #expect(try await consumer.handle(message) == 2)
             #expect(try await consumer.handle(message) == 0)  // redelivered: nothing twice
             let files = try FileManager.default.contentsOfDirectory(atPath: "\(root)/new")
             #expect(files.count == 2)
             let mail = try String(contentsOfFile: "\(root)/new/\(files[0])", encoding: .utf8)
             #expect(mail.contains("Content-Type: text/plain") && mail.contains("Content-Type: text/html"))
-            #expect(mail.contains("List-Unsubscribe: <http://127.0.0.1:8080/unsubscribe?user=") && mail.contains("Subject: MentorLink: Session booked"))
+            #expect(
+                mail.contains("List-Unsubscribe: <http://127.0.0.1:8080/unsubscribe?user=") && mail.contains("Subject: MentorLink: Session booked")
+            )
         }
     }
 
@@ -151,8 +174,13 @@ import Testing
         defer { kill(server.processIdentifier, SIGKILL) }
         let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
         let message = EmailMessage(
-            id: "42.user", to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))), subject: "MentorLink: Session booked", text: "Hello\n.dot line", html: "<p>Hello</p>",
-            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
+            id: "42.user",
+            to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))),
+            subject: "MentorLink: Session booked",
+            text: "Hello\n.dot line",
+            html: "<p>Hello</p>",
+            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x"
+        )
         var sent = false
         for _ in 0..<50 where !sent {
             do { sent = try await mailer.deliver(message) } catch { try await Task.sleep(for: .milliseconds(100)) }
@@ -175,14 +203,21 @@ import Testing
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         #expect(bound)
         let port = UInt16(bigEndian: address.sin_port)
         let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)", timeout: .milliseconds(300)))
         let message = EmailMessage(
-            id: "1.user", to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))), subject: "Hi", text: "t", html: "h",
-            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
+            id: "1.user",
+            to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))),
+            subject: "Hi",
+            text: "t",
+            html: "h",
+            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x"
+        )
         let started = ContinuousClock.now
         await #expect(throws: EmailError.timedOut) { try await mailer.deliver(message) }
         #expect(ContinuousClock.now - started < .seconds(5))

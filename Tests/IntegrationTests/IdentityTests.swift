@@ -3,8 +3,8 @@ import IdentityService
 import JSONRPC
 import MentorLinkCore
 import MentorLinkTesting
-import PostgresNIO
 import PostgresAdapter
+import PostgresNIO
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(3))) struct IdentityTests {
@@ -64,8 +64,10 @@ import Testing
             let other = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"correct horse battery staple"}"#)
             let otherAccess = try #require(other.result?["accessToken"] as? String)
             let changed = try await h.call(
-                "identity.changePassword", #"{"currentPassword":"correct horse battery staple","newPassword":"a brand new passphrase"}"#,
-                bearer: account.access)
+                "identity.changePassword",
+                #"{"currentPassword":"correct horse battery staple","newPassword":"a brand new passphrase"}"#,
+                bearer: account.access
+            )
             #expect(changed.error == nil)
             #expect(try await h.call("identity.me", bearer: otherAccess).reason == "unauthenticated")
             #expect(try await h.call("identity.me", bearer: account.access).error == nil)
@@ -79,7 +81,10 @@ import Testing
     @Test func passwordRules() async throws {
         try await IdentityHarness.with { h in
             func register(_ password: String) async throws -> Outcome {
-                try await h.call("identity.register", #"{"email":"p\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","name":"P","role":"mentee"}"#)
+                try await h.call(
+                    "identity.register",
+                    #"{"email":"p\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","name":"P","role":"mentee"}"#
+                )
             }
             #expect(try await register("short1").reason == "weak_password")
             #expect(try await register("qwertyuiop").reason == "weak_password")
@@ -94,7 +99,10 @@ import Testing
             #expect(try await h.call("identity.login", #"{"email":"\#(email)","password":"\#(altered)"}"#).reason == "invalid_credentials")
             let loggedIn = try await h.call("identity.login", #"{"email":"\#(email)","password":"\#(long)"}"#)
             #expect(loggedIn.error == nil)
-            #expect(try await h.call("identity.register", #"{"email":"\#(email)","password":"\#(long)","name":"L","role":"mentor"}"#).reason == "email_taken")
+            #expect(
+                try await h.call("identity.register", #"{"email":"\#(email)","password":"\#(long)","name":"L","role":"mentor"}"#).reason
+                    == "email_taken"
+            )
         }
     }
 
@@ -143,8 +151,10 @@ import Testing
                     let outcome = try await h.call(method.name, "{}", principal: principal)
                     let allowed = method.access.check(principal) == nil
                     if allowed {
-                        #expect(outcome.reason != "forbidden" && outcome.reason != "unauthenticated" || method.name.hasPrefix("identity."),
-                                "\(method.name) refused \(role)")
+                        #expect(
+                            outcome.reason != "forbidden" && outcome.reason != "unauthenticated" || method.name.hasPrefix("identity."),
+                            "\(method.name) refused \(role)"
+                        )
                     } else {
                         #expect(outcome.reason == "forbidden", "\(method.name) let \(role) in")
                     }
@@ -157,7 +167,10 @@ import Testing
         try await IdentityHarness.with { h in
             let asAdmin = try await h.call("identity.register", #"{"email":"x@example.com","password":"long enough pass","name":"X","role":"admin"}"#)
             #expect(asAdmin.error?.code == -32602)
-            let sneaky = try await h.call("identity.register", #"{"email":"y@example.com","password":"long enough pass","name":"Y","role":"mentee","roles":["admin"]}"#)
+            let sneaky = try await h.call(
+                "identity.register",
+                #"{"email":"y@example.com","password":"long enough pass","name":"Y","role":"mentee","roles":["admin"]}"#
+            )
             #expect(sneaky.error?.code == -32602)
             let mentee = try await h.signUp()
             let other = try await h.signUp()
@@ -229,10 +242,17 @@ import Testing
             let account = try await h.signUp()
             for attempt in 0..<12 {
                 let outcome = try await h.call(
-                    "identity.login", #"{"email":"\#(account.email)","password":"wrong password!"}"#, ip: "203.0.113.\(attempt % 3 + 1)")
+                    "identity.login",
+                    #"{"email":"\#(account.email)","password":"wrong password!"}"#,
+                    ip: "203.0.113.\(attempt % 3 + 1)"
+                )
                 #expect(outcome.reason == "invalid_credentials" || outcome.reason == "rate_limited")
             }
-            let owner = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"correct horse battery staple"}"#, ip: "198.51.100.7")
+            let owner = try await h.call(
+                "identity.login",
+                #"{"email":"\#(account.email)","password":"correct horse battery staple"}"#,
+                ip: "198.51.100.7"
+            )
             #expect(owner.error == nil, "\(String(describing: owner.error))")
         }
     }

@@ -25,7 +25,11 @@ import Testing
     }
 
     @Test func unreachableBrokerFailsTheHealthCheck() async throws {
-        let producer = try KafkaProducer(brokers: "127.0.0.1:9", logger: TestEnvironment.logger, extra: ["socket.connection.setup.timeout.ms": "1000"])
+        let producer = try KafkaProducer(
+            brokers: "127.0.0.1:9",
+            logger: TestEnvironment.logger,
+            extra: ["socket.connection.setup.timeout.ms": "1000"]
+        )
         await #expect(throws: KafkaError.self) { try await producer.check() }
     }
 

@@ -22,26 +22,53 @@ import Testing
             let configuration = harness.configuration
             let admin = try await harness.base.user(.admin)
             var mentors: [BookingHarness.User] = []
-            for price in [1, 3, 5, 9, 10, 11, 15, 40] { mentors.append(try await harness.base.mentor(name: "Mentor \(price)", minutes: [60], price: price)) }
+            for price in [1, 3, 5, 9, 10, 11, 15, 40] {
+                mentors.append(try await harness.base.mentor(name: "Mentor \(price)", minutes: [60], price: price))
+            }
             let prices = [1, 3, 5, 9, 10, 11, 15, 40]
-            var usdCentsIn: Int64 = 0, inrPaiseIn: Int64 = 0
+            var usdCentsIn: Int64 = 0
+            var inrPaiseIn: Int64 = 0
             for round in 0..<3 {
                 for cycle in 0..<12 {
                     let index = Int.random(in: 0..<mentors.count, using: &random)
                     let mentee = try await harness.base.user(.mentee)
                     let provider: PaymentProviderName = Bool.random(using: &random) ? .stripe : .upi
                     let price = configuration.price(prices[index], provider: provider)
-                    let (created, _) = try await harness.base.payments.createPayment(NewPayment(
-                        userId: mentee.id, provider: provider, credits: prices[index], amount: price.amount, currency: price.currency,
-                        idempotencyKey: "loop-\(round)-\(cycle)", audit: AuditEntry(actorId: mentee.id, action: "payment.create")))
+                    let (created, _) = try await harness.base.payments.createPayment(
+                        NewPayment(
+                            userId: mentee.id,
+                            provider: provider,
+                            credits: prices[index],
+                            amount: price.amount,
+                            currency: price.currency,
+                            idempotencyKey: "loop-\(round)-\(cycle)",
+                            audit: AuditEntry(actorId: mentee.id, action: "payment.create")
+                        )
+                    )
                     let reference = "ref_\(round)_\(cycle)_\(UUID().uuidString.prefix(6))"
-                    _ = try await harness.base.payments.attachProvider(paymentId: created.paymentId, providerRef: reference, clientSecret: nil, upiLink: nil)
+                    _ = try await harness.base.payments.attachProvider(
+                        paymentId: created.paymentId,
+                        providerRef: reference,
+                        clientSecret: nil,
+                        upiLink: nil
+                    )
                     let outcome = try await harness.base.payments.process(
                         ProviderEvent(
-                            provider: provider, eventId: "evt_\(reference)", type: "paid", succeeded: true, providerRef: reference, chargeRef: nil,
-                            amount: price.amount, currency: price.currency),
-                        requestId: nil)
-                    guard case .granted = outcome else { Issue.record("not granted: \(outcome)"); continue }
+                            provider: provider,
+                            eventId: "evt_\(reference)",
+                            type: "paid",
+                            succeeded: true,
+                            providerRef: reference,
+                            chargeRef: nil,
+                            amount: price.amount,
+                            currency: price.currency
+                        ),
+                        requestId: nil
+                    )
+                    guard case .granted = outcome else {
+                        Issue.record("not granted: \(outcome)")
+                        continue
+                    }
                     if provider == .stripe { usdCentsIn += price.amount } else { inrPaiseIn += price.amount }
                     // A free hour of the mentor's 09:00–17:00 in the next days, so the credits are spent.
                     let today = harness.base.clock.now.epochSeconds / 86400 * 86400
@@ -49,7 +76,10 @@ import Testing
                         let hour = Int64(Int.random(in: 1...4, using: &random) * 24 + Int.random(in: 9...16, using: &random))
                         let start = Instant(Date(timeIntervalSince1970: TimeInterval(today + hour * 3600)))
                         let booked = try await harness.base.call(
-                            "booking.create", #"{"mentorId":"\#(mentors[index].id)","start":"\#(start)","minutes":60}"#, as: mentee)
+                            "booking.create",
+                            #"{"mentorId":"\#(mentors[index].id)","start":"\#(start)","minutes":60}"#,
+                            as: mentee
+                        )
                         if booked.result != nil { break }
                     }
                 }
@@ -66,7 +96,10 @@ import Testing
                 // Money out (cents) against money in, rupees at the configured rate: out × rate ≤ usd × rate + inr.
                 let out = harness.provider.paidOut
                 let rate = configuration.inrPerUSD
-                #expect(out * rate <= usdCentsIn * rate + inrPaiseIn, "seed \(seed), round \(round): paid out \(out)¢, in \(usdCentsIn)¢ + \(inrPaiseIn) paise")
+                #expect(
+                    out * rate <= usdCentsIn * rate + inrPaiseIn,
+                    "seed \(seed), round \(round): paid out \(out)¢, in \(usdCentsIn)¢ + \(inrPaiseIn) paise"
+                )
             }
             #expect(harness.provider.paidOut > 0, "seed \(seed): nothing was paid out")
             #expect(try await harness.base.payments.reconcile().ok)

@@ -44,7 +44,9 @@ import Testing
                     """
                     SELECT ledger_post('test_earnings', \(UUID().uuidString), ARRAY[\(mentor.id.uuidString), '']::text[],
                         ARRAY['earnings', 'revenue']::text[], ARRAY[50, -50]::int8[], NULL)
-                    """, logger: TestEnvironment.logger)
+                    """,
+                    logger: TestEnvironment.logger
+                )
             }
             try await TestEnvironment.offThePool {
                 let key = "e2e-\(UUID().uuidString)"
@@ -55,7 +57,9 @@ import Testing
                 #expect(payment["amount"] as? Int == 1500 && payment["currency"] as? String == "usd" && payment["status"] as? String == "created")
                 // The same key: the same payment, nothing new at the provider.
                 let again = try Self.call(mentee.token, "payments.createTopUp", #"{"credits":15,"provider":"stripe","idempotencyKey":"\#(key)"}"#)
-                #expect(again.result?["paymentId"] as? String == paymentId && again.result?["providerRef"] as? String == payment["providerRef"] as? String)
+                #expect(
+                    again.result?["paymentId"] as? String == paymentId && again.result?["providerRef"] as? String == payment["providerRef"] as? String
+                )
                 #expect(try Self.available(mentee.token) == 0)
                 #expect(try Self.pay(paymentId).contains("200"))
                 #expect(try Self.available(mentee.token) == 15)
@@ -76,7 +80,9 @@ import Testing
                 #expect(try Self.available(mentee.token) == 15)
                 let spent = try Self.call(admin.token, "admin.adjustCredits", #"{"userId":"\#(mentee.id)","credits":-10,"reason":"spent elsewhere"}"#)
                 #expect(spent.result != nil)
-                #expect(try Self.call(admin.token, "payments.refund", #"{"paymentId":"\#(paymentId)","credits":15}"#).reason == "insufficient_credits")
+                #expect(
+                    try Self.call(admin.token, "payments.refund", #"{"paymentId":"\#(paymentId)","credits":15}"#).reason == "insufficient_credits"
+                )
                 #expect(try Self.available(mentee.token) == 5)
                 let partial = try Self.call(admin.token, "payments.refund", #"{"paymentId":"\#(paymentId)","credits":5}"#)
                 #expect(partial.result?["status"] as? String == "partially_refunded")

@@ -59,7 +59,12 @@ final class FakeProvider: PayoutGateway, PaymentGateway, Sendable {
 
     /// Runs one idempotent provider call.
     func perform(_ key: String, prefix: String, store: WritableKeyPath<State, [String: String]>) async throws -> String {
-        enum Step { case replay(String), conflict, refuse(GatewayError), run(hold: Bool) }
+        enum Step {
+            case replay(String)
+            case conflict
+            case refuse(GatewayError)
+            case run(hold: Bool)
+        }
         let step = state.withLock { state -> Step in
             state.calls += 1
             if let made = state[keyPath: store][key] { return .replay(made) }
@@ -149,8 +154,13 @@ struct PaymentsHarness: Sendable {
 
     func call(_ method: String, _ params: String = "{}", as user: BookingHarness.User) async throws -> Outcome {
         let context = RPCContext(
-            requestId: "t-\(UUID().uuidString.prefix(6))", logger: TestEnvironment.logger, principal: user.principal,
-            clientAddress: "10.0.0.1", transport: .http, credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil))
+            requestId: "t-\(UUID().uuidString.prefix(6))",
+            logger: TestEnvironment.logger,
+            principal: user.principal,
+            clientAddress: "10.0.0.1",
+            transport: .http,
+            credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil)
+        )
         return try await dispatcher.call(method, params, context: context)
     }
 
@@ -161,6 +171,7 @@ struct PaymentsHarness: Sendable {
             SELECT ledger_post('test_earnings', \(UUID().uuidString), ARRAY['', \(mentor.id.uuidString)]::text[],
                 ARRAY['adjustments', 'earnings']::text[], ARRAY[\(-Int64(credits)), \(Int64(credits))]::int8[], NULL)
             """,
-            logger: TestEnvironment.logger)
+            logger: TestEnvironment.logger
+        )
     }
 }

@@ -40,9 +40,11 @@ import Testing
             let event = "evt_\(UUID().uuidString.prefix(12))"
             switch self {
             case .total(let total):
-                return #"{"id":"\#(event)","type":"charge.refunded","data":{"object":{"id":"ch_rv","object":"charge","payment_intent":"\#(intent)","amount":1000,"amount_refunded":\#(total),"currency":"usd"}}}"#
+                return
+                    #"{"id":"\#(event)","type":"charge.refunded","data":{"object":{"id":"ch_rv","object":"charge","payment_intent":"\#(intent)","amount":1000,"amount_refunded":\#(total),"currency":"usd"}}}"#
             case .refund(let id, let amount, let type):
-                return #"{"id":"\#(event)","type":"\#(type)","data":{"object":{"id":"\#(id)_\#(tag)","object":"refund","amount":\#(amount),"charge":"ch_rv","payment_intent":"\#(intent)","currency":"usd","status":"succeeded"}}}"#
+                return
+                    #"{"id":"\#(event)","type":"\#(type)","data":{"object":{"id":"\#(id)_\#(tag)","object":"refund","amount":\#(amount),"charge":"ch_rv","payment_intent":"\#(intent)","currency":"usd","status":"succeeded"}}}"#
             }
         }
 
@@ -148,13 +150,27 @@ import Testing
             #expect(try await harness.call("payments.refund", #"{"paymentId":"\#(paymentId)","credits":4}"#, as: admin).result != nil)
             let refund = try await ourRefund(harness, paymentId)
             #expect(refund.status == "succeeded")
-            let event = refundEvent(type: "refund.failed", status: "failed", providerRef: try #require(refund.providerRef), ours: refund.id, intent: intent, amount: 400)
+            let event = refundEvent(
+                type: "refund.failed",
+                status: "failed",
+                providerRef: try #require(refund.providerRef),
+                ours: refund.id,
+                intent: intent,
+                amount: 400
+            )
             #expect(await stripe(processor, event).status == 200)
             #expect(await stripe(processor, event.replacingOccurrences(of: #""id":"evt_"#, with: #""id":"evt_x"#)).status == 200)
             #expect(try await ourRefund(harness, paymentId).status == "failed")
             #expect(try await harness.base.wallet(mentee).available == 10)
             // A late success report changes nothing: a failed refund is final.
-            let late = refundEvent(type: "refund.updated", status: "succeeded", providerRef: try #require(refund.providerRef), ours: refund.id, intent: intent, amount: 400)
+            let late = refundEvent(
+                type: "refund.updated",
+                status: "succeeded",
+                providerRef: try #require(refund.providerRef),
+                ours: refund.id,
+                intent: intent,
+                amount: 400
+            )
             #expect(await stripe(processor, late).status == 200)
             #expect(try await harness.base.wallet(mentee).available == 10)
             #expect(try await harness.base.payments.reconcile().ok)
@@ -183,7 +199,11 @@ import Testing
             #expect(try await harness.base.wallet(mentee).available == 7)
             #expect(await stripe(processor, report("re_total", "failed")).status == 200)
             #expect(try await harness.base.wallet(mentee).available == 7)
-            #expect(try await harness.base.count("SELECT count(*)::int FROM audit_log WHERE action = 'payment.provider_refund_failed' AND outcome = 'needs_review'") == 1)
+            #expect(
+                try await harness.base.count(
+                    "SELECT count(*)::int FROM audit_log WHERE action = 'payment.provider_refund_failed' AND outcome = 'needs_review'"
+                ) == 1
+            )
             #expect(try await harness.base.payments.reconcile().ok)
         }
     }
@@ -266,13 +286,27 @@ import Testing
             let mentor = try await harness.base.user(.mentor)
             try await harness.earn(mentor, 20)
             let (_, paymentId) = try await RefundPathTests.paid(harness, credits: 10, user: mentor)
-            _ = try await harness.base.payments.adjust(userId: mentor.id, credits: -10, reason: "spent", audit: AuditEntry(actorId: nil, action: "test"))
+            _ = try await harness.base.payments.adjust(
+                userId: mentor.id,
+                credits: -10,
+                reason: "spent",
+                audit: AuditEntry(actorId: nil, action: "test")
+            )
             let intent = try #require(try await payment(harness, paymentId).providerRef)
             _ = try await harness.base.payments.process(
                 ProviderEvent(
-                    provider: .stripe, eventId: "evt_debt", type: "charge.refunded", succeeded: false, providerRef: intent, chargeRef: nil, amount: 1000,
-                    currency: "usd", action: .refundedTotal(1000)),
-                requestId: nil)
+                    provider: .stripe,
+                    eventId: "evt_debt",
+                    type: "charge.refunded",
+                    succeeded: false,
+                    providerRef: intent,
+                    chargeRef: nil,
+                    amount: 1000,
+                    currency: "usd",
+                    action: .refundedTotal(1000)
+                ),
+                requestId: nil
+            )
             #expect(try await harness.base.wallet(mentor).debt == 10)
             let refused = try await harness.call("payouts.request", #"{"credits":20}"#, as: mentor)
             #expect(refused.reason == "in_debt", "\(String(describing: refused.result))")
@@ -289,7 +323,8 @@ import Testing
     func waitForLockWait(_ harness: PaymentsHarness) async throws {
         for _ in 0..<500 {
             let waiting = try await harness.base.count(
-                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
             if waiting > 0 { return }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -302,7 +337,8 @@ import Testing
             try await harness.base.pool.client.withTransaction(logger: TestEnvironment.logger) { connection in
                 // The rows are read: an execution error (55P03) only surfaces there.
                 for try await _ in try await connection.query(
-                    "SELECT 1 FROM ledger_accounts WHERE id = \(account) FOR UPDATE NOWAIT", logger: TestEnvironment.logger
+                    "SELECT 1 FROM ledger_accounts WHERE id = \(account) FOR UPDATE NOWAIT",
+                    logger: TestEnvironment.logger
                 ) {}
             }
             return true
@@ -319,26 +355,44 @@ import Testing
             let (mentee, paymentId) = try await RefundPathTests.paid(harness, credits: 10)
             let intent = try #require(try await payment(harness, paymentId).providerRef)
             try await harness.base.pool.client.query(
-                "INSERT INTO ledger_accounts (owner_id, kind) VALUES (\(mentee.id), 'debt') ON CONFLICT DO NOTHING", logger: TestEnvironment.logger)
+                "INSERT INTO ledger_accounts (owner_id, kind) VALUES (\(mentee.id), 'debt') ON CONFLICT DO NOTHING",
+                logger: TestEnvironment.logger
+            )
             var ids: [Int64] = []
             for try await id in try await harness.base.pool.client.query(
-                "SELECT id FROM ledger_accounts WHERE owner_id = \(mentee.id) AND kind IN ('available', 'debt') ORDER BY id", logger: TestEnvironment.logger
+                "SELECT id FROM ledger_accounts WHERE owner_id = \(mentee.id) AND kind IN ('available', 'debt') ORDER BY id",
+                logger: TestEnvironment.logger
             ).decode(Int64.self) { ids.append(id) }
             try #require(ids.count == 2)
             let (low, high) = (ids[0], ids[1])
             let postings: [(String, @Sendable () async throws -> Void)] = [
                 ("a top-up (giveLegs)", { _ = try await RefundPathTests.paid(harness, credits: 5, user: mentee) }),
-                ("a provider refund (takeLegs)", {
-                    _ = try await harness.base.payments.process(
-                        ProviderEvent(
-                            provider: .stripe, eventId: "evt_lock", type: "charge.refunded", succeeded: false, providerRef: intent, chargeRef: nil,
-                            amount: 1000, currency: "usd", action: .refundedTotal(100)),
-                        requestId: nil)
-                }),
+                (
+                    "a provider refund (takeLegs)",
+                    {
+                        _ = try await harness.base.payments.process(
+                            ProviderEvent(
+                                provider: .stripe,
+                                eventId: "evt_lock",
+                                type: "charge.refunded",
+                                succeeded: false,
+                                providerRef: intent,
+                                chargeRef: nil,
+                                amount: 1000,
+                                currency: "usd",
+                                action: .refundedTotal(100)
+                            ),
+                            requestId: nil
+                        )
+                    }
+                ),
             ]
             for (name, posting) in postings {
                 let running = try await harness.base.pool.client.withTransaction(logger: TestEnvironment.logger) { side in
-                    for try await _ in try await side.query("SELECT 1 FROM ledger_accounts WHERE id = \(low) FOR UPDATE", logger: TestEnvironment.logger) {}
+                    for try await _ in try await side.query(
+                        "SELECT 1 FROM ledger_accounts WHERE id = \(low) FOR UPDATE",
+                        logger: TestEnvironment.logger
+                    ) {}
                     let running = Task { try await posting() }
                     try await waitForLockWait(harness)
                     #expect(await lockable(harness, account: high), "\(name) holds account \(high) while it waits for \(low)")

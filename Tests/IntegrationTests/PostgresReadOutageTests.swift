@@ -34,11 +34,22 @@ import Testing
             ("payouts", { _ = try await payments.payouts(mentorId: nil, limit: 10) }),
             ("user", { _ = try await identity.user(id: UUID()) }),
             ("credentials", { _ = try await identity.credentials(email: "nobody@example.com") }),
-            ("notifications", {
-                _ = try await PostgresNotificationStore(pool: pool, logger: logger).notifications(userId: UUID(), unreadOnly: false, beforeId: nil, limit: 10)
-            }),
+            (
+                "notifications",
+                {
+                    _ = try await PostgresNotificationStore(pool: pool, logger: logger).notifications(
+                        userId: UUID(),
+                        unreadOnly: false,
+                        beforeId: nil,
+                        limit: 10
+                    )
+                }
+            ),
             ("messages", { _ = try await PostgresRoomStore(pool: pool, logger: logger).messages(roomId: UUID(), beforeSeq: nil, limit: 10) }),
-            ("dead letters", { _ = try await PostgresDeadLetterStore(pool: pool, logger: logger).deadLetters(consumer: nil, afterId: nil, limit: 10) }),
+            (
+                "dead letters",
+                { _ = try await PostgresDeadLetterStore(pool: pool, logger: logger).deadLetters(consumer: nil, afterId: nil, limit: 10) }
+            ),
             ("outbox", { _ = try await PostgresOutbox(pool: pool, logger: logger).pending() }),
         ]
         for (name, read) in reads {

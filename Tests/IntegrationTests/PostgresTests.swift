@@ -27,10 +27,10 @@ import Testing
         let directory = try schemaCopy()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            -- a function body with semicolons inside dollar quotes
-            CREATE TABLE t (id int PRIMARY KEY, note text DEFAULT 'a;b');
-            CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;
-            """.write(toFile: "\(directory)/9000_test.sql", atomically: true, encoding: .utf8)
+        -- a function body with semicolons inside dollar quotes
+        CREATE TABLE t (id int PRIMARY KEY, note text DEFAULT 'a;b');
+        CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;
+        """.write(toFile: "\(directory)/9000_test.sql", atomically: true, encoding: .utf8)
         try await withDatabase { database in
             let migrator = Migrator(database: database, directory: directory, logger: TestEnvironment.logger)
             let first = try await migrator.migrate()
@@ -54,7 +54,9 @@ import Testing
         try await withDatabase { database in
             let migrator = Migrator(database: database, directory: directory, logger: TestEnvironment.logger)
             await #expect(throws: (any Error).self) { try await migrator.migrate() }
-            let rows = try await database.client.query("SELECT to_regclass('half') IS NULL, (SELECT count(*) FROM schema_migrations WHERE name = '9001_broken.sql')::int")
+            let rows = try await database.client.query(
+                "SELECT to_regclass('half') IS NULL, (SELECT count(*) FROM schema_migrations WHERE name = '9001_broken.sql')::int"
+            )
             for try await (absent, recorded) in rows.decode((Bool, Int32).self) {
                 #expect(absent)
                 #expect(recorded == 0)
@@ -63,12 +65,14 @@ import Testing
     }
 
     @Test func scriptSplitting() {
-        let statements = SQLScript.statements(in: """
-            -- comment; with semicolon
-            CREATE TABLE a (x text DEFAULT 'it''s; fine');
-            /* block; comment */ CREATE TABLE "b;c" (y int);
-            DO $body$ BEGIN PERFORM 1; END $body$;
-            """)
+        let statements = SQLScript.statements(
+            in: """
+                -- comment; with semicolon
+                CREATE TABLE a (x text DEFAULT 'it''s; fine');
+                /* block; comment */ CREATE TABLE "b;c" (y int);
+                DO $body$ BEGIN PERFORM 1; END $body$;
+                """
+        )
         #expect(statements.count == 3)
         #expect(statements[0].hasSuffix("DEFAULT 'it''s; fine')"))
         #expect(statements[2] == "DO $body$ BEGIN PERFORM 1; END $body$")

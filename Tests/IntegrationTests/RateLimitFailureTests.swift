@@ -1,10 +1,10 @@
-import MentorLinkTesting
-import ServiceSupport
 import Foundation
 import IdentityService
 import JSONRPC
 import Logging
 import MentorLinkCore
+import MentorLinkTesting
+import ServiceSupport
 import Testing
 
 /// What happens to rate-limited classes when Redis cannot be reached: login and registration fail closed with a
@@ -43,7 +43,12 @@ import Testing
         let configuration = IdentityHarness.configuration()
         let tokens = await AccessTokens(configuration: configuration)
         let token = try await tokens.issue(for: User(id: UUID(), email: "a@example.com", name: "A", roles: [.mentee]), sessionId: UUID()).token
-        let authenticator = IdentityAuthenticator(tokens: tokens, revocations: DownList(), configuration: configuration, logger: TestEnvironment.logger)
+        let authenticator = IdentityAuthenticator(
+            tokens: tokens,
+            revocations: DownList(),
+            configuration: configuration,
+            logger: TestEnvironment.logger
+        )
         do {
             _ = try await authenticator.authenticate(RequestCredentials(bearer: token))
             Issue.record("a token was accepted with the revocation list down")

@@ -1,17 +1,17 @@
-import MentorLinkTesting
-import ServiceSupport
 import Foundation
 import IdentityService
 import JSONRPC
 import Logging
 import MentorLinkClient
 import MentorLinkCore
+import MentorLinkTesting
 import PostgresAdapter
 import PostgresNIO
 import RealtimeService
 import RedisAdapter
 import Server
 import ServiceLifecycle
+import ServiceSupport
 import Synchronization
 import Testing
 
@@ -62,13 +62,27 @@ struct RealtimeHarness: Sendable {
                 let subscriptions = Subscriptions(bus: bus)
                 var registry = MethodRegistry()
                 registry.mount(SystemService(version: "test", gitCommit: nil))
-                registry.mount(try await IdentityService(
-                    store: store, revocations: revocations, limiter: limiter, tokens: tokens,
-                    configuration: identity, authenticator: authenticator, logger: logger))
+                registry.mount(
+                    try await IdentityService(
+                        store: store,
+                        revocations: revocations,
+                        limiter: limiter,
+                        tokens: tokens,
+                        configuration: identity,
+                        authenticator: authenticator,
+                        logger: logger
+                    )
+                )
                 registry.mount(RealtimeService(subscriptions: subscriptions, store: PostgresNotificationStore(pool: pool, logger: logger)))
-                registry.mount(RoomsService(
-                    rooms: PostgresRoomStore(pool: pool, logger: logger), presence: RedisPresence(client: redis), bus: bus,
-                    subscriptions: subscriptions, configuration: rooms))
+                registry.mount(
+                    RoomsService(
+                        rooms: PostgresRoomStore(pool: pool, logger: logger),
+                        presence: RedisPresence(client: redis),
+                        bus: bus,
+                        subscriptions: subscriptions,
+                        configuration: rooms
+                    )
+                )
                 let path = "\(directory)/worker-\(index).sock"
                 var configuration = WorkerConfiguration(socketPath: path, index: index)
                 configure(&configuration)
@@ -76,9 +90,14 @@ struct RealtimeHarness: Sendable {
                 let server = WorkerServer(
                     configuration: configuration,
                     dispatcher: RPCDispatcher(
-                        registry: registry, info: OpenRPCInfo(title: "t", version: "0"),
-                        middleware: [RateLimitMiddleware(limiter: limiter, rules: identity.rateRules, logger: logger)]),
-                    metrics: metrics, authenticator: authenticator, logger: logger)
+                        registry: registry,
+                        info: OpenRPCInfo(title: "t", version: "0"),
+                        middleware: [RateLimitMiddleware(limiter: limiter, rules: identity.rateRules, logger: logger)]
+                    ),
+                    metrics: metrics,
+                    authenticator: authenticator,
+                    logger: logger
+                )
                 services += [redis, subscriber, bus, try server.makeApplication(onListening: { signal.yield() }), server.sessions]
                 workers.append(Worker(endpoint: .unix(path), bus: bus, subscriptions: subscriptions, sessions: server.sessions))
             }
@@ -110,7 +129,9 @@ struct RealtimeHarness: Sendable {
         let user = try await BookingHarness.insertUser(role, name: "Realtime \(role.rawValue)", on: pool.client)
         let session = UUID()
         let (token, _) = try await tokens.issue(
-            for: User(id: user.id, email: "x@example.com", name: "x", roles: [Role(rawValue: role.rawValue)!]), sessionId: session)
+            for: User(id: user.id, email: "x@example.com", name: "x", roles: [Role(rawValue: role.rawValue)!]),
+            sessionId: session
+        )
         return (user.id, token, session)
     }
 
@@ -122,7 +143,9 @@ struct RealtimeHarness: Sendable {
             VALUES ('one_on_one', \(mentor), \(mentee), now() + \(minutes) * interval '1 minute', now() + \(minutes + 60) * interval '1 minute',
                     now() + \(minutes) * interval '1 minute', now() + \(minutes + 60) * interval '1 minute', 'confirmed')
             RETURNING id
-            """, logger: TestEnvironment.logger)
+            """,
+            logger: TestEnvironment.logger
+        )
         for try await id in rows.decode(UUID.self) { return id }
         throw TestEnvironment.Missing(what: "booking")
     }
@@ -139,7 +162,9 @@ struct RealtimeHarness: Sendable {
             SELECT 'group_seat', \(mentor), m, g.id, g.starts_at, g.ends_at, g.starts_at, g.ends_at, 'confirmed'
             FROM g, unnest(\(mentees)::uuid[]) m
             RETURNING parent_id, id, mentee_id
-            """, logger: TestEnvironment.logger)
+            """,
+            logger: TestEnvironment.logger
+        )
         var group: UUID?
         var seats: [UUID: UUID] = [:]
         for try await (parent, seat, mentee) in rows.decode((UUID, UUID, UUID).self) {

@@ -12,7 +12,8 @@ import Testing
 /// A bus whose `listen` waits until the test opens the gate, so subscriptions can be caught mid-way.
 final class GatedBus: EventBus {
     private let state = Mutex<(next: Int, listeners: [Int: String], pending: Int, open: Bool, waiting: [CheckedContinuation<Void, Never>])>(
-        (0, [:], 0, false, []))
+        (0, [:], 0, false, [])
+    )
 
     var listenerCount: Int { state.withLock { $0.listeners.count } }
     var pending: Int { state.withLock { $0.pending } }
@@ -87,8 +88,14 @@ final class FakeSession: RPCSession {
         let subscriptions = Subscriptions(bus: bus)
         let session = FakeSession()
         let context = RPCContext(
-            requestId: "t", logger: TestEnvironment.logger, principal: nil, clientAddress: nil, transport: .webSocket,
-            credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil), session: session)
+            requestId: "t",
+            logger: TestEnvironment.logger,
+            principal: nil,
+            clientAddress: nil,
+            transport: .webSocket,
+            credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil),
+            session: session
+        )
         // A batch of ten subscribes, all waiting in listen when the session closes.
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<10 {
@@ -112,11 +119,14 @@ final class FakeSession: RPCSession {
             for worker in 0..<2 {
                 try await harness.clients {
                     let socket = try WebSocketConnection(harness.socket(worker))
-                    let batch = (0..<40).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"availability.subscribe","params":{"mentorId":"\#(mentor.id)"}}"# }
+                    let batch = (0..<40).map {
+                        #"{"jsonrpc":"2.0","id":\#($0),"method":"availability.subscribe","params":{"mentorId":"\#(mentor.id)"}}"#
+                    }
                     try socket.send(text: "[\(batch.joined(separator: ","))]")
                     socket.socket.shutdown()
                 }
-                let bus = harness.workers[worker].bus, subscriptions = harness.workers[worker].subscriptions
+                let bus = harness.workers[worker].bus
+                let subscriptions = harness.workers[worker].subscriptions
                 try await settle { bus.listenerCount == 0 && subscriptions.count == 0 && harness.workers[worker].sessions.count == 0 }
                 #expect(harness.workers[worker].sessions.count == 0)
                 #expect(bus.listenerCount == 0)

@@ -42,22 +42,33 @@ import Testing
             try await TestEnvironment.offThePool {
                 for _ in 0..<2 { _ = try http(1, mentor.token, "availability.set", #"{"timeZone":"UTC","weekly":[\#(everyDay)]}"#) }
                 let again = try RPCWebSocketClient(try socket(0))
-                let resumed = try #require(again.call("availability.subscribe", #"{"mentorId":"\#(mentor.id)","sinceSeq":\#(lastSeq)}"#)["result"] as? [String: Any])
+                let resumed = try #require(
+                    again.call("availability.subscribe", #"{"mentorId":"\#(mentor.id)","sinceSeq":\#(lastSeq)}"#)["result"] as? [String: Any]
+                )
                 #expect(resumed["recovered"] as? Bool == true)
-                let first = try again.nextNotification(), second = try again.nextNotification()
+                let first = try again.nextNotification()
+                let second = try again.nextNotification()
                 #expect((first["seq"] as? NSNumber)?.int64Value == lastSeq + 1 && (second["seq"] as? NSNumber)?.int64Value == lastSeq + 2)
             }
             // More than the kept history later: an explicit recovered:false, no silent gap.
             let redis = RedisClient(address: .unix(path: "\(try TestEnvironment.runDirectory())/redis.sock"), logger: TestEnvironment.logger)
-            let bus = RedisEventBus(client: redis, subscriber: RedisSubscriber(address: .unix(path: "\(try TestEnvironment.runDirectory())/redis.sock"), logger: TestEnvironment.logger), logger: TestEnvironment.logger)
+            let bus = RedisEventBus(
+                client: redis,
+                subscriber: RedisSubscriber(address: .unix(path: "\(try TestEnvironment.runDirectory())/redis.sock"), logger: TestEnvironment.logger),
+                logger: TestEnvironment.logger
+            )
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await redis.run() }
                 defer { group.cancelAll() }
-                for index in 0..<(bus.historyLength + 5) { try await bus.publish(channel: channel, event: Array(#"{"type":"test","n":\#(index)}"#.utf8)) }
+                for index in 0..<(bus.historyLength + 5) {
+                    try await bus.publish(channel: channel, event: Array(#"{"type":"test","n":\#(index)}"#.utf8))
+                }
             }
             try await TestEnvironment.offThePool {
                 let late = try RPCWebSocketClient(try socket(1))
-                let resumed = try #require(late.call("availability.subscribe", #"{"mentorId":"\#(mentor.id)","sinceSeq":\#(lastSeq + 2)}"#)["result"] as? [String: Any])
+                let resumed = try #require(
+                    late.call("availability.subscribe", #"{"mentorId":"\#(mentor.id)","sinceSeq":\#(lastSeq + 2)}"#)["result"] as? [String: Any]
+                )
                 #expect(resumed["recovered"] as? Bool == false)
                 #expect((resumed["seq"] as? NSNumber)?.int64Value == lastSeq + 2 + Int64(bus.historyLength + 5))
             }
@@ -115,7 +126,9 @@ import Testing
             let user = try await BookingHarness.insertUser(.mentee, name: "Revoked", on: users.client)
             let session = UUID()
             let (token, _) = try await users.tokens.issue(
-                for: User(id: user.id, email: "x@example.com", name: "x", roles: [.mentee]), sessionId: session)
+                for: User(id: user.id, email: "x@example.com", name: "x", roles: [.mentee]),
+                sessionId: session
+            )
             let redisSocket = "\(try TestEnvironment.runDirectory())/redis.sock"
             try await TestEnvironment.offThePool {
                 let client = try RPCWebSocketClient(try socket(0), headers: ["Authorization": "Bearer \(token)"])

@@ -7,7 +7,8 @@ import Testing
 /// Issue 11 §6: either side could move a paid booking to any free slot, even minutes away (and escrow then released
 /// to the mentor), and a mentee inside the late-cancel window could reschedule out of it and cancel for a full refund.
 @Suite(.timeLimit(.minutes(2))) struct RescheduleConsentTests {
-    func paidBooking(_ harness: BookingHarness, start: String) async throws -> (mentor: BookingHarness.User, mentee: BookingHarness.User, id: String) {
+    func paidBooking(_ harness: BookingHarness, start: String) async throws -> (mentor: BookingHarness.User, mentee: BookingHarness.User, id: String)
+    {
         let mentor = try await harness.mentor(minutes: [60], price: 10)
         let mentee = try await harness.user(.mentee)
         try await harness.fund(mentee, 10)
@@ -39,7 +40,9 @@ import Testing
             #expect(proposed["pendingAcceptance"] as? Bool == true)
             let declined = try await harness.ok("booking.respondReschedule", #"{"bookingId":"\#(id)","accept":false}"#, as: mentor)
             #expect((declined["booking"] as? [String: Any])?["start"] as? String == "2027-05-03T12:00:00Z")
-            #expect(try await harness.call("booking.respondReschedule", #"{"bookingId":"\#(id)","accept":true}"#, as: mentee).reason == "invalid_state")
+            #expect(
+                try await harness.call("booking.respondReschedule", #"{"bookingId":"\#(id)","accept":true}"#, as: mentee).reason == "invalid_state"
+            )
             // Still inside the window: a cancellation now is late, and refunds nothing.
             let cancelled = try await harness.ok("booking.cancel", #"{"bookingId":"\#(id)"}"#, as: mentee)
             #expect((cancelled["policy"] as? [String: Any])?["late"] as? Bool == true)

@@ -11,7 +11,9 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct RoomAccessTests {
     @Test func aRemovedParticipantLosesTheRoomOnEveryWorker() async throws {
         try await RealtimeHarness.with { harness in
-            let mentor = try await harness.user(.mentor), alice = try await harness.user(.mentee), bob = try await harness.user(.mentee)
+            let mentor = try await harness.user(.mentor)
+            let alice = try await harness.user(.mentee)
+            let bob = try await harness.user(.mentee)
             let (roomId, _) = try await harness.group(mentor: mentor.id, mentees: [alice.id, bob.id])
             try await harness.clients {
                 let join = #"{"bookingId":"\#(roomId)"}"#
@@ -27,8 +29,14 @@ import Testing
                 // Muted: no chat, no typing, no offers; answers (receiving the others' media) still pass.
                 #expect(try host.call("rooms.mute", #"{"roomId":"\#(roomId)","userId":"\#(alice.id)"}"#)["result"] != nil)
                 #expect(rpcReason(try first.call("rooms.typing", #"{"roomId":"\#(roomId)"}"#)) == "muted")
-                #expect(rpcReason(try first.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"offer","sdp":"v=0"}}"#)) == "muted")
-                #expect(try first.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"answer","sdp":"v=0"}}"#)["result"] != nil)
+                #expect(
+                    rpcReason(try first.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"offer","sdp":"v=0"}}"#))
+                        == "muted"
+                )
+                #expect(
+                    try first.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"answer","sdp":"v=0"}}"#)["result"]
+                        != nil
+                )
 
                 #expect(try host.call("rooms.remove", #"{"roomId":"\#(roomId)","userId":"\#(bob.id)"}"#)["result"] != nil)
                 for client in bobs {
@@ -41,12 +49,19 @@ import Testing
                 let removed = bobs[1]
                 #expect(rpcReason(try removed.call("rooms.history", #"{"roomId":"\#(roomId)"}"#)) == "forbidden")
                 #expect(rpcReason(try removed.call("rooms.typing", #"{"roomId":"\#(roomId)"}"#)) == "forbidden")
-                #expect(rpcReason(try removed.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"offer","sdp":"v=0"}}"#)) == "forbidden")
+                #expect(
+                    rpcReason(
+                        try removed.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"offer","sdp":"v=0"}}"#)
+                    ) == "forbidden"
+                )
                 #expect(rpcReason(try removed.call("rooms.send", #"{"roomId":"\#(roomId)","text":"still here?"}"#)) == "forbidden")
                 #expect(rpcReason(try removed.call("rooms.join", join)) == "forbidden")
 
                 // The room goes on without Bob: a chat message and a signal addressed to him reach neither of his sockets.
-                #expect(try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(bob.id)","payload":{"type":"offer","sdp":"v=0"}}"#)["result"] != nil)
+                #expect(
+                    try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(bob.id)","payload":{"type":"offer","sdp":"v=0"}}"#)["result"]
+                        != nil
+                )
                 #expect(try host.call("rooms.send", #"{"roomId":"\#(roomId)","text":"after"}"#)["result"] != nil)
                 _ = try first.nextEvent("chat.message")  // worker 1 has fanned it out
                 _ = try host.nextEvent("chat.message")  // and worker 0
@@ -62,7 +77,9 @@ import Testing
         var rooms = RoomsConfiguration()
         rooms.membershipRecheck = .milliseconds(200)
         try await RealtimeHarness.with(rooms: rooms) { harness in
-            let mentor = try await harness.user(.mentor), alice = try await harness.user(.mentee), bob = try await harness.user(.mentee)
+            let mentor = try await harness.user(.mentor)
+            let alice = try await harness.user(.mentee)
+            let bob = try await harness.user(.mentee)
             let (roomId, seats) = try await harness.group(mentor: mentor.id, mentees: [alice.id, bob.id])
             let seat = try #require(seats[alice.id])
             try await harness.clients {

@@ -20,7 +20,9 @@ import Testing
             VALUES ('one_on_one', \(mentor), \(mentee), now() + \(minutes) * interval '1 minute', now() + \(minutes + 60) * interval '1 minute',
                     now() + \(minutes) * interval '1 minute', now() + \(minutes + 60) * interval '1 minute', 'confirmed')
             RETURNING id
-            """, logger: TestEnvironment.logger)
+            """,
+            logger: TestEnvironment.logger
+        )
         for try await id in rows.decode(UUID.self) { return id }
         throw TestEnvironment.Missing(what: "booking")
     }
@@ -42,7 +44,9 @@ import Testing
 
     @Test func chatPresenceAndSignalingAcrossWorkers() async throws {
         try await StackUsers.with { users in
-            let mentor = try await users.make(.mentor), mentee = try await users.make(.mentee), outsider = try await users.make(.mentee)
+            let mentor = try await users.make(.mentor)
+            let mentee = try await users.make(.mentee)
+            let outsider = try await users.make(.mentee)
             let roomId = try await booking(users, mentor: mentor.id, mentee: mentee.id, inMinutes: 5)
             let later = try await booking(users, mentor: mentor.id, mentee: mentee.id, inMinutes: 120)
             let secret = try turnSecret()
@@ -54,7 +58,8 @@ import Testing
                 let turn = try #require((joined["iceServers"] as? [[String: Any]])?.first { $0["credential"] != nil })
                 let username = try #require(turn["username"] as? String)
                 #expect(username.hasSuffix(":\(mentor.id.uuidString.lowercased())"))
-                let expected = Data(HMAC<Insecure.SHA1>.authenticationCode(for: Array(username.utf8), using: SymmetricKey(data: Array(secret.utf8)))).base64EncodedString()
+                let expected = Data(HMAC<Insecure.SHA1>.authenticationCode(for: Array(username.utf8), using: SymmetricKey(data: Array(secret.utf8))))
+                    .base64EncodedString()
                 #expect(turn["credential"] as? String == expected)
 
                 let guest = try RPCWebSocketClient(try socket(1), headers: ["Authorization": "Bearer \(mentee.token)"])
@@ -69,10 +74,19 @@ import Testing
                 let chat = try next(host, "chat.message")
                 #expect((chat["message"] as? [String: Any])?["text"] as? String == "hello")
 
-                #expect(try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentee.id)","payload":{"type":"offer","sdp":"v=0"}}"#)["result"] != nil)
+                #expect(
+                    try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentee.id)","payload":{"type":"offer","sdp":"v=0"}}"#)["result"]
+                        != nil
+                )
                 let signal = try next(guest, "signal")
-                #expect(signal["from"] as? String == mentor.id.uuidString.lowercased() && (signal["payload"] as? [String: Any])?["sdp"] as? String == "v=0")
-                #expect(reason(try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentee.id)","payload":{"type":"rickroll"}}"#)) == "invalid_params")
+                #expect(
+                    signal["from"] as? String == mentor.id.uuidString.lowercased()
+                        && (signal["payload"] as? [String: Any])?["sdp"] as? String == "v=0"
+                )
+                #expect(
+                    reason(try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentee.id)","payload":{"type":"rickroll"}}"#))
+                        == "invalid_params"
+                )
 
                 let history = try #require(try host.call("rooms.history", #"{"roomId":"\#(roomId)"}"#)["result"] as? [String: Any])
                 #expect((history["items"] as? [[String: Any]])?.count == 1)
@@ -81,7 +95,10 @@ import Testing
                 #expect(reason(try stranger.call("rooms.join", #"{"bookingId":"\#(roomId)"}"#)) == "forbidden")
                 #expect(reason(try stranger.call("rooms.send", #"{"roomId":"\#(roomId)","text":"hi"}"#)) == "forbidden")
                 #expect(reason(try host.call("rooms.join", #"{"bookingId":"\#(later)"}"#)) == "room_closed")
-                #expect(reason(try host.call("rooms.send", #"{"roomId":"\#(roomId)","text":"\#(String(repeating: "x", count: 2001))"}"#)) == "invalid_params")
+                #expect(
+                    reason(try host.call("rooms.send", #"{"roomId":"\#(roomId)","text":"\#(String(repeating: "x", count: 2001))"}"#))
+                        == "invalid_params"
+                )
 
                 // The guest's connection drops: the host hears presence.left.
                 guest.socket.socket.shutdown()
@@ -93,7 +110,9 @@ import Testing
 
     @Test func groupMentorMutesAndRemoves() async throws {
         try await StackUsers.with { users in
-            let mentor = try await users.make(.mentor), alice = try await users.make(.mentee), bob = try await users.make(.mentee)
+            let mentor = try await users.make(.mentor)
+            let alice = try await users.make(.mentee)
+            let bob = try await users.make(.mentee)
             // A group session starting in 5 minutes with two seats, written directly.
             let rows = try await users.client.query(
                 """
@@ -105,7 +124,9 @@ import Testing
                 SELECT 'group_seat', \(mentor.id), m, g.id, g.starts_at, g.ends_at, g.starts_at, g.ends_at, 'confirmed'
                 FROM g, unnest(ARRAY[\(alice.id), \(bob.id)]::uuid[]) m
                 RETURNING parent_id
-                """, logger: TestEnvironment.logger)
+                """,
+                logger: TestEnvironment.logger
+            )
             var group: UUID?
             for try await id in rows.decode(UUID.self) { group = id }
             let roomId = try #require(group)

@@ -9,8 +9,12 @@ import Testing
 /// TURN credentials handed out by `rooms.join` name the room and expire when the room closes (capped), in coturn's
 /// REST scheme.
 @Suite(.timeLimit(.minutes(1))) struct TurnCredentialsTests {
-    func turn(_ harness: RealtimeHarness, secret: String) async throws -> (username: String, credential: String, closes: Int64, roomId: String, userId: UUID) {
-        let mentor = try await harness.user(.mentor), mentee = try await harness.user(.mentee)
+    func turn(
+        _ harness: RealtimeHarness,
+        secret: String
+    ) async throws -> (username: String, credential: String, closes: Int64, roomId: String, userId: UUID) {
+        let mentor = try await harness.user(.mentor)
+        let mentee = try await harness.user(.mentee)
         let booking = try await harness.booking(mentor: mentor.id, mentee: mentee.id, inMinutes: 5)
         return try await harness.clients {
             let client = try RPCWebSocketClient(harness.socket(1), headers: ["Authorization": "Bearer \(mentee.token)"], timeout: 15)
@@ -21,7 +25,8 @@ import Testing
             let server = try #require((joined["iceServers"] as? [[String: Any]])?.first { $0["credential"] != nil })
             return (
                 try #require(server["username"] as? String), try #require(server["credential"] as? String),
-                Int64(ends.date.timeIntervalSince1970) + 30 * 60, try #require(room["id"] as? String).lowercased(), mentee.id)
+                Int64(ends.date.timeIntervalSince1970) + 30 * 60, try #require(room["id"] as? String).lowercased(), mentee.id
+            )
         }
     }
 

@@ -40,8 +40,10 @@ import Testing
 
     @Test func driverOutagesAreTranslatedAndOthersStayInternal() async {
         let translating = RPCDispatcher(
-            registry: Self.registry(), info: OpenRPCInfo(title: "test", version: "0"),
-            translateError: { $0 is DriverDown ? .unavailable("postgres") : nil })
+            registry: Self.registry(),
+            info: OpenRPCInfo(title: "test", version: "0"),
+            translateError: { $0 is DriverDown ? .unavailable("postgres") : nil }
+        )
         let error = await Self.call(translating, "down")
         #expect(error?.reason == "unavailable")
         #expect(error?.data["dependency"] == .string("postgres"))

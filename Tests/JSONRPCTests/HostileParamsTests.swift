@@ -76,11 +76,20 @@ import Testing
         var registry = MethodRegistry()
         registry.register("big", access: .public) { (p: [Int], _) -> String in String(repeating: "x", count: p.first ?? 0) }
         let dispatcher = RPCDispatcher(
-            registry: registry, info: OpenRPCInfo(title: "t", version: "1"), limits: RPCLimits(maxResponseBytes: 10_000))
-        let single = await dispatcher.handle(body: Array(#"{"jsonrpc":"2.0","id":1,"method":"big","params":[20000]}"#.utf8), context: TestMethods.context())
+            registry: registry,
+            info: OpenRPCInfo(title: "t", version: "1"),
+            limits: RPCLimits(maxResponseBytes: 10_000)
+        )
+        let single = await dispatcher.handle(
+            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"big","params":[20000]}"#.utf8),
+            context: TestMethods.context()
+        )
         #expect(single.responses.first?.error?.reason == "response_too_large")
         let call = #"{"jsonrpc":"2.0","id":1,"method":"big","params":[3000]}"#
-        let batch = await dispatcher.handle(body: Array("[\(Array(repeating: call, count: 10).joined(separator: ","))]".utf8), context: TestMethods.context())
+        let batch = await dispatcher.handle(
+            body: Array("[\(Array(repeating: call, count: 10).joined(separator: ","))]".utf8),
+            context: TestMethods.context()
+        )
         #expect(batch.responses.count == 10)
         #expect(batch.responses.prefix(3).allSatisfy { $0.error == nil })
         #expect(batch.responses.dropFirst(3).allSatisfy { $0.error?.reason == "response_too_large" })

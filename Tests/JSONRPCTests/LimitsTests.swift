@@ -13,10 +13,16 @@ import Testing
     @Test func longBatchIsRefused() async {
         let dispatcher = TestMethods.dispatcher(limits: RPCLimits(maxBatchLength: 3))
         let call = #"{"jsonrpc":"2.0","id":1,"method":"sum","params":[1]}"#
-        let reply = await dispatcher.handle(body: Array("[\(Array(repeating: call, count: 4).joined(separator: ","))]".utf8), context: TestMethods.context())
+        let reply = await dispatcher.handle(
+            body: Array("[\(Array(repeating: call, count: 4).joined(separator: ","))]".utf8),
+            context: TestMethods.context()
+        )
         #expect(reply.responses.count == 1)
         #expect(reply.responses.first?.error?.reason == "batch_too_large")
-        let ok = await dispatcher.handle(body: Array("[\(Array(repeating: call, count: 3).joined(separator: ","))]".utf8), context: TestMethods.context())
+        let ok = await dispatcher.handle(
+            body: Array("[\(Array(repeating: call, count: 3).joined(separator: ","))]".utf8),
+            context: TestMethods.context()
+        )
         #expect(ok.responses.count == 3)
     }
 
@@ -45,7 +51,10 @@ import Testing
 
     @Test func idsAreEchoedExactly() async throws {
         for id in [#""abc""#, "7", "-3", "2.5", "null"] {
-            let reply = await TestMethods.dispatcher().handle(body: Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"sum","params":[1]}"#.utf8), context: TestMethods.context())
+            let reply = await TestMethods.dispatcher().handle(
+                body: Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"sum","params":[1]}"#.utf8),
+                context: TestMethods.context()
+            )
             let text = String(decoding: try #require(reply.body), as: UTF8.self)
             #expect(text.hasSuffix(#","id":\#(id)}"#))
         }
@@ -55,7 +64,10 @@ import Testing
         struct Secret: Error { var detail = "password=hunter2" }
         var registry = MethodRegistry()
         registry.register("boom", access: .public) { (_: NoParams, _) -> Int in throw Secret() }
-        let reply = await TestMethods.dispatcher(registry: registry).handle(body: Array(#"{"jsonrpc":"2.0","id":1,"method":"boom"}"#.utf8), context: TestMethods.context())
+        let reply = await TestMethods.dispatcher(registry: registry).handle(
+            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"boom"}"#.utf8),
+            context: TestMethods.context()
+        )
         let text = String(decoding: try #require(reply.body), as: UTF8.self)
         #expect(text.contains("-32603"))
         #expect(!text.contains("hunter2"))

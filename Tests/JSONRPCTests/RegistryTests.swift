@@ -42,7 +42,10 @@ import Testing
         )
         let error = try #require(response?.error)
         #expect(error.code == -32602)
-        guard case .array(let fields)? = error.data["fields"] else { Issue.record("no fields"); return }
+        guard case .array(let fields)? = error.data["fields"] else {
+            Issue.record("no fields")
+            return
+        }
         let names = Set(fields.compactMap { $0.objectValue?["field"] }.compactMap { if case .string(let s) = $0 { s } else { nil } })
         #expect(names == ["mentorId", "kind", "slots[0].start", "slots[0].minutes", "extra"])
     }
@@ -52,7 +55,10 @@ import Testing
             #"{"jsonrpc":"2.0","id":1,"method":"test.book","params":{"mentorId":"m","kind":"group","slots":[{"start":"x","minutes":30},{"start":"y","minutes":60}]}}"#,
             as: Principal(userId: "u1", roles: [.mentee])
         )
-        guard case .result(let data)? = response?.outcome else { Issue.record("expected result, got \(String(describing: response?.error))"); return }
+        guard case .result(let data)? = response?.outcome else {
+            Issue.record("expected result, got \(String(describing: response?.error))")
+            return
+        }
         #expect(String(decoding: data, as: UTF8.self) == "2")
     }
 
@@ -66,7 +72,10 @@ import Testing
 
     @Test func openRPCDescribesEveryMethod() async throws {
         let response = try #require(await call(#"{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}"#))
-        guard case .result(let data) = response.outcome else { Issue.record("no result"); return }
+        guard case .result(let data) = response.outcome else {
+            Issue.record("no result")
+            return
+        }
         let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect((document["openrpc"] as? String)?.hasPrefix("1.3") == true)
         let methods = try #require(document["methods"] as? [[String: Any]])
@@ -83,11 +92,19 @@ import Testing
     }
 
     @Test func schemaOfNestedTypes() {
-        guard case .object(let properties) = SchemaRecorder.schema(for: BookParams.self) else { Issue.record("not an object"); return }
-        #expect(properties.first { $0.name == "slots" }?.schema == .array(.object([
-            .init(name: "start", schema: .string, required: true),
-            .init(name: "minutes", schema: .integer, required: true),
-        ])))
+        guard case .object(let properties) = SchemaRecorder.schema(for: BookParams.self) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(
+            properties.first { $0.name == "slots" }?.schema
+                == .array(
+                    .object([
+                        .init(name: "start", schema: .string, required: true),
+                        .init(name: "minutes", schema: .integer, required: true),
+                    ])
+                )
+        )
         #expect(properties.first { $0.name == "tags" }?.schema == .dictionary(.integer))
     }
 }

@@ -10,10 +10,22 @@ import Testing
     @Test(arguments: [
         (#"{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}"#, #"{"jsonrpc":"2.0","result":19,"id":1}"#),
         (#"{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}"#, #"{"jsonrpc":"2.0","result":-19,"id":2}"#),
-        (#"{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}"#, #"{"jsonrpc":"2.0","result":19,"id":3}"#),
-        (#"{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}"#, #"{"jsonrpc":"2.0","result":19,"id":4}"#),
-        (#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#, #"{"jsonrpc":"2.0","error":{"code":-32601,"data":{"method":"foobar","reason":"method_not_found"},"message":"Method not found"},"id":"1"}"#),
-        (#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#, #"{"jsonrpc":"2.0","error":{"code":-32700,"data":{"reason":"parse_error"},"message":"Parse error"},"id":null}"#),
+        (
+            #"{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}"#,
+            #"{"jsonrpc":"2.0","result":19,"id":3}"#
+        ),
+        (
+            #"{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}"#,
+            #"{"jsonrpc":"2.0","result":19,"id":4}"#
+        ),
+        (
+            #"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#,
+            #"{"jsonrpc":"2.0","error":{"code":-32601,"data":{"method":"foobar","reason":"method_not_found"},"message":"Method not found"},"id":"1"}"#
+        ),
+        (
+            #"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#,
+            #"{"jsonrpc":"2.0","error":{"code":-32700,"data":{"reason":"parse_error"},"message":"Parse error"},"id":null}"#
+        ),
     ])
     func singleCalls(request: String, expected: String) async throws {
         let reply = await dispatcher.handle(body: Array(request.utf8), context: TestMethods.context())
@@ -25,7 +37,8 @@ import Testing
             let reply = await dispatcher.handle(body: Array(body.utf8), context: TestMethods.context())
             #expect(reply.body == nil)
         }
-        let onlyNotifications = #"[{"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]}, {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}]"#
+        let onlyNotifications =
+            #"[{"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]}, {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}]"#
         #expect(await dispatcher.handle(body: Array(onlyNotifications.utf8), context: TestMethods.context()).body == nil)
     }
 
@@ -39,20 +52,29 @@ import Testing
     @Test func batchWithInvalidJSON() async throws {
         let body = #"[{"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},{"jsonrpc": "2.0", "method""#
         let reply = await dispatcher.handle(body: Array(body.utf8), context: TestMethods.context())
-        guard case .single(let response) = reply else { Issue.record("expected one error"); return }
+        guard case .single(let response) = reply else {
+            Issue.record("expected one error")
+            return
+        }
         #expect(response.error?.code == -32700)
     }
 
     @Test func emptyArrayIsOneInvalidRequest() async throws {
         let reply = await dispatcher.handle(body: Array("[]".utf8), context: TestMethods.context())
-        guard case .single(let response) = reply else { Issue.record("expected a single object"); return }
+        guard case .single(let response) = reply else {
+            Issue.record("expected a single object")
+            return
+        }
         #expect(response.error?.code == -32600)
         #expect(response.id == .null)
     }
 
     @Test func invalidBatchOfNumbersGivesThreeErrors() async throws {
         let reply = await dispatcher.handle(body: Array("[1,2,3]".utf8), context: TestMethods.context())
-        guard case .batch(let responses) = reply else { Issue.record("expected a batch"); return }
+        guard case .batch(let responses) = reply else {
+            Issue.record("expected a batch")
+            return
+        }
         #expect(responses.count == 3)
         #expect(responses.allSatisfy { $0.error?.code == -32600 && $0.id == .null })
     }

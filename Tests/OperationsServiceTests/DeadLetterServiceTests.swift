@@ -22,9 +22,24 @@ import Testing
     }
 
     @discardableResult
-    func park(_ consumer: String = "notifications", offset: Int64, value: String = #"{"id":41,"type":"booking.confirmed"}"#, attempts: Int = 3) async throws -> Int64 {
+    func park(
+        _ consumer: String = "notifications",
+        offset: Int64,
+        value: String = #"{"id":41,"type":"booking.confirmed"}"#,
+        attempts: Int = 3
+    ) async throws -> Int64 {
         try await store.park(
-            FailedMessage(consumer: consumer, topic: "events", partition: 0, offset: offset, key: [], value: Array(value.utf8), error: "boom", attempts: attempts))
+            FailedMessage(
+                consumer: consumer,
+                topic: "events",
+                partition: 0,
+                offset: offset,
+                key: [],
+                value: Array(value.utf8),
+                error: "boom",
+                attempts: attempts
+            )
+        )
     }
 
     func items(_ outcome: Outcome) -> [[String: Any]] { outcome.result?["items"] as? [[String: Any]] ?? [] }

@@ -6,17 +6,33 @@ import Testing
 @Suite struct PaymentRulesTests {
     static func payment(status: String = "succeeded", credits: Int = 10, amount: Int64 = 1000, refunded: Int = 0) -> Payment {
         Payment(
-            paymentId: UUID(), userId: UUID(), provider: .stripe, credits: credits, amount: amount, currency: "usd", status: status,
-            providerRef: nil, providerChargeRef: nil, clientSecret: nil, upiLink: nil, refundedCredits: refunded, createdAt: .now)
+            paymentId: UUID(),
+            userId: UUID(),
+            provider: .stripe,
+            credits: credits,
+            amount: amount,
+            currency: "usd",
+            status: status,
+            providerRef: nil,
+            providerChargeRef: nil,
+            clientSecret: nil,
+            upiLink: nil,
+            refundedCredits: refunded,
+            createdAt: .now
+        )
     }
 
     @Test func aRefundTakesItsShareOfWhatIsLeft() throws {
         #expect(try RefundRules.amount(refunding: 3, of: Self.payment()) == 300)
-        #expect(throws: CoreError.invalidState("the payment is disputed")) { try RefundRules.amount(refunding: 1, of: Self.payment(status: "disputed")) }
+        #expect(throws: CoreError.invalidState("the payment is disputed")) {
+            try RefundRules.amount(refunding: 1, of: Self.payment(status: "disputed"))
+        }
         #expect(throws: CoreError.invalidState("at most 4 credits of this payment can be refunded")) {
             try RefundRules.amount(refunding: 5, of: Self.payment(status: "partially_refunded", refunded: 6))
         }
-        #expect(throws: CoreError.invalidState("at most 10 credits of this payment can be refunded")) { try RefundRules.amount(refunding: 0, of: Self.payment()) }
+        #expect(throws: CoreError.invalidState("at most 10 credits of this payment can be refunded")) {
+            try RefundRules.amount(refunding: 0, of: Self.payment())
+        }
     }
 
     @Test func settlingFollowsTheProvidersWord() {

@@ -11,7 +11,9 @@ import Testing
     func items(_ outcome: Outcome) -> [[String: Any]] { outcome.result?["items"] as? [[String: Any]] ?? [] }
 
     @Test func inboxListsNewestFirstPagesAndMarksRead() async throws {
-        let f = RealtimeFixture(), me = RealtimeFixture.user(.mentee), other = RealtimeFixture.user(.mentee)
+        let f = RealtimeFixture()
+        let me = RealtimeFixture.user(.mentee)
+        let other = RealtimeFixture.user(.mentee)
         for index in 1...5 { f.notifications.add(NewNotification(userId: me.id, type: "t", title: "n\(index)", body: "")) }
         f.notifications.add(NewNotification(userId: other.id, type: "t", title: "not mine", body: ""))
         var titles: [String] = []
@@ -31,7 +33,8 @@ import Testing
     }
 
     @Test func inboxRefusals() async throws {
-        let f = RealtimeFixture(), me = RealtimeFixture.user(.mentee)
+        let f = RealtimeFixture()
+        let me = RealtimeFixture.user(.mentee)
         #expect(try await f.call("notifications.list", as: nil).reason == "unauthenticated")
         #expect(try await f.call("notifications.list", #"{"limit":0}"#, as: me).invalidFields == ["limit"])
         #expect(try await f.call("notifications.list", #"{"cursor":"AAAA"}"#, as: me).reason == "invalid_params")
@@ -43,7 +46,9 @@ import Testing
     }
 
     @Test func subscriptionsNeedAWebSocketAndAreBounded() async throws {
-        let f = RealtimeFixture(), me = RealtimeFixture.user(.mentor), session = TestSession()
+        let f = RealtimeFixture()
+        let me = RealtimeFixture.user(.mentor)
+        let session = TestSession()
         defer { session.close() }
         #expect(try await f.call("availability.subscribe", #"{"mentorId":"\#(me.id)"}"#, as: me).reason == "websocket_required")
         #expect(try await f.call("notifications.subscribe", as: nil, on: session).reason == "unauthenticated")
@@ -55,8 +60,10 @@ import Testing
     }
 
     @Test func eventsReachTheOwnerOnEveryWorkerAndReplayOnReconnect() async throws {
-        let f = RealtimeFixture(), me = RealtimeFixture.user(.mentee)
-        let first = TestSession(), second = TestSession()
+        let f = RealtimeFixture()
+        let me = RealtimeFixture.user(.mentee)
+        let first = TestSession()
+        let second = TestSession()
         defer { [first, second].forEach { $0.close() } }
         let subscribed = try await f.call("notifications.subscribe", as: me, on: first, worker: 0)
         #expect(subscribed.result?["channel"] as? String == Channels.user(me.id) && subscribed.result?["seq"] as? Int == 0)
@@ -75,7 +82,9 @@ import Testing
     }
 
     @Test func aGapOlderThanTheHistoryIsNotRecovered() async throws {
-        let f = RealtimeFixture(), mentor = UUID(), session = TestSession()
+        let f = RealtimeFixture()
+        let mentor = UUID()
+        let session = TestSession()
         defer { session.close() }
         for _ in 0..<(f.bus.historyLength + 5) {
             try await f.bus.publish(channel: Channels.availability(mentorId: mentor), event: Array(#"{"type":"slots.changed"}"#.utf8))
@@ -86,7 +95,9 @@ import Testing
     }
 
     @Test func unsubscribingAndClosingReleaseTheListeners() async throws {
-        let f = RealtimeFixture(), me = RealtimeFixture.user(.mentee), session = TestSession()
+        let f = RealtimeFixture()
+        let me = RealtimeFixture.user(.mentee)
+        let session = TestSession()
         let id = try #require(try await f.call("notifications.subscribe", as: me, on: session).result?["subscription"] as? String)
         _ = try await f.call("availability.subscribe", #"{"mentorId":"\#(UUID())"}"#, as: me, on: session)
         #expect(f.bus.listenerCount == 2)

@@ -21,13 +21,16 @@ struct RealtimeFixture: Sendable {
 
     init(configure: (inout RoomsConfiguration) -> Void = { _ in }) {
         let clock = TestClock(Self.start)
-        let bus = InMemoryEventBus(), presence = InMemoryPresence(), rooms = InMemoryRoomStore(now: { clock.now })
+        let bus = InMemoryEventBus()
+        let presence = InMemoryPresence()
+        let rooms = InMemoryRoomStore(now: { clock.now })
         let notifications = InMemoryNotificationStore(now: { clock.now })
         var configuration = RoomsConfiguration()
         configuration.now = { clock.now }
         configure(&configuration)
         let cursors = CursorCodec.random()
-        var workers: [RPCDispatcher] = [], registries: [Subscriptions] = []
+        var workers: [RPCDispatcher] = []
+        var registries: [Subscriptions] = []
         for _ in 0..<2 {
             let subscriptions = Subscriptions(bus: bus, limit: 5)
             var registry = MethodRegistry()
@@ -50,13 +53,19 @@ struct RealtimeFixture: Sendable {
     static func user(_ role: Role) -> Caller { Caller(id: UUID(), roles: [role], sessionId: UUID()) }
 
     /// Calls on worker `worker` (0 or 1), over the WebSocket `session` when there is one.
-    func call(_ method: String, _ params: String = "{}", as caller: Caller?, on session: TestSession? = nil, worker: Int = 0) async throws -> Outcome {
+    func call(_ method: String, _ params: String = "{}", as caller: Caller?, on session: TestSession? = nil, worker: Int = 0) async throws -> Outcome
+    {
         try await workers[worker % workers.count].call(method, params, as: caller, transport: session == nil ? .http : .webSocket, session: session)
     }
 
     /// A confirmed 1:1 booking that starts in `minutes` and lasts an hour.
     func booking(mentor: Caller, mentee: Caller, inMinutes minutes: Int = 5) -> UUID {
-        rooms.addOneOnOne(mentor: mentor.id, mentee: mentee.id, startsAt: clock.now.adding(minutes: minutes), endsAt: clock.now.adding(minutes: minutes + 60))
+        rooms.addOneOnOne(
+            mentor: mentor.id,
+            mentee: mentee.id,
+            startsAt: clock.now.adding(minutes: minutes),
+            endsAt: clock.now.adding(minutes: minutes + 60)
+        )
     }
 
     /// A confirmed group session starting in 5 minutes with a seat per mentee.

@@ -12,9 +12,11 @@ import Testing
 @Suite struct RoomsTests {
     @Test func chatPresenceAndSignalingAcrossWorkers() async throws {
         let f = RealtimeFixture { $0.turnSecret = "s3cret" }
-        let mentor = RealtimeFixture.user(.mentor), mentee = RealtimeFixture.user(.mentee)
+        let mentor = RealtimeFixture.user(.mentor)
+        let mentee = RealtimeFixture.user(.mentee)
         let roomId = f.booking(mentor: mentor, mentee: mentee)
-        let host = TestSession(), guest = TestSession()
+        let host = TestSession()
+        let guest = TestSession()
         defer { host.close() }
         let joined = try await f.call("rooms.join", #"{"bookingId":"\#(roomId)"}"#, as: mentor, on: host, worker: 0)
         let participants = try #require(joined.result?["participants"] as? [[String: Any]])
@@ -50,8 +52,11 @@ import Testing
 
     @Test func refusals() async throws {
         let f = RealtimeFixture()
-        let mentor = RealtimeFixture.user(.mentor), mentee = RealtimeFixture.user(.mentee), outsider = RealtimeFixture.user(.mentee)
-        let roomId = f.booking(mentor: mentor, mentee: mentee), later = f.booking(mentor: mentor, mentee: mentee, inMinutes: 120)
+        let mentor = RealtimeFixture.user(.mentor)
+        let mentee = RealtimeFixture.user(.mentee)
+        let outsider = RealtimeFixture.user(.mentee)
+        let roomId = f.booking(mentor: mentor, mentee: mentee)
+        let later = f.booking(mentor: mentor, mentee: mentee, inMinutes: 120)
         let session = TestSession()
         defer { session.close() }
         #expect(try await f.call("rooms.join", #"{"bookingId":"\#(roomId)"}"#, as: mentor).reason == "websocket_required")
@@ -76,7 +81,8 @@ import Testing
 
     @Test func theRoomOpensEarlyAndClosesLate() async throws {
         let f = RealtimeFixture()
-        let mentor = RealtimeFixture.user(.mentor), mentee = RealtimeFixture.user(.mentee)
+        let mentor = RealtimeFixture.user(.mentor)
+        let mentee = RealtimeFixture.user(.mentee)
         let roomId = f.booking(mentor: mentor, mentee: mentee, inMinutes: 11)
         let send = #"{"roomId":"\#(roomId)","text":"hi"}"#
         #expect(try await f.call("rooms.send", send, as: mentee).reason == "room_closed")
@@ -90,7 +96,8 @@ import Testing
 
     @Test func historyPagesBackwards() async throws {
         let f = RealtimeFixture()
-        let mentor = RealtimeFixture.user(.mentor), mentee = RealtimeFixture.user(.mentee)
+        let mentor = RealtimeFixture.user(.mentor)
+        let mentee = RealtimeFixture.user(.mentee)
         let roomId = f.booking(mentor: mentor, mentee: mentee)
         for index in 1...5 { _ = try await f.call("rooms.send", #"{"roomId":"\#(roomId)","text":"m\#(index)"}"#, as: mentee) }
         let page = try await f.call("rooms.history", #"{"roomId":"\#(roomId)","limit":2}"#, as: mentor)
@@ -102,9 +109,13 @@ import Testing
 
     @Test func theGroupMentorMutesAndRemoves() async throws {
         let f = RealtimeFixture()
-        let mentor = RealtimeFixture.user(.mentor), alice = RealtimeFixture.user(.mentee), bob = RealtimeFixture.user(.mentee)
+        let mentor = RealtimeFixture.user(.mentor)
+        let alice = RealtimeFixture.user(.mentee)
+        let bob = RealtimeFixture.user(.mentee)
         let (roomId, _) = f.group(mentor: mentor, mentees: [alice, bob])
-        let host = TestSession(), first = TestSession(), bobs = [TestSession(), TestSession()]
+        let host = TestSession()
+        let first = TestSession()
+        let bobs = [TestSession(), TestSession()]
         defer { ([host, first] + bobs).forEach { $0.close() } }
         let join = #"{"bookingId":"\#(roomId)"}"#
         let joined = try await f.call("rooms.join", join, as: alice, on: first, worker: 1)
@@ -144,7 +155,8 @@ import Testing
 
     @Test func aCancelledSeatLosesTheRoomAtTheNextCheck() async throws {
         let f = RealtimeFixture { $0.membershipRecheck = .milliseconds(20) }
-        let mentor = RealtimeFixture.user(.mentor), alice = RealtimeFixture.user(.mentee)
+        let mentor = RealtimeFixture.user(.mentor)
+        let alice = RealtimeFixture.user(.mentee)
         let (roomId, seats) = f.group(mentor: mentor, mentees: [alice])
         let session = TestSession()
         defer { session.close() }
@@ -158,7 +170,8 @@ import Testing
 
     @Test func offersBeyondTheMeshCapAreRefused() async throws {
         let f = RealtimeFixture { $0.meshCap = 2 }
-        let mentor = RealtimeFixture.user(.mentor), mentees = (0..<2).map { _ in RealtimeFixture.user(.mentee) }
+        let mentor = RealtimeFixture.user(.mentor)
+        let mentees = (0..<2).map { _ in RealtimeFixture.user(.mentee) }
         let (roomId, _) = f.group(mentor: mentor, mentees: mentees)
         let sessions = (0..<3).map { _ in TestSession() }
         defer { sessions.forEach { $0.close() } }
@@ -171,7 +184,8 @@ import Testing
 
     @Test func aSecondJoinOnTheSameConnectionReplacesTheFirst() async throws {
         let f = RealtimeFixture()
-        let mentor = RealtimeFixture.user(.mentor), mentee = RealtimeFixture.user(.mentee)
+        let mentor = RealtimeFixture.user(.mentor)
+        let mentee = RealtimeFixture.user(.mentee)
         let roomId = f.booking(mentor: mentor, mentee: mentee)
         let session = TestSession()
         for _ in 0..<2 { #expect(try await f.call("rooms.join", #"{"bookingId":"\#(roomId)"}"#, as: mentee, on: session).error == nil) }
@@ -185,7 +199,8 @@ import Testing
 
     @Test func presenceThatIsDownFailsTheJoinAndLeavesNothingBehind() async throws {
         let f = RealtimeFixture()
-        let mentor = RealtimeFixture.user(.mentor), mentee = RealtimeFixture.user(.mentee)
+        let mentor = RealtimeFixture.user(.mentor)
+        let mentee = RealtimeFixture.user(.mentee)
         let roomId = f.booking(mentor: mentor, mentee: mentee)
         let session = TestSession()
         defer { session.close() }

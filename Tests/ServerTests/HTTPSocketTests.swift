@@ -1,9 +1,10 @@
 import Foundation
-import MentorLinkClient
 import JSONRPC
-import Testing
-@testable import Server
+import MentorLinkClient
 import ServiceLifecycle
+import Testing
+
+@testable import Server
 
 /// A mock client speaking HTTP/1.1 byte for byte on a worker's Unix socket.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct HTTPSocketTests {
@@ -25,8 +26,11 @@ import ServiceLifecycle
     @Test func requestIdFromNginxIsKept() async throws {
         try await TestWorker.run { endpoint, _ in
             let reply = try HTTPConnection(endpoint).request(
-                "POST", "/rpc", headers: ["Content-Type": "application/json", "X-Request-Id": "abc123"],
-                body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#.utf8))
+                "POST",
+                "/rpc",
+                headers: ["Content-Type": "application/json", "X-Request-Id": "abc123"],
+                body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#.utf8)
+            )
             #expect(reply.headers["x-request-id"] == "abc123")
         }
     }
@@ -37,7 +41,11 @@ import ServiceLifecycle
             let reply = try TestWorker.post(connection, #"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#, contentType: "text/plain")
             #expect(reply.status == 415)
             #expect(reply.text.contains("unsupported_media_type"))
-            let charset = try TestWorker.post(connection, #"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#, contentType: "application/json; charset=utf-8")
+            let charset = try TestWorker.post(
+                connection,
+                #"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#,
+                contentType: "application/json; charset=utf-8"
+            )
             #expect(charset.status == 200)
         }
     }
@@ -54,7 +62,10 @@ import ServiceLifecycle
 
     @Test func notificationsGet204() async throws {
         try await TestWorker.run { endpoint, _ in
-            let reply = try TestWorker.post(try HTTPConnection(endpoint), #"[{"jsonrpc":"2.0","method":"system.ping"},{"jsonrpc":"2.0","method":"system.ping"}]"#)
+            let reply = try TestWorker.post(
+                try HTTPConnection(endpoint),
+                #"[{"jsonrpc":"2.0","method":"system.ping"},{"jsonrpc":"2.0","method":"system.ping"}]"#
+            )
             #expect(reply.status == 204)
             #expect(reply.body.isEmpty)
         }
@@ -97,9 +108,14 @@ import ServiceLifecycle
     @Test func drainFinishesInFlightCalls() async throws {
         try await TestWorker.run { endpoint, control in
             let connection = try HTTPConnection(endpoint)
-            try connection.socket.write(HTTPConnection.encode(
-                "POST", "/rpc", headers: ["Content-Type": "application/json"],
-                body: Array(#"{"jsonrpc":"2.0","id":1,"method":"test.sleep","params":[300]}"#.utf8)))
+            try connection.socket.write(
+                HTTPConnection.encode(
+                    "POST",
+                    "/rpc",
+                    headers: ["Content-Type": "application/json"],
+                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"test.sleep","params":[300]}"#.utf8)
+                )
+            )
             Thread.sleep(forTimeInterval: 0.1)
             control.shutdown()
             let reply = try connection.readResponse()

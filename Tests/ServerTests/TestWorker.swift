@@ -40,7 +40,12 @@ enum TestWorker {
         configure(&configuration)
         let server = WorkerServer(
             configuration: configuration,
-            dispatcher: RPCDispatcher(registry: registry(), info: OpenRPCInfo(title: "t", version: "0"), limits: limits, observer: { metrics.record($0) }),
+            dispatcher: RPCDispatcher(
+                registry: registry(),
+                info: OpenRPCInfo(title: "t", version: "0"),
+                limits: limits,
+                observer: { metrics.record($0) }
+            ),
             metrics: metrics,
             logger: logger
         )

@@ -1,8 +1,8 @@
 import Foundation
 import MentorLinkClient
-import Testing
 import Server
 import ServiceLifecycle
+import Testing
 
 /// A mock client speaking WebSocket frames directly on a worker's Unix socket.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct WebSocketTests {
@@ -10,9 +10,11 @@ import ServiceLifecycle
         try await TestWorker.run { endpoint, _ in
             let socket = try WebSocketConnection(endpoint)
             #expect(try socket.call(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#) == #"{"jsonrpc":"2.0","result":"pong","id":1}"#)
-            let batch = try socket.call(#"[{"jsonrpc":"2.0","id":"a","method":"system.ping"},{"jsonrpc":"2.0","method":"system.ping"},{"jsonrpc":"2.0","id":"b","method":"nope"}]"#)
+            let batch = try socket.call(
+                #"[{"jsonrpc":"2.0","id":"a","method":"system.ping"},{"jsonrpc":"2.0","method":"system.ping"},{"jsonrpc":"2.0","id":"b","method":"nope"}]"#
+            )
             #expect(batch.contains(#""id":"a""#) && batch.contains(#""id":"b""#) && batch.contains("-32601"))
-            #expect(try socket.call("{oops") .contains("-32700"))
+            #expect(try socket.call("{oops").contains("-32700"))
         }
     }
 
