@@ -224,6 +224,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "JSONRPC", "MentorLinkClient", "MentorLinkCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -20,9 +20,12 @@ func fuzzHTTPHead(_ bytes: [UInt8]) {
     }
     let credentials = RequestHead.credentials(fields)
     if let bearer = credentials.bearer {
-        // Trimmed of what the code trims (spaces and tabs), and the rest of the header's value.
+        // Only from a single Authorization field, trimmed of what the code trims (spaces and tabs), and the rest of
+        // that field's value.
+        let authorizations = fields[values: .authorization]
+        precondition(authorizations.count == 1, "a bearer token taken from \(authorizations.count) Authorization fields")
         precondition(bearer.trimmingCharacters(in: .whitespaces) == bearer, "a bearer token kept its padding")
-        precondition(fields[.authorization]?.hasSuffix(bearer) == true, "a bearer token not taken from the header")
+        precondition(authorizations[0].trimmingCharacters(in: .whitespaces).hasSuffix(bearer), "a bearer token not taken from the header")
     }
     let cookieHeader = fields[values: .cookie].joined(separator: "; ")
     for (name, value) in credentials.cookies {

@@ -12,7 +12,10 @@ public enum RequestHead {
     /// Bearer token, cookies and origin of a request.
     public static func credentials(_ headers: HTTPFields) -> RequestCredentials {
         var bearer: String?
-        if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+        // Authorization is a singleton field (RFC 9110 11.6.2): with two of them, joined they would make one garbage
+        // token, and picking either would be a guess, so neither counts.
+        let authorizations = headers[values: .authorization]
+        if authorizations.count == 1, let authorization = authorizations.first, authorization.lowercased().hasPrefix("bearer ") {
             bearer = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         }
         let cookieHeader = headers[values: .cookie].joined(separator: "; ")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import JSONRPC
 import MentorLinkClient
 import ServiceLifecycle
@@ -133,5 +134,16 @@ import Testing
     ])
     func mediaType(value: String, accepted: Bool) {
         #expect(RequestHead.isJSON(value) == accepted)
+    }
+
+    /// Authorization is a singleton field: with two, neither is the bearer (joined, they made one garbage token;
+    /// found by FuzzHTTPHead once it had coverage feedback).
+    @Test func twoAuthorizationFieldsGiveNoBearer() {
+        var one = HTTPFields()
+        one.append(HTTPField(name: .authorization, value: "Bearer abc"))
+        #expect(RequestHead.credentials(one).bearer == "abc")
+        var two = one
+        two.append(HTTPField(name: .authorization, value: "Bearer def"))
+        #expect(RequestHead.credentials(two).bearer == nil)
     }
 }
