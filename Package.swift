@@ -191,7 +191,10 @@ let package = Package(
         .executableTarget(name: "FuzzJSONParser", dependencies: ["FuzzSupport", "JSONRPC"], path: "Fuzz/FuzzJSONParser"),
         .executableTarget(
             name: "FuzzDispatch",
-            dependencies: ["FuzzSupport", "JSONRPC", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "FuzzSupport", "JSONRPC", "ServiceSupport", "MentorLinkTesting", "IdentityService", "AuditService", "OperationsService",
+                "RealtimeService", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Fuzz/FuzzDispatch"
         ),
         .executableTarget(

@@ -1,11 +1,19 @@
+import AuditService
 import Dispatch
 import Foundation
 import FuzzSupport
+import IdentityService
 import JSONRPC
 import Logging
+import MentorLinkTesting
+import OperationsService
+import RealtimeService
+import ServiceSupport
 
-/// The envelope and dispatch path: any body gives a valid JSON-RPC answer (an object or a non-empty array of
-/// response objects with `jsonrpc: "2.0"` and exactly one of result/error) or no body at all, and never a trap.
+/// The envelope and dispatch path with the real registry: any body, from any caller, gives a valid JSON-RPC answer
+/// (an object or a non-empty array of response objects with `jsonrpc: "2.0"` and exactly one of result/error, every
+/// error with a reason and none internal) or no body at all, and never a trap. The input's length picks the caller
+/// (so the corpus stays plain request bodies).
 struct Echo: Codable, Sendable {
     var text: String
     var count: Int?
@@ -13,31 +21,84 @@ struct Echo: Codable, Sendable {
     var nested: [String: [Int]]?
 }
 
+/// The worker's services on the in-memory ports (`MentorLinkTesting`), next to a few methods of odd shapes: the
+/// inputs reach real handlers, validation and error mapping, with no PostgreSQL or Redis behind them.
 let dispatcher: RPCDispatcher = {
+    let identity = IdentityConfiguration(signingKeys: [("fuzz", Array(repeating: 7, count: 32))], allowedOrigins: [])
+    let cursors = identity.cursors
+    let store = InMemoryIdentityStore()
+    let limiter = InMemoryRateLimiter()
+    let revocations = InMemoryRevocationList()
+    let bus = InMemoryEventBus()
+    let subscriptions = Subscriptions(bus: bus, limit: 5)
     var registry = MethodRegistry()
     registry.mount(SystemService(version: "fuzz", gitCommit: nil))
     registry.register("fuzz.echo", access: .public) { (p: Echo, _) -> Echo in p }
     registry.register("fuzz.sum", access: .public) { (p: [Int], _) -> Int in p.reduce(0) { $0 &+ $1 } }
     registry.register("fuzz.admin", access: .only(.admin)) { (_: NoParams, _) -> Bool in true }
     registry.register("fuzz.fail", access: .public) { (_: NoParams, _) -> Bool in throw RPCError.invalidParams([]) }
-    return RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "fuzz", version: "0"), limits: RPCLimits(maxResponseBytes: 64 << 10))
+    let services: [any RPCService] = blocking {
+        var configuration = identity
+        configuration.argon2 = Argon2Cost(memoryKiB: 64, iterations: 1, parallelism: 1)
+        let tokens = await AccessTokens(configuration: configuration)
+        let authenticator = IdentityAuthenticator(tokens: tokens, revocations: revocations, configuration: configuration, logger: quiet)
+        return [
+            try! await IdentityService(
+                store: store,
+                revocations: revocations,
+                limiter: limiter,
+                tokens: tokens,
+                configuration: configuration,
+                authenticator: authenticator,
+                logger: quiet
+            ),
+            AuditService(log: store, cursors: cursors),
+            DeadLetterService(store: InMemoryDeadLetterStore(), cursors: cursors),
+            RealtimeService(subscriptions: subscriptions, store: InMemoryNotificationStore(), cursors: cursors),
+            RoomsService(
+                rooms: InMemoryRoomStore(),
+                presence: InMemoryPresence(),
+                bus: bus,
+                subscriptions: subscriptions,
+                configuration: RoomsConfiguration()
+            ),
+        ]
+    }
+    for service in services { registry.mount(service) }
+    return RPCDispatcher(
+        registry: registry,
+        info: OpenRPCInfo(title: "fuzz", version: "0"),
+        limits: RPCLimits(maxResponseBytes: 64 << 10),
+        middleware: [RateLimitMiddleware(limiter: limiter, rules: identity.rateRules, logger: quiet)]
+    )
 }()
 
-let quiet = Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() })
+/// The callers an input may speak as (its length chooses): anonymous, a mentee, a mentor, an admin.
+let callers: [Principal?] = [nil] + [RPCRole.mentee, .mentor, .admin].map { Principal(userId: UUID().uuidString, roles: [$0]) }
 
-final class Box: @unchecked Sendable {  // written once by the task, read after the semaphore: ordered by it
-    var reply: RPCReply = .none
-}
-
-func fuzzDispatch(_ bytes: [UInt8]) {
-    let box = Box()
+/// Runs `body` to completion from synchronous code (the fuzzer's callback).
+func blocking<T>(_ body: @escaping @Sendable () async throws -> T) -> T {
+    let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task.detached {
-        box.reply = await dispatcher.handle(body: bytes, context: RPCContext(requestId: "fuzz", logger: quiet))
+        box.value = try! await body()
         done.signal()
     }
     done.wait()
-    guard let body = box.reply.body else { return }
+    return box.value!
+}
+
+final class ResultBox<T>: @unchecked Sendable {  // written once by the task, read after the semaphore: ordered by it
+    var value: T?
+}
+
+let quiet = Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() })
+
+func fuzzDispatch(_ bytes: [UInt8]) {
+    let caller = callers[bytes.count % callers.count]
+    let body = bytes
+    let reply = blocking { await dispatcher.handle(body: body, context: RPCContext(requestId: "fuzz", logger: quiet, principal: caller)) }
+    guard let body = reply.body else { return }
     guard let document = try? JSONValue.parse(body, maxDepth: 64) else { fatalError("the answer is not JSON") }
     let responses: [JSONValue]
     switch document {
@@ -52,6 +113,7 @@ func fuzzDispatch(_ bytes: [UInt8]) {
         precondition((members["result"] == nil) != (members["error"] == nil), "result and error together, or neither")
         if case .object(let error)? = members["error"], case .object(let data)? = error["data"] {
             precondition(data["reason"] != nil, "an error without a reason")
+            precondition(error["code"] != .int(-32603), "an internal error: \(error)")
         }
     }
 }
