@@ -11,6 +11,16 @@ const MESSAGES: Record<string, string> = {
     connection_lost: "The connection was lost. Check your network and try again.",
     timeout: "The server did not answer in time. Try again.",
     invalid_params: "Some fields need attention.",
+    slot_taken: "Someone else took that time a moment ago. Choose another one.",
+    hold_expired: "Your hold on that time ran out. Choose a time again.",
+    insufficient_credits: "You do not have enough credits for this session. Buy credits in your wallet, then try again.",
+    too_many_holds: "You are holding too many times at once. Book or release one first.",
+    mentee_busy: "You have another session at that time.",
+    min_notice: "That time is too soon to book.",
+    outside_availability: "That time is no longer offered.",
+    capacity_full: "Every seat is taken.",
+    invalid_agenda: "Some agenda answers need attention.",
+    already_joined: "You have a seat already.",
 };
 
 /** The text shown for an error. */

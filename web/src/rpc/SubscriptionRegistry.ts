@@ -2,6 +2,8 @@
 export interface SubscriptionHandlers<E = unknown> {
     /** A pushed event, in `seq` order, never twice. */
     onEvent(event: E, seq: number): void;
+    /** The first subscribe was answered: from here on no change is missed (load the state now, not before). */
+    onSubscribed?(): void;
     /** After a reconnect: true when every missed event was replayed, false when some were lost (reload the state). */
     onResumed?(recovered: boolean): void;
     /** The server ended the subscription (`subscription.ended`, e.g. `removed`); it is not resumed. */
@@ -103,6 +105,7 @@ export class SubscriptionRegistry {
             return;
         }
         if (!resumed) entry.lastSeq = result.seq;
+        if (!resumed) entry.handlers.onSubscribed?.();
         for (const b of held) this.deliverTo(entry, b.seq, b.event);
         entry.lastSeq = Math.max(entry.lastSeq ?? result.seq, result.seq);
         if (resumed) entry.handlers.onResumed?.(true);
