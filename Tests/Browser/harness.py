@@ -88,16 +88,24 @@ class Stack:
         token = self.seed_rpc("identity.login", {"email": email, "password": PASSWORD})["accessToken"]
         return email, token
 
-    def seed_mentor(self, name: str, skills: list[str]) -> str:
-        """A mentor with a profile and availability every day (UTC); returns the mentor's id."""
+    def seed_mentor(self, name: str, skills: list[str], price: int = 0, questions: list[dict] | None = None) -> str:
+        """A mentor with a profile, a 30-minute 1:1 session at `price` credits, availability every day (UTC) and, when
+        given, an agenda template; returns the mentor's id."""
+        return self.seed_mentor_account(name, skills, price, questions)[0]
+
+    def seed_mentor_account(self, name: str, skills: list[str], price: int = 0,
+                            questions: list[dict] | None = None) -> tuple[str, str]:
+        """As `seed_mentor`, returning (mentor id, the mentor's bearer token)."""
         _, token = self.account("mentor", name)
         profile = self.seed_rpc("mentors.updateProfile", {
             "headline": "Helps you ship", "bio": "Twenty years of building and teaching.", "skills": skills,
             "topics": ["career"], "tags": ["friendly"], "yearsExperience": 12, "languages": ["en"], "timeZone": "UTC",
-            "sessionTypes": [{"kind": "one_on_one", "minutes": 30, "priceCredits": 0}]}, token)
+            "sessionTypes": [{"kind": "one_on_one", "minutes": 30, "priceCredits": price}]}, token)
         days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         self.seed_rpc("availability.set", {"timeZone": "UTC", "weekly": [{"day": d, "start": "00:00", "end": "23:30"} for d in days]}, token)
-        return profile["mentor"]["id"]
+        if questions:
+            self.seed_rpc("forms.setTemplate", {"questions": questions}, token)
+        return profile["mentor"]["id"], token
 
     def shot(self, page: Page, name: str) -> None:
         page.screenshot(path=os.path.join(self.artifacts, f"{name}.png"), full_page=True)
@@ -138,3 +146,61 @@ class Browsers:
     def close(self) -> None:
         self.browser.close()
         self._playwright.stop()
+
+
+def sign_up(stack: Stack, page: Page, name: str, role: str = "Mentee") -> str:
+    """Signs up through the app's form (from the current page's "Sign up" link) and waits for the signed-in header;
+    returns the email."""
+    email = f"{role.lower()}-{random_word(10)}@example.com"
+    page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("radio", name=role).check()
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    return email
+
+
+def now_ms(page: Page) -> float:
+    """The page's clock in epoch milliseconds with sub-millisecond precision (the same clock in every page here)."""
+    return page.evaluate("performance.timeOrigin + performance.now()")
+
+
+# Records, in the page, when a WebSocket frame containing every one of window.__answerMarks arrives after
+# window.__armAnswer() (the time goes to window.__answerAt). Injected before the app's scripts (CDP, not subject to CSP).
+ANSWER_PROBE = """
+(() => {
+  const Native = window.WebSocket;
+  window.__answerAt = null;
+  window.__answerMarks = [];
+  window.__armAnswer = (marks) => { window.__answerMarks = marks; window.__answerAt = null; };
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        const marks = window.__answerMarks;
+        if (window.__answerAt === null && marks.length && typeof event.data === 'string' && marks.every((m) => event.data.includes(m)))
+          window.__answerAt = performance.timeOrigin + performance.now();
+      });
+    }
+  };
+})();
+"""
+
+# Resolves with the epoch time at which no element matches the selector any more (a MutationObserver, so the
+# moment the DOM changed, not when a poll noticed it).
+GONE_PROBE = """
+(selector) => {
+  window.__goneAt = null;
+  const check = () => {
+    if (window.__goneAt === null && !document.querySelector(selector)) {
+      window.__goneAt = performance.timeOrigin + performance.now();
+      observer.disconnect();
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+  check();
+}
+"""
