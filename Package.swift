@@ -245,6 +245,24 @@ let package = Package(
             dependencies: ["OperationsService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
         ),
         .testTarget(
+            name: "DiscoveryServiceTests",
+            dependencies: ["DiscoveryService", "BookingService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
+        ),
+        .testTarget(
+            name: "FeedbackServiceTests",
+            dependencies: ["FeedbackService", "BookingService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
+        ),
+        .testTarget(
+            name: "BookingServiceTests",
+            dependencies: [
+                "BookingService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "PaymentsServiceTests",
+            dependencies: ["PaymentsService", "BookingService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
+        ),
+        .testTarget(
             name: "RealtimeServiceTests",
             dependencies: ["RealtimeService", "MentorLinkTesting", "MentorLinkCore", "JSONRPC", "ServiceSupport"]
         ),
