@@ -127,11 +127,19 @@ ml_start_nginx() {
     local web=${MENTORLINK_WEB_ROOT:-$ML_ROOT/web/dist}
     sed -e "s|@HTTP_PORT@|$port|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
         -e "s|@WS_RATE@|${MENTORLINK_WS_RATE:-50}|" -e "s|@WS_BURST@|${MENTORLINK_WS_BURST:-200}|" -e "s|@WEB_ROOT@|$web|" \
-        "$ML_ROOT/nginx/nginx.conf.template" | awk -v s="$servers" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else print }' > "$dir/nginx.conf"
+        "$ML_ROOT/nginx/nginx.conf.template" |
+        awk -v s="$servers" -v d="$(ml_dev_payments_location)" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else if ($0 == "@DEV_PAYMENTS_LOCATION@") print d; else print }' > "$dir/nginx.conf"
     ml_pid_alive "$dir/nginx.pid" && { ml_nginx -s reload; return 0; }
     ml_nginx
     for _ in $(seq 50); do ml_pid_alive "$dir/nginx.pid" && return 0; sleep 0.1; done
     ml_log "nginx did not start (see $dir/logs/error.log)"; return 1
+}
+
+# The nginx location of dev-payments' checkout page (the provider's hosted page, played locally), when it runs here.
+ml_dev_payments_location() {
+    local pp; pp=$(cat "$ML_RUN/dev-payments.port" 2>/dev/null) || return 0
+    ml_pid_alive "$ML_RUN/dev-payments.pid" || return 0
+    echo "        location /dev-payments/checkout/ { proxy_pass http://127.0.0.1:$pp/checkout/; }"
 }
 
 ml_nginx() {

@@ -9,7 +9,8 @@ import PaymentsService
 
 /// `mentorlink dev-payments`: a local stand-in for Stripe and a UPI gateway speaking the subset of their wire formats
 /// the project uses (form-encoded Stripe, Razorpay-format JSON, their auth, idempotency keys and error JSON), and
-/// sending correctly signed webhooks to nginx when a payment completes.
+/// sending correctly signed webhooks to nginx when a payment completes; and a hosted checkout page with a "Pay"
+/// button (DevPaymentsCheckout.swift).
 struct DevPaymentsServer: Sendable {
     let settings: ProviderSettings
     let webhookBase: String
@@ -110,6 +111,7 @@ struct DevPaymentsServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#))
             )
         }
+        addCheckout(to: router)
         return router
     }
 

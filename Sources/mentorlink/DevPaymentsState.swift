@@ -152,3 +152,25 @@ actor DevPaymentsState {
 
     static func random() -> String { String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)) }
 }
+
+extension DevPaymentsState {
+    /// What the checkout page shows of a payment: its provider reference, amount, and whether it is paid already.
+    struct Checkout: Sendable {
+        var reference: String
+        var amount: Int64
+        var currency: String
+        var upi: Bool
+        var paid: Bool
+    }
+
+    /// The payment behind a checkout address: a PaymentIntent (`pi_…`) or an order (`order_…`), nil for anything else.
+    func checkout(_ reference: String) -> Checkout? {
+        if let intent = intents[reference] {
+            return Checkout(reference: intent.id, amount: intent.amount, currency: intent.currency, upi: false, paid: intent.status == "succeeded")
+        }
+        if let order = orders[reference] {
+            return Checkout(reference: order.id, amount: order.amount, currency: order.currency, upi: true, paid: order.payment != nil)
+        }
+        return nil
+    }
+}

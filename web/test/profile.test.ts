@@ -36,7 +36,7 @@ test("the grid asks from this minute for a week; the countdown reads m:ss", () =
 });
 
 test("a hold lasts the server's length counted from the answer (not the viewer's clock against the server's)", () => {
-    const hold = holdOf(held, 30, 1_000);
+    const hold = holdOf(held, 30, 30, 1_000);
     assert.equal(hold.expiresAt, 1_000 + 10 * 60_000);
     assert.equal(hold.priceCredits, 30);
     assert.deepEqual(hold.slot, slot);
@@ -47,7 +47,7 @@ test("booking goes choose → held → agenda → Book → confirm → booked; e
     s = bookingFlow(s, { type: "choose", slot });
     assert.equal(s.step, "holding");
     assert.equal(bookingFlow(s, { type: "choose", slot }), s, "a second choice while holding is ignored");
-    s = bookingFlow(s, { type: "held", result: held, minutes: 30, receivedAt: 0 });
+    s = bookingFlow(s, { type: "held", result: held, minutes: 30, priceCredits: 30, receivedAt: 0 });
     assert.equal(s.step, "agenda");
     s = bookingFlow(s, { type: "answer", id: "goal", value: "ship" });
     s = bookingFlow(s, { type: "review" });

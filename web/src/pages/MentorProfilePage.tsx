@@ -47,7 +47,8 @@ function Profile({ mentor: m }: { mentor: Mentor }) {
         dispatch({ type: "choose", slot });
         try {
             const result = await api.booking.hold({ mentorId: m.id, start: slot.start, minutes });
-            dispatch({ type: "held", result, minutes, receivedAt: Date.now() });
+            const priceCredits = types.find((t) => t.minutes === minutes)?.priceCredits ?? 0;
+            dispatch({ type: "held", result, minutes, priceCredits, receivedAt: Date.now() });
         } catch (error) {
             dispatch({ type: "holdFailed", notice: errorText(error) });
             slots.reload();

@@ -1,40 +1,52 @@
-import { useServices } from "../app/context";
+import { useLocation } from "../app/router";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { useCall } from "./useCall";
+import { BuyCredits } from "./wallet/BuyCredits";
+import { returnedPayment } from "./wallet/checkout";
+import { History } from "./wallet/History";
+import { PaymentProgress } from "./wallet/PaymentProgress";
+import { useWallet } from "./wallet/useWallet";
 
-/** Balance, escrow and earnings. (Buying credits and the history come next.) */
+/**
+ * The wallet: "Available credits", escrow, earnings (and what is owed), live; "Buy credits" through the provider's
+ * page; back from it (`?payment=`), the payment's progress; the ledger history.
+ */
 export function WalletPage() {
-    const { api } = useServices();
-    const wallet = useCall(() => api.wallet.get({}), [api]);
+    const wallet = useWallet();
+    const payment = returnedPayment(useLocation().search);
+    const b = wallet.balances;
     return (
-        <div>
+        <div className="wallet">
             <h1>Wallet</h1>
-            {wallet.loading && !wallet.value ? <p role="status">Loading…</p> : null}
+            {payment ? <PaymentProgress paymentId={payment} onSettled={wallet.reload} /> : null}
+            {!b && !wallet.error ? <p role="status">Loading…</p> : null}
             <ErrorMessage error={wallet.error} />
-            {wallet.value ? (
+            {b ? (
                 <dl className="balances">
                     <div>
                         <dt id="available-label">Available credits</dt>
                         <dd aria-labelledby="available-label" role="status">
-                            {wallet.value.available}
+                            {b.available}
                         </dd>
                     </div>
                     <div>
-                        <dt>In escrow</dt>
-                        <dd>{wallet.value.escrow}</dd>
+                        <dt id="escrow-label">In escrow</dt>
+                        <dd aria-labelledby="escrow-label">{b.escrow}</dd>
                     </div>
                     <div>
-                        <dt>Earnings</dt>
-                        <dd>{wallet.value.earnings}</dd>
+                        <dt id="earnings-label">Earnings</dt>
+                        <dd aria-labelledby="earnings-label">{b.earnings}</dd>
                     </div>
-                    {wallet.value.debt > 0 ? (
+                    {b.debt > 0 ? (
                         <div>
-                            <dt>Owed</dt>
-                            <dd>{wallet.value.debt}</dd>
+                            <dt id="debt-label">Owed</dt>
+                            <dd aria-labelledby="debt-label">{b.debt}</dd>
                         </div>
                     ) : null}
                 </dl>
             ) : null}
+            <p className="hint">Credits for a booking wait in escrow until the session has taken place, then go to the mentor.</p>
+            <BuyCredits />
+            {wallet.history ? <History first={wallet.history} cursor={wallet.nextCursor} /> : null}
         </div>
     );
 }

@@ -28,7 +28,7 @@ export type BookingFlow =
 /** What happens to the flow. */
 export type FlowEvent =
     | { type: "choose"; slot: Slot }
-    | { type: "held"; result: BookingHoldResult; minutes: number; receivedAt: number }
+    | { type: "held"; result: BookingHoldResult; minutes: number; priceCredits: number; receivedAt: number }
     | { type: "holdFailed"; notice: string }
     | { type: "answer"; id: string; value: string }
     | { type: "review" }
@@ -39,14 +39,17 @@ export type FlowEvent =
     | { type: "expired" }
     | { type: "cancel" };
 
-/** The hold's length by the server's own clock (expiresAt − createdAt), laid onto the viewer's clock at `receivedAt`. */
-export function holdOf(result: BookingHoldResult, minutes: number, receivedAt: number): Hold {
+/**
+ * The hold's length by the server's own clock (expiresAt − createdAt), laid onto the viewer's clock at `receivedAt`.
+ * The price is the session type's (what booking.create charges; a hold carries none, nothing is in escrow yet).
+ */
+export function holdOf(result: BookingHoldResult, minutes: number, priceCredits: number, receivedAt: number): Hold {
     const length = Date.parse(result.expiresAt) - Date.parse(result.booking.createdAt);
     return {
         slot: { start: result.booking.start, end: result.booking.end },
         holdId: result.holdId,
         minutes,
-        priceCredits: result.booking.priceCredits,
+        priceCredits,
         expiresAt: receivedAt + (Number.isFinite(length) && length > 0 ? length : 10 * 60_000),
     };
 }
@@ -69,7 +72,7 @@ export function bookingFlow(state: BookingFlow, event: FlowEvent): BookingFlow {
         case "choose":
             return state.step === "idle" ? { step: "holding", slot: event.slot } : state;
         case "held":
-            return state.step === "holding" ? { step: "agenda", hold: holdOf(event.result, event.minutes, event.receivedAt), answers: {} } : state;
+            return state.step === "holding" ? { step: "agenda", hold: holdOf(event.result, event.minutes, event.priceCredits, event.receivedAt), answers: {} } : state;
         case "holdFailed":
             return state.step === "holding" ? { step: "idle", notice: event.notice } : state;
         case "answer":
