@@ -6,16 +6,17 @@ import MentorLinkCore
 import PaymentsService
 import PostgresAdapter
 
-/// `mentorlink seed search|booking`: benchmark data, straight into the database (see `scripts/bench`).
+/// `mentorlink seed search|booking|webhooks`: benchmark data, straight into the database (see `scripts/bench`);
+/// `mentorlink seed demo`: the demo accounts and mentors `scripts/run` seeds (SeedCommand+Demo.swift).
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
-        abstract: "Seed benchmark data (search: mentors; booking: mentors, mentees and a request file)."
+        abstract: "Seed benchmark data (search: mentors; booking: mentors, mentees and a request file) or the demo (demo: accounts and mentors)."
     )
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case search, booking, webhooks }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case search, booking, webhooks, demo }
 
-    @Argument(help: "search, booking or webhooks")
+    @Argument(help: "search, booking, webhooks or demo")
     var kind: Kind
 
     @Option(help: "Mentors to create.")
@@ -41,6 +42,7 @@ struct SeedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
+        if kind == .demo, Self.printSeededDemo(config: config) { return }
         let logger = config.makeLogger("mentorlink.seed")
         let pool = PostgresPool(socketPath: config.postgresSocket, username: config.postgresUser, database: config.postgresDatabase, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -55,6 +57,8 @@ struct SeedCommand: AsyncParsableCommand {
                 try await seedBooking(seeder, config: config, pool: pool, logger: logger)
             case .webhooks:
                 try await seedWebhooks(seeder, config: config, pool: pool, logger: logger)
+            case .demo:
+                try await seedDemo(config: config, pool: pool, logger: logger)
             }
         }
     }
