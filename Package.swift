@@ -193,7 +193,8 @@ let package = Package(
             name: "FuzzDispatch",
             dependencies: [
                 "FuzzSupport", "JSONRPC", "ServiceSupport", "MentorLinkTesting", "IdentityService", "AuditService", "OperationsService",
-                "RealtimeService", .product(name: "Logging", package: "swift-log"),
+                "RealtimeService", "DiscoveryService", "BookingService", "FeedbackService", "PaymentsService", "MentorLinkCore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Fuzz/FuzzDispatch"
         ),

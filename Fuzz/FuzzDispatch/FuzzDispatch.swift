@@ -1,12 +1,17 @@
 import AuditService
+import BookingService
+import DiscoveryService
 import Dispatch
+import FeedbackService
 import Foundation
 import FuzzSupport
 import IdentityService
 import JSONRPC
 import Logging
+import MentorLinkCore
 import MentorLinkTesting
 import OperationsService
+import PaymentsService
 import RealtimeService
 import ServiceSupport
 
@@ -30,6 +35,15 @@ let dispatcher: RPCDispatcher = {
     let limiter = InMemoryRateLimiter()
     let revocations = InMemoryRevocationList()
     let bus = InMemoryEventBus()
+    let stores = (
+        bookings: InMemoryBookingStore(database: marketplace), directory: InMemoryMentorDirectory(database: marketplace),
+        reviews: InMemoryReviewStore(database: marketplace), payments: InMemoryPaymentsStore(database: marketplace)
+    )
+    var booking = BookingConfiguration()
+    booking.cursors = cursors
+    var discovery = DiscoveryConfiguration()
+    discovery.cursors = cursors
+    let payments = PaymentsConfiguration()
     let subscriptions = Subscriptions(bus: bus, limit: 5)
     var registry = MethodRegistry()
     registry.mount(SystemService(version: "fuzz", gitCommit: nil))
@@ -37,6 +51,7 @@ let dispatcher: RPCDispatcher = {
     registry.register("fuzz.sum", access: .public) { (p: [Int], _) -> Int in p.reduce(0) { $0 &+ $1 } }
     registry.register("fuzz.admin", access: .only(.admin)) { (_: NoParams, _) -> Bool in true }
     registry.register("fuzz.fail", access: .public) { (_: NoParams, _) -> Bool in throw RPCError.invalidParams([]) }
+    let (bookingConfiguration, discoveryConfiguration) = (booking, discovery)
     let services: [any RPCService] = blocking {
         var configuration = identity
         configuration.argon2 = Argon2Cost(memoryKiB: 64, iterations: 1, parallelism: 1)
@@ -62,6 +77,16 @@ let dispatcher: RPCDispatcher = {
                 subscriptions: subscriptions,
                 configuration: RoomsConfiguration()
             ),
+            DiscoveryService(directory: stores.directory, configuration: discoveryConfiguration),
+            BookingService(store: stores.bookings, configuration: bookingConfiguration),
+            FeedbackService(store: stores.reviews, cursors: cursors),
+            WalletService(store: stores.payments, cursors: cursors),
+            PaymentsService(
+                store: stores.payments,
+                gateways: [.stripe: FakePaymentGateway(.stripe), .upi: FakePaymentGateway(.upi)],
+                configuration: payments
+            ),
+            PayoutsService(store: stores.payments, gateway: FakePayoutGateway(), configuration: payments),
         ]
     }
     for service in services { registry.mount(service) }
@@ -73,8 +98,16 @@ let dispatcher: RPCDispatcher = {
     )
 }()
 
-/// The callers an input may speak as (its length chooses): anonymous, a mentee, a mentor, an admin.
-let callers: [Principal?] = [nil] + [RPCRole.mentee, .mentor, .admin].map { Principal(userId: UUID().uuidString, roles: [$0]) }
+/// The marketplace's tables (bookings, profiles, reviews, the ledger) behind the in-memory stores.
+let marketplace = InMemoryMarketplace()
+
+/// The callers an input may speak as (its length chooses): anonymous, a mentee, a mentor, an admin (accounts of the
+/// marketplace, so bookings and wallets have someone to belong to).
+let callers: [Principal?] =
+    [nil]
+    + [Role.mentee, .mentor, .admin].map { role in
+        Caller(id: marketplace.addUser(name: "Fuzz \(role.rawValue)", roles: [role]), roles: [role]).principal
+    }
 
 /// Runs `body` to completion from synchronous code (the fuzzer's callback).
 func blocking<T>(_ body: @escaping @Sendable () async throws -> T) -> T {

@@ -1,0 +1,1 @@
+{"jsonrpc":"2.0","id":1,"method":"identity.login","params":{"email":"a@example.com","password":"correct horse battery staple"}}
