@@ -90,11 +90,13 @@ let dispatcher: RPCDispatcher = {
         ]
     }
     for service in services { registry.mount(service) }
+    // The middleware runs, but with budgets no run exhausts: rate-limited answers would starve the handlers.
+    let unlimited = identity.rateRules.mapValues { RateRule(count: $0.count * 1_000_000, period: $0.period, burst: $0.burst * 1_000_000) }
     return RPCDispatcher(
         registry: registry,
         info: OpenRPCInfo(title: "fuzz", version: "0"),
         limits: RPCLimits(maxResponseBytes: 64 << 10),
-        middleware: [RateLimitMiddleware(limiter: limiter, rules: identity.rateRules, logger: quiet)]
+        middleware: [RateLimitMiddleware(limiter: limiter, rules: unlimited, logger: quiet)]
     )
 }()
 

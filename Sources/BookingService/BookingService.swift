@@ -56,6 +56,12 @@ public struct BookingService: RPCService {
             handler: cancel
         )
         registry.register(
+            "booking.cancelPreview",
+            summary: "The cancellation policy that would apply if you cancelled now (refund or release, late or not); changes nothing.",
+            access: .authenticated,
+            handler: cancelPreview
+        )
+        registry.register(
             "booking.reschedule",
             summary:
                 "Move a 1:1 booking to another free slot (at once for an admin, or the mentee outside the late-cancellation window; else a proposal the other side answers).",
@@ -208,18 +214,10 @@ public struct BookingService: RPCService {
     func cancel(_ params: CancelParams, _ context: RPCContext) async throws -> CancelResult {
         let caller = try context.caller()
         if let reason = params.reason, reason.count > 1000 { throw BookingError.invalid("reason", "at most 1000 characters") }
-        guard let current = try await store.booking(id: params.bookingId) else { throw BookingError.core(.notFound) }
-        guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
-        let side = caller.id == current.mentorId ? "mentor" : caller.id == current.menteeId ? "mentee" : "admin"
-        // Full refund when the mentor (or an admin) cancels, or the mentee does with enough notice.
-        let rule = LateCancellationRule(
-            byMentee: side == "mentee",
-            lateNotice: .seconds(configuration.lateCancellationHours * 3600),
-            now: configuration.now()
-        )
+        let (current, side, rule) = try await cancellation(params.bookingId, by: caller)
         let booking = try await mapped {
             try await store.cancel(
-                bookingId: params.bookingId,
+                bookingId: current.id,
                 by: caller.id,
                 reason: params.reason,
                 now: rule.now,
@@ -230,18 +228,49 @@ public struct BookingService: RPCService {
             )
         }
         if booking.kind != .groupSeat { await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.cancelled") }
-        let late = rule.isLate(booking)
-        let policy = CancellationPolicy(
+        return CancelResult(booking: booking, policy: policy(booking, side: side, rule: rule, escrow: booking.escrowState))
+    }
+
+    /// What `booking.cancel` would answer as its policy now, without cancelling: where the held price would go (the
+    /// store decides it under its lock when it happens; a booking that changes meanwhile may end otherwise).
+    func cancelPreview(_ params: BookingIdParams, _ context: RPCContext) async throws -> CancelPreviewResult {
+        let caller = try context.caller()
+        let (booking, side, rule) = try await cancellation(params.bookingId, by: caller)
+        let escrow: String =
+            switch booking.escrowState {
+            case "held": rule.decision(for: booking) == .release ? "released" : "refunded"
+            case "frozen": "refunded"
+            default: booking.escrowState
+            }
+        return CancelPreviewResult(booking: booking, policy: policy(booking, side: side, rule: rule, escrow: escrow))
+    }
+
+    /// The booking a cancellation by `caller` is of, the side they cancel as, and the rule for its escrow.
+    func cancellation(_ bookingId: UUID, by caller: Caller) async throws -> (Booking, side: String, rule: LateCancellationRule) {
+        guard let current = try await store.booking(id: bookingId) else { throw BookingError.core(.notFound) }
+        guard current.involves(caller.id) || caller.isAdmin else { throw BookingError.core(.forbidden("not your booking")) }
+        let side = caller.id == current.mentorId ? "mentor" : caller.id == current.menteeId ? "mentee" : "admin"
+        // Full refund when the mentor (or an admin) cancels, or the mentee does with enough notice.
+        let rule = LateCancellationRule(
+            byMentee: side == "mentee",
+            lateNotice: .seconds(configuration.lateCancellationHours * 3600),
+            now: configuration.now()
+        )
+        return (current, side, rule)
+    }
+
+    /// The policy a cancellation of `booking` by `side` under `rule` is answered with; `escrow` says where the price went.
+    func policy(_ booking: Booking, side: String, rule: LateCancellationRule, escrow: String) -> CancellationPolicy {
+        CancellationPolicy(
             cancellableUntil: booking.start,
             lateNoticeHours: configuration.lateCancellationHours,
-            late: late,
+            late: rule.isLate(booking),
             cancelledBy: side,
             summary: "Either participant may cancel until the session starts. Cancelled by the mentor (or an admin), or by the mentee at least "
                 + "\(configuration.lateCancellationHours) hours ahead: the price is refunded in full. Cancelled by the mentee later: no refund, "
                 + "the price goes to the mentor. A group session is cancelled by its mentor, with every seat refunded.",
-            escrow: booking.escrowState
+            escrow: escrow
         )
-        return CancelResult(booking: booking, policy: policy)
     }
 
     /// The reschedule policy, in one place. An admin moves a booking at once; so does the mentee while the session is

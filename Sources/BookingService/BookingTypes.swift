@@ -103,6 +103,12 @@ public struct CancelResult: Codable, Sendable {
     public var policy: CancellationPolicy
 }
 
+/// `booking.cancelPreview`: the booking as it is, and the policy a cancellation now would be answered with.
+public struct CancelPreviewResult: Codable, Sendable {
+    public var booking: Booking
+    public var policy: CancellationPolicy
+}
+
 public struct RescheduleParams: Codable, Sendable {
     public var bookingId: UUID
     public var start: Instant

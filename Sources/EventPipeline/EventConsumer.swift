@@ -22,8 +22,14 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
     /// A consumer service; `replayInterval` is how often requested replays are looked for; `describeError` says how a
     /// failure appears in logs and in the dead letter (the executable passes the PostgreSQL adapter's, which shows
     /// SQLSTATE, message and statement but no bound values; the default is an error's `description`). A failure that
-    /// `isOutage` recognizes (PostgreSQL or Redis away) is retried with the backoff but not counted as an attempt, so
-    /// an outage never parks a good message.
+    /// `isOutage` recognizes (PostgreSQL or Redis away), or that an adapter already translated to
+    /// ``MentorLinkCore/CoreError/unavailable(_:)``, is retried with the backoff but not counted as an attempt, so an
+    /// outage never parks a good message.
+    /// Whether `error` is an adapter's own word for a dependency being away.
+    static func isTranslatedOutage(_ error: any Error) -> Bool {
+        if case CoreError.unavailable = error { true } else { false }
+    }
+
     public init(
         handler: Handler,
         source: Source,
@@ -86,7 +92,7 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
                 return true
             } catch {
                 lastError = describe(error)
-                if isOutage(error) {
+                if Self.isTranslatedOutage(error) || isOutage(error) {
                     logger.warning(
                         "\(Handler.name).dependency_down",
                         metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(lastError)]

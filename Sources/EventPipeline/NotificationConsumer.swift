@@ -44,7 +44,8 @@ public struct NotificationConsumer: EventHandler {
 
     /// Who hears about an event, and what they read: ``NotifiableEvent/notifications``, and for a cancelled group
     /// session also every seat holder whose seat was cancelled with it (the event carries the session, not its seats).
-    /// A notifiable event whose payload does not decode notifies nobody (logged).
+    /// A notifiable event whose payload does not decode throws: the consumer retries it and then parks it in
+    /// `dead_letters`, where it can be replayed once the reader is fixed (marking it handled would lose it for good).
     static func notifications(_ event: RelayedEvent, store: any NotificationStore, logger: Logger) async throws -> [NewNotification] {
         let notifiable: NotifiableEvent?
         do {
@@ -54,7 +55,7 @@ public struct NotificationConsumer: EventHandler {
                 "events.unreadable_payload",
                 metadata: ["event.id": .string("\(event.id)"), "event.type": .string(event.type), "error": .string("\(error)")]
             )
-            return []
+            throw error
         }
         guard let notifiable else { return [] }
         var notes = notifiable.notifications

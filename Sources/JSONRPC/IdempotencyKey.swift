@@ -1,5 +1,6 @@
 /// The one rule for the `idempotencyKey` param of every method registered as `idempotent`, checked by the dispatcher
-/// before the params are decoded, so no service writes (or disagrees on) its own: 1 to 100 printable ASCII characters
+/// with the params' schema (after positional params are mapped onto names), so no service writes (or disagrees on)
+/// its own: 1 to 100 printable ASCII characters
 /// (U+0021 to U+007E, so no spaces or control characters), e.g. a UUID. A key that breaks it is an `invalid_params`
 /// problem on the field `idempotencyKey`; an absent key is the method's own business (some require one), and a key
 /// that is not a string is left to the params decoder (`expected string`).

@@ -61,7 +61,7 @@ public struct MethodDescriptor: Sendable {
     /// Its rate-limit class.
     public var rateLimit: RateLimitClass
     /// Whether it takes an idempotency key and may be safely replayed; its `idempotencyKey` param is then checked
-    /// against ``IdempotencyKey`` before the params are decoded.
+    /// against ``IdempotencyKey`` with the params' schema (positional params included).
     public var idempotent: Bool
     /// Schema of the params, derived from the params type.
     public var paramsSchema: JSONSchema
@@ -89,8 +89,7 @@ extension MethodDescriptor {
         self.paramsSchema = paramsSchema
         self.resultSchema = SchemaRecorder.schema(for: R.self)
         self.invoke = { raw, context in
-            if idempotent, let problem = IdempotencyKey.problem(in: raw) { throw RPCError.invalidParams([problem]) }
-            let params: P = try ParamsDecoder.decode(P.self, from: raw, schema: paramsSchema)
+            let params: P = try ParamsDecoder.decode(P.self, from: raw, schema: paramsSchema, idempotent: idempotent)
             let result = try await handler(params, context)
             return try JSONCoding.encoder.encode(result)
         }

@@ -3,9 +3,12 @@ import Foundation
 /// Turns raw params into a method's typed params: positional arrays are mapped onto the declared fields,
 /// the schema names every bad field, then `JSONDecoder` does the decoding.
 enum ParamsDecoder {
-    static func decode<P: Decodable>(_ type: P.Type, from raw: JSONValue?, schema: JSONSchema) throws(RPCError) -> P {
+    /// Decodes `raw` as `P`; an `idempotent` method's `idempotencyKey` (named or positional) is held to
+    /// ``IdempotencyKey``'s rule, its problem reported with the schema's.
+    static func decode<P: Decodable>(_ type: P.Type, from raw: JSONValue?, schema: JSONSchema, idempotent: Bool = false) throws(RPCError) -> P {
         let value = try normalize(raw, for: schema)
-        let problems = SchemaValidator.problems(of: value, against: schema)
+        var problems = SchemaValidator.problems(of: value, against: schema)
+        if idempotent, let problem = IdempotencyKey.problem(in: value) { problems.append(problem) }
         guard problems.isEmpty else { throw .invalidParams(problems) }
         if let none = NoParams() as? P { return none }
         do {

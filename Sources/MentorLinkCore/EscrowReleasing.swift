@@ -5,10 +5,3 @@ public protocol EscrowReleasing: Sendable {
     /// were released (at most `limit`).
     func releaseDueEscrows(now: Instant, grace: Duration, limit: Int, fees: PlatformFeePolicy) async throws -> Int
 }
-
-extension EscrowReleasing {
-    /// Releases at the ``PlatformFeePolicy/standard`` fee (tools and tests; the release service passes its configured policy).
-    public func releaseDueEscrows(now: Instant, grace: Duration, limit: Int) async throws -> Int {
-        try await releaseDueEscrows(now: now, grace: grace, limit: limit, fees: .standard)
-    }
-}

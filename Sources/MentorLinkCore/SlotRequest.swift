@@ -14,7 +14,9 @@ public struct SlotRequest: Sendable, Hashable {
 
     /// A reschedule proposal as its answer saw it.
     public struct Proposal: Sendable, Hashable {
+        /// The start it proposed.
         public var start: Instant
+        /// Who proposed it.
         public var proposer: UUID
 
         /// The proposal of `start` by `proposer`.
@@ -52,12 +54,4 @@ public struct SlotRequest: Sendable, Hashable {
         guard let pending = found.proposedStart, found.proposedBy == answering.proposer else { return false }
         return abs(pending.date.timeIntervalSince(answering.start.date)) < 0.001
     }
-}
-
-/// What ``BookingStore/reschedule(bookingId:start:now:audit:freeRuns:slot:)`` did.
-public enum RescheduleOutcome: Sendable {
-    /// The booking, moved.
-    case moved(Booking)
-    /// Nothing moved: the proposal the move answers is no longer the pending one.
-    case proposalChanged
 }

@@ -19,18 +19,26 @@ public struct DeadLetterReplayParams: Codable, Sendable {
 
 /// A dead letter as an admin sees it: where it was read, the event it carried, why it failed, its state.
 public struct DeadLetterItem: Codable, Sendable {
+    /// The dead letter's id (`admin.deadLetters.replay` takes it).
     public var id: Int64
+    /// The consumer that parked it: `notifications` or `email`.
     public var consumer: String
+    /// Where it was read: topic, partition and offset.
     public var topic: String
     public var partition: Int32
     public var offset: Int64
     /// The outbox id and type of the event it carried, when its bytes are an event envelope.
     public var eventId: Int64?
     public var eventType: String?
+    /// How many bytes the message had.
     public var bytes: Int
+    /// The last failure, as logged (no bound values).
     public var error: String
+    /// How many times it was tried before it was parked.
     public var attempts: Int
+    /// `parked`, `replaying` or `replayed`.
     public var state: DeadLetter.State
+    /// When it was parked, and when a replay last ran it.
     public var parkedAt: Instant
     public var replayedAt: Instant?
 
@@ -69,6 +77,8 @@ public struct DeadLetterItem: Codable, Sendable {
 
 /// A page of dead letters, oldest first.
 public struct DeadLetterPage: Codable, Sendable {
+    /// The letters, oldest first.
     public var items: [DeadLetterItem]
+    /// The next page's cursor; `nil` on the last page.
     public var nextCursor: String?
 }

@@ -1,3 +1,4 @@
+import MentorLinkCore
 import PostgresAdapter
 import RedisAdapter
 
@@ -5,7 +6,10 @@ import RedisAdapter
 /// the consumers wait instead of counting it toward the dead-letter store.
 enum DependencyOutage {
     /// `"postgres"` or `"redis"` when `error` is one of their outages; `nil` otherwise.
+    /// An adapter that already translated its error says so with ``MentorLinkCore/CoreError/unavailable(_:)``
+    /// (the PostgreSQL stores' reads and transactions do); the others throw their driver's errors.
     static func dependency(of error: any Error) -> String? {
-        PostgresAdapterError.outageDependency(of: error) ?? RedisAdapterError.outageDependency(of: error)
+        if case CoreError.unavailable(let dependency) = error { return dependency }
+        return PostgresAdapterError.outageDependency(of: error) ?? RedisAdapterError.outageDependency(of: error)
     }
 }

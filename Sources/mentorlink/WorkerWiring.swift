@@ -128,9 +128,3 @@ struct WorkerWiring {
         )
     }
 }
-
-/// A configuration problem found at start-up.
-struct ConfigurationError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

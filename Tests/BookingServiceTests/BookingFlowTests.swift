@@ -123,6 +123,32 @@ import Testing
         #expect(try await h.book(mentor, Self.ten, as: mentee).reason == "mentor_unavailable")
     }
 
+    /// The preview answers what a cancellation now would do with the price, and changes nothing.
+    @Test func cancelPreviewTellsWhereThePriceWouldGo() async throws {
+        let h = MarketplaceHarness.booking()
+        let mentor = try await h.mentor(price: 10)
+        let (alice, eve) = (h.user(.mentee), h.user(.mentee))
+        try h.fund(alice, 30)
+        let today = try await h.bookId(mentor, Self.ten, as: alice)  // 4 h ahead: late for the mentee
+        let later = try await h.bookId(mentor, "2027-05-05T10:00:00Z", as: alice)  // more than 24 h ahead
+        func preview(_ id: String, as caller: Caller) async throws -> [String: Any] {
+            try #require(try await h.ok("booking.cancelPreview", #"{"bookingId":"\#(id)"}"#, as: caller)["policy"] as? [String: Any])
+        }
+        let late = try await preview(today, as: alice)
+        #expect(late["late"] as? Bool == true && late["escrow"] as? String == "released" && late["cancelledBy"] as? String == "mentee")
+        let early = try await preview(later, as: alice)
+        #expect(early["late"] as? Bool == false && early["escrow"] as? String == "refunded")
+        let byMentor = try await preview(today, as: mentor)
+        #expect(byMentor["late"] as? Bool == false && byMentor["escrow"] as? String == "refunded" && byMentor["cancelledBy"] as? String == "mentor")
+        #expect(try await h.reason("booking.cancelPreview", #"{"bookingId":"\#(today)"}"#, as: eve) == "forbidden")
+        #expect(try await h.reason("booking.cancelPreview", #"{"bookingId":"\#(UUID())"}"#, as: alice) == "not_found")
+        #expect(try await h.reason("booking.cancelPreview", #"{"bookingId":"\#(today)"}"#) == "unauthenticated")
+        #expect(h.wallet(alice) == Wallet(available: 10, escrow: 20, earnings: 0))
+        // What the preview said is what the cancellation does.
+        let cancelled = try await h.ok("booking.cancel", #"{"bookingId":"\#(today)"}"#, as: alice)
+        #expect((cancelled["policy"] as? [String: Any])?["escrow"] as? String == "released")
+    }
+
     @Test func cancelFollowsThePolicy() async throws {
         let h = MarketplaceHarness.booking()
         let mentor = try await h.mentor()

@@ -76,6 +76,31 @@ import Testing
         #expect(source.committed == [0])
     }
 
+    /// Down as the PostgreSQL stores say it (`CoreError.unavailable`, not a driver error), for its first five tries.
+    final class TranslatedOutageHandler: EventHandler {
+        static let name = "translated"
+        let logger = EventConsumerTests.logger
+        let tries = Atomic<Int>(0)
+
+        func handle(_ value: [UInt8]) async throws -> Int {
+            if tries.add(1, ordering: .relaxed).newValue <= 5 { throw CoreError.unavailable("postgres") }
+            return 1
+        }
+    }
+
+    /// With no outage predicate at all: an adapter's `unavailable` is never counted towards parking (the stores'
+    /// reads translate a failing pool to it, which the driver-error predicate does not know).
+    @Test func aTranslatedOutageIsNotCountedEither() async throws {
+        let source = InMemoryEventSource([Array("x".utf8)])
+        let deadLetters = InMemoryDeadLetterStore()
+        let handler = TranslatedOutageHandler()
+        let consumer = EventConsumer(handler: handler, source: source, deadLetters: deadLetters, policy: Self.fast, logger: Self.logger)
+        try await consumer.run()
+        #expect(handler.tries.load(ordering: .relaxed) == 6)
+        #expect(deadLetters.all.isEmpty)
+        #expect(source.committed == [0])
+    }
+
     @Test func gracefulShutdownClosesTheSource() async throws {
         let source = InMemoryEventSource([Array("a".utf8)], finishes: false)
         let consumer = EventConsumer(

@@ -129,11 +129,14 @@ import Testing
         #expect(try await notes(try Self.message(8, PaymentEvent(name: .refunded, payload: payment))).isEmpty)
     }
 
-    @Test func aPayloadThatDoesNotDecodeNotifiesNobodyButIsHandled() async throws {
+    /// A known event whose payload the typed reader refuses is a failure (retried, then parked for replay), not a
+    /// message quietly marked handled; a message that is no event at all is skipped.
+    @Test func aPayloadThatDoesNotDecodeFailsAndIsNotMarkedHandled() async throws {
         let store = InMemoryNotificationStore()
         let message = Array(#"{"id":9,"type":"booking.created","payload":{"mentorId":"not-a-uuid"}}"#.utf8)
-        #expect(try await notes(message, store: store).isEmpty)
-        #expect(try await store.handled(eventId: 9, consumer: NotificationConsumer.name))
+        await #expect(throws: (any Error).self) { _ = try await notes(message, store: store) }
+        #expect(store.stored.isEmpty)
+        #expect(try await store.handled(eventId: 9, consumer: NotificationConsumer.name) == false)
         #expect(try await notes(Array("not json".utf8), store: store).isEmpty)
     }
 }
