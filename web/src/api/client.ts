@@ -49,6 +49,8 @@ export function createApi(caller: Caller) {
         booking: {
             /** Cancel a booking, hold, seat or group session; returns the policy. */
             cancel: (params: T.BookingCancelParams): Promise<T.BookingCancelResult> => caller.call("booking.cancel", params),
+            /** The cancellation policy that would apply if you cancelled now (refund or release, late or not); changes nothing. */
+            cancelPreview: (params: T.BookingCancelPreviewParams): Promise<T.BookingCancelPreviewResult> => caller.call("booking.cancelPreview", params),
             /** Book a free slot (or a held one); an idempotency key makes retries safe. */
             create: (params: T.BookingCreateParams): Promise<T.BookingCreateResult> => caller.call("booking.create", params),
             /** One booking (its participants and admins). */

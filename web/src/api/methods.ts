@@ -18,6 +18,7 @@ export interface Methods {
     "availability.subscribe": { params: T.AvailabilitySubscribeParams; result: T.AvailabilitySubscribeResult };
     "availability.unsubscribe": { params: T.AvailabilityUnsubscribeParams; result: T.AvailabilityUnsubscribeResult };
     "booking.cancel": { params: T.BookingCancelParams; result: T.BookingCancelResult };
+    "booking.cancelPreview": { params: T.BookingCancelPreviewParams; result: T.BookingCancelPreviewResult };
     "booking.create": { params: T.BookingCreateParams; result: T.BookingCreateResult };
     "booking.get": { params: T.BookingGetParams; result: T.BookingGetResult };
     "booking.hold": { params: T.BookingHoldParams; result: T.BookingHoldResult };
@@ -99,6 +100,7 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     "availability.subscribe": {"access": "public", "rateLimit": "standard", "idempotent": false, "summary": "Push a mentor's slot changes on this WebSocket."},
     "availability.unsubscribe": {"access": "public", "rateLimit": "standard", "idempotent": false, "summary": "End a subscription."},
     "booking.cancel": {"access": "authenticated", "rateLimit": "booking", "idempotent": false, "summary": "Cancel a booking, hold, seat or group session; returns the policy."},
+    "booking.cancelPreview": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "The cancellation policy that would apply if you cancelled now (refund or release, late or not); changes nothing."},
     "booking.create": {"access": "authenticated", "rateLimit": "booking", "idempotent": true, "summary": "Book a free slot (or a held one); an idempotency key makes retries safe."},
     "booking.get": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "One booking (its participants and admins)."},
     "booking.hold": {"access": "authenticated", "rateLimit": "booking", "idempotent": false, "summary": "Hold a free slot for a few minutes."},

@@ -278,6 +278,44 @@ export type BookingCancelResult = {
     };
 };
 
+/** Params of `booking.cancelPreview`: The cancellation policy that would apply if you cancelled now (refund or release, late or not); changes nothing. */
+export type BookingCancelPreviewParams = {
+    bookingId: string;
+};
+/** Result of `booking.cancelPreview`. */
+export type BookingCancelPreviewResult = {
+    booking: {
+        id: string;
+        kind: "one_on_one" | "group" | "group_seat";
+        mentorId: string;
+        start: string;
+        end: string;
+        status: "held" | "confirmed" | "cancelled" | "expired";
+        createdAt: string;
+        priceCredits: number;
+        escrowState: string;
+        agenda?: Record<string, string>;
+        cancelReason?: string;
+        capacity?: number;
+        groupSessionId?: string;
+        holdExpiresAt?: string;
+        menteeId?: string;
+        proposedBy?: string;
+        proposedStart?: string;
+        seatsTaken?: number;
+        title?: string;
+        topic?: string;
+    };
+    policy: {
+        cancellableUntil: string;
+        lateNoticeHours: number;
+        late: boolean;
+        cancelledBy: string;
+        summary: string;
+        escrow: string;
+    };
+};
+
 /** Params of `booking.create`: Book a free slot (or a held one); an idempotency key makes retries safe. */
 export type BookingCreateParams = {
     mentorId: string;
