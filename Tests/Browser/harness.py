@@ -10,6 +10,7 @@ import os
 import random
 import socket
 import subprocess
+import time
 import urllib.request
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -205,3 +206,48 @@ GONE_PROBE = """
   check();
 }
 """
+
+
+def sign_in(page: Page, email: str) -> None:
+    """Signs in through the app's form (from the current page's "Sign in" link) and waits for the signed-in header."""
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+
+
+class SeededSession:
+    """A mentor and a mentee (emails, tokens, ids) with a confirmed 1:1 booking whose room is open now (`booking_id`,
+    starting a few minutes ahead) and one a day ahead (`later_id`)."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+def seed_open_session(stack: Stack, mentor_name: str, mentee_name: str, lead_minutes: int = 3) -> SeededSession:
+    """Seeds a session whose room is open (it opens 10 minutes before the start; the booking service's clock is real
+    time): today's availability is overridden to start `lead_minutes` from now (slots start at a window's start), so the
+    first slot is bookable and a few minutes ahead. Also books a slot a day ahead."""
+    mentor_id, mentor_token = stack.seed_mentor_account(mentor_name, ["mentoring" + random_word(4)])
+    mentor_email = stack.seed_rpc("identity.me", {}, mentor_token)["user"]["email"]
+    mentee_email, mentee_token = stack.account("mentee", mentee_name)
+    mentee_id = stack.seed_rpc("identity.me", {}, mentee_token)["user"]["id"]
+    start = time.gmtime(time.time() + 60 * lead_minutes + 60)
+    if start.tm_hour == 23 and start.tm_min > 20:  # the window must end the same day: wait for midnight
+        time.sleep((60 - start.tm_min) * 60 + 5)
+        start = time.gmtime(time.time() + 60 * lead_minutes + 60)
+    begin = f"{start.tm_hour:02d}:{start.tm_min:02d}"
+    end_minutes = min(start.tm_hour * 60 + start.tm_min + 90, 23 * 60 + 59)
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    stack.seed_rpc("availability.set", {
+        "timeZone": "UTC", "weekly": [{"day": d, "start": "00:00", "end": "23:30"} for d in days],
+        "overrides": [{"date": time.strftime("%Y-%m-%d", start), "start": begin, "end": f"{end_minutes // 60:02d}:{end_minutes % 60:02d}"}]},
+        mentor_token)
+    first = time.strftime(f"%Y-%m-%dT{begin}:00Z", start)
+    booking = stack.seed_rpc("booking.create", {"mentorId": mentor_id, "start": first, "minutes": 30}, mentee_token)["booking"]
+    later_start = time.strftime("%Y-%m-%dT10:00:00Z", time.gmtime(time.time() + 2 * 86400))
+    later = stack.seed_rpc("booking.create", {"mentorId": mentor_id, "start": later_start, "minutes": 30}, mentee_token)["booking"]
+    return SeededSession(mentor_id=mentor_id, mentor_token=mentor_token, mentor_email=mentor_email, mentor_name=mentor_name,
+                         mentee_id=mentee_id, mentee_token=mentee_token, mentee_email=mentee_email, mentee_name=mentee_name,
+                         booking_id=booking["id"], start=booking["start"], later_id=later["id"])
