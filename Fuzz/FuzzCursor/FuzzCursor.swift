@@ -23,13 +23,10 @@ func fuzzCursor(_ bytes: [UInt8]) {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput") public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     fuzzCursor(Array(UnsafeRawBufferPointer(start: start, count: count)))
     return 0
 }
 #else
-@main struct Replay {
-    static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzCursor) }
-}
+@main struct Replay { static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzCursor) } }
 #endif

@@ -59,33 +59,16 @@ let dispatcher: RPCDispatcher = {
         let authenticator = IdentityAuthenticator(tokens: tokens, revocations: revocations, configuration: configuration, logger: quiet)
         return [
             try! await IdentityService(
-                store: store,
-                revocations: revocations,
-                limiter: limiter,
-                tokens: tokens,
-                configuration: configuration,
-                authenticator: authenticator,
-                logger: quiet
-            ),
-            AuditService(log: store, cursors: cursors),
-            DeadLetterService(store: InMemoryDeadLetterStore(), cursors: cursors),
+                store: store, revocations: revocations, limiter: limiter, tokens: tokens, configuration: configuration, authenticator: authenticator,
+                logger: quiet), AuditService(log: store, cursors: cursors), DeadLetterService(store: InMemoryDeadLetterStore(), cursors: cursors),
             RealtimeService(subscriptions: subscriptions, store: InMemoryNotificationStore(), cursors: cursors),
             RoomsService(
-                rooms: InMemoryRoomStore(),
-                presence: InMemoryPresence(),
-                bus: bus,
-                subscriptions: subscriptions,
-                configuration: RoomsConfiguration()
-            ),
+                rooms: InMemoryRoomStore(), presence: InMemoryPresence(), bus: bus, subscriptions: subscriptions, configuration: RoomsConfiguration()),
             DiscoveryService(directory: stores.directory, configuration: discoveryConfiguration),
-            BookingService(store: stores.bookings, configuration: bookingConfiguration),
-            FeedbackService(store: stores.reviews, cursors: cursors),
+            BookingService(store: stores.bookings, configuration: bookingConfiguration), FeedbackService(store: stores.reviews, cursors: cursors),
             WalletService(store: stores.payments, cursors: cursors),
             PaymentsService(
-                store: stores.payments,
-                gateways: [.stripe: FakePaymentGateway(.stripe), .upi: FakePaymentGateway(.upi)],
-                configuration: payments
-            ),
+                store: stores.payments, gateways: [.stripe: FakePaymentGateway(.stripe), .upi: FakePaymentGateway(.upi)], configuration: payments),
             PayoutsService(store: stores.payments, gateway: FakePayoutGateway(), configuration: payments),
         ]
     }
@@ -93,11 +76,8 @@ let dispatcher: RPCDispatcher = {
     // The middleware runs, but with budgets no run exhausts: rate-limited answers would starve the handlers.
     let unlimited = identity.rateRules.mapValues { RateRule(count: $0.count * 1_000_000, period: $0.period, burst: $0.burst * 1_000_000) }
     return RPCDispatcher(
-        registry: registry,
-        info: OpenRPCInfo(title: "fuzz", version: "0"),
-        limits: RPCLimits(maxResponseBytes: 64 << 10),
-        middleware: [RateLimitMiddleware(limiter: limiter, rules: unlimited, logger: quiet)]
-    )
+        registry: registry, info: OpenRPCInfo(title: "fuzz", version: "0"), limits: RPCLimits(maxResponseBytes: 64 << 10),
+        middleware: [RateLimitMiddleware(limiter: limiter, rules: unlimited, logger: quiet)])
 }()
 
 /// The marketplace's tables (bookings, profiles, reviews, the ledger) behind the in-memory stores.
@@ -140,8 +120,7 @@ func fuzzDispatch(_ bytes: [UInt8]) {
     case .array(let items):
         precondition(!items.isEmpty, "an empty batch answer")
         responses = items
-    default:
-        responses = [document]
+    default: responses = [document]
     }
     for response in responses {
         guard case .object(let members) = response, members["jsonrpc"] == .string("2.0") else { fatalError("not a response object") }
@@ -154,13 +133,10 @@ func fuzzDispatch(_ bytes: [UInt8]) {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput") public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     fuzzDispatch(Array(UnsafeRawBufferPointer(start: start, count: count)))
     return 0
 }
 #else
-@main struct Replay {
-    static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzDispatch) }
-}
+@main struct Replay { static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzDispatch) } }
 #endif

@@ -39,18 +39,14 @@ func fuzzHTTPHead(_ bytes: [UInt8]) {
     precondition(
         (1...128).contains(id.utf8.count)
             && id.utf8.allSatisfy({ $0 == 0x2D || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }),
-        "a request id that is not a token: \(id)"
-    )
+        "a request id that is not a token: \(id)")
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput") public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     fuzzHTTPHead(Array(UnsafeRawBufferPointer(start: start, count: count)))
     return 0
 }
 #else
-@main struct Replay {
-    static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzHTTPHead) }
-}
+@main struct Replay { static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzHTTPHead) } }
 #endif

@@ -24,14 +24,11 @@ func differentialLine(_ bytes: [UInt8]) -> String {
         var encoded: [UInt8] = []
         value.write(into: &encoded)
         return "accept " + encoded.map { String(format: "%02x", $0) }.joined()
-    } catch let error {
-        return error.data["reason"] == .string("nesting_too_deep") ? "too_deep" : "reject"
-    }
+    } catch let error { return error.data["reason"] == .string("nesting_too_deep") ? "too_deep" : "reject" }
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput") public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     fuzzJSONParser(Array(UnsafeRawBufferPointer(start: start, count: count)))
     return 0
 }

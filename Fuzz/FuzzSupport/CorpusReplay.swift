@@ -5,8 +5,7 @@ import Foundation
 /// crasher that comes back fails the suite even without a fuzzing run.
 public enum CorpusReplay {
     /// Feeds each input to `body`; returns how many were run.
-    @discardableResult
-    public static func run(_ arguments: [String], _ body: ([UInt8]) -> Void) -> Int {
+    @discardableResult public static func run(_ arguments: [String], _ body: ([UInt8]) -> Void) -> Int {
         var count = 0
         for argument in arguments {
             var isDirectory: ObjCBool = false

@@ -19,13 +19,10 @@ func fuzzWebhookSignature(_ bytes: [UInt8]) {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput") public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     fuzzWebhookSignature(Array(UnsafeRawBufferPointer(start: start, count: count)))
     return 0
 }
 #else
-@main struct Replay {
-    static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzWebhookSignature) }
-}
+@main struct Replay { static func main() { CorpusReplay.run(Array(CommandLine.arguments.dropFirst()), fuzzWebhookSignature) } }
 #endif

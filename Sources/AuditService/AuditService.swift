@@ -39,8 +39,7 @@ public struct AuditService: RPCService {
         try checks.check()
         let limit = min(max(params.limit ?? 50, 1), 500)
         let items = try await log.auditEntries(
-            AuditQuery(actorId: params.actorId, action: params.action, from: from, to: to, afterId: afterId, limit: limit)
-        )
+            AuditQuery(actorId: params.actorId, action: params.action, from: from, to: to, afterId: afterId, limit: limit))
         return AuditPage(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "audit.list") { PageCursor(key: $0.id) })
     }
 }

@@ -24,19 +24,15 @@ public struct AgendaValidator: Sendable {
                 continue
             }
             switch question.kind {
-            case .text:
-                checks.maxLength(answer, 2000, field)
+            case .text: checks.maxLength(answer, 2000, field)
             case .choice:
                 checks.expect((question.choices ?? []).contains(answer), field, "one of: \((question.choices ?? []).joined(separator: ", "))")
             case .url:
                 let url = URL(string: answer)
                 checks.expect(
-                    answer.count <= 2000 && ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && !(url?.host ?? "").isEmpty,
-                    field,
-                    "an http(s) URL"
-                )
-            default:
-                break
+                    answer.count <= 2000 && ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && !(url?.host ?? "").isEmpty, field,
+                    "an http(s) URL")
+            default: break
             }
         }
         return checks.problems

@@ -28,9 +28,5 @@ public enum BookingError: Error, RPCErrorConvertible, Equatable {
 
 /// Runs a store call, turning the core's errors into this module's.
 func mapped<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as CoreError {
-        throw BookingError.core(error)
-    }
+    do { return try await body() } catch let error as CoreError { throw BookingError.core(error) }
 }

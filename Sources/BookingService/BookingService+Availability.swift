@@ -7,10 +7,7 @@ import ServiceSupport
 extension BookingService {
     func registerAvailability(into registry: inout MethodRegistry) {
         registry.register(
-            "availability.set",
-            summary: "Replace your weekly rules, overrides, buffers and limits.",
-            access: .only(.mentor),
-            handler: setAvailability
+            "availability.set", summary: "Replace your weekly rules, overrides, buffers and limits.", access: .only(.mentor), handler: setAvailability
         )
         registry.register("availability.get", summary: "A mentor's availability rules.", access: .public, handler: getAvailability)
         registry.register("availability.slots", summary: "Free slots of a length between two instants (UTC).", access: .public, handler: slots)
@@ -19,25 +16,15 @@ extension BookingService {
     func setAvailability(_ params: SetAvailabilityParams, _ context: RPCContext) async throws -> AvailabilityResult {
         let caller = try context.caller()
         let rules = AvailabilityRules(
-            timeZone: params.timeZone,
-            weekly: params.weekly,
-            overrides: params.overrides ?? [],
-            bufferBeforeMinutes: params.bufferBeforeMinutes ?? 0,
-            bufferAfterMinutes: params.bufferAfterMinutes ?? 0,
-            minNoticeMinutes: params.minNoticeMinutes ?? 0,
-            horizonDays: params.horizonDays ?? 60,
-            maxPerDay: params.maxPerDay
-        )
+            timeZone: params.timeZone, weekly: params.weekly, overrides: params.overrides ?? [], bufferBeforeMinutes: params.bufferBeforeMinutes ?? 0,
+            bufferAfterMinutes: params.bufferAfterMinutes ?? 0, minNoticeMinutes: params.minNoticeMinutes ?? 0, horizonDays: params.horizonDays ?? 60,
+            maxPerDay: params.maxPerDay)
         let problems = Self.problems(rules)
         guard problems.isEmpty else { throw BookingError.invalid(problems) }
         try await mapped {
             try await store.saveAvailability(
-                mentorId: caller.id,
-                rules: rules,
-                now: configuration.now(),
-                audit: context.auditEntry("availability.set"),
-                freeRuns: configuration.freeRuns
-            )
+                mentorId: caller.id, rules: rules, now: configuration.now(), audit: context.auditEntry("availability.set"),
+                freeRuns: configuration.freeRuns)
         }
         await availability?.availabilityChanged(mentorId: caller.id, reason: "rules.changed")
         return AvailabilityResult(mentorId: caller.id, availability: rules)
@@ -48,9 +35,7 @@ extension BookingService {
         var checks = FieldChecks()
         checks.expect(ZonedClock(identifier: rules.timeZone) != nil, "timeZone", "not an IANA time zone")
         checks.expect(rules.weekly.count <= 50, "weekly", "at most 50 windows")
-        for (index, window) in rules.weekly.enumerated() {
-            checks.expect(window.start < window.end, "weekly[\(index)].end", "after start")
-        }
+        for (index, window) in rules.weekly.enumerated() { checks.expect(window.start < window.end, "weekly[\(index)].end", "after start") }
         for day in Weekday.allCases {
             let windows = rules.weekly.filter { $0.day == day }.sorted { $0.start < $1.start }
             for (first, second) in zip(windows, windows.dropFirst()) {
@@ -83,10 +68,8 @@ extension BookingService {
         var checks = FieldChecks()
         checks.expect(params.from < params.to, "to", "after from")
         checks.expect(
-            params.to.date.timeIntervalSince(params.from.date) <= Double(configuration.maxSlotRangeDays * 86_400),
-            "to",
-            "at most \(configuration.maxSlotRangeDays) days after from"
-        )
+            params.to.date.timeIntervalSince(params.from.date) <= Double(configuration.maxSlotRangeDays * 86_400), "to",
+            "at most \(configuration.maxSlotRangeDays) days after from")
         checks.range(params.minutes, configuration.sessionMinutes, "minutes")
         let limit = params.limit ?? configuration.maxSlotsPerCall
         checks.range(limit, 1...configuration.maxSlotsPerCall, "limit")
@@ -96,11 +79,7 @@ extension BookingService {
         }
         let now = configuration.now()
         let busy = try await store.busy(
-            mentorId: params.mentorId,
-            from: params.from.adding(minutes: -2 * 1440),
-            to: params.to.adding(minutes: 2 * 1440),
-            now: now
-        )
+            mentorId: params.mentorId, from: params.from.adding(minutes: -2 * 1440), to: params.to.adding(minutes: 2 * 1440), now: now)
         let slots = calculator.slots(from: params.from, to: params.to, minutes: params.minutes, busy: busy, now: now)
         guard slots.count > limit else { return SlotsResult(slots: slots, timeZone: rules.timeZone) }
         return SlotsResult(slots: Array(slots.prefix(limit)), timeZone: rules.timeZone, truncated: true, nextFrom: slots[limit].start)

@@ -9,11 +9,7 @@ extension BookingService {
         registry.register("forms.setTemplate", summary: "Replace your pre-session questions.", access: .only(.mentor), handler: setTemplate)
         registry.register("forms.get", summary: "A mentor's pre-session questions.", access: .public, handler: getTemplate)
         registry.register(
-            "booking.submitAgenda",
-            summary: "Answer the mentor's questions before the session.",
-            access: .authenticated,
-            handler: submitAgenda
-        )
+            "booking.submitAgenda", summary: "Answer the mentor's questions before the session.", access: .authenticated, handler: submitAgenda)
     }
 
     func setTemplate(_ params: SetTemplateParams, _ context: RPCContext) async throws -> TemplateResult {
@@ -34,7 +30,6 @@ extension BookingService {
         guard booking.menteeId == caller.id else { throw BookingError.core(.forbidden("only the booking's mentee answers its form")) }
         try AgendaValidator(questions: try await store.template(mentorId: booking.mentorId)).validate(params.answers)
         return BookingResult(
-            booking: try await mapped { try await store.saveAgenda(bookingId: params.bookingId, answers: params.answers, now: configuration.now()) }
-        )
+            booking: try await mapped { try await store.saveAgenda(bookingId: params.bookingId, answers: params.answers, now: configuration.now()) })
     }
 }

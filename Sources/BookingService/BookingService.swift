@@ -27,64 +27,38 @@ public struct BookingService: RPCService {
     func registerBookings(into registry: inout MethodRegistry) {
         registry.register("booking.hold", summary: "Hold a free slot for a few minutes.", access: .authenticated, rateLimit: .booking, handler: hold)
         registry.register(
-            "booking.create",
-            summary: "Book a free slot (or a held one); an idempotency key makes retries safe.",
-            access: .authenticated,
-            rateLimit: .booking,
-            idempotent: true,
-            handler: create
-        )
+            "booking.create", summary: "Book a free slot (or a held one); an idempotency key makes retries safe.", access: .authenticated,
+            rateLimit: .booking, idempotent: true, handler: create)
         registry.register(
-            "sessions.createGroup",
-            summary: "Create a group session with a seat count.",
-            access: .only(.mentor),
-            rateLimit: .booking,
-            handler: createGroup
-        )
+            "sessions.createGroup", summary: "Create a group session with a seat count.", access: .only(.mentor), rateLimit: .booking,
+            handler: createGroup)
         registry.register(
-            "sessions.listGroups",
-            summary: "A mentor's upcoming group sessions (with seats taken).",
-            access: .public,
-            handler: listGroups
-        )
+            "sessions.listGroups", summary: "A mentor's upcoming group sessions (with seats taken).", access: .public, handler: listGroups)
         registry.register("booking.join", summary: "Take a seat in a group session.", access: .authenticated, rateLimit: .booking, handler: join)
         registry.register(
-            "booking.cancel",
-            summary: "Cancel a booking, hold, seat or group session; returns the policy.",
-            access: .authenticated,
-            rateLimit: .booking,
-            handler: cancel
-        )
+            "booking.cancel", summary: "Cancel a booking, hold, seat or group session; returns the policy.", access: .authenticated,
+            rateLimit: .booking, handler: cancel)
         registry.register(
             "booking.cancelPreview",
             summary: "The cancellation policy that would apply if you cancelled now (refund or release, late or not); changes nothing.",
-            access: .authenticated,
-            handler: cancelPreview
-        )
+            access: .authenticated, handler: cancelPreview)
         registry.register(
             "booking.reschedule",
             summary:
                 "Move a 1:1 booking to another free slot (at once for an admin, or the mentee outside the late-cancellation window; else a proposal the other side answers).",
-            access: .authenticated,
-            rateLimit: .booking,
-            handler: reschedule
-        )
+            access: .authenticated, rateLimit: .booking, handler: reschedule)
         registry.register(
             "booking.respondReschedule",
             summary:
                 "Accept (the booking moves) or decline the other participant's reschedule proposal; send back the proposedStart you saw (proposal_changed if it changed).",
-            access: .authenticated,
-            rateLimit: .booking,
-            handler: respondReschedule
-        )
+            access: .authenticated, rateLimit: .booking, handler: respondReschedule)
         registry.register("booking.list", summary: "Your bookings in start order.", access: .authenticated, handler: list)
         registry.register("booking.get", summary: "One booking (its participants and admins).", access: .authenticated, handler: get)
     }
 
     /// Checks a 1:1 session length against the mentor's session types (any length, free, when they list none);
     /// returns its price in credits.
-    @discardableResult
-    func checkLength(mentorId: UUID, minutes: Int) async throws -> Int {
+    @discardableResult func checkLength(mentorId: UUID, minutes: Int) async throws -> Int {
         guard configuration.sessionMinutes.contains(minutes) else { throw BookingError.invalid("minutes", "5 to 480") }
         let offered = (try await store.profile(mentorId: mentorId))?.sessionTypes.filter { $0.kind == .oneOnOne } ?? []
         if offered.isEmpty { return 0 }
@@ -98,22 +72,12 @@ public struct BookingService: RPCService {
         let price = try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
         let now = configuration.now()
         var request = PlaceBooking(
-            mentorId: params.mentorId,
-            menteeId: caller.id,
-            start: params.start,
-            end: params.start.adding(minutes: params.minutes),
-            status: .held,
-            holdExpiresAt: now.adding(minutes: configuration.holdMinutes),
-            priceCredits: price
-        )
+            mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), status: .held,
+            holdExpiresAt: now.adding(minutes: configuration.holdMinutes), priceCredits: price)
         request.holdLimits = configuration.holdLimits
         let (booking, _) = try await mapped {
             try await store.place(
-                request,
-                now: now,
-                freeRuns: configuration.freeRuns,
-                slot: SlotRequest(start: params.start, minutes: params.minutes)
-            )
+                request, now: now, freeRuns: configuration.freeRuns, slot: SlotRequest(start: params.start, minutes: params.minutes))
         }
         await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.held")
         return HoldResult(holdId: booking.id, expiresAt: booking.holdExpiresAt ?? request.holdExpiresAt!, booking: booking)
@@ -123,31 +87,17 @@ public struct BookingService: RPCService {
         let caller = try context.caller()
         guard params.mentorId != caller.id else { throw BookingError.core(.forbidden("you cannot book yourself")) }
         let price = try await checkLength(mentorId: params.mentorId, minutes: params.minutes)
-        if let agenda = params.agenda {
-            try AgendaValidator(questions: try await store.template(mentorId: params.mentorId)).validate(agenda)
-        }
+        if let agenda = params.agenda { try AgendaValidator(questions: try await store.template(mentorId: params.mentorId)).validate(agenda) }
         let now = configuration.now()
         let end = params.start.adding(minutes: params.minutes)
         let request = PlaceBooking(
-            mentorId: params.mentorId,
-            menteeId: caller.id,
-            start: params.start,
-            end: end,
-            status: .confirmed,
-            holdId: params.holdId,
-            idempotencyKey: params.idempotencyKey,
-            requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)",
-            agenda: params.agenda,
+            mentorId: params.mentorId, menteeId: caller.id, start: params.start, end: end, status: .confirmed, holdId: params.holdId,
+            idempotencyKey: params.idempotencyKey, requestHash: "\(params.mentorId)|\(params.start)|\(params.minutes)", agenda: params.agenda,
             priceCredits: price,
-            audit: context.auditEntry("booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description])
-        )
+            audit: context.auditEntry("booking.create", details: ["mentor": params.mentorId.uuidString, "start": params.start.description]))
         let (booking, replayed) = try await mapped {
             try await store.place(
-                request,
-                now: now,
-                freeRuns: configuration.freeRuns,
-                slot: SlotRequest(start: params.start, minutes: params.minutes)
-            )
+                request, now: now, freeRuns: configuration.freeRuns, slot: SlotRequest(start: params.start, minutes: params.minutes))
         }
         if !replayed { await availability?.availabilityChanged(mentorId: params.mentorId, reason: "booking.created") }
         return BookingResult(booking: booking, replayed: replayed ? true : nil)
@@ -166,15 +116,8 @@ public struct BookingService: RPCService {
         checks.expect(params.start > now, "start", "in the future")
         try checks.check()
         let session = NewGroupSession(
-            mentorId: caller.id,
-            start: params.start,
-            end: params.start.adding(minutes: params.minutes),
-            capacity: params.capacity,
-            title: title,
-            topic: params.topic,
-            priceCredits: params.priceCredits ?? 0,
-            audit: context.auditEntry("sessions.create_group")
-        )
+            mentorId: caller.id, start: params.start, end: params.start.adding(minutes: params.minutes), capacity: params.capacity, title: title,
+            topic: params.topic, priceCredits: params.priceCredits ?? 0, audit: context.auditEntry("sessions.create_group"))
         let created = try await mapped { try await store.createGroup(session, now: now, freeRuns: configuration.freeRuns) }
         await availability?.availabilityChanged(mentorId: caller.id, reason: "group.created")
         return BookingResult(booking: created)
@@ -189,11 +132,8 @@ public struct BookingService: RPCService {
         let now = configuration.now()
         let outcome = try await mapped {
             try await store.join(
-                groupSessionId: params.groupSessionId,
-                menteeId: caller.id,
-                now: now,
-                audit: context.auditEntry("booking.join", details: ["group": params.groupSessionId.uuidString])
-            )
+                groupSessionId: params.groupSessionId, menteeId: caller.id, now: now,
+                audit: context.auditEntry("booking.join", details: ["group": params.groupSessionId.uuidString]))
         }
         switch outcome {
         case .joined(let seat): return BookingResult(booking: seat)
@@ -217,15 +157,9 @@ public struct BookingService: RPCService {
         let (current, side, rule) = try await cancellation(params.bookingId, by: caller)
         let booking = try await mapped {
             try await store.cancel(
-                bookingId: current.id,
-                by: caller.id,
-                reason: params.reason,
-                now: rule.now,
-                audit: context.auditEntry("booking.cancel", details: ["by": side]),
-                escrow: rule,
-                fees: configuration.platformFee,
-                freeRuns: configuration.freeRuns
-            )
+                bookingId: current.id, by: caller.id, reason: params.reason, now: rule.now,
+                audit: context.auditEntry("booking.cancel", details: ["by": side]), escrow: rule, fees: configuration.platformFee,
+                freeRuns: configuration.freeRuns)
         }
         if booking.kind != .groupSeat { await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.cancelled") }
         return CancelResult(booking: booking, policy: policy(booking, side: side, rule: rule, escrow: booking.escrowState))
@@ -252,25 +186,17 @@ public struct BookingService: RPCService {
         let side = caller.id == current.mentorId ? "mentor" : caller.id == current.menteeId ? "mentee" : "admin"
         // Full refund when the mentor (or an admin) cancels, or the mentee does with enough notice.
         let rule = LateCancellationRule(
-            byMentee: side == "mentee",
-            lateNotice: .seconds(configuration.lateCancellationHours * 3600),
-            now: configuration.now()
-        )
+            byMentee: side == "mentee", lateNotice: .seconds(configuration.lateCancellationHours * 3600), now: configuration.now())
         return (current, side, rule)
     }
 
     /// The policy a cancellation of `booking` by `side` under `rule` is answered with; `escrow` says where the price went.
     func policy(_ booking: Booking, side: String, rule: LateCancellationRule, escrow: String) -> CancellationPolicy {
         CancellationPolicy(
-            cancellableUntil: booking.start,
-            lateNoticeHours: configuration.lateCancellationHours,
-            late: rule.isLate(booking),
-            cancelledBy: side,
+            cancellableUntil: booking.start, lateNoticeHours: configuration.lateCancellationHours, late: rule.isLate(booking), cancelledBy: side,
             summary: "Either participant may cancel until the session starts. Cancelled by the mentor (or an admin), or by the mentee at least "
                 + "\(configuration.lateCancellationHours) hours ahead: the price is refunded in full. Cancelled by the mentee later: no refund, "
-                + "the price goes to the mentor. A group session is cancelled by its mentor, with every seat refunded.",
-            escrow: escrow
-        )
+                + "the price goes to the mentor. A group session is cancelled by its mentor, with every seat refunded.", escrow: escrow)
     }
 
     /// The reschedule policy, in one place. An admin moves a booking at once; so does the mentee while the session is
@@ -294,26 +220,14 @@ public struct BookingService: RPCService {
                 throw BookingError.core(.outsideAvailability)
             }
             let busy = try await store.busy(
-                mentorId: current.mentorId,
-                from: params.start.adding(minutes: -2 * 1440),
-                to: params.start.adding(minutes: 2 * 1440),
-                now: now
-            )
+                mentorId: current.mentorId, from: params.start.adding(minutes: -2 * 1440), to: params.start.adding(minutes: 2 * 1440), now: now)
             guard calculator.isFree(start: params.start, minutes: minutes, busy: busy.filter { $0.start != current.start || $0.isHold }, now: now)
-            else {
-                throw BookingError.core(.slotTaken)
-            }
+            else { throw BookingError.core(.slotTaken) }
             let booking = try await mapped {
                 try await store.setRescheduleProposal(
-                    bookingId: current.id,
-                    start: params.start,
-                    by: caller.id,
-                    now: now,
+                    bookingId: current.id, start: params.start, by: caller.id, now: now,
                     audit: context.auditEntry(
-                        "booking.reschedule_proposed",
-                        details: ["from": current.start.description, "to": params.start.description]
-                    )
-                )
+                        "booking.reschedule_proposed", details: ["from": current.start.description, "to": params.start.description]))
             }
             return BookingResult(booking: booking, pendingAcceptance: true)
         }
@@ -336,12 +250,7 @@ public struct BookingService: RPCService {
         guard params.accept else {
             let booking = try await mapped {
                 try await store.setRescheduleProposal(
-                    bookingId: current.id,
-                    start: nil,
-                    by: nil,
-                    now: now,
-                    audit: context.auditEntry("booking.reschedule_declined")
-                )
+                    bookingId: current.id, start: nil, by: nil, now: now, audit: context.auditEntry("booking.reschedule_declined"))
             }
             return BookingResult(booking: booking)
         }
@@ -354,23 +263,15 @@ public struct BookingService: RPCService {
 
     /// Moves the booking; `answering` a proposal by that proposer, only while it is still the pending proposal.
     private func move(
-        _ current: Booking,
-        to start: Instant,
-        now: Instant,
-        context: RPCContext,
-        answering proposer: UUID? = nil
+        _ current: Booking, to start: Instant, now: Instant, context: RPCContext, answering proposer: UUID? = nil
     ) async throws -> Booking {
         let minutes = Int(current.end.epochSeconds - current.start.epochSeconds) / 60
         let slot = SlotRequest(start: start, minutes: minutes, answering: proposer.map { SlotRequest.Proposal(start: start, proposer: $0) })
         let outcome = try await mapped {
             try await store.reschedule(
-                bookingId: current.id,
-                start: start,
-                now: now,
+                bookingId: current.id, start: start, now: now,
                 audit: context.auditEntry("booking.reschedule", details: ["from": current.start.description, "to": start.description]),
-                freeRuns: configuration.freeRuns,
-                slot: slot
-            )
+                freeRuns: configuration.freeRuns, slot: slot)
         }
         guard case .moved(let booking) = outcome else { throw BookingError.proposalChanged }
         await availability?.availabilityChanged(mentorId: booking.mentorId, reason: "booking.rescheduled")
@@ -385,15 +286,8 @@ public struct BookingService: RPCService {
         let after = try cursors.cursorParam(params.cursor, scope: "booking.list", timeKeyed: true)
         let items = try await store.bookings(
             BookingListQuery(
-                userId: caller.id,
-                side: params.as,
-                status: params.status,
-                from: params.from,
-                to: params.to,
-                after: after.flatMap { position in position.instant.map { ($0, position.id) } },
-                limit: limit
-            )
-        )
+                userId: caller.id, side: params.as, status: params.status, from: params.from, to: params.to,
+                after: after.flatMap { position in position.instant.map { ($0, position.id) } }, limit: limit))
         let next = cursors.nextCursor(items, limit: limit, scope: "booking.list") { PageCursor(instant: $0.start, id: $0.id) }
         return BookingPage(items: items, nextCursor: next)
     }

@@ -4,9 +4,7 @@ public import MentorLinkCore
 public import ServiceSupport
 
 /// Params naming a mentor (`availability.get`).
-public struct MentorIdParams: Codable, Sendable {
-    public var mentorId: UUID
-}
+public struct MentorIdParams: Codable, Sendable { public var mentorId: UUID }
 
 // MARK: availability.*
 
@@ -85,13 +83,9 @@ public struct CreateGroupParams: Codable, Sendable {
     public var priceCredits: Int?
 }
 
-public struct JoinParams: Codable, Sendable {
-    public var groupSessionId: UUID
-}
+public struct JoinParams: Codable, Sendable { public var groupSessionId: UUID }
 
-public struct BookingIdParams: Codable, Sendable {
-    public var bookingId: UUID
-}
+public struct BookingIdParams: Codable, Sendable { public var bookingId: UUID }
 
 public struct CancelParams: Codable, Sendable {
     public var bookingId: UUID
@@ -138,9 +132,7 @@ public struct BookingPage: Codable, Sendable {
 
 // MARK: forms.* and agenda
 
-public struct SetTemplateParams: Codable, Sendable {
-    public var questions: [FormQuestion]
-}
+public struct SetTemplateParams: Codable, Sendable { public var questions: [FormQuestion] }
 
 public struct TemplateResult: Codable, Sendable {
     public var mentorId: UUID

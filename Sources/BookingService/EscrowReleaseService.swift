@@ -16,11 +16,7 @@ public struct EscrowReleaseService: Service {
 
     /// A service releasing with `configuration`'s grace period and clock.
     public init(
-        store: any EscrowReleasing,
-        configuration: BookingConfiguration,
-        interval: Duration = .seconds(30),
-        batchSize: Int = 200,
-        logger: Logger
+        store: any EscrowReleasing, configuration: BookingConfiguration, interval: Duration = .seconds(30), batchSize: Int = 200, logger: Logger
     ) {
         self.store = store
         self.configuration = configuration
@@ -34,18 +30,12 @@ public struct EscrowReleaseService: Service {
         var released = 0
         while true {
             let batch = try await store.releaseDueEscrows(
-                now: configuration.now(),
-                grace: configuration.completionGrace,
-                limit: batchSize,
-                fees: configuration.platformFee
-            )
+                now: configuration.now(), grace: configuration.completionGrace, limit: batchSize, fees: configuration.platformFee)
             released += batch
             if batch < batchSize { return released }
         }
     }
 
     /// Runs ``releaseDue()`` every ``interval`` until shutdown; a failed run is logged and retried at the next.
-    public func run() async throws {
-        await PeriodicJob(name: "escrow.release", interval: interval, logger: logger) { try await releaseDue() }.run()
-    }
+    public func run() async throws { await PeriodicJob(name: "escrow.release", interval: interval, logger: logger) { try await releaseDue() }.run() }
 }

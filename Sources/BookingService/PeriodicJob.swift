@@ -14,9 +14,7 @@ struct PeriodicJob: Sendable {
             do {
                 let done = try await work()
                 if done > 0 { logger.info("\(name).done", metadata: ["count": .string("\(done)")]) }
-            } catch {
-                logger.warning("\(name).failed", metadata: ["error": .string("\(error)")])
-            }
+            } catch { logger.warning("\(name).failed", metadata: ["error": .string("\(error)")]) }
             try? await Task.sleep(for: interval)
         }
     }

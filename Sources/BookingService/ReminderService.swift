@@ -20,12 +20,8 @@ public struct ReminderService: Service {
     }
 
     /// Schedules the reminders due now; returns how many were scheduled.
-    public func scheduleDue() async throws -> Int {
-        try await store.scheduleReminders(now: configuration.now())
-    }
+    public func scheduleDue() async throws -> Int { try await store.scheduleReminders(now: configuration.now()) }
 
     /// Runs ``scheduleDue()`` every ``interval`` until shutdown; a failed run is logged and retried at the next.
-    public func run() async throws {
-        await PeriodicJob(name: "reminders", interval: interval, logger: logger) { try await scheduleDue() }.run()
-    }
+    public func run() async throws { await PeriodicJob(name: "reminders", interval: interval, logger: logger) { try await scheduleDue() }.run() }
 }

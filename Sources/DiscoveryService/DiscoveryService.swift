@@ -19,11 +19,7 @@ public struct DiscoveryService: RPCService {
         registry.register("mentors.updateProfile", summary: "Create or replace your mentor profile.", access: .only(.mentor), handler: updateProfile)
         registry.register("mentors.get", summary: "A mentor's public profile.", access: .public, handler: getMentor)
         registry.register(
-            "mentors.search",
-            summary: "Find mentors: text (typo-tolerant), filters, facets, keyset pages.",
-            access: .public,
-            handler: searchMentors
-        )
+            "mentors.search", summary: "Find mentors: text (typo-tolerant), filters, facets, keyset pages.", access: .public, handler: searchMentors)
     }
 
     func updateProfile(_ params: UpdateProfileParams, _ context: RPCContext) async throws -> ProfileResult {
@@ -43,25 +39,16 @@ public struct DiscoveryService: RPCService {
             return cleaned
         }
         let input = ProfileInput(
-            headline: text(params.headline, "headline", max: 200),
-            bio: text(params.bio, "bio", max: 5000),
-            skills: list(params.skills, "skills"),
-            topics: list(params.topics, "topics"),
-            tags: list(params.tags, "tags"),
-            yearsExperience: params.yearsExperience,
-            languages: list(params.languages, "languages"),
-            timeZone: params.timeZone,
-            sessionTypes: params.sessionTypes
-        )
+            headline: text(params.headline, "headline", max: 200), bio: text(params.bio, "bio", max: 5000), skills: list(params.skills, "skills"),
+            topics: list(params.topics, "topics"), tags: list(params.tags, "tags"), yearsExperience: params.yearsExperience,
+            languages: list(params.languages, "languages"), timeZone: params.timeZone, sessionTypes: params.sessionTypes)
         checks.range(params.yearsExperience, 0...80, "yearsExperience")
         checks.expect(ZonedClock(identifier: params.timeZone) != nil, "timeZone", "not an IANA time zone")
         checks.maxCount(params.sessionTypes, 10, "sessionTypes")
         for (index, type) in params.sessionTypes.enumerated() {
             checks.expect(
-                configuration.sessionMinutes.contains(type.minutes) && type.minutes % 5 == 0,
-                "sessionTypes[\(index)].minutes",
-                "a multiple of 5 from 5 to 480"
-            )
+                configuration.sessionMinutes.contains(type.minutes) && type.minutes % 5 == 0, "sessionTypes[\(index)].minutes",
+                "a multiple of 5 from 5 to 480")
             checks.range(type.priceCredits, 0...100_000, "sessionTypes[\(index)].priceCredits")
             checks.expect(type.kind != .groupSeat, "sessionTypes[\(index)].kind", "one_on_one or group")
         }
@@ -93,21 +80,10 @@ public struct DiscoveryService: RPCService {
         }
         try checks.check()
         let query = MentorSearchQuery(
-            text: text?.isEmpty == false ? text : nil,
-            skills: params.skills ?? [],
-            topics: params.topics ?? [],
-            tags: params.tags ?? [],
-            languages: params.languages ?? [],
-            minExperience: params.minExperience,
-            minRating: params.minRating,
-            maxPriceCredits: params.maxPriceCredits,
-            availableFrom: params.availableFrom,
-            availableTo: params.availableTo,
-            sort: params.sort ?? .relevance,
-            limit: limit,
-            after: after,
-            now: configuration.now()
-        )
+            text: text?.isEmpty == false ? text : nil, skills: params.skills ?? [], topics: params.topics ?? [], tags: params.tags ?? [],
+            languages: params.languages ?? [], minExperience: params.minExperience, minRating: params.minRating,
+            maxPriceCredits: params.maxPriceCredits, availableFrom: params.availableFrom, availableTo: params.availableTo,
+            sort: params.sort ?? .relevance, limit: limit, after: after, now: configuration.now())
         var page = try await directory.search(query)
         page.nextCursor = page.next.map { next in
             var payload = CursorPayload()

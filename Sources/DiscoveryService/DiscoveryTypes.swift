@@ -5,14 +5,10 @@ public import MentorLinkCore
 public typealias UpdateProfileParams = ProfileInput
 
 /// Params of `mentors.get`.
-public struct MentorProfileParams: Codable, Sendable {
-    public var mentorId: UUID
-}
+public struct MentorProfileParams: Codable, Sendable { public var mentorId: UUID }
 
 /// A mentor's profile.
-public struct ProfileResult: Codable, Sendable {
-    public var mentor: MentorProfile
-}
+public struct ProfileResult: Codable, Sendable { public var mentor: MentorProfile }
 
 /// Params of `mentors.search`: text, filters, sort and a page cursor.
 public struct SearchParams: Codable, Sendable {

@@ -24,8 +24,7 @@ public struct EmailConsumer: EventHandler {
     }
 
     /// Handles one event message; returns how many emails it wrote.
-    @discardableResult
-    public func handle(_ value: [UInt8]) async throws -> Int {
+    @discardableResult public func handle(_ value: [UInt8]) async throws -> Int {
         guard let event = RelayedEvent(value) else { return 0 }
         let id = event.id
         guard try await !store.handled(eventId: id, consumer: Self.name) else { return 0 }
@@ -37,21 +36,15 @@ public struct EmailConsumer: EventHandler {
             // An address that is not a plain local@domain can never be sent: skipped for good (not retried).
             guard let address = EmailAddress(contact.email) else {
                 logger.warning(
-                    "email.invalid_recipient",
-                    metadata: ["user.id": .string(note.userId.uuidString.lowercased()), "event.id": .string("\(id)")]
-                )
+                    "email.invalid_recipient", metadata: ["user.id": .string(note.userId.uuidString.lowercased()), "event.id": .string("\(id)")])
                 continue
             }
             let unsubscribe = "\(unsubscribeBase)?user=\(note.userId.uuidString.lowercased())"
             let values: [String: Any] = ["name": contact.name, "title": note.title, "body": note.body, "unsubscribe": unsubscribe]
             let message = EmailMessage(
-                id: "\(id).\(note.userId.uuidString.lowercased())",
-                to: EmailMailbox(name: contact.name, address: address),
-                subject: EmailTemplates.subject.render(values),
-                text: EmailTemplates.text.render(values),
-                html: EmailTemplates.html.render(values),
-                unsubscribe: unsubscribe
-            )
+                id: "\(id).\(note.userId.uuidString.lowercased())", to: EmailMailbox(name: contact.name, address: address),
+                subject: EmailTemplates.subject.render(values), text: EmailTemplates.text.render(values), html: EmailTemplates.html.render(values),
+                unsubscribe: unsubscribe)
             if try await mailer.deliver(message) { written += 1 }
         }
         _ = try await store.handle(eventId: id, consumer: Self.name, notifications: [])

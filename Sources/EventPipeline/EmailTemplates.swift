@@ -13,8 +13,7 @@ enum EmailTemplates {
             — MentorLink
             To stop these emails: {{unsubscribe}}
 
-            """
-    )
+            """)
     static let html = try! MustacheTemplate(
         string: """
             <!doctype html>
@@ -25,6 +24,5 @@ enum EmailTemplates {
             <p style="color: #666">— MentorLink · <a href="{{unsubscribe}}">Unsubscribe</a></p>
             </body></html>
 
-            """
-    )
+            """)
 }

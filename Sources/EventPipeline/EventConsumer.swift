@@ -26,19 +26,12 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
     /// ``MentorLinkCore/CoreError/unavailable(_:)``, is retried with the backoff but not counted as an attempt, so an
     /// outage never parks a good message.
     /// Whether `error` is an adapter's own word for a dependency being away.
-    static func isTranslatedOutage(_ error: any Error) -> Bool {
-        if case CoreError.unavailable = error { true } else { false }
-    }
+    static func isTranslatedOutage(_ error: any Error) -> Bool { if case CoreError.unavailable = error { true } else { false } }
 
     public init(
-        handler: Handler,
-        source: Source,
-        deadLetters: any DeadLetterStore,
-        policy: RetryPolicy = RetryPolicy(),
-        replayInterval: Duration = .seconds(2),
-        describeError: @escaping @Sendable (any Error) -> String = { String(describing: $0) },
-        isOutage: @escaping @Sendable (any Error) -> Bool = { _ in false },
-        logger: Logger
+        handler: Handler, source: Source, deadLetters: any DeadLetterStore, policy: RetryPolicy = RetryPolicy(),
+        replayInterval: Duration = .seconds(2), describeError: @escaping @Sendable (any Error) -> String = { String(describing: $0) },
+        isOutage: @escaping @Sendable (any Error) -> Bool = { _ in false }, logger: Logger
     ) {
         self.isOutage = isOutage
         self.describe = { String(describeError($0).prefix(2000)) }
@@ -68,14 +61,10 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
     public func consume(_ records: some AsyncSequence<EventRecord, Never>, committer: some EventCommitter) async {
         for await message in records {
             guard await settle(message) else { return }
-            do {
-                try await committer.commit(message)
-            } catch {
+            do { try await committer.commit(message) } catch {
                 // Handled or parked already: the next commit covers it, and a redelivery is harmless (idempotent).
                 logger.warning(
-                    "\(Handler.name).commit_failed",
-                    metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string("\(error)")]
-                )
+                    "\(Handler.name).commit_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string("\(error)")])
             }
         }
     }
@@ -94,9 +83,7 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
                 lastError = describe(error)
                 if Self.isTranslatedOutage(error) || isOutage(error) {
                     logger.warning(
-                        "\(Handler.name).dependency_down",
-                        metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(lastError)]
-                    )
+                        "\(Handler.name).dependency_down", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(lastError)])
                     outages += 1
                     if !(await pause(policy.delay(after: min(outages, 8)))) { return false }
                     attempt -= 1
@@ -107,21 +94,13 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
                     metadata: [
                         "kafka.topic": .string(message.topic), "kafka.offset": .string("\(message.offset)"), "attempt": .string("\(attempt)"),
                         "error": .string(lastError),
-                    ]
-                )
+                    ])
             }
             if attempt < policy.attempts, !(await pause(policy.delay(after: attempt))) { return false }
         }
         let failed = FailedMessage(
-            consumer: Handler.name,
-            topic: message.topic,
-            partition: message.partition,
-            offset: message.offset,
-            key: message.key,
-            value: message.value,
-            error: lastError,
-            attempts: attempt
-        )
+            consumer: Handler.name, topic: message.topic, partition: message.partition, offset: message.offset, key: message.key,
+            value: message.value, error: lastError, attempts: attempt)
         var parkAttempt = 0
         while true {
             parkAttempt += 1
@@ -129,22 +108,18 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
                 let id = try await deadLetters.park(failed)
                 logger.error(
                     "\(Handler.name).parked",
-                    metadata: ["dead_letter.id": .string("\(id)"), "kafka.offset": .string("\(message.offset)"), "error": .string(lastError)]
-                )
+                    metadata: ["dead_letter.id": .string("\(id)"), "kafka.offset": .string("\(message.offset)"), "error": .string(lastError)])
                 return true
             } catch {
                 logger.error(
-                    "\(Handler.name).park_failed",
-                    metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(describe(error))]
-                )
+                    "\(Handler.name).park_failed", metadata: ["kafka.offset": .string("\(message.offset)"), "error": .string(describe(error))])
                 guard await pause(policy.delay(after: parkAttempt)) else { return false }
             }
         }
     }
 
     /// Runs the replays an admin asked for; returns how many succeeded.
-    @discardableResult
-    public func replayRequested(limit: Int = 50) async throws -> Int {
+    @discardableResult public func replayRequested(limit: Int = 50) async throws -> Int {
         var replayed = 0
         for letter in try await deadLetters.replaying(consumer: Handler.name, limit: limit) {
             do {
@@ -154,9 +129,7 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
                 logger.notice("\(Handler.name).replayed", metadata: ["dead_letter.id": .string("\(letter.id)")])
             } catch {
                 logger.error(
-                    "\(Handler.name).replay_failed",
-                    metadata: ["dead_letter.id": .string("\(letter.id)"), "error": .string(describe(error))]
-                )
+                    "\(Handler.name).replay_failed", metadata: ["dead_letter.id": .string("\(letter.id)"), "error": .string(describe(error))])
                 try await deadLetters.finishReplay(id: letter.id, error: describe(error))
             }
         }
@@ -165,9 +138,7 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
 
     func replayLoop() async {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                try await replayRequested()
-            } catch {
+            do { try await replayRequested() } catch {
                 logger.warning("\(Handler.name).replay_poll_failed", metadata: ["error": .string(describe(error))])
             }
             guard await pause(replayInterval) else { return }
@@ -176,11 +147,7 @@ public struct EventConsumer<Handler: EventHandler, Source: EventSource>: Service
 
     /// Sleeps; `false` when the task was cancelled or the service is shutting down.
     func pause(_ duration: Duration) async -> Bool {
-        do {
-            try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
-        } catch {
-            return false
-        }
+        do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) } } catch { return false }
         return !Task.isCancelled && !Task.isShuttingDownGracefully
     }
 }

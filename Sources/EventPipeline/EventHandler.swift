@@ -7,6 +7,5 @@ public protocol EventHandler: Sendable {
     static var name: String { get }
     var logger: Logger { get }
     /// Handles one message; returns how much it did.
-    @discardableResult
-    func handle(_ value: [UInt8]) async throws -> Int
+    @discardableResult func handle(_ value: [UInt8]) async throws -> Int
 }

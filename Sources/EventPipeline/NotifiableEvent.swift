@@ -48,11 +48,8 @@ enum NotifiableEvent {
             case .joined:
                 return [
                     NewNotification(
-                        userId: booking.mentorId,
-                        type: event.type,
-                        title: "New participant",
-                        body: "Someone joined your group session at \(booking.start)."
-                    )
+                        userId: booking.mentorId, type: event.type, title: "New participant",
+                        body: "Someone joined your group session at \(booking.start).")
                 ]
             default: return []
             }
@@ -74,20 +71,14 @@ enum NotifiableEvent {
         case .review(let event):
             return [
                 NewNotification(
-                    userId: event.payload.mentorId,
-                    type: event.type,
-                    title: "New review",
-                    body: "You received a \(event.payload.rating)-star review."
+                    userId: event.payload.mentorId, type: event.type, title: "New review", body: "You received a \(event.payload.rating)-star review."
                 )
             ]
         case .payment(let event):
             return [
                 NewNotification(
-                    userId: event.payload.userId,
-                    type: event.type,
-                    title: "Credits added",
-                    body: "\(event.payload.credits) credits were added to your wallet."
-                )
+                    userId: event.payload.userId, type: event.type, title: "Credits added",
+                    body: "\(event.payload.credits) credits were added to your wallet.")
             ]
         }
     }

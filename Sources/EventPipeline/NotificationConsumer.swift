@@ -22,8 +22,7 @@ public struct NotificationConsumer: EventHandler {
     }
 
     /// Handles one event message; returns how many notifications it created (0 when seen before or not notifiable).
-    @discardableResult
-    public func handle(_ value: [UInt8]) async throws -> Int {
+    @discardableResult public func handle(_ value: [UInt8]) async throws -> Int {
         guard let event = RelayedEvent(value) else {
             logger.warning("notifications.unreadable_event")
             return 0
@@ -33,9 +32,7 @@ public struct NotificationConsumer: EventHandler {
         for (user, notification) in stored {
             let data = try JSONEncoder().encode(notification)
             let event = Array(#"{"type":"notification","notification":"#.utf8) + Array(data) + Array("}".utf8)
-            do {
-                try await bus.publish(channel: Channels.user(user), event: event)
-            } catch {
+            do { try await bus.publish(channel: Channels.user(user), event: event) } catch {
                 logger.warning("notifications.push_failed", metadata: ["error": .string("\(error)")])
             }
         }
@@ -48,13 +45,10 @@ public struct NotificationConsumer: EventHandler {
     /// `dead_letters`, where it can be replayed once the reader is fixed (marking it handled would lose it for good).
     static func notifications(_ event: RelayedEvent, store: any NotificationStore, logger: Logger) async throws -> [NewNotification] {
         let notifiable: NotifiableEvent?
-        do {
-            notifiable = try NotifiableEvent(event)
-        } catch {
+        do { notifiable = try NotifiableEvent(event) } catch {
             logger.warning(
                 "events.unreadable_payload",
-                metadata: ["event.id": .string("\(event.id)"), "event.type": .string(event.type), "error": .string("\(error)")]
-            )
+                metadata: ["event.id": .string("\(event.id)"), "event.type": .string(event.type), "error": .string("\(error)")])
             throw error
         }
         guard let notifiable else { return [] }
@@ -64,12 +58,7 @@ public struct NotificationConsumer: EventHandler {
             for holder in try await store.seatHolders(cancelledWith: session.id) where !notes.contains(where: { $0.userId == holder }) {
                 notes.append(
                     NewNotification(
-                        userId: holder,
-                        type: event.type,
-                        title: "Session cancelled",
-                        body: "The group session at \(session.start) was cancelled."
-                    )
-                )
+                        userId: holder, type: event.type, title: "Session cancelled", body: "The group session at \(session.start) was cancelled."))
             }
         }
         return notes

@@ -27,9 +27,7 @@ public struct OutboxRelay: Service {
     public static func message(_ event: OutboxEvent) -> [UInt8] {
         Array(
             #"{"id":\#(event.id),"type":"\#(event.type)","aggregate":"\#(event.aggregate)","aggregateId":"\#(event.aggregateId)","at":"\#(event.createdAt)","payload":"#
-                .utf8
-        )
-            + event.payload + Array("}".utf8)
+                .utf8) + event.payload + Array("}".utf8)
     }
 
     /// Publishes one batch; returns how many events were sent.
@@ -61,8 +59,7 @@ public struct OutboxRelay: Service {
                     metadata: [
                         "error": .string("\(error)"),
                         "retry_ms": .string("\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"),
-                    ]
-                )
+                    ])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             }

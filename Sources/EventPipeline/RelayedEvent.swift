@@ -18,9 +18,7 @@ struct RelayedEvent {
     }
 
     /// The payload alone, as `Payload`.
-    private struct Body<Payload: Decodable>: Decodable {
-        var payload: Payload
-    }
+    private struct Body<Payload: Decodable>: Decodable { var payload: Payload }
 
     /// The envelope, or `nil` when the message is not one (no numeric `id` or no `type`).
     init?(_ value: [UInt8]) {

@@ -21,7 +21,5 @@ public struct RetryPolicy: Sendable, Hashable {
         return .milliseconds(Int64((base / 2 + Double.random(in: 0...(base / 2))) * 1000))
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
 }

@@ -18,11 +18,7 @@ public struct FeedbackService: RPCService {
 
     public func register(into registry: inout MethodRegistry) {
         registry.register(
-            "reviews.create",
-            summary: "Review a session you attended, after it ended (once).",
-            access: .authenticated,
-            handler: createReview
-        )
+            "reviews.create", summary: "Review a session you attended, after it ended (once).", access: .authenticated, handler: createReview)
         registry.register("reviews.reply", summary: "Reply to a review of you (once).", access: .only(.mentor), handler: replyReview)
         registry.register("reviews.list", summary: "A mentor's reviews, newest first.", access: .public, handler: listReviews)
     }
@@ -39,13 +35,8 @@ public struct FeedbackService: RPCService {
         guard booking.end <= now() else { throw CoreError.invalidState("the session has not ended") }
         let comment = params.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
         let review = try await store.createReview(
-            bookingId: booking.id,
-            authorId: caller.id,
-            mentorId: booking.mentorId,
-            rating: params.rating,
-            comment: comment?.isEmpty == false ? comment : nil,
-            audit: nil
-        )
+            bookingId: booking.id, authorId: caller.id, mentorId: booking.mentorId, rating: params.rating,
+            comment: comment?.isEmpty == false ? comment : nil, audit: nil)
         return ReviewResult(review: review)
     }
 
@@ -65,10 +56,7 @@ public struct FeedbackService: RPCService {
         try checks.check()
         let after = try cursors.cursorParam(params.cursor, scope: "reviews.list", timeKeyed: true)
         let items = try await store.reviews(
-            mentorId: params.mentorId,
-            after: after.flatMap { position in position.instant.map { ($0, position.id) } },
-            limit: limit
-        )
+            mentorId: params.mentorId, after: after.flatMap { position in position.instant.map { ($0, position.id) } }, limit: limit)
         let next = cursors.nextCursor(items, limit: limit, scope: "reviews.list") { PageCursor(instant: $0.createdAt, id: $0.id) }
         return ReviewPage(items: items, nextCursor: next)
     }

@@ -15,9 +15,7 @@ public struct ReplyParams: Codable, Sendable {
 }
 
 /// A review as posted.
-public struct ReviewResult: Codable, Sendable {
-    public var review: Review
-}
+public struct ReviewResult: Codable, Sendable { public var review: Review }
 
 /// Params of `reviews.list`.
 public struct ListReviewsParams: Codable, Sendable {

@@ -47,16 +47,9 @@ public struct AccessTokens: Sendable {
     public func issue(for user: User, sessionId: UUID, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
         let expiresAt = now.addingTimeInterval(Double(lifetime.components.seconds))
         let claims = AccessClaims(
-            iss: IssuerClaim(value: issuer),
-            aud: AudienceClaim(value: [audience]),
-            sub: SubjectClaim(value: user.id.uuidString),
-            role: user.roles.first?.rawValue ?? "",
-            sid: sessionId.uuidString,
-            jti: IDClaim(value: UUID().uuidString),
-            iat: IssuedAtClaim(value: now),
-            exp: ExpirationClaim(value: expiresAt),
-            typ: "access"
-        )
+            iss: IssuerClaim(value: issuer), aud: AudienceClaim(value: [audience]), sub: SubjectClaim(value: user.id.uuidString),
+            role: user.roles.first?.rawValue ?? "", sid: sessionId.uuidString, jti: IDClaim(value: UUID().uuidString), iat: IssuedAtClaim(value: now),
+            exp: ExpirationClaim(value: expiresAt), typ: "access")
         var header = JWTHeader()
         header.typ = "JWT"
         return (try await keys.sign(claims, kid: JWKIdentifier(string: signingKid), header: header), expiresAt)
@@ -66,8 +59,7 @@ public struct AccessTokens: Sendable {
     public func verify(_ token: String) async -> Principal? {
         guard token.utf8.count < 4096, let claims = try? await keys.verify(token, as: AccessClaims.self) else { return nil }
         guard claims.iss.value == issuer, (try? claims.aud.verifyIntendedAudience(includes: audience)) != nil,
-            let userId = UUID(uuidString: claims.sub.value), let sessionId = UUID(uuidString: claims.sid),
-            let role = Role(rawValue: claims.role)
+            let userId = UUID(uuidString: claims.sub.value), let sessionId = UUID(uuidString: claims.sid), let role = Role(rawValue: claims.role)
         else { return nil }
         return Principal(userId: userId.uuidString, roles: [RPCRole(rawValue: role.rawValue)], sessionId: sessionId.uuidString)
     }

@@ -11,7 +11,5 @@ enum Cookies {
         "\(name)=\(value); Max-Age=\(maxAge.components.seconds); Path=/; Secure; HttpOnly; SameSite=Strict"
     }
 
-    static func clear(_ name: String) -> String {
-        "\(name)=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict"
-    }
+    static func clear(_ name: String) -> String { "\(name)=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict" }
 }

@@ -45,17 +45,13 @@ public final class IdentityAuthenticator: Authenticator, Sendable {
     }
 
     /// Forgets what the cache knows about a session (after this worker revoked it).
-    func forget(_ sessionIds: [UUID]) {
-        cache.withLock { cache in sessionIds.forEach { cache[$0] = (true, .now) } }
-    }
+    func forget(_ sessionIds: [UUID]) { cache.withLock { cache in sessionIds.forEach { cache[$0] = (true, .now) } } }
 
     private func isRevoked(_ sessionId: UUID) async throws(IdentityError) -> Bool {
         let now = ContinuousClock.now
         if let cached = cache.withLock({ $0[sessionId] }), now - cached.at < cacheLifetime { return cached.revoked }
         let revoked: Bool
-        do {
-            revoked = try await revocations.isRevoked(sessionId: sessionId)
-        } catch {
+        do { revoked = try await revocations.isRevoked(sessionId: sessionId) } catch {
             logger.warning("auth.revocation_check_failed", metadata: ["error": .string("\(error)")])
             throw IdentityError.unavailable("redis")
         }

@@ -35,13 +35,10 @@ public struct IdentityConfiguration: Sendable {
     /// all addresses; registration 5/h per address; booking 30/min; chat 60/10s; payments 20/min; everything else
     /// 600/min per caller.
     public static let defaultRateRules: [String: RateRule] = [
-        "login.ip": RateRule(count: 10, period: .seconds(60), burst: 10),
-        "login.account_address": RateRule(count: 5, period: .seconds(60), burst: 5),
+        "login.ip": RateRule(count: 10, period: .seconds(60), burst: 10), "login.account_address": RateRule(count: 5, period: .seconds(60), burst: 5),
         "login.account": RateRule(count: 100, period: .seconds(3600), burst: 20),
-        "registration": RateRule(count: 5, period: .seconds(3600), burst: 5),
-        "booking": RateRule(count: 30, period: .seconds(60), burst: 10),
-        "chat": RateRule(count: 60, period: .seconds(10), burst: 20),
-        "payments": RateRule(count: 20, period: .seconds(60), burst: 5),
+        "registration": RateRule(count: 5, period: .seconds(3600), burst: 5), "booking": RateRule(count: 30, period: .seconds(60), burst: 10),
+        "chat": RateRule(count: 60, period: .seconds(10), burst: 20), "payments": RateRule(count: 20, period: .seconds(60), burst: 5),
         "standard": RateRule(count: 600, period: .seconds(60), burst: 100),
     ]
 
@@ -69,7 +66,5 @@ extension IdentityConfiguration {
     /// The page-cursor codec of the deployment: its key is derived from the signing key (the first of
     /// ``signingKeys``), so every worker seals and opens the same cursors; random when there is no key. Rotating the
     /// signing key ends the cursors in flight (clients start again from the first page).
-    public var cursors: CursorCodec {
-        signingKeys.first.map { CursorCodec(derivingFrom: $0.secret) } ?? .random()
-    }
+    public var cursors: CursorCodec { signingKeys.first.map { CursorCodec(derivingFrom: $0.secret) } ?? .random() }
 }

@@ -8,9 +8,7 @@ extension IdentityService {
         let actor = try currentUser(context)
         guard params.userId != actor else { throw IdentityError.forbidden("admins cannot change their own role") }
         let entry = context.auditEntry("admin.set_role", target: params.userId.uuidString, details: ["role": params.role.rawValue])
-        guard let user = try await store.setRoles(userId: params.userId, roles: [params.role], audit: entry) else {
-            throw IdentityError.notFound
-        }
+        guard let user = try await store.setRoles(userId: params.userId, roles: [params.role], audit: entry) else { throw IdentityError.notFound }
         // Existing access tokens carry the old role: end the user's sessions so the new role applies at next sign-in.
         let revoked = try await store.revokeSessions(userId: params.userId, except: nil, reason: "role_changed", audit: nil)
         await publishRevocation(revoked)
@@ -22,9 +20,7 @@ extension IdentityService {
         guard params.userId != actor else { throw IdentityError.forbidden("admins cannot disable themselves") }
         guard
             let revoked = try await store.disable(
-                userId: params.userId,
-                audit: context.auditEntry("admin.disable_user", target: params.userId.uuidString)
-            ),
+                userId: params.userId, audit: context.auditEntry("admin.disable_user", target: params.userId.uuidString)),
             let user = try await store.user(id: params.userId)
         else { throw IdentityError.notFound }
         await publishRevocation(revoked)

@@ -20,8 +20,7 @@ extension IdentityService {
         let user = credentials.user
         guard !user.disabled else {
             try await store.appendAudit(
-                context.auditEntry("login", target: user.id.uuidString, outcome: "failure", details: ["reason": "account_disabled"])
-            )
+                context.auditEntry("login", target: user.id.uuidString, outcome: "failure", details: ["reason": "account_disabled"]))
             throw IdentityError.accountDisabled
         }
         let now = Date()
@@ -29,19 +28,11 @@ extension IdentityService {
         var entry = context.auditEntry("login", target: user.id.uuidString)
         entry.actorId = user.id
         let sessionId = try await store.createSession(
-            userId: user.id,
-            tokenHash: RefreshToken.hash(refresh),
+            userId: user.id, tokenHash: RefreshToken.hash(refresh),
             idleExpiresAt: now.addingTimeInterval(Double(configuration.refreshIdleLifetime.components.seconds)),
-            absoluteExpiresAt: now.addingTimeInterval(Double(configuration.refreshAbsoluteLifetime.components.seconds)),
-            audit: entry
-        )
+            absoluteExpiresAt: now.addingTimeInterval(Double(configuration.refreshAbsoluteLifetime.components.seconds)), audit: entry)
         return try await session(
-            user: user,
-            sessionId: sessionId,
-            refresh: refresh,
-            returnRefresh: params.returnRefreshToken == true,
-            context: context
-        )
+            user: user, sessionId: sessionId, refresh: refresh, returnRefresh: params.returnRefreshToken == true, context: context)
     }
 
     func refresh(_ params: RefreshParams, _ context: RPCContext) async throws -> SessionResult {
@@ -53,14 +44,9 @@ extension IdentityService {
         let now = Date()
         let next = RefreshToken.make()
         let outcome = try await store.rotate(
-            tokenHash: RefreshToken.hash(presented),
-            newTokenHash: RefreshToken.hash(next),
-            now: now,
+            tokenHash: RefreshToken.hash(presented), newTokenHash: RefreshToken.hash(next), now: now,
             idleExpiresAt: now.addingTimeInterval(Double(configuration.refreshIdleLifetime.components.seconds)),
-            reuseGrace: Double(configuration.refreshReuseGrace.components.seconds),
-            ip: context.clientAddress,
-            requestId: context.requestId
-        )
+            reuseGrace: Double(configuration.refreshReuseGrace.components.seconds), ip: context.clientAddress, requestId: context.requestId)
         switch outcome {
         case .rotated(let user, let sessionId):
             return try await session(user: user, sessionId: sessionId, refresh: next, returnRefresh: params.refreshToken != nil, context: context)
@@ -85,11 +71,7 @@ extension IdentityService {
     func logoutAll(_: NoParams, _ context: RPCContext) async throws -> OkResult {
         let userId = try currentUser(context)
         let revoked = try await store.revokeSessions(
-            userId: userId,
-            except: nil,
-            reason: "logout_all",
-            audit: context.auditEntry("logout_all", target: userId.uuidString)
-        )
+            userId: userId, except: nil, reason: "logout_all", audit: context.auditEntry("logout_all", target: userId.uuidString))
         await publishRevocation(revoked)
         clearCookies(context)
         return OkResult(ok: true)
@@ -107,11 +89,8 @@ extension IdentityService {
         try policy.check(params.newPassword)
         let hash = try await hasher.hash(params.newPassword)
         let revoked = try await store.changePassword(
-            userId: userId,
-            passwordHash: hash,
-            keepSession: context.signedInCaller?.sessionId,
-            audit: context.auditEntry("password.change", target: userId.uuidString)
-        )
+            userId: userId, passwordHash: hash, keepSession: context.signedInCaller?.sessionId,
+            audit: context.auditEntry("password.change", target: userId.uuidString))
         await publishRevocation(revoked)
         return OkResult(ok: true)
     }
@@ -143,11 +122,7 @@ extension IdentityService {
     private func limit(_ key: String, rule name: String) async throws {
         guard let rule = configuration.rateRules[name] else { return }
         let wait: Int?
-        do {
-            wait = try await limiter.take(key: key, rule: rule)
-        } catch {
-            throw IdentityError.unavailable("redis")
-        }
+        do { wait = try await limiter.take(key: key, rule: rule) } catch { throw IdentityError.unavailable("redis") }
         if let wait { throw IdentityError.rateLimited(retryAfter: wait) }
     }
 }

@@ -22,13 +22,8 @@ public struct IdentityService: RPCService {
 
     /// Creates the service (computes the decoy hash once).
     public init(
-        store: any IdentityStore,
-        revocations: any RevocationList,
-        limiter: any RateLimiter,
-        tokens: AccessTokens,
-        configuration: IdentityConfiguration,
-        authenticator: IdentityAuthenticator?,
-        logger: Logger
+        store: any IdentityStore, revocations: any RevocationList, limiter: any RateLimiter, tokens: AccessTokens,
+        configuration: IdentityConfiguration, authenticator: IdentityAuthenticator?, logger: Logger
     ) async throws {
         self.store = store
         self.cursors = configuration.cursors
@@ -45,36 +40,17 @@ public struct IdentityService: RPCService {
 
     public func register(into registry: inout MethodRegistry) {
         registry.register(
-            "identity.register",
-            summary: "Create a mentee or mentor account.",
-            access: .public,
-            rateLimit: .registration,
-            handler: register
-        )
+            "identity.register", summary: "Create a mentee or mentor account.", access: .public, rateLimit: .registration, handler: register)
         registry.register(
-            "identity.login",
-            summary: "Sign in; sets the access and refresh cookies.",
-            access: .public,
-            rateLimit: .login,
-            handler: login
-        )
+            "identity.login", summary: "Sign in; sets the access and refresh cookies.", access: .public, rateLimit: .login, handler: login)
         registry.register(
-            "identity.refresh",
-            summary: "Rotate the refresh token; new access token.",
-            access: .public,
-            rateLimit: .login,
-            handler: refresh
-        )
+            "identity.refresh", summary: "Rotate the refresh token; new access token.", access: .public, rateLimit: .login, handler: refresh)
         registry.register("identity.logout", summary: "End this session.", access: .authenticated, handler: logout)
         registry.register("identity.logoutAll", summary: "End every session of this account.", access: .authenticated, handler: logoutAll)
         registry.register("identity.me", summary: "The signed-in account.", access: .authenticated, handler: me)
         registry.register(
-            "identity.changePassword",
-            summary: "Change the password; ends the other sessions.",
-            access: .authenticated,
-            rateLimit: .login,
-            handler: changePassword
-        )
+            "identity.changePassword", summary: "Change the password; ends the other sessions.", access: .authenticated, rateLimit: .login,
+            handler: changePassword)
         registry.register("admin.setRole", summary: "Set a user's role.", access: .only(.admin), handler: setRole)
         registry.register("admin.disableUser", summary: "Disable an account and end its sessions.", access: .only(.admin), handler: disableUser)
         registry.register("admin.listUsers", summary: "Accounts in id order.", access: .only(.admin), handler: listUsers)
@@ -84,21 +60,13 @@ public struct IdentityService: RPCService {
         let name = params.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...200).contains(name.count) else { throw RPCError.invalidParams([FieldProblem(field: "name", problem: "1 to 200 characters")]) }
         let user = try await UserCreation.create(
-            store: store,
-            email: params.email,
-            name: name,
-            password: params.password,
-            role: params.role == .mentor ? .mentor : .mentee,
-            hasher: hasher,
-            policy: policy
-        )
+            store: store, email: params.email, name: name, password: params.password, role: params.role == .mentor ? .mentor : .mentee,
+            hasher: hasher, policy: policy)
         return UserResult(user: user)
     }
 
     func me(_: NoParams, _ context: RPCContext) async throws -> UserResult {
-        guard let id = context.signedInCaller?.id, let user = try await store.user(id: id) else {
-            throw IdentityError.unauthenticated
-        }
+        guard let id = context.signedInCaller?.id, let user = try await store.user(id: id) else { throw IdentityError.unauthenticated }
         return UserResult(user: user)
     }
 
@@ -106,9 +74,7 @@ public struct IdentityService: RPCService {
     func publishRevocation(_ sessionIds: [UUID]) async {
         guard !sessionIds.isEmpty else { return }
         authenticator?.forget(sessionIds)
-        do {
-            try await revocations.revoke(sessionIds: sessionIds, ttl: configuration.accessLifetime + .seconds(60))
-        } catch {
+        do { try await revocations.revoke(sessionIds: sessionIds, ttl: configuration.accessLifetime + .seconds(60)) } catch {
             logger.error("auth.revocation_publish_failed", metadata: ["error": .string("\(error)")])
         }
     }

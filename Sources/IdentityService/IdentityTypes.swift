@@ -16,9 +16,7 @@ public struct RegisterParams: Codable, Sendable {
     public var role: RegistrationRole
 }
 
-public struct UserResult: Codable, Sendable {
-    public var user: User
-}
+public struct UserResult: Codable, Sendable { public var user: User }
 
 public struct LoginParams: Codable, Sendable {
     public var email: String
@@ -41,9 +39,7 @@ public struct SessionResult: Codable, Sendable {
     public var refreshToken: String?
 }
 
-public struct OkResult: Codable, Sendable {
-    public var ok: Bool
-}
+public struct OkResult: Codable, Sendable { public var ok: Bool }
 
 public struct ChangePasswordParams: Codable, Sendable {
     public var currentPassword: String
@@ -55,9 +51,7 @@ public struct SetRoleParams: Codable, Sendable {
     public var role: Role
 }
 
-public struct UserIdParams: Codable, Sendable {
-    public var userId: UUID
-}
+public struct UserIdParams: Codable, Sendable { public var userId: UUID }
 
 public struct ListUsersParams: Codable, Sendable {
     public var cursor: String?

@@ -25,17 +25,7 @@ public struct PasswordHasher: Sendable {
             let length = argon2_encodedlen(cost.iterations, cost.memoryKiB, cost.parallelism, UInt32(salt.count), 32, Argon2_id)
             var encoded = [CChar](repeating: 0, count: length)
             let status = argon2id_hash_encoded(
-                cost.iterations,
-                cost.memoryKiB,
-                cost.parallelism,
-                bytes,
-                bytes.count,
-                salt,
-                salt.count,
-                32,
-                &encoded,
-                length
-            )
+                cost.iterations, cost.memoryKiB, cost.parallelism, bytes, bytes.count, salt, salt.count, 32, &encoded, length)
             guard status == ARGON2_OK.rawValue else {
                 throw IdentityError.internalFailure("argon2: \(String(cString: argon2_error_message(status)))")
             }

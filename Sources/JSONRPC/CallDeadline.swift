@@ -5,10 +5,7 @@ import Synchronization
 enum CallDeadline {
     /// `body`'s value, or `timedOut` when `limit` passes first (then `onTimeout` runs and `body`'s task is cancelled).
     static func race<T: Sendable>(
-        _ limit: Duration,
-        timedOut: T,
-        _ body: @escaping @Sendable () async -> T,
-        onTimeout: @escaping @Sendable () -> Void
+        _ limit: Duration, timedOut: T, _ body: @escaping @Sendable () async -> T, onTimeout: @escaping @Sendable () -> Void
     ) async -> T {
         let race = Race<T>()
         let work = Mutex<Task<Void, Never>?>(nil)
@@ -45,13 +42,10 @@ enum CallDeadline {
 
         private let state = Mutex(State())
 
-        func start(_ continuation: CheckedContinuation<T, Never>) {
-            state.withLock { $0.continuation = continuation }
-        }
+        func start(_ continuation: CheckedContinuation<T, Never>) { state.withLock { $0.continuation = continuation } }
 
         /// Resumes with `value` if nothing did yet; returns whether this call did.
-        @discardableResult
-        func finish(_ value: T) -> Bool {
+        @discardableResult func finish(_ value: T) -> Bool {
             let (continuation, cleanup): (CheckedContinuation<T, Never>?, (@Sendable () -> Void)?) = state.withLock { state in
                 guard !state.finished else { return (nil, nil) }
                 state.finished = true

@@ -11,9 +11,7 @@ public enum IdempotencyKey {
     public static let rule = "1 to 100 printable ASCII characters"
 
     /// Whether `key` follows the rule.
-    public static func isValid(_ key: String) -> Bool {
-        lengths.contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
-    }
+    public static func isValid(_ key: String) -> Bool { lengths.contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7E).contains($0) } }
 
     /// The problem with the `idempotencyKey` member of object params, if there is one.
     static func problem(in params: JSONValue?) -> FieldProblem? {

@@ -20,18 +20,15 @@ enum JSONDepth {
                 continue
             }
             switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
+            case UInt8(ascii: "\""): inString = true
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 if depth > deepest {
                     deepest = depth
                     if deepest > limit { return deepest }
                 }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth -= 1
-            default:
-                break
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
             }
         }
         return deepest

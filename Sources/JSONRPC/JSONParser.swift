@@ -9,9 +9,7 @@ struct JSONParser {
     let maxDepth: Int
     var index = 0
 
-    struct Failure: Error {
-        var tooDeep = false
-    }
+    struct Failure: Error { var tooDeep = false }
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -166,8 +164,7 @@ struct JSONParser {
                     }
                     guard let unicode = Unicode.Scalar(scalar) else { throw Failure() }
                     out.append(contentsOf: Array(String(Character(unicode)).utf8))
-                default:
-                    throw Failure()
+                default: throw Failure()
                 }
             default:
                 guard byte >= 0x20 else { throw Failure() }
@@ -207,11 +204,7 @@ struct JSONParser {
         var isInteger = true
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw Failure() }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-        } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        }
+        if bytes[index] == UInt8(ascii: "0") { index += 1 } else { while index < bytes.count, isDigit(bytes[index]) { index += 1 } }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             isInteger = false
             index += 1

@@ -49,18 +49,14 @@ public indirect enum JSONSchema: Sendable, Hashable {
             var members: [String: JSONValue] = [:]
             for property in properties { members[property.name] = property.schema.jsonValue }
             return .object([
-                "type": "object",
-                "properties": .object(members),
-                "required": .array(properties.filter(\.required).map { .string($0.name) }),
+                "type": "object", "properties": .object(members), "required": .array(properties.filter(\.required).map { .string($0.name) }),
                 "additionalProperties": .bool(false),
             ])
         }
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-}
+extension JSONValue: ExpressibleByStringLiteral { public init(stringLiteral value: String) { self = .string(value) } }
 
 /// A type that states its own schema and a placeholder value (enums, and types with custom decoding).
 public protocol SchemaProviding {

@@ -73,22 +73,16 @@ extension JSONValue {
             bytes.withContiguousStorageIfAvailable { buffer in parse(buffer, maxDepth: maxDepth) }
             ?? Array(bytes).withUnsafeBufferPointer { buffer in parse(buffer, maxDepth: maxDepth) }
         switch result {
-        case .success(let value):
-            return value
+        case .success(let value): return value
         case .failure(let failure) where failure.tooDeep:
             throw RPCError.invalidRequest("JSON nesting deeper than \(maxDepth) levels", reason: "nesting_too_deep")
-        case .failure:
-            throw RPCError.parseError()
+        case .failure: throw RPCError.parseError()
         }
     }
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONValue, JSONParser.Failure> {
         var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
-        do {
-            return .success(try parser.parseDocument())
-        } catch {
-            return .failure(error)
-        }
+        do { return .success(try parser.parseDocument()) } catch { return .failure(error) }
     }
 
     /// Parses with Foundation's `JSONDecoder` (the previous implementation, kept for `scripts/bench json`).
@@ -96,11 +90,7 @@ extension JSONValue {
         guard JSONDepth.maximumDepth(of: bytes, stoppingAbove: maxDepth) <= maxDepth else {
             throw RPCError.invalidRequest("JSON nesting deeper than \(maxDepth) levels", reason: "nesting_too_deep")
         }
-        do {
-            return try JSONCoding.decoder.decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw RPCError.parseError()
-        }
+        do { return try JSONCoding.decoder.decode(JSONValue.self, from: Data(bytes)) } catch { throw RPCError.parseError() }
     }
 
     /// Encodes this value as compact JSON (object keys sorted).

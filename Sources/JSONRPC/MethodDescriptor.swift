@@ -15,10 +15,8 @@ public enum Access: Sendable, Hashable {
     /// Whether a caller is let in, or the error that refuses them.
     public func check(_ principal: Principal?) -> RPCError? {
         switch self {
-        case .public:
-            return nil
-        case .authenticated:
-            return principal == nil ? .unauthenticated() : nil
+        case .public: return nil
+        case .authenticated: return principal == nil ? .unauthenticated() : nil
         case .roles(let allowed):
             guard let principal else { return .unauthenticated() }
             return principal.roles.isDisjoint(with: allowed) ? .forbidden() : nil
@@ -73,11 +71,7 @@ public struct MethodDescriptor: Sendable {
 
 extension MethodDescriptor {
     init<P: Decodable & Sendable, R: Codable & Sendable>(
-        name: String,
-        summary: String,
-        access: Access,
-        rateLimit: RateLimitClass,
-        idempotent: Bool,
+        name: String, summary: String, access: Access, rateLimit: RateLimitClass, idempotent: Bool,
         handler: @escaping @Sendable (P, RPCContext) async throws -> R
     ) {
         let paramsSchema = SchemaRecorder.schema(for: P.self)
@@ -97,6 +91,4 @@ extension MethodDescriptor {
 }
 
 /// Params of a method that takes none.
-public struct NoParams: Codable, Sendable, Hashable {
-    public init() {}
-}
+public struct NoParams: Codable, Sendable, Hashable { public init() {} }

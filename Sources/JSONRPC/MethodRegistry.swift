@@ -15,31 +15,16 @@ public struct MethodRegistry: Sendable {
     ///   - rateLimit: its rate-limit class.
     ///   - idempotent: whether it takes an idempotency key.
     public mutating func register<P: Decodable & Sendable, R: Codable & Sendable>(
-        _ name: String,
-        summary: String = "",
-        access: Access,
-        rateLimit: RateLimitClass = .standard,
-        idempotent: Bool = false,
-        params: P.Type = P.self,
-        result: R.Type = R.self,
-        handler: @escaping @Sendable (P, RPCContext) async throws -> R
+        _ name: String, summary: String = "", access: Access, rateLimit: RateLimitClass = .standard, idempotent: Bool = false,
+        params: P.Type = P.self, result: R.Type = R.self, handler: @escaping @Sendable (P, RPCContext) async throws -> R
     ) {
         precondition(!name.hasPrefix("rpc."), "rpc.* is reserved for the protocol")
         precondition(methods[name] == nil, "method \(name) registered twice")
-        methods[name] = MethodDescriptor(
-            name: name,
-            summary: summary,
-            access: access,
-            rateLimit: rateLimit,
-            idempotent: idempotent,
-            handler: handler
-        )
+        methods[name] = MethodDescriptor(name: name, summary: summary, access: access, rateLimit: rateLimit, idempotent: idempotent, handler: handler)
     }
 
     /// Adds every method of a service.
-    public mutating func mount(_ service: some RPCService) {
-        service.register(into: &self)
-    }
+    public mutating func mount(_ service: some RPCService) { service.register(into: &self) }
 }
 
 /// A service hands its methods over as one collection that the executable mounts.

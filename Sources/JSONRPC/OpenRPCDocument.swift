@@ -16,9 +16,7 @@ enum OpenRPCDocument {
         var entries = methods.map(entry)
         entries.append(discoverEntry)
         let document: JSONValue = .object([
-            "openrpc": "1.3.2",
-            "info": .object(["title": .string(info.title), "version": .string(info.version)]),
-            "methods": .array(entries),
+            "openrpc": "1.3.2", "info": .object(["title": .string(info.title), "version": .string(info.version)]), "methods": .array(entries),
         ])
         return document.encoded()
     }
@@ -30,36 +28,24 @@ enum OpenRPCDocument {
         case .object(let properties):
             structure = "either"
             params = properties.map { property in
-                .object([
-                    "name": .string(property.name),
-                    "required": .bool(property.required),
-                    "schema": property.schema.jsonValue,
-                ])
+                .object(["name": .string(property.name), "required": .bool(property.required), "schema": property.schema.jsonValue])
             }
         default:
             structure = "by-position"
             params = [.object(["name": "params", "required": .bool(true), "schema": method.paramsSchema.jsonValue])]
         }
         return .object([
-            "name": .string(method.name),
-            "summary": .string(method.summary),
-            "paramStructure": .string(structure),
-            "params": .array(params),
-            "result": .object(["name": "result", "schema": method.resultSchema.jsonValue]),
-            "x-access": method.access.jsonValue,
-            "x-rate-limit": .string(method.rateLimit.rawValue),
-            "x-idempotent": .bool(method.idempotent),
+            "name": .string(method.name), "summary": .string(method.summary), "paramStructure": .string(structure), "params": .array(params),
+            "result": .object(["name": "result", "schema": method.resultSchema.jsonValue]), "x-access": method.access.jsonValue,
+            "x-rate-limit": .string(method.rateLimit.rawValue), "x-idempotent": .bool(method.idempotent),
         ])
     }
 
     static let discoverEntry: JSONValue = .object([
-        "name": "rpc.discover",
-        "summary": "This OpenRPC document.",
-        "params": .array([]),
+        "name": "rpc.discover", "summary": "This OpenRPC document.", "params": .array([]),
         "result": .object([
             "name": "OpenRPC Schema", "schema": .object(["$ref": "https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json"]),
-        ]),
-        "x-access": "public",
+        ]), "x-access": "public",
     ])
 }
 
@@ -68,11 +54,7 @@ extension MethodRegistry {
     mutating func registerDiscover(document: Data) {
         let value = (try? JSONCoding.decoder.decode(JSONValue.self, from: document)) ?? .null
         methods["rpc.discover"] = MethodDescriptor(
-            name: "rpc.discover",
-            summary: "This OpenRPC document.",
-            access: .public,
-            rateLimit: .standard,
-            idempotent: false
+            name: "rpc.discover", summary: "This OpenRPC document.", access: .public, rateLimit: .standard, idempotent: false
         ) { (_: NoParams, _: RPCContext) -> JSONValue in value }
     }
 }

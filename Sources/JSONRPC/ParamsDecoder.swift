@@ -11,13 +11,9 @@ enum ParamsDecoder {
         if idempotent, let problem = IdempotencyKey.problem(in: value) { problems.append(problem) }
         guard problems.isEmpty else { throw .invalidParams(problems) }
         if let none = NoParams() as? P { return none }
-        do {
-            return try JSONCoding.decoder.decode(P.self, from: value.encoded())
-        } catch let error as DecodingError {
+        do { return try JSONCoding.decoder.decode(P.self, from: value.encoded()) } catch let error as DecodingError {
             throw .invalidParams([problem(from: error)])
-        } catch let error as any RPCErrorConvertible {
-            throw error.rpcError
-        } catch {
+        } catch let error as any RPCErrorConvertible { throw error.rpcError } catch {
             throw .invalidParams([FieldProblem(field: "", problem: "invalid")])
         }
     }
@@ -25,12 +21,9 @@ enum ParamsDecoder {
     /// Missing params become `{}` or `[]`; positional params become named ones, in declaration order.
     static func normalize(_ raw: JSONValue?, for schema: JSONSchema) throws(RPCError) -> JSONValue {
         switch (raw, schema) {
-        case (nil, .object), (nil, .dictionary):
-            return .object([:])
-        case (nil, .array):
-            return .array([])
-        case (nil, _):
-            return .null
+        case (nil, .object), (nil, .dictionary): return .object([:])
+        case (nil, .array): return .array([])
+        case (nil, _): return .null
         case (.array(let items)?, .object(let properties)):
             guard items.count <= properties.count else {
                 throw .invalidParams([FieldProblem(field: "", problem: "at most \(properties.count) positional params")])
@@ -38,8 +31,7 @@ enum ParamsDecoder {
             var members: [String: JSONValue] = [:]
             for (item, property) in zip(items, properties) { members[property.name] = item }
             return .object(members)
-        case (let value?, _):
-            return value
+        case (let value?, _): return value
         }
     }
 

@@ -59,14 +59,8 @@ public struct RPCContext: Sendable {
 
     /// Creates a context; the logger gets the request id attached here, once.
     public init(
-        requestId: String,
-        logger: Logger,
-        principal: Principal? = nil,
-        clientAddress: String? = nil,
-        transport: Transport = .inProcess,
-        credentials: RequestCredentials = RequestCredentials(),
-        response: ResponseMetadata = ResponseMetadata(),
-        session: (any RPCSession)? = nil
+        requestId: String, logger: Logger, principal: Principal? = nil, clientAddress: String? = nil, transport: Transport = .inProcess,
+        credentials: RequestCredentials = RequestCredentials(), response: ResponseMetadata = ResponseMetadata(), session: (any RPCSession)? = nil
     ) {
         var logger = logger
         logger[metadataKey: "request.id"] = .string(requestId)

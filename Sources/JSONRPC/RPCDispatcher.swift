@@ -28,10 +28,7 @@ public struct RPCDispatcher: Sendable {
 
     /// Creates a dispatcher from a registry.
     public init(
-        registry: MethodRegistry,
-        info: OpenRPCInfo,
-        limits: RPCLimits = RPCLimits(),
-        middleware: [any RPCMiddleware] = [],
+        registry: MethodRegistry, info: OpenRPCInfo, limits: RPCLimits = RPCLimits(), middleware: [any RPCMiddleware] = [],
         observer: (@Sendable (CallRecord) -> Void)? = nil,
         errorLogDescription: @escaping @Sendable (any Error) -> String = { "\(type(of: $0)): \($0)" },
         translateError: @escaping @Sendable (any Error) -> RPCError? = { _ in nil },
@@ -56,11 +53,7 @@ public struct RPCDispatcher: Sendable {
             return .single(reject(.invalidRequest("Request larger than \(limits.maxBodyBytes) bytes", reason: "body_too_large")))
         }
         let document: JSONValue
-        do {
-            document = try JSONValue.parse(body, maxDepth: limits.maxDepth)
-        } catch {
-            return .single(reject(error))
-        }
+        do { document = try JSONValue.parse(body, maxDepth: limits.maxDepth) } catch { return .single(reject(error)) }
         guard case .array(let elements) = document else {
             var budget = limits.maxResponseBytes
             return await handle(element: document, context: context).map { .single(bounded($0, budget: &budget)) } ?? .none
@@ -70,9 +63,7 @@ public struct RPCDispatcher: Sendable {
             return .single(reject(.invalidRequest("Batch longer than \(limits.maxBatchLength)", reason: "batch_too_large")))
         }
         let responses = await withTaskGroup(of: (Int, RPCResponse?).self) { group in
-            for (index, element) in elements.enumerated() {
-                group.addTask { (index, await self.handle(element: element, context: context)) }
-            }
+            for (index, element) in elements.enumerated() { group.addTask { (index, await self.handle(element: element, context: context)) } }
             var slots = [RPCResponse?](repeating: nil, count: elements.count)
             for await (index, response) in group { slots[index] = response }
             return slots.compactMap { $0 }
@@ -85,9 +76,7 @@ public struct RPCDispatcher: Sendable {
     /// body's response budget (in order: earlier elements of a batch are kept).
     func bounded(_ response: RPCResponse, budget: inout Int) -> RPCResponse {
         guard case .result(let data) = response.outcome else { return response }
-        guard data.count <= budget else {
-            return RPCResponse(id: response.id, outcome: .error(.responseTooLarge(limit: limits.maxResponseBytes)))
-        }
+        guard data.count <= budget else { return RPCResponse(id: response.id, outcome: .error(.responseTooLarge(limit: limits.maxResponseBytes))) }
         budget -= data.count
         return response
     }
@@ -98,8 +87,7 @@ public struct RPCDispatcher: Sendable {
         case .failure(let invalid):
             observer?(CallRecord(method: nil, errorCode: invalid.error.code, duration: .zero))
             return RPCResponse(id: invalid.id, outcome: .error(invalid.error))
-        case .success(let request):
-            return await handle(request: request, context: context)
+        case .success(let request): return await handle(request: request, context: context)
         }
     }
 
@@ -124,26 +112,20 @@ public struct RPCDispatcher: Sendable {
     }
 
     private func run(_ request: RPCRequest, context: RPCContext) async -> RPCResponse.Outcome {
-        guard let method = methods[request.method] else {
-            return .error(.methodNotFound(request.method))
-        }
+        guard let method = methods[request.method] else { return .error(.methodNotFound(request.method)) }
         if let refusal = admission(method.name) { return .error(refusal) }
         if let denial = method.access.check(context.principal) {
             context.logger.notice(
                 "rpc.denied",
                 metadata: [
-                    "rpc.method": .string(method.name),
-                    "rpc.reason": .string(denial.reason ?? ""),
+                    "rpc.method": .string(method.name), "rpc.reason": .string(denial.reason ?? ""),
                     "user.id": .string(context.principal?.userId ?? "anonymous"),
-                ]
-            )
+                ])
             return .error(denial)
         }
-        do {
-            return .result(try await invoke(RPCCall(request: request, method: method), context: context, from: 0))
-        } catch let error as any RPCErrorConvertible {
-            return .error(error.rpcError)
-        } catch {
+        do { return .result(try await invoke(RPCCall(request: request, method: method), context: context, from: 0)) } catch let error
+            as any RPCErrorConvertible
+        { return .error(error.rpcError) } catch {
             // Cancelled at its deadline (answered already) or with its caller: nothing to report.
             if Task.isCancelled { return .error(.unavailable("deadline")) }
             if let translated = translateError(error) {
@@ -152,22 +134,16 @@ public struct RPCDispatcher: Sendable {
                     metadata: [
                         "rpc.method": .string(method.name), "rpc.reason": .string(translated.reason ?? ""),
                         "error": .string(errorLogDescription(error)),
-                    ]
-                )
+                    ])
                 return .error(translated)
             }
-            context.logger.error(
-                "rpc.internal_error",
-                metadata: ["rpc.method": .string(method.name), "error": .string(errorLogDescription(error))]
-            )
+            context.logger.error("rpc.internal_error", metadata: ["rpc.method": .string(method.name), "error": .string(errorLogDescription(error))])
             return .error(.internalError())
         }
     }
 
     private func invoke(_ call: RPCCall, context: RPCContext, from index: Int) async throws -> Data {
-        guard index < middleware.count else {
-            return try await call.method.invoke(call.request.params, context)
-        }
+        guard index < middleware.count else { return try await call.method.invoke(call.request.params, context) }
         return try await middleware[index].handle(call, context: context) { call, context in
             try await self.invoke(call, context: context, from: index + 1)
         }

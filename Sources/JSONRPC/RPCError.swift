@@ -32,9 +32,7 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     // MARK: The errors of the JSON-RPC 2.0 specification
 
     /// -32700: the text is not JSON.
-    public static func parseError() -> RPCError {
-        RPCError(code: -32700, message: "Parse error", reason: "parse_error")
-    }
+    public static func parseError() -> RPCError { RPCError(code: -32700, message: "Parse error", reason: "parse_error") }
 
     /// -32600: the JSON is not a valid request object (or a limit was exceeded).
     public static func invalidRequest(_ detail: String = "Invalid Request", reason: String = "invalid_request") -> RPCError {
@@ -68,27 +66,19 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         RPCError(
             code: -32060,
             message: "The result is larger than \(limit) bytes: ask for less (a narrower range, a smaller limit, fewer calls per batch)",
-            reason: "response_too_large",
-            data: ["maxBytes": .int(Int64(limit))]
-        )
+            reason: "response_too_large", data: ["maxBytes": .int(Int64(limit))])
     }
 
     /// -32603: something failed inside; nothing about it is told to the client.
-    public static func internalError() -> RPCError {
-        RPCError(code: -32603, message: "Internal error", reason: "internal")
-    }
+    public static func internalError() -> RPCError { RPCError(code: -32603, message: "Internal error", reason: "internal") }
 
     // MARK: Application errors used by the central dispatch
 
     /// The caller is not signed in and the method needs a role.
-    public static func unauthenticated() -> RPCError {
-        RPCError(code: -32001, message: "Authentication required", reason: "unauthenticated")
-    }
+    public static func unauthenticated() -> RPCError { RPCError(code: -32001, message: "Authentication required", reason: "unauthenticated") }
 
     /// The caller's roles do not allow this method.
-    public static func forbidden() -> RPCError {
-        RPCError(code: -32003, message: "Forbidden", reason: "forbidden")
-    }
+    public static func forbidden() -> RPCError { RPCError(code: -32003, message: "Forbidden", reason: "forbidden") }
 
     /// A rate limit was exceeded; `retryAfter` is in seconds.
     public static func rateLimited(retryAfter: Int) -> RPCError {
@@ -98,17 +88,12 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A dependency is down; the call may be retried.
     public static func unavailable(_ what: String) -> RPCError {
         RPCError(
-            code: -32050,
-            message: "Service temporarily unavailable",
-            reason: "unavailable",
-            data: ["retryable": .bool(true), "dependency": .string(what)]
-        )
+            code: -32050, message: "Service temporarily unavailable", reason: "unavailable",
+            data: ["retryable": .bool(true), "dependency": .string(what)])
     }
 }
 
-extension RPCError: RPCErrorConvertible {
-    public var rpcError: RPCError { self }
-}
+extension RPCError: RPCErrorConvertible { public var rpcError: RPCError { self } }
 
 /// An error that knows how it appears on the wire. Other errors become ``RPCError/internalError()`` and are logged.
 public protocol RPCErrorConvertible: Error {
@@ -132,7 +117,5 @@ public struct FieldProblem: Sendable, Hashable {
     var jsonValue: JSONValue { .object(["field": .string(field), "problem": .string(problem)]) }
 
     /// The problem with its field path and text cut to 200 characters (paths echo client-chosen keys).
-    var bounded: FieldProblem {
-        FieldProblem(field: String(field.prefix(200)), problem: String(problem.prefix(200)))
-    }
+    var bounded: FieldProblem { FieldProblem(field: String(field.prefix(200)), problem: String(problem.prefix(200))) }
 }

@@ -17,11 +17,7 @@ public struct RPCLimits: Sendable, Hashable {
 
     /// Creates limits; the defaults are the documented ones.
     public init(
-        maxBodyBytes: Int = 1 << 20,
-        maxBatchLength: Int = 100,
-        maxDepth: Int = 32,
-        maxResponseBytes: Int = 4 << 20,
-        callDeadline: Duration? = nil
+        maxBodyBytes: Int = 1 << 20, maxBatchLength: Int = 100, maxDepth: Int = 32, maxResponseBytes: Int = 4 << 20, callDeadline: Duration? = nil
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchLength = maxBatchLength

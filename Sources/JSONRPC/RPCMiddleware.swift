@@ -6,11 +6,7 @@ public import Foundation
 /// for every element of a batch alike.
 public protocol RPCMiddleware: Sendable {
     /// Handles one call, usually by calling `next`.
-    func handle(
-        _ call: RPCCall,
-        context: RPCContext,
-        next: @Sendable (RPCCall, RPCContext) async throws -> Data
-    ) async throws -> Data
+    func handle(_ call: RPCCall, context: RPCContext, next: @Sendable (RPCCall, RPCContext) async throws -> Data) async throws -> Data
 }
 
 /// A call on its way to a handler.

@@ -28,8 +28,7 @@ public struct RPCRequest: Sendable, Hashable {
         if let rawId = members["id"] {
             switch rawId {
             case .string, .int, .double, .null: id = rawId
-            default:
-                return .failure(InvalidEnvelope(id: .null, error: .invalidRequest("id must be a string, number or null")))
+            default: return .failure(InvalidEnvelope(id: .null, error: .invalidRequest("id must be a string, number or null")))
             }
         }
         let answerId = id ?? .null
@@ -42,8 +41,7 @@ public struct RPCRequest: Sendable, Hashable {
         let params = members["params"]
         switch params {
         case nil, .array?, .object?: break
-        default:
-            return .failure(InvalidEnvelope(id: answerId, error: .invalidRequest("params must be an array or an object")))
+        default: return .failure(InvalidEnvelope(id: answerId, error: .invalidRequest("params must be an array or an object")))
         }
         for key in members.keys where !["jsonrpc", "id", "method", "params"].contains(key) {
             return .failure(InvalidEnvelope(id: answerId, error: .invalidRequest("unexpected member \"\(key)\"")))

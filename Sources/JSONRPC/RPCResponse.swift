@@ -65,10 +65,8 @@ public enum RPCReply: Sendable {
     /// The JSON body, or `nil` when nothing is to be sent.
     public var body: Data? {
         switch self {
-        case .none:
-            return nil
-        case .single(let response):
-            return response.encoded
+        case .none: return nil
+        case .single(let response): return response.encoded
         case .batch(let responses):
             var out = Data("[".utf8)
             for (index, response) in responses.enumerated() {

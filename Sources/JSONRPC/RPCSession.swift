@@ -4,8 +4,7 @@ public protocol RPCSession: AnyObject, Sendable {
     var id: String { get }
     /// Queues a text frame for the client. Returns `false` when the session is closed or its queue is full; a full
     /// queue closes the session (a slow consumer is disconnected rather than allowed to grow memory).
-    @discardableResult
-    func push(_ text: String) -> Bool
+    @discardableResult func push(_ text: String) -> Bool
     /// Runs `body` once when the session ends (at once if it already has).
     func onClose(_ body: @escaping @Sendable () -> Void)
 }

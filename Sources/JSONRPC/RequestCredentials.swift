@@ -57,9 +57,7 @@ public final class ResponseMetadata: Sendable {
     public init() {}
 
     /// Adds a complete `Set-Cookie` value.
-    public func setCookie(_ value: String) {
-        cookies.withLock { $0.append(value) }
-    }
+    public func setCookie(_ value: String) { cookies.withLock { $0.append(value) } }
 
     /// The `Set-Cookie` values added so far.
     public var setCookies: [String] { cookies.withLock { $0 } }

@@ -6,14 +6,10 @@ import Foundation
 /// drift from the type. Types whose decoding needs a specific value (enums) conform to ``SchemaProviding``.
 public enum SchemaRecorder {
     /// The schema of `type`.
-    public static func schema<T: Decodable>(for type: T.Type) -> JSONSchema {
-        (try? record(type, depth: 0).schema) ?? .any
-    }
+    public static func schema<T: Decodable>(for type: T.Type) -> JSONSchema { (try? record(type, depth: 0).schema) ?? .any }
 
     static func record<T: Decodable>(_ type: T.Type, depth: Int) throws -> (schema: JSONSchema, value: T) {
-        if let provider = type as? any SchemaProviding.Type {
-            return (provider.jsonSchema, provider.schemaPlaceholder as! T)
-        }
+        if let provider = type as? any SchemaProviding.Type { return (provider.jsonSchema, provider.schemaPlaceholder as! T) }
         if let primitive = primitive(type) { return primitive }
         if let dictionary = type as? any StringKeyedDictionary.Type {
             return (.dictionary(dictionary.valueSchema(depth: depth + 1)), dictionary.empty as! T)
@@ -48,9 +44,7 @@ protocol StringKeyedDictionary {
 }
 
 extension Dictionary: StringKeyedDictionary where Key == String, Value: Decodable {
-    static func valueSchema(depth: Int) -> JSONSchema {
-        (try? SchemaRecorder.record(Value.self, depth: depth).schema) ?? .any
-    }
+    static func valueSchema(depth: Int) -> JSONSchema { (try? SchemaRecorder.record(Value.self, depth: depth).schema) ?? .any }
     static var empty: Self { [:] }
 }
 
@@ -83,9 +77,7 @@ final class RecordingDecoder: Decoder {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleRecorder(decoder: self) }
 
-    func record<T: Decodable>(_ type: T.Type) throws -> (schema: JSONSchema, value: T) {
-        try SchemaRecorder.record(type, depth: depth + 1)
-    }
+    func record<T: Decodable>(_ type: T.Type) throws -> (schema: JSONSchema, value: T) { try SchemaRecorder.record(type, depth: depth + 1) }
 }
 
 struct KeyedRecorder<Key: CodingKey>: KeyedDecodingContainerProtocol {

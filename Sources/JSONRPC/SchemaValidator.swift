@@ -20,27 +20,21 @@ enum SchemaValidator {
     /// Control characters anywhere in a value of any shape (keys included).
     static func textProblems(of value: JSONValue, at path: String) -> [FieldProblem] {
         switch value {
-        case .string(let text):
-            return hasControlCharacters(text) ? [FieldProblem(field: path, problem: controlProblem)] : []
-        case .array(let items):
-            return items.enumerated().flatMap { index, item in textProblems(of: item, at: "\(path)[\(index)]") }
+        case .string(let text): return hasControlCharacters(text) ? [FieldProblem(field: path, problem: controlProblem)] : []
+        case .array(let items): return items.enumerated().flatMap { index, item in textProblems(of: item, at: "\(path)[\(index)]") }
         case .object(let members):
             return members.sorted { $0.key < $1.key }.flatMap { key, member in
                 hasControlCharacters(key)
                     ? [FieldProblem(field: path, problem: "a key has \(controlProblem)")] : textProblems(of: member, at: join(path, key))
             }
-        default:
-            return []
+        default: return []
         }
     }
 
     static func problems(of value: JSONValue, against schema: JSONSchema, at path: String = "") -> [FieldProblem] {
-        func expected(_ what: String) -> [FieldProblem] {
-            [FieldProblem(field: path, problem: "expected \(what), got \(value.typeName)")]
-        }
+        func expected(_ what: String) -> [FieldProblem] { [FieldProblem(field: path, problem: "expected \(what), got \(value.typeName)")] }
         switch schema {
-        case .any:
-            return textProblems(of: value, at: path)
+        case .any: return textProblems(of: value, at: path)
         case .boolean:
             if case .bool = value { return [] }
             return expected("boolean")
@@ -60,9 +54,7 @@ enum SchemaValidator {
             return [FieldProblem(field: path, problem: "expected one of \(cases.joined(separator: ", "))")]
         case .array(let element):
             guard case .array(let items) = value else { return expected("array") }
-            return items.enumerated().flatMap { index, item in
-                problems(of: item, against: element, at: "\(path)[\(index)]")
-            }
+            return items.enumerated().flatMap { index, item in problems(of: item, against: element, at: "\(path)[\(index)]") }
         case .dictionary(let valueSchema):
             guard case .object(let members) = value else { return expected("object") }
             return members.sorted { $0.key < $1.key }.flatMap { key, member in
@@ -76,12 +68,9 @@ enum SchemaValidator {
             for property in properties {
                 let field = join(path, property.name)
                 switch members[property.name] {
-                case nil where property.required, .null? where property.required:
-                    found.append(FieldProblem(field: field, problem: "required"))
-                case nil, .null?:
-                    break
-                case let member?:
-                    found += problems(of: member, against: property.schema, at: field)
+                case nil where property.required, .null? where property.required: found.append(FieldProblem(field: field, problem: "required"))
+                case nil, .null?: break
+                case let member?: found += problems(of: member, against: property.schema, at: field)
                 }
             }
             let known = Set(properties.map(\.name))
@@ -92,7 +81,5 @@ enum SchemaValidator {
         }
     }
 
-    private static func join(_ path: String, _ key: String) -> String {
-        path.isEmpty ? key : "\(path).\(key)"
-    }
+    private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 }

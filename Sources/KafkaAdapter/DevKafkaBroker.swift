@@ -28,9 +28,7 @@ public final class DevKafkaBroker: @unchecked Sendable {
     /// Takes every broker down (its connections are closed and new ones refused) or brings them back up, keeping the
     /// log and the group offsets: a broker outage and restart as a real, disk-backed broker has one. scripts/chaos
     /// uses it through `mentorlink dev-kafka`'s SIGUSR1 (down) and SIGUSR2 (up).
-    public func setBrokersUp(_ up: Bool) {
-        _ = up ? rd_kafka_mock_broker_set_up(cluster, -1) : rd_kafka_mock_broker_set_down(cluster, -1)
-    }
+    public func setBrokersUp(_ up: Bool) { _ = up ? rd_kafka_mock_broker_set_up(cluster, -1) : rd_kafka_mock_broker_set_down(cluster, -1) }
 
     deinit {
         rd_kafka_mock_cluster_destroy(cluster)

@@ -15,8 +15,7 @@ enum KafkaConfig {
                 let box = Unmanaged<LoggerBox>.fromOpaque(opaque).takeUnretainedValue()
                 let message = text.map { String(cString: $0) } ?? ""
                 let metadata: Logger.Metadata = [
-                    "kafka.facility": .string(facility.map { String(cString: $0) } ?? ""),
-                    "kafka.message": .string(message),
+                    "kafka.facility": .string(facility.map { String(cString: $0) } ?? ""), "kafka.message": .string(message),
                 ]
                 switch level {
                 case ...3: box.logger.error("kafka.log", metadata: metadata)

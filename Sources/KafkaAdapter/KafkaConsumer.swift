@@ -23,13 +23,8 @@ public final class KafkaConsumer: EventSource, @unchecked Sendable {
     /// Joins `groupId` and subscribes to `topics`.
     public init(brokers: String, groupId: String, topics: [String], logger: Logger, extra: [String: String] = [:]) throws {
         var settings = [
-            "bootstrap.servers": brokers,
-            "group.id": groupId,
-            "enable.auto.commit": "false",
-            "auto.offset.reset": "earliest",
-            "session.timeout.ms": "6000",
-            "heartbeat.interval.ms": "500",
-            "topic.metadata.refresh.interval.ms": "1000",
+            "bootstrap.servers": brokers, "group.id": groupId, "enable.auto.commit": "false", "auto.offset.reset": "earliest",
+            "session.timeout.ms": "6000", "heartbeat.interval.ms": "500", "topic.metadata.refresh.interval.ms": "1000",
         ]
         settings.merge(extra) { $1 }
         rk = try KafkaConfig.handle(RD_KAFKA_CONSUMER, settings, logger: logger)
@@ -58,13 +53,8 @@ public final class KafkaConsumer: EventSource, @unchecked Sendable {
                 if record.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                     continuation.yield(
                         EventRecord(
-                            topic: String(cString: rd_kafka_topic_name(record.rkt)),
-                            partition: record.partition,
-                            offset: record.offset,
-                            key: bytes(record.key, record.key_len),
-                            value: bytes(record.payload, record.len)
-                        )
-                    )
+                            topic: String(cString: rd_kafka_topic_name(record.rkt)), partition: record.partition, offset: record.offset,
+                            key: bytes(record.key, record.key_len), value: bytes(record.payload, record.len)))
                 } else {
                     credits.signal()
                     if record.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
@@ -115,9 +105,7 @@ public struct KafkaRecords: AsyncSequence, Sendable {
     let stream: AsyncStream<EventRecord>
     let credits: DispatchSemaphore
 
-    public func makeAsyncIterator() -> Iterator {
-        Iterator(base: stream.makeAsyncIterator(), credits: credits)
-    }
+    public func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator(), credits: credits) }
 
     public struct Iterator: AsyncIteratorProtocol {
         var base: AsyncStream<EventRecord>.Iterator

@@ -21,13 +21,7 @@ public final class KafkaProducer: Service, HealthCheck, EventSink, @unchecked Se
 
     /// Connects to `brokers` (comma-separated host:port).
     public init(brokers: String, logger: Logger, extra: [String: String] = [:]) throws {
-        var settings = [
-            "bootstrap.servers": brokers,
-            "enable.idempotence": "true",
-            "acks": "all",
-            "linger.ms": "5",
-            "message.timeout.ms": "30000",
-        ]
+        var settings = ["bootstrap.servers": brokers, "enable.idempotence": "true", "acks": "all", "linger.ms": "5", "message.timeout.ms": "30000"]
         settings.merge(extra) { $1 }
         let conf = try KafkaConfig.make(settings, logger: logger)
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
@@ -63,15 +57,8 @@ public final class KafkaProducer: Service, HealthCheck, EventSink, @unchecked Se
             let status = value.withUnsafeBytes { payload in
                 key.withUnsafeBytes { keyBytes in
                     rd_kafka_produce(
-                        handle,
-                        -1,
-                        0x2 /* RD_KAFKA_MSG_F_COPY */,
-                        UnsafeMutableRawPointer(mutating: payload.baseAddress),
-                        payload.count,
-                        keyBytes.baseAddress,
-                        keyBytes.count,
-                        box
-                    )
+                        handle, -1, 0x2 /* RD_KAFKA_MSG_F_COPY */, UnsafeMutableRawPointer(mutating: payload.baseAddress), payload.count,
+                        keyBytes.baseAddress, keyBytes.count, box)
                 }
             }
             if status != 0 {
@@ -82,9 +69,7 @@ public final class KafkaProducer: Service, HealthCheck, EventSink, @unchecked Se
     }
 
     /// Throws when no broker answers a metadata request within two seconds.
-    public func check() async throws {
-        try await KafkaMetadata.check(rk)
-    }
+    public func check() async throws { try await KafkaMetadata.check(rk) }
 
     public func run() async throws {
         try? await gracefulShutdown()
@@ -107,11 +92,7 @@ final class DeliveryBox: Sendable {
     init(_ continuation: CheckedContinuation<Void, any Error>) { self.continuation = continuation }
 
     func complete(_ error: rd_kafka_resp_err_t) {
-        if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-            continuation.resume()
-        } else {
-            continuation.resume(throwing: KafkaError(code: error))
-        }
+        if error == RD_KAFKA_RESP_ERR_NO_ERROR { continuation.resume() } else { continuation.resume(throwing: KafkaError(code: error)) }
     }
 }
 
@@ -124,11 +105,7 @@ enum KafkaMetadata {
                 var metadata: UnsafePointer<rd_kafka_metadata>? = nil
                 let error = rd_kafka_metadata(handle.value, 0, nil, &metadata, 2000)
                 if let metadata { rd_kafka_metadata_destroy(metadata) }
-                if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    continuation.resume()
-                } else {
-                    continuation.resume(throwing: KafkaError(code: error))
-                }
+                if error == RD_KAFKA_RESP_ERR_NO_ERROR { continuation.resume() } else { continuation.resume(throwing: KafkaError(code: error)) }
             }
         }
     }

@@ -30,8 +30,9 @@ enum EmailHeader {
     /// A display name as an RFC 5322 phrase: controls become spaces, runs of spaces collapse, the result is cut to
     /// ``maxNameLength`` characters; printable ASCII goes into a quoted-string, anything else into encoded-words.
     static func phrase(_ name: String) -> String {
-        let cleaned = String(String.UnicodeScalarView(name.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-            .split(separator: " ").joined(separator: " ")
+        let cleaned = String(String.UnicodeScalarView(name.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 })).split(
+            separator: " "
+        ).joined(separator: " ")
         let cut = String(cleaned.prefix(maxNameLength))
         if cut.isEmpty { return "" }
         if cut.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {

@@ -10,22 +10,17 @@ extension EmailMessage {
         guard EmailHeader.isHeaderURL(unsubscribe) else { throw .invalidField("unsubscribe link") }
         guard EmailHeader.isToken(boundary) else { throw .invalidField("boundary") }
         let headers = [
-            try EmailHeader.line("From", EmailHeader.mailbox(from)),
-            try EmailHeader.line("To", EmailHeader.mailbox(to)),
-            try EmailHeader.line("Subject", EmailHeader.text("Subject", subject)),
-            try EmailHeader.line("Date", EmailHeader.date(date)),
-            try EmailHeader.line("Message-ID", "<\(id)@mentorlink.local>"),
-            try EmailHeader.line("MIME-Version", "1.0"),
-            try EmailHeader.line("List-Unsubscribe", "<\(unsubscribe)>"),
-            try EmailHeader.line("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            try EmailHeader.line("From", EmailHeader.mailbox(from)), try EmailHeader.line("To", EmailHeader.mailbox(to)),
+            try EmailHeader.line("Subject", EmailHeader.text("Subject", subject)), try EmailHeader.line("Date", EmailHeader.date(date)),
+            try EmailHeader.line("Message-ID", "<\(id)@mentorlink.local>"), try EmailHeader.line("MIME-Version", "1.0"),
+            try EmailHeader.line("List-Unsubscribe", "<\(unsubscribe)>"), try EmailHeader.line("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             try EmailHeader.line("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""),
         ]
         let part = ["Content-Transfer-Encoding: 8bit", ""]
         return
-            (headers + [""]
-            + ["--\(boundary)", "Content-Type: text/plain; charset=utf-8"] + part + [Self.crlf(text)]
-            + ["--\(boundary)", "Content-Type: text/html; charset=utf-8"] + part + [Self.crlf(html)]
-            + ["--\(boundary)--", ""]).joined(separator: "\r\n")
+            (headers + [""] + ["--\(boundary)", "Content-Type: text/plain; charset=utf-8"] + part + [Self.crlf(text)] + [
+                "--\(boundary)", "Content-Type: text/html; charset=utf-8",
+            ] + part + [Self.crlf(html)] + ["--\(boundary)--", ""]).joined(separator: "\r\n")
     }
 
     /// Text with every line end (CRLF, CR, LF) as CRLF.

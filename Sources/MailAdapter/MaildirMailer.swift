@@ -17,8 +17,7 @@ public struct MaildirMailer: Mailer {
 
     /// Writes the message unless it is already in the spool; returns whether it wrote. The message is built (and its
     /// headers checked) by ``EmailMessage/rfc5322(from:date:boundary:)``, as for SMTP.
-    @discardableResult
-    public func deliver(_ message: EmailMessage) throws -> Bool {
+    @discardableResult public func deliver(_ message: EmailMessage) throws -> Bool {
         guard EmailHeader.isToken(message.id) else { throw EmailError.invalidField("message id") }
         let name = "\(message.id).eml"
         let fm = FileManager.default

@@ -37,16 +37,15 @@ public struct SMTPMailer: Mailer {
     /// (``EmailMessage/rfc5322(from:date:boundary:)``).
     func send(from: EmailAddress, to: EmailAddress, data: String) async throws {
         let timeout = self.timeout
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(timeout)
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        IdleStateHandler(readTimeout: timeout), SMTPReadTimeoutHandler(), ByteToMessageHandler(SMTPLineDecoder()),
-                    ])
-                    return try NIOAsyncChannel<String, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(timeout).connect(host: host, port: port)
+        { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandlers([
+                    IdleStateHandler(readTimeout: timeout), SMTPReadTimeoutHandler(), ByteToMessageHandler(SMTPLineDecoder()),
+                ])
+                return try NIOAsyncChannel<String, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
+        }
         try await channel.executeThenClose { inbound, outbound in
             var replies = SMTPReplies(lines: inbound.makeAsyncIterator())
             func say(_ text: String) async throws { try await outbound.write(ByteBuffer(string: text)) }
@@ -59,8 +58,8 @@ public struct SMTPMailer: Mailer {
             try await replies.expect("250")
             try await say("DATA\r\n")
             try await replies.expect("354")
-            let body = data.split(separator: "\r\n", omittingEmptySubsequences: false).map { $0.hasPrefix(".") ? "." + $0 : String($0) }
-                .joined(separator: "\r\n")
+            let body = data.split(separator: "\r\n", omittingEmptySubsequences: false).map { $0.hasPrefix(".") ? "." + $0 : String($0) }.joined(
+                separator: "\r\n")
             try await say(body + "\r\n.\r\n")
             try await replies.expect("250")
             try await say("QUIT\r\n")

@@ -15,9 +15,7 @@ public final class HTTPConnection {
     public let socket: SocketConnection
 
     /// Connects to an endpoint.
-    public init(_ endpoint: SocketConnection.Endpoint, timeout: Double = 10) throws {
-        socket = try SocketConnection(endpoint, timeout: timeout)
-    }
+    public init(_ endpoint: SocketConnection.Endpoint, timeout: Double = 10) throws { socket = try SocketConnection(endpoint, timeout: timeout) }
 
     /// Sends one request and reads its response.
     public func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> HTTPReply {
@@ -57,8 +55,4 @@ public final class HTTPConnection {
     }
 }
 
-extension Substring {
-    func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
-    }
-}
+extension Substring { func trimmingSpaces() -> String { String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()) } }

@@ -41,10 +41,8 @@ public final class RPCWebSocketClient {
                 throw ClientError.protocolError("not a JSON object")
             }
             return object
-        case .close(let code):
-            throw ClientError.protocolError("closed with \(code.map(String.init) ?? "no code")")
-        case .binary:
-            throw ClientError.protocolError("unexpected binary frame")
+        case .close(let code): throw ClientError.protocolError("closed with \(code.map(String.init) ?? "no code")")
+        case .binary: throw ClientError.protocolError("unexpected binary frame")
         }
     }
 }

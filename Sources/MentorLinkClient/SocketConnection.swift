@@ -57,9 +57,7 @@ public final class SocketConnection {
     deinit { if fd >= 0 { close(fd) } }
 
     /// Ends the connection in both directions (the descriptor itself is closed in `deinit`), as a dropped client would.
-    public func shutdown() {
-        if fd >= 0 { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
-    }
+    public func shutdown() { if fd >= 0 { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) } }
 
     /// Writes all bytes.
     public func write(_ bytes: [UInt8]) throws {
@@ -109,11 +107,7 @@ public final class SocketConnection {
         do {
             try fill()
             return false
-        } catch ClientError.closed {
-            return true
-        } catch {
-            return false
-        }
+        } catch ClientError.closed { return true } catch { return false }
     }
 }
 

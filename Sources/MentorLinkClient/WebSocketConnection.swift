@@ -28,9 +28,7 @@ public final class WebSocketConnection {
     }
 
     /// Sends a text frame.
-    public func send(text: String) throws {
-        try send(opcode: 0x1, payload: Array(text.utf8))
-    }
+    public func send(text: String) throws { try send(opcode: 0x1, payload: Array(text.utf8)) }
 
     /// Sends a frame with any opcode.
     public func send(opcode: UInt8, payload: [UInt8], fin: Bool = true) throws {

@@ -5,9 +5,7 @@ public enum Weekday: String, Codable, Sendable, CaseIterable {
     case mon, tue, wed, thu, fri, sat, sun
 
     /// From Foundation's `weekday` component (1 = Sunday).
-    public init(gregorianWeekday: Int) {
-        self = [.sun, .mon, .tue, .wed, .thu, .fri, .sat][(gregorianWeekday - 1) % 7]
-    }
+    public init(gregorianWeekday: Int) { self = [.sun, .mon, .tue, .wed, .thu, .fri, .sat][(gregorianWeekday - 1) % 7] }
 }
 
 /// A wall-clock time of day, `HH:MM`; `24:00` is allowed as an end.
@@ -21,9 +19,8 @@ public struct ClockTime: Codable, Sendable, Hashable, Comparable {
     /// Parses `HH:MM`.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-            let hours = Int(parts[0]), let minutes = Int(parts[1]), (0...24).contains(hours), (0...59).contains(minutes),
-            hours * 60 + minutes <= 1440
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
+            (0...24).contains(hours), (0...59).contains(minutes), hours * 60 + minutes <= 1440
         else { return nil }
         self.minutes = hours * 60 + minutes
     }
@@ -62,15 +59,14 @@ public struct LocalDate: Codable, Sendable, Hashable, Comparable, CustomStringCo
     /// Parses `YYYY-MM-DD` (a real date of the Gregorian calendar).
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1970...2200).contains(year), (1...12).contains(month), (1...31).contains(day)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+            let day = Int(parts[2]), (1970...2200).contains(year), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-            calendar.component(.day, from: date) == day
-        else { return nil }
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)), calendar.component(.day, from: date) == day else {
+            return nil
+        }
         self.init(year: year, month: month, day: day)
     }
 
@@ -137,14 +133,8 @@ public struct AvailabilityRules: Codable, Sendable, Hashable {
 
     /// Default limits: no buffers, no notice, 60 days ahead, no daily cap.
     public init(
-        timeZone: String,
-        weekly: [WeeklyWindow],
-        overrides: [DateOverride] = [],
-        bufferBeforeMinutes: Int = 0,
-        bufferAfterMinutes: Int = 0,
-        minNoticeMinutes: Int = 0,
-        horizonDays: Int = 60,
-        maxPerDay: Int? = nil
+        timeZone: String, weekly: [WeeklyWindow], overrides: [DateOverride] = [], bufferBeforeMinutes: Int = 0, bufferAfterMinutes: Int = 0,
+        minNoticeMinutes: Int = 0, horizonDays: Int = 60, maxPerDay: Int? = nil
     ) {
         self.timeZone = timeZone
         self.weekly = weekly

@@ -11,9 +11,7 @@ public enum BookingKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// Where a booking stands.
-public enum BookingStatus: String, Codable, Sendable, CaseIterable {
-    case held, confirmed, cancelled, expired
-}
+public enum BookingStatus: String, Codable, Sendable, CaseIterable { case held, confirmed, cancelled, expired }
 
 /// A booking, a hold, a group session or a seat in one.
 public struct Booking: Codable, Sendable, Hashable {
@@ -43,24 +41,9 @@ public struct Booking: Codable, Sendable, Hashable {
     public var proposedBy: UUID?
 
     public init(
-        id: UUID,
-        kind: BookingKind,
-        mentorId: UUID,
-        menteeId: UUID?,
-        groupSessionId: UUID?,
-        start: Instant,
-        end: Instant,
-        status: BookingStatus,
-        holdExpiresAt: Instant? = nil,
-        capacity: Int? = nil,
-        seatsTaken: Int? = nil,
-        title: String? = nil,
-        topic: String? = nil,
-        agenda: [String: String]? = nil,
-        cancelReason: String? = nil,
-        createdAt: Instant,
-        priceCredits: Int = 0,
-        escrowState: String = "none"
+        id: UUID, kind: BookingKind, mentorId: UUID, menteeId: UUID?, groupSessionId: UUID?, start: Instant, end: Instant, status: BookingStatus,
+        holdExpiresAt: Instant? = nil, capacity: Int? = nil, seatsTaken: Int? = nil, title: String? = nil, topic: String? = nil,
+        agenda: [String: String]? = nil, cancelReason: String? = nil, createdAt: Instant, priceCredits: Int = 0, escrowState: String = "none"
     ) {
         self.id = id
         self.kind = kind
@@ -112,15 +95,8 @@ public struct ProfileInput: Codable, Sendable, Hashable {
     public var sessionTypes: [SessionType]
 
     public init(
-        headline: String,
-        bio: String,
-        skills: [String],
-        topics: [String],
-        tags: [String],
-        yearsExperience: Int,
-        languages: [String],
-        timeZone: String,
-        sessionTypes: [SessionType]
+        headline: String, bio: String, skills: [String], topics: [String], tags: [String], yearsExperience: Int, languages: [String],
+        timeZone: String, sessionTypes: [SessionType]
     ) {
         self.headline = headline
         self.bio = bio
@@ -155,15 +131,7 @@ public struct MentorProfile: Codable, Sendable, Hashable {
     /// The cheapest 1:1 session type, in credits.
     public var priceCredits: Int
 
-    public init(
-        id: UUID,
-        name: String,
-        input: ProfileInput,
-        rating: Double?,
-        reviewCount: Int,
-        bayesianRating: Double,
-        priceCredits: Int
-    ) {
+    public init(id: UUID, name: String, input: ProfileInput, rating: Double?, reviewCount: Int, bayesianRating: Double, priceCredits: Int) {
         self.id = id
         self.name = name
         self.headline = input.headline
@@ -214,16 +182,8 @@ public struct Review: Codable, Sendable, Hashable {
     public var repliedAt: Instant?
 
     public init(
-        id: UUID,
-        bookingId: UUID,
-        mentorId: UUID,
-        authorId: UUID,
-        authorName: String,
-        rating: Int,
-        comment: String?,
-        reply: String?,
-        createdAt: Instant,
-        repliedAt: Instant?
+        id: UUID, bookingId: UUID, mentorId: UUID, authorId: UUID, authorName: String, rating: Int, comment: String?, reply: String?,
+        createdAt: Instant, repliedAt: Instant?
     ) {
         self.id = id
         self.bookingId = bookingId

@@ -52,18 +52,8 @@ public struct PlaceBooking: Sendable {
     public var holdLimits = HoldLimits()
 
     public init(
-        mentorId: UUID,
-        menteeId: UUID,
-        start: Instant,
-        end: Instant,
-        status: BookingStatus,
-        holdExpiresAt: Instant? = nil,
-        holdId: UUID? = nil,
-        idempotencyKey: String? = nil,
-        requestHash: String? = nil,
-        agenda: [String: String]? = nil,
-        priceCredits: Int = 0,
-        audit: AuditEntry? = nil
+        mentorId: UUID, menteeId: UUID, start: Instant, end: Instant, status: BookingStatus, holdExpiresAt: Instant? = nil, holdId: UUID? = nil,
+        idempotencyKey: String? = nil, requestHash: String? = nil, agenda: [String: String]? = nil, priceCredits: Int = 0, audit: AuditEntry? = nil
     ) {
         self.mentorId = mentorId
         self.menteeId = menteeId
@@ -92,16 +82,8 @@ public struct NewGroupSession: Sendable {
     public var priceCredits: Int
     public var audit: AuditEntry?
 
-    public init(
-        mentorId: UUID,
-        start: Instant,
-        end: Instant,
-        capacity: Int,
-        title: String,
-        topic: String,
-        priceCredits: Int = 0,
-        audit: AuditEntry?
-    ) {
+    public init(mentorId: UUID, start: Instant, end: Instant, capacity: Int, title: String, topic: String, priceCredits: Int = 0, audit: AuditEntry?)
+    {
         self.mentorId = mentorId
         self.start = start
         self.end = end
@@ -163,24 +145,13 @@ public protocol BookingStore: EscrowReleasing, ReminderScheduling, Sendable {
     /// them); held escrow goes where the `escrow` rule says for the booking under its lock (a release split by
     /// `fees`), frozen escrow is refunded, in the same transaction.
     func cancel(
-        bookingId: UUID,
-        by actorId: UUID,
-        reason: String?,
-        now: Instant,
-        audit: AuditEntry?,
-        escrow: LateCancellationRule,
-        fees: PlatformFeePolicy,
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy,
         freeRuns: FreeRunPolicy
     ) async throws -> Booking
     /// Moves a 1:1 booking to a new start in one transaction if `slot` is free there; `proposalChanged` (nothing moves)
     /// when `slot` answers a proposal that is no longer the pending one.
     func reschedule(
-        bookingId: UUID,
-        start: Instant,
-        now: Instant,
-        audit: AuditEntry?,
-        freeRuns: FreeRunPolicy,
-        slot: SlotRequest
+        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest
     ) async throws -> RescheduleOutcome
     /// Records (or, with `start` nil, clears) a reschedule proposal on a confirmed 1:1 booking that has not started.
     func setRescheduleProposal(bookingId: UUID, start: Instant?, by proposer: UUID?, now: Instant, audit: AuditEntry?) async throws -> Booking

@@ -23,18 +23,8 @@ public struct DeadLetter: Sendable, Hashable {
     public var replayedAt: Instant?
 
     public init(
-        id: Int64,
-        consumer: String,
-        topic: String,
-        partition: Int32,
-        offset: Int64,
-        key: [UInt8],
-        value: [UInt8],
-        error: String,
-        attempts: Int,
-        state: State,
-        parkedAt: Instant,
-        replayedAt: Instant?
+        id: Int64, consumer: String, topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8], error: String, attempts: Int,
+        state: State, parkedAt: Instant, replayedAt: Instant?
     ) {
         self.id = id
         self.consumer = consumer
@@ -78,8 +68,7 @@ public struct FailedMessage: Sendable, Hashable {
 public protocol DeadLetterStore: Sendable {
     /// Parks a message (once per consumer, topic, partition and offset: parking it again updates its error and
     /// attempts, unless it was replayed since); returns its id.
-    @discardableResult
-    func park(_ message: FailedMessage) async throws -> Int64
+    @discardableResult func park(_ message: FailedMessage) async throws -> Int64
     /// Dead letters in id order after `afterId`, of one consumer or all.
     func deadLetters(consumer: String?, afterId: Int64?, limit: Int) async throws -> [DeadLetter]
     /// Asks the consumer to run a parked message again (`parked` → `replaying`; a `replaying` one stays so); returns

@@ -43,8 +43,7 @@ public struct ListenerToken: Sendable, Hashable {
 /// every worker; each worker holds one upstream subscription per channel, however many local listeners it has.
 public protocol EventBus: Sendable {
     /// Numbers the event, keeps it in the channel's recent history and delivers it everywhere; returns its seq.
-    @discardableResult
-    func publish(channel: String, event: [UInt8]) async throws -> Int64
+    @discardableResult func publish(channel: String, event: [UInt8]) async throws -> Int64
     /// Events after `seq` from the recent history.
     func history(channel: String, after seq: Int64) async throws -> ChannelHistory
     /// Delivers the channel's events to `handler` until ``stopListening(_:)``.

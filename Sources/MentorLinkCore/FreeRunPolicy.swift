@@ -26,10 +26,7 @@ public struct FreeRunPolicy: Sendable, Hashable {
     /// `range` widened to whole stored runs (the earliest start and latest end of those it meets; runs never cross
     /// a UTC midnight), never before `now`; `nil` when nothing is left to rewrite.
     public func widened(
-        _ range: (from: Instant, until: Instant),
-        toRunsFrom first: Instant?,
-        until last: Instant?,
-        now: Instant
+        _ range: (from: Instant, until: Instant), toRunsFrom first: Instant?, until last: Instant?, now: Instant
     ) -> (from: Instant, until: Instant)? {
         var (from, until) = range
         if let first { from = max(now, min(from, first)) }
@@ -45,11 +42,7 @@ public struct FreeRunPolicy: Sendable, Hashable {
     /// The free runs starting in `range`, for sessions of the shortest 1:1 type in `sessionTypes`; empty without
     /// usable rules.
     public func runs(
-        rules: AvailabilityRules,
-        sessionTypes: [SessionType],
-        busy: [BusyInterval],
-        in range: (from: Instant, until: Instant),
-        now: Instant
+        rules: AvailabilityRules, sessionTypes: [SessionType], busy: [BusyInterval], in range: (from: Instant, until: Instant), now: Instant
     ) -> FreeRuns {
         let minutes = sessionTypes.filter { $0.kind == .oneOnOne }.map(\.minutes).min() ?? defaultSlotMinutes
         guard let calculator = SlotCalculator(rules: rules) else { return FreeRuns(runs: [], stepMinutes: minutes, slotMinutes: minutes) }

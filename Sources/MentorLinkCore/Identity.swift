@@ -47,12 +47,7 @@ public struct AuditEntry: Sendable, Hashable {
     public var details: [String: String]
 
     public init(
-        actorId: UUID?,
-        action: String,
-        target: String? = nil,
-        outcome: String = "success",
-        ip: String? = nil,
-        requestId: String? = nil,
+        actorId: UUID?, action: String, target: String? = nil, outcome: String = "success", ip: String? = nil, requestId: String? = nil,
         details: [String: String] = [:]
     ) {
         self.actorId = actorId

@@ -15,20 +15,12 @@ public protocol IdentityStore: AuditLog {
     /// Rotates a refresh token. A token already rotated less than `reuseGrace` ago (two tabs refreshing at once) gets
     /// another successor in the same session instead of counting as reuse; later, reuse revokes the session.
     func rotate(
-        tokenHash: [UInt8],
-        newTokenHash: [UInt8],
-        now: Date,
-        idleExpiresAt: Date,
-        reuseGrace: TimeInterval,
-        ip: String?,
-        requestId: String?
+        tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
     ) async throws -> RefreshOutcome
     /// Revokes one session (logout); returns whether it was live.
-    @discardableResult
-    func revokeSession(id: UUID, reason: String, audit: AuditEntry?) async throws -> Bool
+    @discardableResult func revokeSession(id: UUID, reason: String, audit: AuditEntry?) async throws -> Bool
     /// Revokes every session of a user, optionally sparing one; returns the revoked ids.
-    @discardableResult
-    func revokeSessions(userId: UUID, except: UUID?, reason: String, audit: AuditEntry?) async throws -> [UUID]
+    @discardableResult func revokeSessions(userId: UUID, except: UUID?, reason: String, audit: AuditEntry?) async throws -> [UUID]
     /// Replaces the password hash and revokes the other sessions.
     func changePassword(userId: UUID, passwordHash: String, keepSession: UUID?, audit: AuditEntry) async throws -> [UUID]
     /// Replaces a user's roles.

@@ -47,8 +47,7 @@ public struct Instant: Codable, Sendable, Hashable, Comparable, CustomStringConv
         let text = try container.decode(String.self)
         guard let instant = Instant(iso8601: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 instant such as 2027-03-29T07:00:00Z")
-            )
+                .init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 instant such as 2027-03-29T07:00:00Z"))
         }
         self = instant
     }

@@ -83,13 +83,8 @@ public struct LedgerReport: Codable, Sendable, Hashable {
     public var refundMismatches: [UUID]
 
     public init(
-        transactionsChecked: Int,
-        accountsChecked: Int,
-        unbalancedTransactions: [Int64],
-        mismatchedAccounts: [Int64],
-        paymentsWithoutOneGrant: [UUID],
-        negativeAccounts: [Int64],
-        refundMismatches: [UUID] = []
+        transactionsChecked: Int, accountsChecked: Int, unbalancedTransactions: [Int64], mismatchedAccounts: [Int64], paymentsWithoutOneGrant: [UUID],
+        negativeAccounts: [Int64], refundMismatches: [UUID] = []
     ) {
         self.transactionsChecked = transactionsChecked
         self.accountsChecked = accountsChecked

@@ -1,9 +1,7 @@
 public import Foundation
 
 /// How search results are ordered.
-public enum MentorSort: String, Codable, Sendable, CaseIterable {
-    case relevance, rating, price, soonest
-}
+public enum MentorSort: String, Codable, Sendable, CaseIterable { case relevance, rating, price, soonest }
 
 /// A validated search.
 public struct MentorSearchQuery: Sendable, Hashable {
@@ -25,20 +23,9 @@ public struct MentorSearchQuery: Sendable, Hashable {
     public var corrections: [String] = []
 
     public init(
-        text: String?,
-        skills: [String] = [],
-        topics: [String] = [],
-        tags: [String] = [],
-        languages: [String] = [],
-        minExperience: Int? = nil,
-        minRating: Double? = nil,
-        maxPriceCredits: Int? = nil,
-        availableFrom: Instant? = nil,
-        availableTo: Instant? = nil,
-        sort: MentorSort,
-        limit: Int,
-        after: MentorSearchCursor? = nil,
-        now: Instant
+        text: String?, skills: [String] = [], topics: [String] = [], tags: [String] = [], languages: [String] = [], minExperience: Int? = nil,
+        minRating: Double? = nil, maxPriceCredits: Int? = nil, availableFrom: Instant? = nil, availableTo: Instant? = nil, sort: MentorSort,
+        limit: Int, after: MentorSearchCursor? = nil, now: Instant
     ) {
         self.text = text
         self.skills = skills
@@ -86,17 +73,8 @@ public struct MentorSearchItem: Codable, Sendable, Hashable {
     public var nextAvailable: Instant?
 
     public init(
-        id: UUID,
-        name: String,
-        headline: String,
-        skills: [String],
-        topics: [String],
-        yearsExperience: Int,
-        rating: Double?,
-        reviewCount: Int,
-        bayesianRating: Double,
-        priceCredits: Int,
-        nextAvailable: Instant?
+        id: UUID, name: String, headline: String, skills: [String], topics: [String], yearsExperience: Int, rating: Double?, reviewCount: Int,
+        bayesianRating: Double, priceCredits: Int, nextAvailable: Instant?
     ) {
         self.id = id
         self.name = name
@@ -138,9 +116,7 @@ public struct MentorSearchPage: Codable, Sendable, Hashable {
     /// Where the next page starts, when there is one; not sent to clients.
     public var next: MentorSearchCursor?
 
-    enum CodingKeys: String, CodingKey {
-        case items, nextCursor, facets
-    }
+    enum CodingKeys: String, CodingKey { case items, nextCursor, facets }
 
     public init(items: [MentorSearchItem], next: MentorSearchCursor?, facets: MentorFacets) {
         self.items = items

@@ -17,9 +17,7 @@ public struct GatewayPayment: Sendable, Hashable {
 /// What a provider answered about a refund: its id and state.
 public struct GatewayRefund: Sendable, Hashable {
     /// A refund's state at the provider.
-    public enum Status: String, Sendable, Hashable {
-        case pending, succeeded, failed
-    }
+    public enum Status: String, Sendable, Hashable { case pending, succeeded, failed }
 
     /// `re_…` (Stripe) or `rfnd_…` (the UPI gateway).
     public var reference: String

@@ -26,19 +26,8 @@ public struct Payment: Codable, Sendable, Hashable {
     public var createdAt: Instant
 
     public init(
-        paymentId: UUID,
-        userId: UUID,
-        provider: PaymentProviderName,
-        credits: Int,
-        amount: Int64,
-        currency: String,
-        status: String,
-        providerRef: String?,
-        providerChargeRef: String?,
-        clientSecret: String?,
-        upiLink: String?,
-        refundedCredits: Int,
-        createdAt: Instant
+        paymentId: UUID, userId: UUID, provider: PaymentProviderName, credits: Int, amount: Int64, currency: String, status: String,
+        providerRef: String?, providerChargeRef: String?, clientSecret: String?, upiLink: String?, refundedCredits: Int, createdAt: Instant
     ) {
         self.paymentId = paymentId
         self.userId = userId
@@ -112,15 +101,8 @@ public struct ProviderEvent: Sendable, Hashable {
     public var action: ProviderEventAction
 
     public init(
-        provider: PaymentProviderName,
-        eventId: String,
-        type: String,
-        succeeded: Bool,
-        providerRef: String?,
-        chargeRef: String?,
-        amount: Int64?,
-        currency: String?,
-        action: ProviderEventAction? = nil
+        provider: PaymentProviderName, eventId: String, type: String, succeeded: Bool, providerRef: String?, chargeRef: String?, amount: Int64?,
+        currency: String?, action: ProviderEventAction? = nil
     ) {
         self.action = action ?? (succeeded ? .paymentSucceeded : .none)
         self.provider = provider
@@ -248,12 +230,7 @@ public protocol PaymentsStore: Sendable {
     /// The mentee's no-show report: a held (or frozen) escrow of a session that started and ended at most
     /// `window` ago becomes `disputed`, so it is not released; `forbidden` for anyone but the booking's mentee.
     func reportNoShow(
-        bookingId: UUID,
-        by menteeId: UUID,
-        reason: String?,
-        now: Instant,
-        window: Duration,
-        audit: AuditEntry
+        bookingId: UUID, by menteeId: UUID, reason: String?, now: Instant, window: Duration, audit: AuditEntry
     ) async throws -> BookingEscrow
     /// An admin's decision on a disputed or frozen escrow: back to the mentee, or to the mentor and the platform split
     /// by `fees` (only a mentor who can earn, ``EscrowDisputeRules``); audited.

@@ -31,9 +31,7 @@ public struct ZonedClock: Sendable {
 
     /// The zone's UTC offset at `utc` seconds since 1970.
     func offset(at utc: Int64) -> Int {
-        guard let table, utc >= table.start, utc < table.end else {
-            return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc)))
-        }
+        guard let table, utc >= table.start, utc < table.end else { return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc))) }
         var low = 0
         var high = table.changes.count - 1
         while low < high {
@@ -51,9 +49,7 @@ public struct ZonedClock: Sendable {
         var best: Int64?
         for offset in offsets {
             let utc = local - Int64(offset)
-            if self.offset(at: utc) == offset {
-                best = min(best ?? utc, utc)
-            }
+            if self.offset(at: utc) == offset { best = min(best ?? utc, utc) }
         }
         return best.map { Instant(Date(timeIntervalSince1970: TimeInterval($0))) }
     }

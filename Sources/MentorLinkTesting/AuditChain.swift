@@ -28,11 +28,8 @@ struct AuditChain {
     /// The records a query selects, in id order.
     func records(_ query: AuditQuery) -> [AuditRecord] {
         let selected = links.lazy.filter { link in
-            query.actorId.map { link.record.actorId == $0 } ?? true
-                && query.action.map { link.record.action == $0 } ?? true
-                && query.from.map { link.at >= $0 } ?? true
-                && query.to.map { link.at < $0 } ?? true
-                && link.record.id > (query.afterId ?? 0)
+            query.actorId.map { link.record.actorId == $0 } ?? true && query.action.map { link.record.action == $0 } ?? true
+                && query.from.map { link.at >= $0 } ?? true && query.to.map { link.at < $0 } ?? true && link.record.id > (query.afterId ?? 0)
         }
         return selected.prefix(max(0, query.limit)).map(\.record)
     }
@@ -58,9 +55,7 @@ struct AuditChain {
     /// Removes a stored record without fixing the chain.
     mutating func delete(id: Int64) { links.removeAll { $0.record.id == id } }
 
-    static func hash(_ previous: [UInt8], _ record: AuditRecord) -> [UInt8] {
-        Array(SHA256.hash(data: previous + Array(canonical(record).utf8)))
-    }
+    static func hash(_ previous: [UInt8], _ record: AuditRecord) -> [UInt8] { Array(SHA256.hash(data: previous + Array(canonical(record).utf8))) }
 
     /// Every field of the record, in a fixed order, with its details sorted by key.
     static func canonical(_ record: AuditRecord) -> String {

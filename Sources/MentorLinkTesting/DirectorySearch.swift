@@ -105,12 +105,8 @@ struct DirectorySearch {
         let until = min(to ?? horizon, horizon)
         guard from < until else { return nil }
         let busy = tables.busy(
-            mentorId,
-            from: from.adding(minutes: -policy.busyMarginMinutes),
-            to: until.adding(minutes: policy.busyMarginMinutes),
-            now: query.now,
-            holds: false
-        )
+            mentorId, from: from.adding(minutes: -policy.busyMarginMinutes), to: until.adding(minutes: policy.busyMarginMinutes), now: query.now,
+            holds: false)
         return calculator.slots(from: from, to: until, minutes: minutes, busy: busy, now: query.now).first { $0.end <= until }?.start
     }
 
@@ -118,17 +114,9 @@ struct DirectorySearch {
     func item(_ hit: Hit) -> MentorSearchItem {
         let profile = hit.profile
         return MentorSearchItem(
-            id: profile.id,
-            name: profile.name,
-            headline: profile.headline,
-            skills: profile.skills,
-            topics: profile.topics,
-            yearsExperience: profile.yearsExperience,
-            rating: profile.rating,
-            reviewCount: profile.reviewCount,
-            bayesianRating: profile.bayesianRating,
-            priceCredits: profile.priceCredits,
-            nextAvailable: firstSlot(profile.id, from: query.now, to: nil)
+            id: profile.id, name: profile.name, headline: profile.headline, skills: profile.skills, topics: profile.topics,
+            yearsExperience: profile.yearsExperience, rating: profile.rating, reviewCount: profile.reviewCount,
+            bayesianRating: profile.bayesianRating, priceCredits: profile.priceCredits, nextAvailable: firstSlot(profile.id, from: query.now, to: nil)
         )
     }
 
@@ -140,10 +128,7 @@ struct DirectorySearch {
             return Dictionary(uniqueKeysWithValues: counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(20).map { ($0.key, $0.value) })
         }
         return MentorFacets(
-            skills: top(sample.flatMap(\.skills)),
-            topics: top(sample.flatMap(\.topics)),
-            sampled: profiles.count > MentorFacets.sampleLimit
-        )
+            skills: top(sample.flatMap(\.skills)), topics: top(sample.flatMap(\.topics)), sampled: profiles.count > MentorFacets.sampleLimit)
     }
 
     /// The Levenshtein distance of two strings.

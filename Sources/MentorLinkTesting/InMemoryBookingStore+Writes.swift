@@ -34,25 +34,11 @@ extension InMemoryBookingStore {
                 row = held
             } else {
                 let booking = Booking(
-                    id: UUID(),
-                    kind: .oneOnOne,
-                    mentorId: request.mentorId,
-                    menteeId: request.menteeId,
-                    groupSessionId: nil,
-                    start: request.start,
-                    end: request.end,
-                    status: request.status,
-                    holdExpiresAt: request.holdExpiresAt,
-                    agenda: request.agenda,
-                    createdAt: now
-                )
+                    id: UUID(), kind: .oneOnOne, mentorId: request.mentorId, menteeId: request.menteeId, groupSessionId: nil, start: request.start,
+                    end: request.end, status: request.status, holdExpiresAt: request.holdExpiresAt, agenda: request.agenda, createdAt: now)
                 row = MarketplaceTables.BookingRow(
-                    booking: booking,
-                    blockedFrom: blocked.0,
-                    blockedUntil: blocked.1,
-                    idempotencyKey: request.idempotencyKey,
-                    requestHash: request.requestHash
-                )
+                    booking: booking, blockedFrom: blocked.0, blockedUntil: blocked.1, idempotencyKey: request.idempotencyKey,
+                    requestHash: request.requestHash)
             }
             try tables.write(row)
             if row.booking.status == .confirmed, request.priceCredits > 0 {
@@ -87,21 +73,9 @@ extension InMemoryBookingStore {
             tables.expireHolds(session.mentorId, now: now)
             let blocked = tables.rules[session.mentorId]?.blocked(start: session.start, end: session.end) ?? (session.start, session.end)
             let booking = Booking(
-                id: UUID(),
-                kind: .group,
-                mentorId: session.mentorId,
-                menteeId: nil,
-                groupSessionId: nil,
-                start: session.start,
-                end: session.end,
-                status: .confirmed,
-                capacity: session.capacity,
-                seatsTaken: 0,
-                title: session.title,
-                topic: session.topic,
-                createdAt: now,
-                priceCredits: session.priceCredits
-            )
+                id: UUID(), kind: .group, mentorId: session.mentorId, menteeId: nil, groupSessionId: nil, start: session.start, end: session.end,
+                status: .confirmed, capacity: session.capacity, seatsTaken: 0, title: session.title, topic: session.topic, createdAt: now,
+                priceCredits: session.priceCredits)
             try tables.write(MarketplaceTables.BookingRow(booking: booking, blockedFrom: blocked.0, blockedUntil: blocked.1))
             tables.event("group.created", id: booking.id)
             tables.runPolicies[session.mentorId] = freeRuns
@@ -121,24 +95,10 @@ extension InMemoryBookingStore {
             try tables.write(group)
             try tables.lockMentor(group.booking.mentorId, bookable: true)
             try tables.checkMenteeFree(
-                menteeId,
-                start: group.booking.start,
-                end: group.booking.end,
-                now: now,
-                excluding: nil,
-                group: group.booking.id
-            )
+                menteeId, start: group.booking.start, end: group.booking.end, now: now, excluding: nil, group: group.booking.id)
             let seat = Booking(
-                id: UUID(),
-                kind: .groupSeat,
-                mentorId: group.booking.mentorId,
-                menteeId: menteeId,
-                groupSessionId: group.booking.id,
-                start: group.booking.start,
-                end: group.booking.end,
-                status: .confirmed,
-                createdAt: now
-            )
+                id: UUID(), kind: .groupSeat, mentorId: group.booking.mentorId, menteeId: menteeId, groupSessionId: group.booking.id,
+                start: group.booking.start, end: group.booking.end, status: .confirmed, createdAt: now)
             try tables.write(MarketplaceTables.BookingRow(booking: seat, blockedFrom: seat.start, blockedUntil: seat.end))
             if group.booking.priceCredits > 0 { try tables.holdEscrow(seat.id, price: group.booking.priceCredits, mentee: menteeId, now: now) }
             tables.event("booking.joined", id: seat.id)
@@ -148,13 +108,7 @@ extension InMemoryBookingStore {
     }
 
     public func cancel(
-        bookingId: UUID,
-        by actorId: UUID,
-        reason: String?,
-        now: Instant,
-        audit: AuditEntry?,
-        escrow: LateCancellationRule,
-        fees: PlatformFeePolicy,
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy,
         freeRuns: FreeRunPolicy
     ) async throws -> Booking {
         let at = database.now().date
@@ -186,8 +140,7 @@ extension InMemoryBookingStore {
                         _ = try tables.settle(seat.booking.id, .refund, fees: fees, now: now)
                     }
                 }
-            case .oneOnOne:
-                break
+            case .oneOnOne: break
             }
             var booking = try tables.row(bookingId).booking
             if booking.escrowState == "held" {
@@ -204,12 +157,7 @@ extension InMemoryBookingStore {
     }
 
     public func reschedule(
-        bookingId: UUID,
-        start: Instant,
-        now: Instant,
-        audit: AuditEntry?,
-        freeRuns: FreeRunPolicy,
-        slot: SlotRequest
+        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest
     ) async throws -> RescheduleOutcome {
         let at = database.now().date
         return try database.transaction { tables -> RescheduleOutcome in
@@ -248,9 +196,7 @@ extension InMemoryBookingStore {
         let at = database.now().date
         return try database.transaction { tables in
             guard var row = tables.bookings[bookingId], row.booking.kind == .oneOnOne, row.booking.status == .confirmed, row.booking.start > now
-            else {
-                throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled")
-            }
+            else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             row.booking.proposedStart = start
             row.booking.proposedBy = proposer
             try tables.write(row)

@@ -19,9 +19,7 @@ public struct InMemoryBookingStore: BookingStore {
     /// Takes PostgreSQL away (from every store on the same database).
     public var outage: Outage { database.outage }
 
-    public func profile(mentorId: UUID) async throws -> MentorProfile? {
-        try database.read { $0.profile(mentorId) }
-    }
+    public func profile(mentorId: UUID) async throws -> MentorProfile? { try database.read { $0.profile(mentorId) } }
 
     public func saveAvailability(mentorId: UUID, rules: AvailabilityRules, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy) async throws {
         let at = database.now().date
@@ -34,9 +32,7 @@ public struct InMemoryBookingStore: BookingStore {
         }
     }
 
-    public func availability(mentorId: UUID) async throws -> AvailabilityRules? {
-        try database.read { $0.rules[mentorId] }
-    }
+    public func availability(mentorId: UUID) async throws -> AvailabilityRules? { try database.read { $0.rules[mentorId] } }
 
     public func busy(mentorId: UUID, from: Instant, to: Instant, now: Instant) async throws -> [BusyInterval] {
         try database.read { $0.busy(mentorId, from: from, to: to, now: now, holds: true) }
@@ -51,18 +47,15 @@ public struct InMemoryBookingStore: BookingStore {
         }
     }
 
-    public func booking(id: UUID) async throws -> Booking? {
-        try database.read { $0.bookings[id]?.booking }
-    }
+    public func booking(id: UUID) async throws -> Booking? { try database.read { $0.bookings[id]?.booking } }
 
     public func bookings(_ query: BookingListQuery) async throws -> [Booking] {
         try database.read { tables in
             let selected = tables.bookings.values.map(\.booking).filter { booking in
                 let asMentor = query.side != .mentee && booking.mentorId == query.userId && booking.kind != .groupSeat
                 let asMentee = query.side != .mentor && booking.menteeId == query.userId
-                return (asMentor || asMentee) && (query.status.map { booking.status == $0 } ?? true)
-                    && (query.from.map { booking.end > $0 } ?? true) && (query.to.map { booking.start < $0 } ?? true)
-                    && (query.after.map { after in Self.startOrder(after, booking) } ?? true)
+                return (asMentor || asMentee) && (query.status.map { booking.status == $0 } ?? true) && (query.from.map { booking.end > $0 } ?? true)
+                    && (query.to.map { booking.start < $0 } ?? true) && (query.after.map { after in Self.startOrder(after, booking) } ?? true)
             }
             return Array(selected.sorted(by: Self.startOrder).prefix(max(0, query.limit)))
         }
@@ -79,9 +72,7 @@ public struct InMemoryBookingStore: BookingStore {
         try database.transaction { $0.templates[mentorId] = questions }
     }
 
-    public func template(mentorId: UUID) async throws -> [FormQuestion] {
-        try database.read { $0.templates[mentorId] ?? [] }
-    }
+    public func template(mentorId: UUID) async throws -> [FormQuestion] { try database.read { $0.templates[mentorId] ?? [] } }
 
     public func saveAgenda(bookingId: UUID, answers: [String: String], now: Instant) async throws -> Booking {
         try database.transaction { tables in
@@ -114,8 +105,8 @@ public struct InMemoryBookingStore: BookingStore {
         let cutoff = now.adding(seconds: -Int(grace.components.seconds))
         let at = database.now()
         return try database.transaction { tables in
-            let due = tables.bookings.values.map(\.booking).filter { $0.escrowState == "held" && $0.status == .confirmed && $0.end <= cutoff }
-                .sorted { $0.end < $1.end }.prefix(max(0, limit))
+            let due = tables.bookings.values.map(\.booking).filter { $0.escrowState == "held" && $0.status == .confirmed && $0.end <= cutoff }.sorted
+            { $0.end < $1.end }.prefix(max(0, limit))
             for booking in due { _ = try tables.settle(booking.id, .release, fees: fees, now: at) }
             return due.count
         }
@@ -129,14 +120,10 @@ extension MarketplaceTables {
         guard let row = profiles[mentorId] else { return nil }
         let bayes = (Double(row.ratingSum) + 20) / Double(row.reviewCount + 5)
         return MentorProfile(
-            id: mentorId,
-            name: users[mentorId]?.name ?? "",
-            input: row.input,
-            rating: row.reviewCount > 0 ? (Double(row.ratingSum) / Double(row.reviewCount) * 100).rounded() / 100 : nil,
-            reviewCount: row.reviewCount,
+            id: mentorId, name: users[mentorId]?.name ?? "", input: row.input,
+            rating: row.reviewCount > 0 ? (Double(row.ratingSum) / Double(row.reviewCount) * 100).rounded() / 100 : nil, reviewCount: row.reviewCount,
             bayesianRating: (((bayes * 10_000).rounded() / 10_000) * 1000).rounded() / 1000,
-            priceCredits: row.input.sessionTypes.filter { $0.kind == .oneOnOne }.map(\.priceCredits).min() ?? 0
-        )
+            priceCredits: row.input.sessionTypes.filter { $0.kind == .oneOnOne }.map(\.priceCredits).min() ?? 0)
     }
 }
 

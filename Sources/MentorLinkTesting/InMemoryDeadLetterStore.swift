@@ -20,8 +20,7 @@ public final class InMemoryDeadLetterStore: DeadLetterStore {
     /// No letters, on `now`'s time (`parkedAt`, `replayedAt`).
     public init(now: @escaping @Sendable () -> Instant = { .now }) { self.now = now }
 
-    @discardableResult
-    public func park(_ message: FailedMessage) async throws -> Int64 {
+    @discardableResult public func park(_ message: FailedMessage) async throws -> Int64 {
         try outage.check()
         let now = now()
         let error = String(message.error.prefix(2000))
@@ -37,20 +36,8 @@ public final class InMemoryDeadLetterStore: DeadLetterStore {
             let id = Int64(state.letters.count + 1)
             state.letters.append(
                 DeadLetter(
-                    id: id,
-                    consumer: message.consumer,
-                    topic: message.topic,
-                    partition: message.partition,
-                    offset: message.offset,
-                    key: message.key,
-                    value: message.value,
-                    error: error,
-                    attempts: attempts,
-                    state: .parked,
-                    parkedAt: now,
-                    replayedAt: nil
-                )
-            )
+                    id: id, consumer: message.consumer, topic: message.topic, partition: message.partition, offset: message.offset, key: message.key,
+                    value: message.value, error: error, attempts: attempts, state: .parked, parkedAt: now, replayedAt: nil))
             state.byKey[key] = id
             return id
         }

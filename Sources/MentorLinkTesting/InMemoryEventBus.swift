@@ -24,8 +24,7 @@ public final class InMemoryEventBus: EventBus {
     /// An empty bus keeping `historyLength` events per channel (Redis's default: 100).
     public init(historyLength: Int = 100) { self.historyLength = historyLength }
 
-    @discardableResult
-    public func publish(channel: String, event: [UInt8]) async throws -> Int64 {
+    @discardableResult public func publish(channel: String, event: [UInt8]) async throws -> Int64 {
         try outage.check()
         let historyLength = self.historyLength
         return delivery.withLock { _ in

@@ -87,13 +87,7 @@ public final class InMemoryIdentityStore: IdentityStore {
     }
 
     public func rotate(
-        tokenHash: [UInt8],
-        newTokenHash: [UInt8],
-        now: Date,
-        idleExpiresAt: Date,
-        reuseGrace: TimeInterval,
-        ip: String?,
-        requestId: String?
+        tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
     ) async throws -> RefreshOutcome {
         try outage.check()
         let at = self.now().date
@@ -106,15 +100,8 @@ public final class InMemoryIdentityStore: IdentityStore {
                 if !revoked { state.sessions[sessionId]?.revokedReason = "token_reused" }
                 state.audit.append(
                     AuditEntry(
-                        actorId: session.userId,
-                        action: "token.reused",
-                        target: sessionId.uuidString,
-                        outcome: "revoked",
-                        ip: ip,
-                        requestId: requestId
-                    ),
-                    at: at
-                )
+                        actorId: session.userId, action: "token.reused", target: sessionId.uuidString, outcome: "revoked", ip: ip,
+                        requestId: requestId), at: at)
                 return .reused(userId: session.userId, sessionId: sessionId)
             }
             guard !revoked, token.idleExpiresAt > now, session.absoluteExpiresAt > now else { return .invalid }
@@ -125,8 +112,7 @@ public final class InMemoryIdentityStore: IdentityStore {
         }
     }
 
-    @discardableResult
-    public func revokeSession(id: UUID, reason: String, audit: AuditEntry?) async throws -> Bool {
+    @discardableResult public func revokeSession(id: UUID, reason: String, audit: AuditEntry?) async throws -> Bool {
         try outage.check()
         let at = now().date
         return state.withLock { state in
@@ -137,8 +123,7 @@ public final class InMemoryIdentityStore: IdentityStore {
         }
     }
 
-    @discardableResult
-    public func revokeSessions(userId: UUID, except: UUID?, reason: String, audit: AuditEntry?) async throws -> [UUID] {
+    @discardableResult public func revokeSessions(userId: UUID, except: UUID?, reason: String, audit: AuditEntry?) async throws -> [UUID] {
         try outage.check()
         let at = now().date
         return state.withLock { state in
@@ -217,8 +202,7 @@ public final class InMemoryIdentityStore: IdentityStore {
 
     /// Moves every rotation of a refresh token back by `seconds` (out of the reuse grace window).
     public func ageRotations(by seconds: TimeInterval) {
-        state.withLock { state in
-            for (hash, token) in state.tokens { state.tokens[hash]?.rotatedAt = token.rotatedAt?.addingTimeInterval(-seconds) }
+        state.withLock { state in for (hash, token) in state.tokens { state.tokens[hash]?.rotatedAt = token.rotatedAt?.addingTimeInterval(-seconds) }
         }
     }
 

@@ -38,8 +38,9 @@ public struct InMemoryLedger: Sendable {
 
     /// Posts a balanced transaction: its id, or `nil` when `(kind, reference)` was already posted. Legs of 0 are
     /// dropped; a user account going below zero throws `insufficientCredits` and posts nothing.
-    @discardableResult
-    mutating func post(_ kind: String, reference: String, legs allLegs: [LedgerLeg], memo: String? = nil, at: Instant) throws -> Int64? {
+    @discardableResult mutating func post(
+        _ kind: String, reference: String, legs allLegs: [LedgerLeg], memo: String? = nil, at: Instant
+    ) throws -> Int64? {
         precondition(allLegs.reduce(0) { $0 + $1.amount } == 0, "a ledger transaction must balance")
         let key = "\(kind)|\(reference.lowercased())"
         guard !posted.contains(key) else { return nil }
@@ -58,15 +59,14 @@ public struct InMemoryLedger: Sendable {
         transactions.append(Transaction(id: id, kind: kind, reference: reference, memo: memo, at: at))
         for leg in legs {
             entries.append(
-                Entry(id: Int64(entries.count + 1), transactionId: id, account: Account(owner: leg.owner, kind: leg.kind), amount: leg.amount)
-            )
+                Entry(id: Int64(entries.count + 1), transactionId: id, account: Account(owner: leg.owner, kind: leg.kind), amount: leg.amount))
         }
         return id
     }
 
     /// Posts a transaction that must be new (`invalidState` when `(kind, reference)` was already posted).
-    @discardableResult
-    mutating func postOnce(_ kind: String, reference: String, legs: [LedgerLeg], memo: String? = nil, at: Instant) throws -> Int64 {
+    @discardableResult mutating func postOnce(_ kind: String, reference: String, legs: [LedgerLeg], memo: String? = nil, at: Instant) throws -> Int64
+    {
         guard let id = try post(kind, reference: reference, legs: legs, memo: memo, at: at) else {
             throw CoreError.invalidState("ledger \(kind) \(reference) was already posted")
         }
@@ -87,14 +87,8 @@ public struct InMemoryLedger: Sendable {
         return selected.prefix(max(0, limit)).map { entry in
             let transaction = transactions[Int(entry.transactionId - 1)]
             return WalletEntry(
-                id: entry.id,
-                account: entry.account.kind,
-                amount: entry.amount,
-                kind: transaction.kind,
-                reference: transaction.reference,
-                memo: transaction.memo,
-                at: transaction.at
-            )
+                id: entry.id, account: entry.account.kind, amount: entry.amount, kind: transaction.kind, reference: transaction.reference,
+                memo: transaction.memo, at: transaction.at)
         }
     }
 
@@ -125,14 +119,9 @@ public struct InMemoryLedger: Sendable {
         let refunded = refundedCredits()
         let refundMismatches = payments.filter { Int64($0.refundedCredits) != refunded[$0.paymentId.uuidString.lowercased(), default: 0] }
         return LedgerReport(
-            transactionsChecked: transactions.count,
-            accountsChecked: accounts.count,
-            unbalancedTransactions: unbalanced,
-            mismatchedAccounts: mismatched,
-            paymentsWithoutOneGrant: grants.map(\.paymentId).sorted { $0.uuidString < $1.uuidString },
-            negativeAccounts: negative,
-            refundMismatches: refundMismatches.map(\.paymentId).sorted { $0.uuidString < $1.uuidString }
-        )
+            transactionsChecked: transactions.count, accountsChecked: accounts.count, unbalancedTransactions: unbalanced,
+            mismatchedAccounts: mismatched, paymentsWithoutOneGrant: grants.map(\.paymentId).sorted { $0.uuidString < $1.uuidString },
+            negativeAccounts: negative, refundMismatches: refundMismatches.map(\.paymentId).sorted { $0.uuidString < $1.uuidString })
     }
 
     /// Changes an account's cached balance without an entry, as a corrupting write would (reconcile must see it).

@@ -42,8 +42,7 @@ public final class InMemoryMarketplace: Sendable {
     // MARK: What a test sets up and inspects
 
     /// Adds a user with `roles` (the identity service's part, done directly as the live tests insert rows).
-    @discardableResult
-    public func addUser(id: UUID = UUID(), name: String = "Test User", roles: [Role]) -> UUID {
+    @discardableResult public func addUser(id: UUID = UUID(), name: String = "Test User", roles: [Role]) -> UUID {
         tables.withLock { $0.users[id] = MarketplaceTables.UserRow(name: name, roles: roles) }
         return id
     }

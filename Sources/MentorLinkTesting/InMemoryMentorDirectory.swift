@@ -32,9 +32,7 @@ public struct InMemoryMentorDirectory: MentorDirectory {
         }
     }
 
-    public func profile(mentorId: UUID) async throws -> MentorProfile? {
-        try database.read { $0.profile(mentorId) }
-    }
+    public func profile(mentorId: UUID) async throws -> MentorProfile? { try database.read { $0.profile(mentorId) } }
 
     public func search(_ query: MentorSearchQuery) async throws -> MentorSearchPage {
         try database.read { tables in

@@ -34,10 +34,7 @@ public final class InMemoryNotificationStore: NotificationStore {
     public func setSeatHolders(_ mentees: [UUID], cancelledWith groupSessionId: UUID) { state.withLock { $0.seatHolders[groupSessionId] = mentees } }
 
     /// Stores one notification for `userId` outside any event (what a consumer would have stored), returning it.
-    @discardableResult
-    public func add(_ notification: NewNotification) -> AppNotification {
-        store([notification], eventId: nil)[0].1
-    }
+    @discardableResult public func add(_ notification: NewNotification) -> AppNotification { store([notification], eventId: nil)[0].1 }
 
     public func handle(eventId: Int64, consumer: String, notifications: [NewNotification]) async throws -> [(UUID, AppNotification)]? {
         try outage.check()
@@ -52,13 +49,7 @@ public final class InMemoryNotificationStore: NotificationStore {
             for item in notifications {
                 if let eventId, state.stored.contains(where: { $0.eventId == eventId && $0.userId == item.userId }) { continue }
                 let note = AppNotification(
-                    id: Int64(state.stored.count + 1),
-                    type: item.type,
-                    title: item.title,
-                    body: item.body,
-                    createdAt: createdAt,
-                    read: false
-                )
+                    id: Int64(state.stored.count + 1), type: item.type, title: item.title, body: item.body, createdAt: createdAt, read: false)
                 state.stored.append(Stored(userId: item.userId, eventId: eventId ?? -1, notification: note))
                 stored.append((item.userId, note))
             }

@@ -9,14 +9,11 @@ extension InMemoryPaymentsStore {
             let payout = Payout(payoutId: UUID(), mentorId: mentorId, credits: credits, status: "requested", transferRef: nil, createdAt: now)
             tables.payouts[payout.payoutId] = payout
             try tables.ledger.post(
-                "payout_request",
-                reference: payout.payoutId.uuidString,
+                "payout_request", reference: payout.payoutId.uuidString,
                 legs: [
                     LedgerLeg(owner: mentorId, kind: .earnings, amount: -Int64(credits)),
                     LedgerLeg(owner: nil, kind: .payouts, amount: Int64(credits)),
-                ],
-                at: now
-            )
+                ], at: now)
             tables.event("payout.requested", aggregate: "payout", id: payout.payoutId)
             tables.audit.append(audit.targeting(payout.payoutId), at: now.date)
             return payout
@@ -31,9 +28,7 @@ extension InMemoryPaymentsStore {
         }
     }
 
-    public func payout(id: UUID) async throws -> Payout? {
-        try database.read { $0.payouts[id] }
-    }
+    public func payout(id: UUID) async throws -> Payout? { try database.read { $0.payouts[id] } }
 
     public func claimPayout(id: UUID, by adminId: UUID, audit: AuditEntry) async throws -> Payout {
         let now = database.now()
@@ -55,16 +50,13 @@ extension InMemoryPaymentsStore {
             let paid = transferRef != nil
             let credits = Int64(payout.credits)
             try tables.ledger.post(
-                paid ? "payout_paid" : "payout_failed",
-                reference: id.uuidString,
+                paid ? "payout_paid" : "payout_failed", reference: id.uuidString,
                 legs: [
                     LedgerLeg(owner: nil, kind: .payouts, amount: -credits),
                     paid
                         ? LedgerLeg(owner: nil, kind: .stripeClearing, amount: credits)
                         : LedgerLeg(owner: payout.mentorId, kind: .earnings, amount: credits),
-                ],
-                at: now
-            )
+                ], at: now)
             payout.status = paid ? "paid" : "failed"
             payout.transferRef = transferRef
             tables.payouts[id] = payout
@@ -75,12 +67,7 @@ extension InMemoryPaymentsStore {
     }
 
     public func reportNoShow(
-        bookingId: UUID,
-        by menteeId: UUID,
-        reason: String?,
-        now: Instant,
-        window: Duration,
-        audit: AuditEntry
+        bookingId: UUID, by menteeId: UUID, reason: String?, now: Instant, window: Duration, audit: AuditEntry
     ) async throws -> BookingEscrow {
         let at = database.now().date
         return try database.transaction { tables in

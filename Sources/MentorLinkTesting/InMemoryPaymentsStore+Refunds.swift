@@ -8,25 +8,14 @@ extension InMemoryPaymentsStore {
             guard let payment = tables.payments[paymentId] else { throw CoreError.notFound }
             let amount = try RefundRules.amount(refunding: credits, of: payment)
             let refund = Refund(
-                refundId: UUID(),
-                paymentId: paymentId,
-                credits: credits,
-                amount: amount,
-                status: "pending",
-                providerRef: nil,
-                createdAt: now
-            )
+                refundId: UUID(), paymentId: paymentId, credits: credits, amount: amount, status: "pending", providerRef: nil, createdAt: now)
             tables.refunds[refund.refundId] = refund
             try tables.ledger.postOnce(
-                "refund",
-                reference: refund.refundId.uuidString,
+                "refund", reference: refund.refundId.uuidString,
                 legs: [
                     LedgerLeg(owner: payment.userId, kind: .available, amount: -Int64(credits)),
                     LedgerLeg(owner: nil, kind: payment.provider.clearingAccount, amount: Int64(credits)),
-                ],
-                memo: paymentId.uuidString,
-                at: now
-            )
+                ], memo: paymentId.uuidString, at: now)
             let updated = tables.setRefunded(payment, payment.refundedCredits + credits)
             tables.event("payment.refunded", aggregate: "payment", id: paymentId)
             var entry = audit
@@ -47,12 +36,9 @@ extension InMemoryPaymentsStore {
             }
             if !succeeded {
                 try tables.ledger.postOnce(
-                    "refund_reversal",
-                    reference: refundId.uuidString,
+                    "refund_reversal", reference: refundId.uuidString,
                     legs: tables.giveLegs(refund.credits, to: payment.userId, from: payment.provider.clearingAccount),
-                    memo: payment.paymentId.uuidString,
-                    at: now
-                )
+                    memo: payment.paymentId.uuidString, at: now)
                 _ = tables.setRefunded(payment, payment.refundedCredits - refund.credits)
             }
             refund.status = succeeded ? "succeeded" : "failed"
@@ -67,9 +53,7 @@ extension InMemoryPaymentsStore {
         }
     }
 
-    public func refund(id: UUID) async throws -> Refund? {
-        try database.read { $0.refunds[id] }
-    }
+    public func refund(id: UUID) async throws -> Refund? { try database.read { $0.refunds[id] } }
 
     public func recordRefundReference(refundId: UUID, providerRef: String) async throws -> Refund {
         try database.transaction { tables in

@@ -17,9 +17,7 @@ public struct InMemoryPaymentsStore: PaymentsStore {
     /// A store on `database`.
     public init(database: InMemoryMarketplace) { self.database = database }
 
-    public func wallet(userId: UUID) async throws -> Wallet {
-        try database.read { $0.ledger.wallet(userId) }
-    }
+    public func wallet(userId: UUID) async throws -> Wallet { try database.read { $0.ledger.wallet(userId) } }
 
     public func history(userId: UUID, beforeId: Int64?, limit: Int) async throws -> [WalletEntry] {
         try database.read { $0.ledger.history(userId, beforeId: beforeId, limit: limit) }
@@ -48,20 +46,9 @@ public struct InMemoryPaymentsStore: PaymentsStore {
                 return (found, false)
             }
             let created = Payment(
-                paymentId: UUID(),
-                userId: payment.userId,
-                provider: payment.provider,
-                credits: payment.credits,
-                amount: payment.amount,
-                currency: payment.currency,
-                status: "pending",
-                providerRef: nil,
-                providerChargeRef: nil,
-                clientSecret: nil,
-                upiLink: nil,
-                refundedCredits: 0,
-                createdAt: now
-            )
+                paymentId: UUID(), userId: payment.userId, provider: payment.provider, credits: payment.credits, amount: payment.amount,
+                currency: payment.currency, status: "pending", providerRef: nil, providerChargeRef: nil, clientSecret: nil, upiLink: nil,
+                refundedCredits: 0, createdAt: now)
             tables.payments[created.paymentId] = created
             tables.paymentKeys[key] = created.paymentId
             tables.audit.append(payment.audit.targeting(created.paymentId), at: now.date)
@@ -80,9 +67,7 @@ public struct InMemoryPaymentsStore: PaymentsStore {
         }
     }
 
-    public func payment(id: UUID) async throws -> Payment? {
-        try database.read { $0.payments[id] }
-    }
+    public func payment(id: UUID) async throws -> Payment? { try database.read { $0.payments[id] } }
 
     public func process(_ event: ProviderEvent, requestId: String?) async throws -> EventOutcome {
         let now = database.now()
@@ -104,15 +89,8 @@ public struct InMemoryPaymentsStore: PaymentsStore {
         func refuse(_ why: String, target: String?) -> EventOutcome {
             tables.audit.append(
                 AuditEntry(
-                    actorId: nil,
-                    action: "payment.webhook_refused",
-                    target: target,
-                    outcome: "refused",
-                    requestId: requestId,
-                    details: ["provider": event.provider.rawValue, "event": event.eventId, "why": why]
-                ),
-                at: now.date
-            )
+                    actorId: nil, action: "payment.webhook_refused", target: target, outcome: "refused", requestId: requestId,
+                    details: ["provider": event.provider.rawValue, "event": event.eventId, "why": why]), at: now.date)
             return .refused(why)
         }
         guard let reference = event.providerRef,
@@ -129,18 +107,10 @@ public struct InMemoryPaymentsStore: PaymentsStore {
         tables.event("payment.succeeded", aggregate: "payment", id: payment.paymentId)
         tables.audit.append(
             AuditEntry(
-                actorId: payment.userId,
-                action: "payment.topup",
-                target: payment.paymentId.uuidString,
-                requestId: requestId,
-                details: ["credits": "\(payment.credits)", "provider": event.provider.rawValue, "event": event.eventId]
-            ),
-            at: now.date
-        )
+                actorId: payment.userId, action: "payment.topup", target: payment.paymentId.uuidString, requestId: requestId,
+                details: ["credits": "\(payment.credits)", "provider": event.provider.rawValue, "event": event.eventId]), at: now.date)
         return .granted(paymentId: payment.paymentId, credits: payment.credits)
     }
 
-    public func reconcile() async throws -> LedgerReport {
-        try database.read { $0.ledger.report(payments: Array($0.payments.values)) }
-    }
+    public func reconcile() async throws -> LedgerReport { try database.read { $0.ledger.report(payments: Array($0.payments.values)) } }
 }

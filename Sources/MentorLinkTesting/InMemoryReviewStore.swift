@@ -11,17 +11,10 @@ public struct InMemoryReviewStore: ReviewStore {
     /// A store on `database`.
     public init(database: InMemoryMarketplace) { self.database = database }
 
-    public func booking(id: UUID) async throws -> Booking? {
-        try database.read { $0.bookings[id]?.booking }
-    }
+    public func booking(id: UUID) async throws -> Booking? { try database.read { $0.bookings[id]?.booking } }
 
     public func createReview(
-        bookingId: UUID,
-        authorId: UUID,
-        mentorId: UUID,
-        rating: Int,
-        comment: String?,
-        audit: AuditEntry?
+        bookingId: UUID, authorId: UUID, mentorId: UUID, rating: Int, comment: String?, audit: AuditEntry?
     ) async throws -> Review {
         let now = database.now()
         return try database.transaction { tables in
@@ -31,17 +24,8 @@ public struct InMemoryReviewStore: ReviewStore {
                 throw CoreError.duplicate("reviewed")
             }
             let review = Review(
-                id: UUID(),
-                bookingId: bookingId,
-                mentorId: mentorId,
-                authorId: authorId,
-                authorName: tables.users[authorId]?.name ?? "",
-                rating: rating,
-                comment: comment,
-                reply: nil,
-                createdAt: now,
-                repliedAt: nil
-            )
+                id: UUID(), bookingId: bookingId, mentorId: mentorId, authorId: authorId, authorName: tables.users[authorId]?.name ?? "",
+                rating: rating, comment: comment, reply: nil, createdAt: now, repliedAt: nil)
             tables.reviews[review.id] = review
             tables.profiles[mentorId]?.ratingSum += Int64(rating)
             tables.profiles[mentorId]?.reviewCount += 1

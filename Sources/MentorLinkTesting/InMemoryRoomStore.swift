@@ -42,8 +42,9 @@ public final class InMemoryRoomStore: RoomStore {
     }
 
     /// Adds a confirmed group session `id` with one confirmed seat per mentee; returns the seats' ids by mentee.
-    @discardableResult
-    public func addGroup(id: UUID = UUID(), mentor: UUID, mentees: [UUID], startsAt: Instant, endsAt: Instant) -> (id: UUID, seats: [UUID: UUID]) {
+    @discardableResult public func addGroup(
+        id: UUID = UUID(), mentor: UUID, mentees: [UUID], startsAt: Instant, endsAt: Instant
+    ) -> (id: UUID, seats: [UUID: UUID]) {
         let seats = mentees.map { (booking: UUID(), mentee: $0) }
         state.withLock { state in
             state.rooms[id] = Room(kind: "group", startsAt: startsAt, endsAt: endsAt, mentorId: mentor, mentees: seats)
@@ -70,14 +71,8 @@ public final class InMemoryRoomStore: RoomStore {
             else { return nil }
             let mentees = room.mentees.filter { !room.cancelled.contains($0.booking) }.map(\.mentee)
             return RoomInfo(
-                id: roomId,
-                bookingId: bookingId,
-                kind: room.kind,
-                startsAt: room.startsAt,
-                endsAt: room.endsAt,
-                mentorId: room.mentorId,
-                participantIds: [room.mentorId] + mentees
-            )
+                id: roomId, bookingId: bookingId, kind: room.kind, startsAt: room.startsAt, endsAt: room.endsAt, mentorId: room.mentorId,
+                participantIds: [room.mentorId] + mentees)
         }
     }
 
@@ -87,12 +82,7 @@ public final class InMemoryRoomStore: RoomStore {
         return state.withLock { state in
             state.nextMessageId += 1
             let message = ChatMessage(
-                id: state.nextMessageId,
-                seq: Int64((state.messages[roomId]?.count ?? 0) + 1),
-                senderId: senderId,
-                text: text,
-                sentAt: sentAt
-            )
+                id: state.nextMessageId, seq: Int64((state.messages[roomId]?.count ?? 0) + 1), senderId: senderId, text: text, sentAt: sentAt)
             state.messages[roomId, default: []].append(message)
             return message
         }

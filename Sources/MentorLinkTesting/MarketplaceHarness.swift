@@ -32,13 +32,8 @@ public struct MarketplaceHarness: Sendable {
         let clock = TestClock(start)
         let database = InMemoryMarketplace(now: { clock.now })
         let stores = Stores(
-            bookings: InMemoryBookingStore(database: database),
-            directory: InMemoryMentorDirectory(database: database),
-            reviews: InMemoryReviewStore(database: database),
-            payments: InMemoryPaymentsStore(database: database),
-            cursors: .random(),
-            clock: clock
-        )
+            bookings: InMemoryBookingStore(database: database), directory: InMemoryMentorDirectory(database: database),
+            reviews: InMemoryReviewStore(database: database), payments: InMemoryPaymentsStore(database: database), cursors: .random(), clock: clock)
         var registry = MethodRegistry()
         for service in services(stores) { service.register(into: &registry) }
         self.database = database
@@ -48,9 +43,7 @@ public struct MarketplaceHarness: Sendable {
     }
 
     /// A user made directly in the database.
-    public func user(_ role: Role, name: String = "Test User") -> Caller {
-        Caller(id: database.addUser(name: name, roles: [role]), roles: [role])
-    }
+    public func user(_ role: Role, name: String = "Test User") -> Caller { Caller(id: database.addUser(name: name, roles: [role]), roles: [role]) }
 
     /// Calls `method` as `caller` (anonymously when `nil`).
     public func call(_ method: String, _ params: String = "{}", as caller: Caller? = nil) async throws -> Outcome {
@@ -58,8 +51,7 @@ public struct MarketplaceHarness: Sendable {
     }
 
     /// Calls and requires success; returns the result.
-    @discardableResult
-    public func ok(_ method: String, _ params: String = "{}", as caller: Caller? = nil) async throws -> [String: Any] {
+    @discardableResult public func ok(_ method: String, _ params: String = "{}", as caller: Caller? = nil) async throws -> [String: Any] {
         let outcome = try await call(method, params, as: caller)
         guard let result = outcome.result else {
             throw TestingError.callFailed(method, outcome.error.map { "\($0.reason ?? "") \($0.message)" } ?? "no result")
@@ -75,31 +67,17 @@ public struct MarketplaceHarness: Sendable {
     /// A mentor with a profile (1:1 session types of `minutes` at `price`) and every-day availability 09:00–17:00
     /// in `timeZone` (changed by `rules`), saved straight into the stores.
     public func mentor(
-        name: String = "Mentor",
-        skills: [String] = ["Swift"],
-        topics: [String] = ["Career"],
-        minutes: [Int] = [30, 60],
-        timeZone: String = "UTC",
-        price: Int = 0,
-        rules configure: (inout AvailabilityRules) -> Void = { _ in }
+        name: String = "Mentor", skills: [String] = ["Swift"], topics: [String] = ["Career"], minutes: [Int] = [30, 60], timeZone: String = "UTC",
+        price: Int = 0, rules configure: (inout AvailabilityRules) -> Void = { _ in }
     ) async throws -> Caller {
         let mentor = user(.mentor, name: name)
         let input = ProfileInput(
-            headline: "Mentor of things",
-            bio: "I help.",
-            skills: skills,
-            topics: topics,
-            tags: [],
-            yearsExperience: 5,
-            languages: ["en"],
-            timeZone: timeZone,
-            sessionTypes: minutes.map { SessionType(kind: .oneOnOne, minutes: $0, priceCredits: price) }
-        )
+            headline: "Mentor of things", bio: "I help.", skills: skills, topics: topics, tags: [], yearsExperience: 5, languages: ["en"],
+            timeZone: timeZone, sessionTypes: minutes.map { SessionType(kind: .oneOnOne, minutes: $0, priceCredits: price) })
         _ = try await stores.directory.saveProfile(mentorId: mentor.id, input: input, now: clock.now, freeRuns: FreeRunPolicy())
         var rules = AvailabilityRules(
             timeZone: timeZone,
-            weekly: Weekday.allCases.map { WeeklyWindow(day: $0, start: ClockTime(minutes: 9 * 60), end: ClockTime(minutes: 17 * 60)) }
-        )
+            weekly: Weekday.allCases.map { WeeklyWindow(day: $0, start: ClockTime(minutes: 9 * 60), end: ClockTime(minutes: 17 * 60)) })
         configure(&rules)
         try await stores.bookings.saveAvailability(mentorId: mentor.id, rules: rules, now: clock.now, audit: nil, freeRuns: FreeRunPolicy())
         return mentor

@@ -99,9 +99,7 @@ extension MarketplaceTables {
         }
         var written = row
         // The escrow trigger: escrow put on a booking whose mentor cannot earn is frozen at once.
-        if written.booking.escrowState == "held", bookings[booking.id]?.booking.escrowState != "held",
-            users[booking.mentorId]?.canEarn == false
-        {
+        if written.booking.escrowState == "held", bookings[booking.id]?.booking.escrowState != "held", users[booking.mentorId]?.canEarn == false {
             written.booking.escrowState = "frozen"
         }
         bookings[booking.id] = written
@@ -126,9 +124,9 @@ extension MarketplaceTables {
             let live = booking.status == .confirmed || holds && booking.status == .held && (booking.holdExpiresAt.map { $0 > now } ?? false)
             return booking.mentorId == mentorId && (booking.kind == .oneOnOne || booking.kind == .group) && live && row.blockedFrom < to
                 && row.blockedUntil > from && booking.id != excluding
-        }
-        .map { BusyInterval(start: $0.booking.start, blockedFrom: $0.blockedFrom, blockedUntil: $0.blockedUntil, isHold: $0.booking.status == .held) }
-        .sorted { $0.blockedFrom < $1.blockedFrom }
+        }.map {
+            BusyInterval(start: $0.booking.start, blockedFrom: $0.blockedFrom, blockedUntil: $0.blockedUntil, isHold: $0.booking.status == .held)
+        }.sorted { $0.blockedFrom < $1.blockedFrom }
     }
 
     /// What a slot check sees around `[start, end)`: the rules and two days of busy time either side.
@@ -136,15 +134,8 @@ extension MarketplaceTables {
         BookingCheck(
             rules: rules[mentorId],
             busy: busy(
-                mentorId,
-                from: start.adding(minutes: -2 * 1440),
-                to: end.adding(minutes: 2 * 1440),
-                now: now,
-                holds: true,
-                excluding: excluding
-            ),
-            now: now
-        )
+                mentorId, from: start.adding(minutes: -2 * 1440), to: end.adding(minutes: 2 * 1440), now: now, holds: true, excluding: excluding),
+            now: now)
     }
 
     /// Marks the mentor's lapsed holds expired.
@@ -177,12 +168,9 @@ extension MarketplaceTables {
     /// Moves a booking's price from the mentee's available credits into escrow (`insufficientCredits` rolls it back).
     mutating func holdEscrow(_ id: UUID, price: Int, mentee: UUID, now: Instant) throws {
         try ledger.post(
-            "escrow_hold",
-            reference: id.uuidString,
+            "escrow_hold", reference: id.uuidString,
             legs: [LedgerLeg(owner: mentee, kind: .available, amount: -Int64(price)), LedgerLeg(owner: mentee, kind: .escrow, amount: Int64(price))],
-            memo: "booking",
-            at: now
-        )
+            memo: "booking", at: now)
         var row = try row(id)
         row.booking.priceCredits = price
         row.booking.escrowState = "held"
@@ -191,22 +179,15 @@ extension MarketplaceTables {
 
     /// The legs and resulting state of settling `price` credits of escrow by `decision`.
     static func settlement(
-        _ decision: EscrowDecision,
-        price: Int,
-        mentee: UUID,
-        mentor: UUID,
-        fees: PlatformFeePolicy
-    )
-        -> (kind: String, state: String, legs: [LedgerLeg])
-    {
+        _ decision: EscrowDecision, price: Int, mentee: UUID, mentor: UUID, fees: PlatformFeePolicy
+    ) -> (kind: String, state: String, legs: [LedgerLeg]) {
         switch decision {
         case .refund:
             (
                 "escrow_refund", "refunded",
                 [LedgerLeg(owner: mentee, kind: .escrow, amount: -Int64(price)), LedgerLeg(owner: mentee, kind: .available, amount: Int64(price))]
             )
-        case .release:
-            ("escrow_release", "released", LedgerLeg.release(price, of: mentee, to: mentor, split: fees.split(price)))
+        case .release: ("escrow_release", "released", LedgerLeg.release(price, of: mentee, to: mentor, split: fees.split(price)))
         }
     }
 
@@ -221,8 +202,7 @@ extension MarketplaceTables {
         event("escrow.\(settlement.state)", id: id)
         audit.append(
             AuditEntry(actorId: nil, action: "ledger.\(settlement.kind)", target: id.uuidString, details: ["credits": "\(row.booking.priceCredits)"]),
-            at: now.date
-        )
+            at: now.date)
         return row.booking
     }
 

@@ -4,8 +4,6 @@ import Foundation
 /// Swift concurrency's few cooperative threads while the server it talks to needs them.
 public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-        Thread {
-            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-        }.start()
+        Thread { do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) } }.start()
     }
 }

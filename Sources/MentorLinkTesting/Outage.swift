@@ -18,7 +18,5 @@ public final class Outage: Sendable {
     public var isDown: Bool { down.withLock { $0 } }
 
     /// Throws when the dependency is away.
-    public func check() throws(CoreError) {
-        if isDown { throw .unavailable(dependency) }
-    }
+    public func check() throws(CoreError) { if isDown { throw .unavailable(dependency) } }
 }

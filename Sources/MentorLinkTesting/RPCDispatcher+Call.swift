@@ -12,8 +12,7 @@ extension RPCDispatcher {
         let reply = await handle(body: Array(body.utf8), context: context)
         guard let response = reply.responses.first else { throw TestingError.noResponse(method) }
         switch response.outcome {
-        case .error(let error):
-            return Outcome(result: nil, error: error, cookies: context.response.setCookies)
+        case .error(let error): return Outcome(result: nil, error: error, cookies: context.response.setCookies)
         case .result(let data):
             let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
             return Outcome(result: object, error: nil, cookies: context.response.setCookies)
@@ -22,24 +21,12 @@ extension RPCDispatcher {
 
     /// Runs one call as `caller` (anonymously when `nil`), from `clientAddress`, over `transport`, on `session`.
     public func call(
-        _ method: String,
-        _ params: String = "{}",
-        as caller: Caller?,
-        clientAddress: String = "10.0.0.1",
-        transport: RPCContext.Transport = .http,
-        credentials: RequestCredentials = RequestCredentials(),
-        session: (any RPCSession)? = nil,
-        logger: Logger = .testing
+        _ method: String, _ params: String = "{}", as caller: Caller?, clientAddress: String = "10.0.0.1", transport: RPCContext.Transport = .http,
+        credentials: RequestCredentials = RequestCredentials(), session: (any RPCSession)? = nil, logger: Logger = .testing
     ) async throws -> Outcome {
         let context = RPCContext(
-            requestId: "t-\(UUID().uuidString.prefix(6))",
-            logger: logger,
-            principal: caller?.principal,
-            clientAddress: clientAddress,
-            transport: transport,
-            credentials: credentials,
-            session: session
-        )
+            requestId: "t-\(UUID().uuidString.prefix(6))", logger: logger, principal: caller?.principal, clientAddress: clientAddress,
+            transport: transport, credentials: credentials, session: session)
         return try await call(method, params, context: context)
     }
 }

@@ -13,8 +13,7 @@ public final class TestSession: RPCSession {
     /// An open session.
     public init(id: String = UUID().uuidString.lowercased()) { self.id = id }
 
-    @discardableResult
-    public func push(_ text: String) -> Bool {
+    @discardableResult public func push(_ text: String) -> Bool {
         state.withLock { state in
             guard !state.closed else { return false }
             state.pushed.append(text)
@@ -52,9 +51,7 @@ public final class TestSession: RPCSession {
     public func notifications(_ method: String = "subscription") -> [[String: Any]] {
         pushed.compactMap { text in
             guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], object["method"] as? String == method
-            else {
-                return nil
-            }
+            else { return nil }
             return object["params"] as? [String: Any]
         }
     }

@@ -21,17 +21,11 @@ public struct DeadLetterService: RPCService {
 
     public func register(into registry: inout MethodRegistry) {
         registry.register(
-            "admin.deadLetters.list",
-            summary: "Messages the event consumers parked after their retries, oldest first.",
-            access: .only(.admin),
-            handler: list
-        )
+            "admin.deadLetters.list", summary: "Messages the event consumers parked after their retries, oldest first.", access: .only(.admin),
+            handler: list)
         registry.register(
-            "admin.deadLetters.replay",
-            summary: "Run a parked message through its consumer again (within a few seconds).",
-            access: .only(.admin),
-            handler: replay
-        )
+            "admin.deadLetters.replay", summary: "Run a parked message through its consumer again (within a few seconds).", access: .only(.admin),
+            handler: replay)
     }
 
     func list(_ params: DeadLetterListParams, _ context: RPCContext) async throws -> DeadLetterPage {

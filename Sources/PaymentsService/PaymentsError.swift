@@ -27,11 +27,7 @@ public enum PaymentsError: Error, RPCErrorConvertible {
 
 /// Runs a store or gateway call, turning the core's and the providers' errors into this module's.
 func mapped<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as CoreError {
-        throw PaymentsError.core(error)
-    } catch let error as GatewayError {
+    do { return try await body() } catch let error as CoreError { throw PaymentsError.core(error) } catch let error as GatewayError {
         throw PaymentsError.provider(error)
     }
 }

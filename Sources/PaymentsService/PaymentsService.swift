@@ -20,44 +20,24 @@ public struct PaymentsService: RPCService {
 
     public func register(into registry: inout MethodRegistry) {
         registry.register(
-            "payments.createTopUp",
-            summary: "Start buying credits with Stripe or UPI; the same idempotency key returns the same payment.",
-            access: .authenticated,
-            rateLimit: .payments,
-            idempotent: true,
-            handler: createTopUp
-        )
+            "payments.createTopUp", summary: "Start buying credits with Stripe or UPI; the same idempotency key returns the same payment.",
+            access: .authenticated, rateLimit: .payments, idempotent: true, handler: createTopUp)
         registry.register("payments.get", summary: "One of your payments (admins: any).", access: .authenticated, handler: get)
         registry.register(
-            "payments.refund",
-            summary: "Refund unspent credits of a payment through its provider.",
-            access: .only(.admin),
-            rateLimit: .payments,
-            handler: refund
-        )
+            "payments.refund", summary: "Refund unspent credits of a payment through its provider.", access: .only(.admin), rateLimit: .payments,
+            handler: refund)
         registry.register(
-            "payments.settleRefund",
-            summary: "Settle a pending refund by the provider's record (after a timeout or a pending answer).",
-            access: .only(.admin),
-            rateLimit: .payments,
-            handler: settleRefund
-        )
+            "payments.settleRefund", summary: "Settle a pending refund by the provider's record (after a timeout or a pending answer).",
+            access: .only(.admin), rateLimit: .payments, handler: settleRefund)
         registry.register("payments.reconcile", summary: "Check the whole ledger.", access: .only(.admin), handler: reconcile)
         registry.register(
             "booking.reportNoShow",
             summary:
                 "Report that the mentor did not show up (mentee, from the start until the no-show window after the end): the escrow is held for an admin.",
-            access: .authenticated,
-            rateLimit: .payments,
-            handler: reportNoShow
-        )
+            access: .authenticated, rateLimit: .payments, handler: reportNoShow)
         registry.register(
-            "admin.resolveEscrow",
-            summary: "Decide a disputed or frozen escrow: refund it to the mentee or release it to the mentor, audited.",
-            access: .only(.admin),
-            rateLimit: .payments,
-            handler: resolveEscrow
-        )
+            "admin.resolveEscrow", summary: "Decide a disputed or frozen escrow: refund it to the mentee or release it to the mentor, audited.",
+            access: .only(.admin), rateLimit: .payments, handler: resolveEscrow)
     }
 
     func createTopUp(_ params: TopUpParams, _ context: RPCContext) async throws -> Payment {
@@ -72,36 +52,20 @@ public struct PaymentsService: RPCService {
         let (payment, _) = try await mapped {
             try await store.createPayment(
                 NewPayment(
-                    userId: caller,
-                    provider: params.provider,
-                    credits: params.credits,
-                    amount: amount,
-                    currency: currency,
-                    idempotencyKey: params.idempotencyKey,
-                    audit: context.auditEntry("payment.create", details: ["credits": "\(params.credits)"])
-                )
-            )
+                    userId: caller, provider: params.provider, credits: params.credits, amount: amount, currency: currency,
+                    idempotencyKey: params.idempotencyKey, audit: context.auditEntry("payment.create", details: ["credits": "\(params.credits)"])))
         }
         if payment.providerRef != nil { return payment }
         // First call, or a retry after the provider did not answer: the provider's idempotency key is our payment id,
         // so it creates its payment at most once.
         let created = try await mapped {
             try await gateway.createPayment(
-                paymentId: payment.paymentId,
-                userId: caller,
-                amount: amount,
-                currency: currency,
-                idempotencyKey: payment.paymentId.uuidString
-            )
+                paymentId: payment.paymentId, userId: caller, amount: amount, currency: currency, idempotencyKey: payment.paymentId.uuidString)
         }
         let link = params.provider == .upi ? upiLink(reference: created.reference, amount: amount) : created.upiLink
         return try await mapped {
             try await store.attachProvider(
-                paymentId: payment.paymentId,
-                providerRef: created.reference,
-                clientSecret: created.clientSecret,
-                upiLink: link
-            )
+                paymentId: payment.paymentId, providerRef: created.reference, clientSecret: created.clientSecret, upiLink: link)
         }
     }
 
@@ -137,10 +101,8 @@ public struct PaymentsService: RPCService {
         guard let gateway = gateways[payment.provider] else { throw PaymentsError.core(.unavailable(payment.provider.rawValue)) }
         let (reserved, refund) = try await mapped {
             try await store.reserveRefund(
-                paymentId: payment.paymentId,
-                credits: credits,
-                audit: context.auditEntry("payment.refund", target: payment.paymentId.uuidString, details: ["credits": "\(credits)"])
-            )
+                paymentId: payment.paymentId, credits: credits,
+                audit: context.auditEntry("payment.refund", target: payment.paymentId.uuidString, details: ["credits": "\(credits)"]))
         }
         let settled = try await ask(gateway, to: refund, of: reserved, context: context)
         if settled.status == "failed" { throw PaymentsError.provider(GatewayError(status: 200, message: "refund_failed")) }
@@ -156,13 +118,10 @@ public struct PaymentsService: RPCService {
         guard let payment = try await store.payment(id: refund.paymentId) else { throw PaymentsError.core(.notFound) }
         guard let gateway = gateways[payment.provider] else { throw PaymentsError.core(.unavailable(payment.provider.rawValue)) }
         let found: GatewayRefund?
-        do {
-            found = try await gateway.findRefund(payment: payment, reference: refund.providerRef, idempotencyKey: refund.refundId.uuidString)
-        } catch {
+        do { found = try await gateway.findRefund(payment: payment, reference: refund.providerRef, idempotencyKey: refund.refundId.uuidString) } catch
+        {
             context.logger.warning(
-                "payments.refund_lookup_failed",
-                metadata: ["refund": .string(refund.refundId.uuidString), "error": .string("\(error)")]
-            )
+                "payments.refund_lookup_failed", metadata: ["refund": .string(refund.refundId.uuidString), "error": .string("\(error)")])
             throw PaymentsError.pending("refund")
         }
         if let found { return try await follow(found, refund: refund, context: context) }
@@ -175,23 +134,18 @@ public struct PaymentsService: RPCService {
     /// final refusal (the refund failed), `provider_pending` while it is not settled.
     func ask(_ gateway: any PaymentGateway, to refund: Refund, of payment: Payment, context: RPCContext) async throws -> Refund {
         let answer: GatewayRefund
-        do {
-            answer = try await gateway.refund(payment: payment, amount: refund.amount, idempotencyKey: refund.refundId.uuidString)
-        } catch let error as GatewayError where error.isFinalRefusal {
+        do { answer = try await gateway.refund(payment: payment, amount: refund.amount, idempotencyKey: refund.refundId.uuidString) } catch let error
+            as GatewayError where error.isFinalRefusal
+        {
             _ = try await mapped {
                 try await store.settleRefund(
-                    refundId: refund.refundId,
-                    succeeded: false,
-                    providerRef: nil,
-                    audit: context.auditEntry("payment.refund_failed", details: ["error": error.message])
-                )
+                    refundId: refund.refundId, succeeded: false, providerRef: nil,
+                    audit: context.auditEntry("payment.refund_failed", details: ["error": error.message]))
             }
             throw PaymentsError.provider(error)
         } catch {
             context.logger.warning(
-                "payments.refund_unknown",
-                metadata: ["refund": .string(refund.refundId.uuidString), "error": .string("\(error)")]
-            )
+                "payments.refund_unknown", metadata: ["refund": .string(refund.refundId.uuidString), "error": .string("\(error)")])
             throw PaymentsError.pending("refund")
         }
         return try await follow(answer, refund: refund, context: context)
@@ -208,14 +162,9 @@ public struct PaymentsService: RPCService {
             let succeeded = answer.status == .succeeded
             return try await mapped {
                 try await store.settleRefund(
-                    refundId: refund.refundId,
-                    succeeded: succeeded,
-                    providerRef: answer.reference,
+                    refundId: refund.refundId, succeeded: succeeded, providerRef: answer.reference,
                     audit: context.auditEntry(
-                        succeeded ? "payment.refund_succeeded" : "payment.refund_failed",
-                        details: ["providerRef": answer.reference]
-                    )
-                )
+                        succeeded ? "payment.refund_succeeded" : "payment.refund_failed", details: ["providerRef": answer.reference]))
             }
         }
     }
@@ -229,13 +178,8 @@ public struct PaymentsService: RPCService {
         let audit = context.auditEntry("escrow.no_show", target: params.bookingId.uuidString, details: reason.map { ["reason": $0] } ?? [:])
         return try await mapped {
             try await store.reportNoShow(
-                bookingId: params.bookingId,
-                by: caller,
-                reason: reason?.isEmpty == true ? nil : reason,
-                now: Instant(configuration.now()),
-                window: configuration.noShowReportWindow,
-                audit: audit
-            )
+                bookingId: params.bookingId, by: caller, reason: reason?.isEmpty == true ? nil : reason, now: Instant(configuration.now()),
+                window: configuration.noShowReportWindow, audit: audit)
         }
     }
 
@@ -254,16 +198,11 @@ public struct PaymentsService: RPCService {
         }
         guard let decision, problems.isEmpty else { throw PaymentsError.invalid(problems) }
         let audit = context.auditEntry(
-            "escrow.resolve",
-            target: params.bookingId.uuidString,
-            details: ["decision": params.decision, "reason": reason]
-        )
+            "escrow.resolve", target: params.bookingId.uuidString, details: ["decision": params.decision, "reason": reason])
         return try await mapped {
             try await store.resolveEscrow(bookingId: params.bookingId, decision: decision, fees: configuration.platformFee, audit: audit)
         }
     }
 
-    func reconcile(_: NoParams, _ context: RPCContext) async throws -> LedgerReport {
-        try await store.reconcile()
-    }
+    func reconcile(_: NoParams, _ context: RPCContext) async throws -> LedgerReport { try await store.reconcile() }
 }

@@ -42,30 +42,20 @@ public struct TopUpParams: Codable, Sendable {
     public var idempotencyKey: String
 }
 
-public struct PaymentIdParams: Codable, Sendable {
-    public var paymentId: UUID
-}
+public struct PaymentIdParams: Codable, Sendable { public var paymentId: UUID }
 
 public struct RefundParams: Codable, Sendable {
     public var paymentId: UUID
     public var credits: Int?
 }
 
-public struct RefundIdParams: Codable, Sendable {
-    public var refundId: UUID
-}
+public struct RefundIdParams: Codable, Sendable { public var refundId: UUID }
 
-public struct PayoutRequestParams: Codable, Sendable {
-    public var credits: Int
-}
+public struct PayoutRequestParams: Codable, Sendable { public var credits: Int }
 
-public struct PayoutIdParams: Codable, Sendable {
-    public var payoutId: UUID
-}
+public struct PayoutIdParams: Codable, Sendable { public var payoutId: UUID }
 
-public struct PayoutPage: Codable, Sendable {
-    public var items: [Payout]
-}
+public struct PayoutPage: Codable, Sendable { public var items: [Payout] }
 
 public struct NoShowParams: Codable, Sendable {
     public var bookingId: UUID

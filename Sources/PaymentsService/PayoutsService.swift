@@ -19,27 +19,14 @@ public struct PayoutsService: RPCService {
 
     public func register(into registry: inout MethodRegistry) {
         registry.register(
-            "payouts.request",
-            summary: "Ask for earnings to be paid out (refused with in_debt while you owe credits).",
-            access: .only(.mentor),
-            rateLimit: .payments,
-            handler: request
-        )
+            "payouts.request", summary: "Ask for earnings to be paid out (refused with in_debt while you owe credits).", access: .only(.mentor),
+            rateLimit: .payments, handler: request)
         registry.register("payouts.list", summary: "Your payouts (admins: everyone's).", access: .authenticated, handler: list)
         registry.register(
-            "payouts.approve",
-            summary: "Pay a requested payout (a Stripe transfer).",
-            access: .only(.admin),
-            rateLimit: .payments,
-            handler: approve
-        )
+            "payouts.approve", summary: "Pay a requested payout (a Stripe transfer).", access: .only(.admin), rateLimit: .payments, handler: approve)
         registry.register(
-            "payouts.settle",
-            summary: "Settle a processing payout by the provider's record (after a timeout or 409).",
-            access: .only(.admin),
-            rateLimit: .payments,
-            handler: settle
-        )
+            "payouts.settle", summary: "Settle a processing payout by the provider's record (after a timeout or 409).", access: .only(.admin),
+            rateLimit: .payments, handler: settle)
     }
 
     func request(_ params: PayoutRequestParams, _ context: RPCContext) async throws -> Payout {
@@ -47,10 +34,7 @@ public struct PayoutsService: RPCService {
         guard (1...1_000_000).contains(params.credits) else { throw PaymentsError.invalid("credits", "1 to 1000000") }
         return try await mapped {
             try await store.requestPayout(
-                mentorId: caller,
-                credits: params.credits,
-                audit: context.auditEntry("payout.request", details: ["credits": "\(params.credits)"])
-            )
+                mentorId: caller, credits: params.credits, audit: context.auditEntry("payout.request", details: ["credits": "\(params.credits)"]))
         }
     }
 
@@ -79,9 +63,7 @@ public struct PayoutsService: RPCService {
         guard let payout = try await store.payout(id: params.payoutId) else { throw PaymentsError.core(.notFound) }
         guard payout.status == "processing" else { throw PaymentsError.core(.invalidState("the payout is \(payout.status)")) }
         let found: String?
-        do {
-            found = try await gateway.findTransfer(payoutId: payout.payoutId, idempotencyKey: Self.idempotencyKey(payout))
-        } catch {
+        do { found = try await gateway.findTransfer(payoutId: payout.payoutId, idempotencyKey: Self.idempotencyKey(payout)) } catch {
             context.logger.warning("payouts.lookup_failed", metadata: ["payout": .string(payout.payoutId.uuidString), "error": .string("\(error)")])
             throw PaymentsError.pending("payout")
         }
@@ -97,21 +79,12 @@ public struct PayoutsService: RPCService {
         let transfer: String
         do {
             transfer = try await gateway.transfer(
-                payoutId: payout.payoutId,
-                mentorId: payout.mentorId,
-                amount: amount,
-                currency: configuration.payoutCurrency,
-                idempotencyKey: key
-            )
+                payoutId: payout.payoutId, mentorId: payout.mentorId, amount: amount, currency: configuration.payoutCurrency, idempotencyKey: key)
         } catch let error as GatewayError where error.isFinalRefusal {
             // The provider refused for good: the earnings go back to the mentor.
             _ = try await mapped {
                 try await store.finishPayout(
-                    id: payout.payoutId,
-                    transferRef: nil,
-                    by: admin,
-                    audit: context.auditEntry("payout.failed", details: ["error": error.message])
-                )
+                    id: payout.payoutId, transferRef: nil, by: admin, audit: context.auditEntry("payout.failed", details: ["error": error.message]))
             }
             throw PaymentsError.provider(error)
         } catch {
@@ -119,9 +92,7 @@ public struct PayoutsService: RPCService {
             // provider's record decides; without one the payout stays `processing` (never failed blindly).
             guard let found = try? await gateway.findTransfer(payoutId: payout.payoutId, idempotencyKey: key) else {
                 context.logger.warning(
-                    "payouts.outcome_unknown",
-                    metadata: ["payout": .string(payout.payoutId.uuidString), "error": .string("\(error)")]
-                )
+                    "payouts.outcome_unknown", metadata: ["payout": .string(payout.payoutId.uuidString), "error": .string("\(error)")])
                 throw PaymentsError.pending("payout")
             }
             transfer = found
@@ -132,11 +103,7 @@ public struct PayoutsService: RPCService {
     func finish(_ payout: Payout, transfer: String, admin: UUID, context: RPCContext) async throws -> Payout {
         try await mapped {
             try await store.finishPayout(
-                id: payout.payoutId,
-                transferRef: transfer,
-                by: admin,
-                audit: context.auditEntry("payout.approve", details: ["transfer": transfer])
-            )
+                id: payout.payoutId, transferRef: transfer, by: admin, audit: context.auditEntry("payout.approve", details: ["transfer": transfer]))
         }
     }
 }

@@ -18,12 +18,8 @@ public struct WalletService: RPCService {
         registry.register("wallet.get", summary: "Your available, escrow and earnings credits.", access: .authenticated, handler: get)
         registry.register("wallet.history", summary: "Your ledger entries, newest first.", access: .authenticated, handler: history)
         registry.register(
-            "admin.adjustCredits",
-            summary: "Add (or remove) a user's available credits, audited.",
-            access: .only(.admin),
-            rateLimit: .payments,
-            handler: adjust
-        )
+            "admin.adjustCredits", summary: "Add (or remove) a user's available credits, audited.", access: .only(.admin), rateLimit: .payments,
+            handler: adjust)
     }
 
     func get(_: NoParams, _ context: RPCContext) async throws -> WalletResult {
@@ -49,10 +45,7 @@ public struct WalletService: RPCService {
         if !(3...500).contains(reason.count) { problems.append(FieldProblem(field: "reason", problem: "3 to 500 characters")) }
         guard problems.isEmpty else { throw PaymentsError.invalid(problems) }
         let audit = context.auditEntry(
-            "admin.adjust_credits",
-            target: params.userId.uuidString,
-            details: ["credits": "\(params.credits)", "reason": reason]
-        )
+            "admin.adjust_credits", target: params.userId.uuidString, details: ["credits": "\(params.credits)", "reason": reason])
         let wallet = try await mapped { try await store.adjust(userId: params.userId, credits: params.credits, reason: reason, audit: audit) }
         return WalletResult(userId: params.userId, wallet)
     }

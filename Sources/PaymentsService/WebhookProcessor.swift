@@ -28,15 +28,9 @@ public struct WebhookProcessor: Sendable {
     public func stripe(headers: [String: String], body: [UInt8], requestId: String? = nil) async -> Reply {
         do throws(WebhookSignature.Failure) {
             try WebhookSignature.verifyStripe(
-                header: headers["stripe-signature"],
-                body: body,
-                secrets: configuration.stripeWebhookSecrets,
-                now: configuration.now(),
-                tolerance: configuration.webhookTolerance
-            )
-        } catch {
-            return Reply(status: 400, body: #"{"error":"signature_\#(error)"}"#)
-        }
+                header: headers["stripe-signature"], body: body, secrets: configuration.stripeWebhookSecrets, now: configuration.now(),
+                tolerance: configuration.webhookTolerance)
+        } catch { return Reply(status: 400, body: #"{"error":"signature_\#(error)"}"#) }
         guard let event = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let id = event["id"] as? String,
             let type = event["type"] as? String
         else { return Reply(status: 400, body: #"{"error":"unreadable_event"}"#) }
@@ -55,28 +49,14 @@ public struct WebhookProcessor: Sendable {
         switch type {
         case "payment_intent.succeeded":
             return ProviderEvent(
-                provider: .stripe,
-                eventId: id,
-                type: type,
-                succeeded: true,
-                providerRef: object["id"] as? String,
-                chargeRef: object["latest_charge"] as? String,
-                amount: int("amount"),
-                currency: currency
-            )
+                provider: .stripe, eventId: id, type: type, succeeded: true, providerRef: object["id"] as? String,
+                chargeRef: object["latest_charge"] as? String, amount: int("amount"), currency: currency)
         case "charge.refunded":
             // A charge: its refunded total so far (our refunds and those made in the dashboard).
             return ProviderEvent(
-                provider: .stripe,
-                eventId: id,
-                type: type,
-                succeeded: false,
-                providerRef: object["payment_intent"] as? String,
-                chargeRef: object["id"] as? String,
-                amount: int("amount"),
-                currency: currency,
-                action: int("amount_refunded").map { .refundedTotal($0) } ?? ProviderEventAction.none
-            )
+                provider: .stripe, eventId: id, type: type, succeeded: false, providerRef: object["payment_intent"] as? String,
+                chargeRef: object["id"] as? String, amount: int("amount"), currency: currency,
+                action: int("amount_refunded").map { .refundedTotal($0) } ?? ProviderEventAction.none)
         case "refund.created", "refund.updated", "refund.failed", "charge.refund.updated":
             let status = object["status"] as? String ?? ""
             let ours = ((object["metadata"] as? [String: Any])?["refund_id"] as? String).flatMap(UUID.init(uuidString:))
@@ -85,16 +65,8 @@ public struct WebhookProcessor: Sendable {
                     .refund(id: refund, amount: amount, ours: ours, succeeded: status == "succeeded")
                 } else { .none }
             return ProviderEvent(
-                provider: .stripe,
-                eventId: id,
-                type: type,
-                succeeded: false,
-                providerRef: object["payment_intent"] as? String,
-                chargeRef: object["charge"] as? String,
-                amount: int("amount"),
-                currency: currency,
-                action: action
-            )
+                provider: .stripe, eventId: id, type: type, succeeded: false, providerRef: object["payment_intent"] as? String,
+                chargeRef: object["charge"] as? String, amount: int("amount"), currency: currency, action: action)
         case "charge.dispute.created", "charge.dispute.closed":
             let action: ProviderEventAction =
                 if let dispute = object["id"] as? String, let amount = int("amount") {
@@ -102,28 +74,12 @@ public struct WebhookProcessor: Sendable {
                         ? .disputeOpened(id: dispute, amount: amount) : .disputeClosed(id: dispute, won: object["status"] as? String == "won")
                 } else { .none }
             return ProviderEvent(
-                provider: .stripe,
-                eventId: id,
-                type: type,
-                succeeded: false,
-                providerRef: object["payment_intent"] as? String,
-                chargeRef: object["charge"] as? String,
-                amount: int("amount"),
-                currency: currency,
-                action: action
-            )
+                provider: .stripe, eventId: id, type: type, succeeded: false, providerRef: object["payment_intent"] as? String,
+                chargeRef: object["charge"] as? String, amount: int("amount"), currency: currency, action: action)
         default:
             return ProviderEvent(
-                provider: .stripe,
-                eventId: id,
-                type: type,
-                succeeded: false,
-                providerRef: object["id"] as? String,
-                chargeRef: nil,
-                amount: nil,
-                currency: currency,
-                action: ProviderEventAction.none
-            )
+                provider: .stripe, eventId: id, type: type, succeeded: false, providerRef: object["id"] as? String, chargeRef: nil, amount: nil,
+                currency: currency, action: ProviderEventAction.none)
         }
     }
 
@@ -131,9 +87,7 @@ public struct WebhookProcessor: Sendable {
     public func upi(headers: [String: String], body: [UInt8], requestId: String? = nil) async -> Reply {
         do throws(WebhookSignature.Failure) {
             try WebhookSignature.verifyRazorpay(header: headers["x-razorpay-signature"], body: body, secrets: configuration.upiWebhookSecrets)
-        } catch {
-            return Reply(status: 400, body: #"{"error":"signature_\#(error)"}"#)
-        }
+        } catch { return Reply(status: 400, body: #"{"error":"signature_\#(error)"}"#) }
         guard let event = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let type = event["event"] as? String else {
             return Reply(status: 400, body: #"{"error":"unreadable_event"}"#)
         }
@@ -147,53 +101,26 @@ public struct WebhookProcessor: Sendable {
             guard let paymentId = payment["id"] as? String else { return Reply(status: 400, body: #"{"error":"unreadable_event"}"#) }
             return await process(
                 ProviderEvent(
-                    provider: .upi,
-                    eventId: "\(paymentId):\(type)",
-                    type: type,
-                    succeeded: true,
-                    providerRef: payment["order_id"] as? String,
-                    chargeRef: paymentId,
-                    amount: Self.integer(payment["amount"]),
-                    currency: payment["currency"] as? String
-                ),
-                requestId: requestId
-            )
+                    provider: .upi, eventId: "\(paymentId):\(type)", type: type, succeeded: true, providerRef: payment["order_id"] as? String,
+                    chargeRef: paymentId, amount: Self.integer(payment["amount"]), currency: payment["currency"] as? String), requestId: requestId)
         case "refund.processed", "refund.failed":
-            guard let refund = entity("refund"), let refundId = refund["id"] as? String, let amount = Self.integer(refund["amount"])
-            else { return Reply(status: 400, body: #"{"error":"unreadable_event"}"#) }
+            guard let refund = entity("refund"), let refundId = refund["id"] as? String, let amount = Self.integer(refund["amount"]) else {
+                return Reply(status: 400, body: #"{"error":"unreadable_event"}"#)
+            }
             let notes = refund["notes"] as? [String: Any]
             let ours = ((notes?["refund_id"] as? String) ?? (refund["receipt"] as? String)).flatMap(UUID.init(uuidString:))
             return await process(
                 ProviderEvent(
-                    provider: .upi,
-                    eventId: "\(refundId):\(type)",
-                    type: type,
-                    succeeded: false,
-                    providerRef: nil,
-                    chargeRef: refund["payment_id"] as? String,
-                    amount: amount,
-                    currency: refund["currency"] as? String,
-                    action: .refund(id: refundId, amount: amount, ours: ours, succeeded: type == "refund.processed")
-                ),
-                requestId: requestId
-            )
+                    provider: .upi, eventId: "\(refundId):\(type)", type: type, succeeded: false, providerRef: nil,
+                    chargeRef: refund["payment_id"] as? String, amount: amount, currency: refund["currency"] as? String,
+                    action: .refund(id: refundId, amount: amount, ours: ours, succeeded: type == "refund.processed")), requestId: requestId)
         default:
             let subject = (entity("refund")?["id"] as? String) ?? (payment["id"] as? String)
             guard let subject else { return Reply(status: 200, body: #"{"received":true,"outcome":"ignored"}"#) }
             return await process(
                 ProviderEvent(
-                    provider: .upi,
-                    eventId: "\(subject):\(type)",
-                    type: type,
-                    succeeded: false,
-                    providerRef: payment["order_id"] as? String,
-                    chargeRef: payment["id"] as? String,
-                    amount: nil,
-                    currency: nil,
-                    action: ProviderEventAction.none
-                ),
-                requestId: requestId
-            )
+                    provider: .upi, eventId: "\(subject):\(type)", type: type, succeeded: false, providerRef: payment["order_id"] as? String,
+                    chargeRef: payment["id"] as? String, amount: nil, currency: nil, action: ProviderEventAction.none), requestId: requestId)
         }
     }
 
@@ -206,12 +133,9 @@ public struct WebhookProcessor: Sendable {
             case .debited(let paymentId, let credits):
                 logger.info("payments.debited", metadata: ["payment": .string(paymentId.uuidString), "credits": .string("\(credits)")])
                 return Reply(status: 200, body: #"{"received":true,"outcome":"debited"}"#)
-            case .settled:
-                return Reply(status: 200, body: #"{"received":true,"outcome":"settled"}"#)
-            case .duplicate:
-                return Reply(status: 200, body: #"{"received":true,"outcome":"duplicate"}"#)
-            case .ignored:
-                return Reply(status: 200, body: #"{"received":true,"outcome":"ignored"}"#)
+            case .settled: return Reply(status: 200, body: #"{"received":true,"outcome":"settled"}"#)
+            case .duplicate: return Reply(status: 200, body: #"{"received":true,"outcome":"duplicate"}"#)
+            case .ignored: return Reply(status: 200, body: #"{"received":true,"outcome":"ignored"}"#)
             case .refused(let why):
                 logger.warning("payments.webhook_refused", metadata: ["event": .string(event.eventId), "why": .string(why)])
                 return Reply(status: 400, body: #"{"error":"refused"}"#)

@@ -6,9 +6,7 @@ public import Foundation
 /// hex HMAC-SHA256 of the raw body in `X-Razorpay-Signature`). Comparisons are constant-time.
 public enum WebhookSignature {
     /// Why a signature was refused.
-    public enum Failure: Error, Equatable, Sendable {
-        case missing, malformed, stale, mismatch
-    }
+    public enum Failure: Error, Equatable, Sendable { case missing, malformed, stale, mismatch }
 
     /// Checks a `Stripe-Signature` header against the raw body.
     public static func verifyStripe(header: String?, body: [UInt8], secrets: [String], now: Date, tolerance: TimeInterval = 300) throws(Failure) {
@@ -26,9 +24,7 @@ public enum WebhookSignature {
         let payload = Array("\(timestamp).".utf8) + body
         for secret in secrets where !secret.isEmpty {
             let key = SymmetricKey(data: Array(secret.utf8))
-            for signature in signatures where HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key) {
-                return
-            }
+            for signature in signatures where HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key) { return }
         }
         throw .mismatch
     }

@@ -12,14 +12,8 @@ enum AvailabilityRulesRow: TableRow {
         let r = try row.decode((String, String, String, Int, Int, Int, Int, Int?).self)
         let decoder = JSONDecoder()
         return AvailabilityRules(
-            timeZone: r.0,
-            weekly: try decoder.decode([WeeklyWindow].self, from: Data(r.1.utf8)),
-            overrides: try decoder.decode([DateOverride].self, from: Data(r.2.utf8)),
-            bufferBeforeMinutes: r.3,
-            bufferAfterMinutes: r.4,
-            minNoticeMinutes: r.5,
-            horizonDays: r.6,
-            maxPerDay: r.7
-        )
+            timeZone: r.0, weekly: try decoder.decode([WeeklyWindow].self, from: Data(r.1.utf8)),
+            overrides: try decoder.decode([DateOverride].self, from: Data(r.2.utf8)), bufferBeforeMinutes: r.3, bufferAfterMinutes: r.4,
+            minNoticeMinutes: r.5, horizonDays: r.6, maxPerDay: r.7)
     }
 }

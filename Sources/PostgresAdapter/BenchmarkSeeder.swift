@@ -25,9 +25,7 @@ public struct BenchmarkSeeder: Sendable {
                     || ' ' || (ARRAY['Rao','Smith','Li','Garcia','Okafor','Kim','Novak','Silva','Khan','Berg','Ito'])[1 + i % 11] || ' ' || i,
                     'x', ARRAY['mentor']
                 FROM generate_series(1, \(count)) AS i
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             try await connection.query(
                 """
                 WITH v AS (SELECT ARRAY[
@@ -62,9 +60,7 @@ public struct BenchmarkSeeder: Sendable {
                         'I help engineers with ' || topics[2] || ' and ' || skills[2] || '.'),
                     mentor_search_text(name, skills[1] || ' mentor for ' || topics[1], array_to_string(skills || topics, ' '))
                 FROM p
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             try await connection.query(
                 """
                 INSERT INTO availability_rules (mentor_id, time_zone, weekly)
@@ -72,9 +68,7 @@ public struct BenchmarkSeeder: Sendable {
                         'end', lpad((10 + abs(hashtext(user_id::text)) % 6 + abs(hashtext(user_id::text || 'b')) % 6)::text, 2, '0') || ':00'))
                     FROM unnest(ARRAY['mon','tue','wed','thu','fri','sat','sun']) d)
                 FROM mentor_profiles WHERE user_id IN (SELECT id FROM users WHERE email LIKE 'seed-%@bench.example')
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             try await connection.query(
                 """
                 INSERT INTO availability_runs (mentor_id, starts_at, ends_at, step_seconds, slot_seconds)
@@ -83,21 +77,16 @@ public struct BenchmarkSeeder: Sendable {
                     3600, 3600
                 FROM availability_rules r, generate_series(0, 13) AS d
                 WHERE abs(hashtext(r.mentor_id::text || d::text)) % 10 < 7
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
         try await pool.client.query(
             """
             UPDATE mentor_profiles p SET next_free_at = r.first FROM (SELECT mentor_id, min(starts_at) AS first FROM availability_runs GROUP BY 1) r
             WHERE r.mentor_id = p.user_id
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         try await pool.client.query(
             "INSERT INTO search_terms (term) SELECT DISTINCT x FROM mentor_profiles, unnest(skill_keys || topic_keys) x ON CONFLICT DO NOTHING",
-            logger: logger
-        )
+            logger: logger)
         try await pool.client.query("VACUUM ANALYZE", logger: logger)
     }
 
@@ -108,9 +97,7 @@ public struct BenchmarkSeeder: Sendable {
             INSERT INTO users (email, name, password_hash, roles)
             SELECT \(prefix) || '-' || i || '-' || gen_random_uuid() || '@bench.example', 'Bench ' || \(role) || ' ' || i, 'x', ARRAY[\(role)]
             FROM generate_series(1, \(count)) AS i RETURNING id
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         var ids: [UUID] = []
         for try await id in rows.decode(UUID.self) { ids.append(id) }
         return ids

@@ -23,8 +23,7 @@ public struct Migrator: Sendable {
     }
 
     /// Applies what is pending; returns the names applied now.
-    @discardableResult
-    public func migrate() async throws -> [String] {
+    @discardableResult public func migrate() async throws -> [String] {
         let files = try loadFiles()
         let client = database.client
         try await client.query(
@@ -33,9 +32,7 @@ public struct Migrator: Sendable {
                 name text PRIMARY KEY,
                 checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now())
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         var applied: [String] = []
         for file in files {
             let didApply = try await Self.unwrapped {
@@ -51,10 +48,7 @@ public struct Migrator: Sendable {
                     for statement in SQLScript.statements(in: file.text) {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    try await connection.query(
-                        "INSERT INTO schema_migrations (name, checksum) VALUES (\(file.name), \(checksum))",
-                        logger: logger
-                    )
+                    try await connection.query("INSERT INTO schema_migrations (name, checksum) VALUES (\(file.name), \(checksum))", logger: logger)
                     return true
                 }
             }
@@ -68,21 +62,16 @@ public struct Migrator: Sendable {
 
     /// PostgresNIO wraps errors thrown inside a transaction; ours are passed on as themselves.
     static func unwrapped<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as PostgresTransactionError {
+        do { return try await body() } catch let error as PostgresTransactionError {
             if let inner = error.closureError as? PostgresAdapterError { throw inner }
             throw error
         }
     }
 
     func loadFiles() throws -> [File] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-            .filter { $0.hasSuffix(".sql") && $0.first?.isNumber == true }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") && $0.first?.isNumber == true }
             .sorted()
-        return try names.map { name in
-            File(name: name, text: try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8))
-        }
+        return try names.map { name in File(name: name, text: try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)) }
     }
 
     static func checksum(of text: String, on connection: PostgresConnection, logger: Logger) async throws -> String {

@@ -12,19 +12,7 @@ enum PaymentRow: TableRow {
     static func decode(_ row: PostgresRow) throws -> Payment {
         let r = try row.decode((UUID, UUID, String, Int, Int64, String, String, String?, String?, String?, String?, Int, Date).self)
         return Payment(
-            paymentId: r.0,
-            userId: r.1,
-            provider: PaymentProviderName(rawValue: r.2) ?? .stripe,
-            credits: r.3,
-            amount: r.4,
-            currency: r.5,
-            status: r.6,
-            providerRef: r.7,
-            providerChargeRef: r.8,
-            clientSecret: r.9,
-            upiLink: r.10,
-            refundedCredits: r.11,
-            createdAt: Instant(r.12)
-        )
+            paymentId: r.0, userId: r.1, provider: PaymentProviderName(rawValue: r.2) ?? .stripe, credits: r.3, amount: r.4, currency: r.5,
+            status: r.6, providerRef: r.7, providerChargeRef: r.8, clientSecret: r.9, upiLink: r.10, refundedCredits: r.11, createdAt: Instant(r.12))
     }
 }

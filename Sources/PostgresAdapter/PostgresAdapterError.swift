@@ -42,14 +42,12 @@ extension PostgresAdapterError {
             let parts = [
                 ("begin", transaction.beginError), ("closure", transaction.closureError), ("commit", transaction.commitError),
                 ("rollback", transaction.rollbackError),
-            ]
-            .compactMap { name, error in error.map { "\(name): \(logDescription(of: $0))" } }
+            ].compactMap { name, error in error.map { "\(name): \(logDescription(of: $0))" } }
             return "PostgresTransactionError(\(parts.joined(separator: ", ")))"
         case let decoding as PostgresDecodingError:
             return
                 "PostgresDecodingError(code: \(decoding.code), column: \(decoding.columnName), target: \(decoding.targetType), type: \(decoding.postgresType))"
-        default:
-            return String(reflecting: error)
+        default: return String(reflecting: error)
         }
     }
 }
@@ -67,18 +65,15 @@ extension PostgresAdapterError {
                 if let inner, let dependency = outageDependency(of: inner) { return dependency }
             }
             return nil
-        case let pool as ConnectionPoolError:
-            return pool == .requestCancelled ? nil : "postgres"
+        case let pool as ConnectionPoolError: return pool == .requestCancelled ? nil : "postgres"
         case let psql as PSQLError:
             switch psql.code {
-            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
-                return "postgres"
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed: return "postgres"
             default:
                 guard let state = psql.serverInfo?[.sqlState] else { return nil }
                 return SQLState(state).meansServerAway ? "postgres" : nil
             }
-        default:
-            return nil
+        default: return nil
         }
     }
 }

@@ -33,14 +33,11 @@ extension PostgresBookingStore {
                     price_credits = EXCLUDED.price_credits, search_vector = EXCLUDED.search_vector, search_text = EXCLUDED.search_text,
                     updated_at = now()
                 RETURNING \(unescaped: MentorProfileRow.columns)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             guard let saved else { throw CoreError.notFound }
             try await connection.query(
                 "INSERT INTO search_terms (term) SELECT DISTINCT x FROM unnest(\(skillKeys + topicKeys + tagKeys)::text[]) x ON CONFLICT DO NOTHING",
-                logger: logger
-            )
+                logger: logger)
             try await connection.appendEvent("mentor.profile_updated", aggregate: "mentor", id: mentorId, payload: saved, logger: logger)
             try await Self.refreshRuns(mentorId, now: now, policy: freeRuns, on: connection, logger: logger)
             return saved
@@ -50,10 +47,8 @@ extension PostgresBookingStore {
     public func profile(mentorId: UUID) async throws -> MentorProfile? {
         try await pool.read(logger: logger) { connection in
             try await connection.fetchFirst(
-                MentorProfileRow.self,
-                "SELECT \(unescaped: MentorProfileRow.columns) FROM mentor_profiles p WHERE p.user_id = \(mentorId)",
-                logger: logger
-            )
+                MentorProfileRow.self, "SELECT \(unescaped: MentorProfileRow.columns) FROM mentor_profiles p WHERE p.user_id = \(mentorId)",
+                logger: logger)
         }
     }
 
@@ -73,9 +68,7 @@ extension PostgresBookingStore {
                     overrides = EXCLUDED.overrides, buffer_before_minutes = EXCLUDED.buffer_before_minutes,
                     buffer_after_minutes = EXCLUDED.buffer_after_minutes, min_notice_minutes = EXCLUDED.min_notice_minutes,
                     horizon_days = EXCLUDED.horizon_days, max_per_day = EXCLUDED.max_per_day, updated_at = now()
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             try await connection.appendEvent("availability.changed", aggregate: "mentor", id: mentorId, payload: rules, logger: logger)
             try await Self.refreshRuns(mentorId, now: now, policy: freeRuns, on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(mentorId), logger: logger) }
@@ -99,9 +92,7 @@ extension PostgresBookingStore {
                 """
                 INSERT INTO form_templates (mentor_id, questions) VALUES (\(mentorId), \(json)::jsonb)
                 ON CONFLICT (mentor_id) DO UPDATE SET questions = EXCLUDED.questions, updated_at = now()
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
     }
 
@@ -124,9 +115,7 @@ extension PostgresBookingStore {
                     UPDATE bookings b SET agenda = \(json)::jsonb, updated_at = now()
                     WHERE b.id = \(bookingId) AND b.status = 'confirmed' AND b.starts_at > \(now.date) AND b.kind IN ('one_on_one', 'group_seat')
                     RETURNING \(unescaped: BookingRow.columns)
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
             else { throw CoreError.invalidState("an agenda can be sent only for a confirmed booking before it starts") }
             try await connection.appendEvent("booking.agenda_submitted", aggregate: "booking", id: bookingId, payload: booking, logger: logger)
             return booking

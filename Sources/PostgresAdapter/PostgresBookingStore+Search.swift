@@ -13,9 +13,7 @@ extension PostgresBookingStore {
         var (items, keys) = try await page(query, fuzzy: widened)
         var facets = try await firstFacets
         var fuzzy = widened
-        if query.text != nil, query.after == nil, !fuzzy, items.count < query.limit {
-            fuzzy = true
-        }
+        if query.text != nil, query.after == nil, !fuzzy, items.count < query.limit { fuzzy = true }
         if fuzzy {
             var widenedQuery = query
             widenedQuery.corrections = try await corrections(for: query.text ?? "")
@@ -36,9 +34,7 @@ extension PostgresBookingStore {
     func corrections(for text: String) async throws -> [String] {
         try await pool.read(logger: logger) { connection in
             let rows = try await connection.query(
-                "SELECT term FROM search_terms WHERE term % \(text) ORDER BY similarity(term, \(text)) DESC, term LIMIT 3",
-                logger: logger
-            )
+                "SELECT term FROM search_terms WHERE term % \(text) ORDER BY similarity(term, \(text)) DESC, term LIMIT 3", logger: logger)
             var terms: [String] = []
             for try await term in rows.decode(String.self) { terms.append(term) }
             return terms
@@ -83,19 +79,9 @@ extension PostgresBookingStore {
             for try await row in rows.decode((UUID, String, String, [String], [String], Int, Int64, Int, Double, Int, Double, Date?).self) {
                 items.append(
                     MentorSearchItem(
-                        id: row.0,
-                        name: row.1,
-                        headline: row.2,
-                        skills: row.3,
-                        topics: row.4,
-                        yearsExperience: row.5,
-                        rating: MentorProfileRow.averageRating(sum: row.6, count: row.7),
-                        reviewCount: row.7,
-                        bayesianRating: (row.8 * 1000).rounded() / 1000,
-                        priceCredits: row.9,
-                        nextAvailable: row.11.map(Instant.init)
-                    )
-                )
+                        id: row.0, name: row.1, headline: row.2, skills: row.3, topics: row.4, yearsExperience: row.5,
+                        rating: MentorProfileRow.averageRating(sum: row.6, count: row.7), reviewCount: row.7,
+                        bayesianRating: (row.8 * 1000).rounded() / 1000, priceCredits: row.9, nextAvailable: row.11.map(Instant.init)))
                 keys.append(row.10)
             }
             return (items, keys)
@@ -138,8 +124,7 @@ extension PostgresBookingStore {
                         WHERE r.mentor_id = p.user_id AND r.ends_at > \(from) AND r.starts_at < \(to)
                           AND run_first_slot(r.starts_at, r.ends_at, r.step_seconds, r.slot_seconds,
                                 greatest(\(from)::timestamptz, \(now)::timestamptz + make_interval(mins => ar.min_notice_minutes)), \(to)) IS NOT NULL)
-                """
-            )
+                """)
         }
         return clauses.joined(separator: " AND ")
     }
@@ -160,10 +145,8 @@ extension PostgresBookingStore {
             }
             return "(CASE WHEN p.search_vector @@ websearch_to_tsquery('english', \(bound)) THEN -(1 + \(rank)) "
                 + "ELSE -word_similarity(\(bound), p.search_text) END)::float8"
-        case (.relevance, nil), (.rating, _):
-            return "(-(p.bayes_rating::float8))"
-        case (.price, _):
-            return "(p.price_credits::float8)"
+        case (.relevance, nil), (.rating, _): return "(-(p.bayes_rating::float8))"
+        case (.price, _): return "(p.price_credits::float8)"
         case (.soonest, _):
             // The first free run as of the mentor's last change (kept by every rewrite of their runs); the exact next
             // slot is what each item's nextAvailable shows.

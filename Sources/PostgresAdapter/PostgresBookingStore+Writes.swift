@@ -11,15 +11,11 @@ extension PostgresBookingStore {
             if let key = request.idempotencyKey {
                 let rows = try await connection.query(
                     "SELECT b.id, b.request_hash FROM bookings b WHERE b.mentee_id = \(request.menteeId) AND b.idempotency_key = \(key)",
-                    logger: logger
-                )
+                    logger: logger)
                 for try await (id, hash) in rows.decode((UUID, String?).self) {
                     guard hash == request.requestHash else { throw CoreError.idempotencyMismatch }
                     let booking = try await connection.fetchOne(
-                        BookingRow.self,
-                        "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(id)",
-                        logger: logger
-                    )
+                        BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(id)", logger: logger)
                     return (booking, true)
                 }
             }
@@ -27,33 +23,12 @@ extension PostgresBookingStore {
             let hold = try await Self.hold(for: request, now: now, on: connection, logger: logger)
             try slot.check(
                 try await Self.check(
-                    request.mentorId,
-                    start: request.start,
-                    end: request.end,
-                    now: now,
-                    excluding: hold?.id,
-                    on: connection,
-                    logger: logger
-                )
-            )
+                    request.mentorId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger))
             try await Self.checkMenteeFree(
-                request.menteeId,
-                start: request.start,
-                end: request.end,
-                now: now,
-                excluding: hold?.id,
-                on: connection,
-                logger: logger
-            )
+                request.menteeId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger)
             if request.status == .held {
                 try await Self.checkHoldCaps(
-                    request.menteeId,
-                    mentorId: request.mentorId,
-                    now: now,
-                    limits: request.holdLimits,
-                    on: connection,
-                    logger: logger
-                )
+                    request.menteeId, mentorId: request.mentorId, now: now, limits: request.holdLimits, on: connection, logger: logger)
                 if request.priceCredits > 0, try await Self.availableCredits(request.menteeId, on: connection, logger: logger) < request.priceCredits
                 {
                     throw CoreError.insufficientCredits
@@ -70,9 +45,7 @@ extension PostgresBookingStore {
                     UPDATE bookings b SET status = 'confirmed', hold_expires_at = NULL, idempotency_key = \(request.idempotencyKey),
                         request_hash = \(request.requestHash), agenda = \(agenda)::jsonb, updated_at = now()
                     WHERE b.id = \(hold.id) RETURNING \(unescaped: BookingRow.columns)
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
             } else {
                 placed = try await connection.fetchOne(
                     BookingRow.self,
@@ -83,9 +56,7 @@ extension PostgresBookingStore {
                         \(blocked.from.date), \(blocked.until.date), \(request.status.rawValue), \(request.holdExpiresAt?.date),
                         \(request.idempotencyKey), \(request.requestHash), \(agenda)::jsonb)
                     RETURNING \(unescaped: BookingRow.columns)
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
             }
             var booking = placed
             if booking.status == .confirmed, request.priceCredits > 0 {
@@ -95,13 +66,7 @@ extension PostgresBookingStore {
             try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.status == .confirmed {
                 try await Self.refreshRuns(
-                    request.mentorId,
-                    now: now,
-                    around: (booking.start, booking.end),
-                    policy: freeRuns,
-                    on: connection,
-                    logger: logger
-                )
+                    request.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
                 // Last: the audit append holds the log's global lock until commit.
                 if let audit = request.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             }
@@ -113,8 +78,7 @@ extension PostgresBookingStore {
     static func expireHolds(_ mentorId: UUID, now: Instant, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             "UPDATE bookings SET status = 'expired', updated_at = now() WHERE mentor_id = \(mentorId) AND status = 'held' AND hold_expires_at <= \(now.date)",
-            logger: logger
-        )
+            logger: logger)
     }
 
     /// The hold a confirmation consumes: the one named, or the mentee's own live hold on exactly this slot.
@@ -123,9 +87,7 @@ extension PostgresBookingStore {
         if let holdId = request.holdId {
             let hold = try await connection.fetchFirst(
                 BookingRow.self,
-                "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(holdId) AND b.kind = 'one_on_one' FOR UPDATE",
-                logger: logger
-            )
+                "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(holdId) AND b.kind = 'one_on_one' FOR UPDATE", logger: logger)
             return try HoldRules.namedHold(hold, for: request, now: now)
         }
         return try await connection.fetchFirst(
@@ -135,9 +97,7 @@ extension PostgresBookingStore {
             WHERE b.mentor_id = \(request.mentorId) AND b.mentee_id = \(request.menteeId) AND b.status = 'held'
               AND b.hold_expires_at > \(now.date) AND b.starts_at = \(request.start.date) AND b.ends_at = \(request.end.date)
             FOR UPDATE
-            """,
-            logger: logger
-        )
+            """, logger: logger)
     }
 
     public func createGroup(_ session: NewGroupSession, now: Instant, freeRuns: FreeRunPolicy) async throws -> Booking {
@@ -155,18 +115,10 @@ extension PostgresBookingStore {
                 VALUES ('group', \(session.mentorId), \(session.start.date), \(session.end.date), \(blocked.from.date), \(blocked.until.date),
                     'confirmed', \(session.capacity), \(session.title), \(session.topic), \(session.priceCredits))
                 RETURNING \(unescaped: BookingRow.columns)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             try await connection.appendEvent("group.created", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             try await Self.refreshRuns(
-                session.mentorId,
-                now: now,
-                around: (booking.start, booking.end),
-                policy: freeRuns,
-                on: connection,
-                logger: logger
-            )
+                session.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
             if let audit = session.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }
@@ -184,32 +136,20 @@ extension PostgresBookingStore {
                 WHERE b.id = \(groupSessionId) AND b.kind = 'group' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
                   AND b.seats_taken < b.capacity AND b.mentor_id <> \(menteeId)
                 RETURNING \(unescaped: BookingRow.columns)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             guard let group = taken else {
                 // No seat counted: the session as it is says why (the booking service answers).
                 return .refused(
                     group: try await connection.fetchFirst(
                         BookingRow.self,
-                        "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(groupSessionId) AND b.kind = 'group'",
-                        logger: logger
-                    )
+                        "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(groupSessionId) AND b.kind = 'group'", logger: logger)
                 )
             }
             // Not the mentor's row lock here: the group row is already locked, and `cancel` takes them the other way round.
             try await Self.lockMentor(group.mentorId, bookable: true, locking: false, on: connection, logger: logger)
             // A second seat in the same group is `already_joined` (the unique index), not a clash.
             try await Self.checkMenteeFree(
-                menteeId,
-                start: group.start,
-                end: group.end,
-                now: now,
-                excluding: nil,
-                on: connection,
-                logger: logger,
-                group: group.id
-            )
+                menteeId, start: group.start, end: group.end, now: now, excluding: nil, on: connection, logger: logger, group: group.id)
             var seat = try await connection.fetchOne(
                 BookingRow.self,
                 """
@@ -217,9 +157,7 @@ extension PostgresBookingStore {
                 VALUES ('group_seat', \(group.mentorId), \(menteeId), \(group.id), \(group.start.date), \(group.end.date),
                     \(group.start.date), \(group.end.date), 'confirmed')
                 RETURNING \(unescaped: BookingRow.columns)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             if group.priceCredits > 0 {
                 seat = try await Self.holdEscrow(seat, price: group.priceCredits, mentee: menteeId, on: connection, logger: logger)
             }
@@ -230,13 +168,7 @@ extension PostgresBookingStore {
     }
 
     public func cancel(
-        bookingId: UUID,
-        by actorId: UUID,
-        reason: String?,
-        now: Instant,
-        audit: AuditEntry?,
-        escrow: LateCancellationRule,
-        fees: PlatformFeePolicy,
+        bookingId: UUID, by actorId: UUID, reason: String?, now: Instant, audit: AuditEntry?, escrow: LateCancellationRule, fees: PlatformFeePolicy,
         freeRuns: FreeRunPolicy
     ) async throws -> Booking {
         let logger = self.logger
@@ -244,10 +176,7 @@ extension PostgresBookingStore {
             // Lock order: the mentor first, then the booking row, as in `place`.
             guard
                 let current = try await connection.fetchFirst(
-                    BookingRow.self,
-                    "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)",
-                    logger: logger
-                )
+                    BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)", logger: logger)
             else { throw CoreError.notFound }
             try await Self.lockMentor(current.mentorId, on: connection, logger: logger)
             guard
@@ -258,16 +187,13 @@ extension PostgresBookingStore {
                         updated_at = now()
                     WHERE b.id = \(bookingId) AND b.status IN ('held', 'confirmed') AND b.starts_at > \(now.date)
                     RETURNING \(unescaped: BookingRow.columns)
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
             else { throw CoreError.invalidState(current.start <= now ? "the session has started" : "the booking is \(current.status.rawValue)") }
             switch booking.kind {
             case .groupSeat:
                 try await connection.query(
                     "UPDATE bookings SET seats_taken = seats_taken - 1, updated_at = now() WHERE id = \(booking.groupSessionId) AND seats_taken > 0",
-                    logger: logger
-                )
+                    logger: logger)
             case .group:
                 let seats = try await connection.fetch(
                     BookingRow.self,
@@ -276,14 +202,11 @@ extension PostgresBookingStore {
                         cancelled_at = now(), updated_at = now()
                     WHERE b.parent_id = \(booking.id) AND b.status = 'confirmed'
                     RETURNING \(unescaped: BookingRow.columns)
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
                 for seat in seats where seat.escrowState == "held" || seat.escrowState == "frozen" {
                     _ = try await Self.settle(seat, .refund, fees: fees, on: connection, logger: logger)
                 }
-            case .oneOnOne:
-                break
+            case .oneOnOne: break
             }
             if booking.escrowState == "held" {
                 booking = try await Self.settle(booking, escrow.decision(for: booking), fees: fees, on: connection, logger: logger)
@@ -294,13 +217,7 @@ extension PostgresBookingStore {
             try await connection.appendEvent("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
             if booking.kind != .groupSeat {
                 try await Self.refreshRuns(
-                    booking.mentorId,
-                    now: now,
-                    around: (booking.start, booking.end),
-                    policy: freeRuns,
-                    on: connection,
-                    logger: logger
-                )
+                    booking.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
             }
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
@@ -308,49 +225,30 @@ extension PostgresBookingStore {
     }
 
     public func reschedule(
-        bookingId: UUID,
-        start: Instant,
-        now: Instant,
-        audit: AuditEntry?,
-        freeRuns: FreeRunPolicy,
-        slot: SlotRequest
+        bookingId: UUID, start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest
     ) async throws -> RescheduleOutcome {
         let logger = self.logger
         do {
             return .moved(try await move(bookingId, to: start, now: now, audit: audit, freeRuns: freeRuns, slot: slot, logger: logger))
-        } catch is ProposalChanged {
-            return .proposalChanged
-        }
+        } catch is ProposalChanged { return .proposalChanged }
     }
 
     /// Thrown inside ``move(_:to:now:audit:freeRuns:slot:logger:)`` to roll it back when the proposal changed.
     private struct ProposalChanged: Error {}
 
     private func move(
-        _ bookingId: UUID,
-        to start: Instant,
-        now: Instant,
-        audit: AuditEntry?,
-        freeRuns: FreeRunPolicy,
-        slot: SlotRequest,
-        logger: Logger
+        _ bookingId: UUID, to start: Instant, now: Instant, audit: AuditEntry?, freeRuns: FreeRunPolicy, slot: SlotRequest, logger: Logger
     ) async throws -> Booking {
         try await pool.transaction(logger: logger) { connection in
             guard
                 let current = try await connection.fetchFirst(
-                    BookingRow.self,
-                    "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)",
-                    logger: logger
-                )
+                    BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId)", logger: logger)
             else { throw CoreError.notFound }
             try await Self.lockMentor(current.mentorId, bookable: true, on: connection, logger: logger)
             try await Self.expireHolds(current.mentorId, now: now, on: connection, logger: logger)
             guard
                 let locked = try await connection.fetchFirst(
-                    BookingRow.self,
-                    "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId) FOR UPDATE",
-                    logger: logger
-                ),
+                    BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId) FOR UPDATE", logger: logger),
                 locked.kind == .oneOnOne, locked.status == .confirmed, locked.start > now
             else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             let end = start.adding(seconds: Int(locked.end.epochSeconds - locked.start.epochSeconds))
@@ -371,36 +269,18 @@ extension PostgresBookingStore {
                 UPDATE bookings b SET starts_at = \(start.date), ends_at = \(end.date), blocked_from = \(blocked.from.date),
                     blocked_until = \(blocked.until.date), proposed_start = NULL, proposed_by = NULL, updated_at = now()
                 WHERE b.id = \(bookingId) RETURNING \(unescaped: BookingRow.columns)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             struct Moved: Encodable {
                 var booking: Booking
                 var previousStart: Instant
             }
             try await connection.appendEvent(
-                "booking.rescheduled",
-                aggregate: "booking",
-                id: booking.id,
-                payload: Moved(booking: booking, previousStart: locked.start),
-                logger: logger
-            )
+                "booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start),
+                logger: logger)
             try await Self.refreshRuns(
-                booking.mentorId,
-                now: now,
-                around: (locked.start, locked.end),
-                policy: freeRuns,
-                on: connection,
-                logger: logger
-            )
+                booking.mentorId, now: now, around: (locked.start, locked.end), policy: freeRuns, on: connection, logger: logger)
             try await Self.refreshRuns(
-                booking.mentorId,
-                now: now,
-                around: (booking.start, booking.end),
-                policy: freeRuns,
-                on: connection,
-                logger: logger
-            )
+                booking.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }
@@ -419,9 +299,7 @@ extension PostgresBookingStore {
                     UPDATE bookings b SET proposed_start = \(start?.date), proposed_by = \(proposer), updated_at = now()
                     WHERE b.id = \(bookingId) AND b.kind = 'one_on_one' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
                     RETURNING \(unescaped: BookingRow.columns)
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
             else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
             let type = start == nil ? "booking.reschedule_withdrawn" : "booking.reschedule_proposed"
             try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
@@ -436,49 +314,32 @@ extension PostgresBookingStore {
     /// they cannot pay, which rolls the booking back with it).
     static func holdEscrow(_ booking: Booking, price: Int, mentee: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Booking {
         try await connection.post(
-            "escrow_hold",
-            reference: booking.id.uuidString,
-            legs: LedgerLeg.move(price, from: (mentee, .available), to: (mentee, .escrow)),
-            memo: "booking",
-            logger: logger
-        )
+            "escrow_hold", reference: booking.id.uuidString, legs: LedgerLeg.move(price, from: (mentee, .available), to: (mentee, .escrow)),
+            memo: "booking", logger: logger)
         return try await connection.fetchOne(
             BookingRow.self,
             "UPDATE bookings b SET price_credits = \(price), escrow_state = 'held' WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)",
-            logger: logger
-        )
+            logger: logger)
     }
 
     /// Settles a booking's held escrow: back to the mentee, or to the mentor and the platform split by `fees`. Posted
     /// once per booking (the ledger's unique (kind, reference)); with an outbox event and an audit entry.
     static func settle(
-        _ booking: Booking,
-        _ decision: EscrowDecision,
-        fees: PlatformFeePolicy,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ booking: Booking, _ decision: EscrowDecision, fees: PlatformFeePolicy, on connection: PostgresConnection, logger: Logger
     ) async throws -> Booking {
         guard let mentee = booking.menteeId, booking.priceCredits > 0 else { return booking }
         let settlement = decision.settlement(of: booking.priceCredits, mentee: mentee, mentor: booking.mentorId, fees: fees)
         guard try await connection.post(settlement.kind, reference: booking.id.uuidString, legs: settlement.legs, memo: nil, logger: logger) != nil
-        else {
-            return booking
-        }
+        else { return booking }
         let settled = try await connection.fetchOne(
             BookingRow.self,
             "UPDATE bookings b SET escrow_state = \(settlement.state) WHERE b.id = \(booking.id) RETURNING \(unescaped: BookingRow.columns)",
-            logger: logger
-        )
+            logger: logger)
         try await connection.appendEvent("escrow.\(settlement.state)", aggregate: "booking", id: booking.id, payload: settled, logger: logger)
         try await connection.appendAudit(
             AuditEntry(
-                actorId: nil,
-                action: "ledger.\(settlement.kind)",
-                target: booking.id.uuidString,
-                details: ["credits": "\(booking.priceCredits)"]
-            ),
-            logger: logger
-        )
+                actorId: nil, action: "ledger.\(settlement.kind)", target: booking.id.uuidString, details: ["credits": "\(booking.priceCredits)"]),
+            logger: logger)
         return settled
     }
 
@@ -502,9 +363,7 @@ extension PostgresBookingStore {
                                           'start', to_char(b.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
                 FROM due d JOIN bookings b ON b.id = d.booking_id
                 RETURNING id
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             var count = 0
             for try await _ in rows.decode(Int64.self) { count += 1 }
             return count
@@ -521,9 +380,7 @@ extension PostgresBookingStore {
                 SELECT \(unescaped: BookingRow.columns) FROM bookings b
                 WHERE b.escrow_state = 'held' AND b.status = 'confirmed' AND b.ends_at <= \(cutoff.date)
                 ORDER BY b.ends_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             for booking in due { _ = try await Self.settle(booking, .release, fees: fees, on: connection, logger: logger) }
             return due.count
         }

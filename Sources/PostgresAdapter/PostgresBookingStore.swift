@@ -20,16 +20,11 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
     /// Takes the mentor's `users` row lock (every booking write of one mentor queues here). With `bookable`, a mentor
     /// who is disabled or no longer holds the mentor role is `mentorUnavailable`: nothing new is booked with them.
     static func lockMentor(
-        _ mentorId: UUID,
-        bookable: Bool = false,
-        locking: Bool = true,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ mentorId: UUID, bookable: Bool = false, locking: Bool = true, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let rows = try await connection.query(
             "SELECT disabled_at IS NULL AND 'mentor' = ANY(roles) FROM users WHERE id = \(mentorId) \(unescaped: locking ? "FOR NO KEY UPDATE" : "")",
-            logger: logger
-        )
+            logger: logger)
         var found: Bool?
         for try await active in rows.decode(Bool.self) { found = active }
         guard let active = found else { throw CoreError.notFound }
@@ -38,13 +33,7 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
 
     /// Refuses a time the mentee already spends in another session or a live hold (any mentor, 1:1 or seat).
     static func checkMenteeFree(
-        _ menteeId: UUID,
-        start: Instant,
-        end: Instant,
-        now: Instant,
-        excluding: UUID?,
-        on connection: PostgresConnection,
-        logger: Logger,
+        _ menteeId: UUID, start: Instant, end: Instant, now: Instant, excluding: UUID?, on connection: PostgresConnection, logger: Logger,
         group: UUID? = nil
     ) async throws {
         // The mentee's own lock (always taken last, after any mentor or booking row lock): concurrent calls of one
@@ -57,58 +46,39 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
               AND (status = 'confirmed' OR (status = 'held' AND hold_expires_at > \(now.date)))
               AND starts_at < \(end.date) AND ends_at > \(start.date) AND id IS DISTINCT FROM \(excluding)
               AND (\(group)::uuid IS NULL OR parent_id IS DISTINCT FROM \(group))
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         for try await overlapping in rows.decode(Int.self) where overlapping > 0 { throw CoreError.menteeBusy }
     }
 
     /// The live-hold caps, per mentee (``HoldRules/checkCaps(withMentor:all:limits:)``).
     static func checkHoldCaps(
-        _ menteeId: UUID,
-        mentorId: UUID,
-        now: Instant,
-        limits: HoldLimits,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ menteeId: UUID, mentorId: UUID, now: Instant, limits: HoldLimits, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let rows = try await connection.query(
             """
             SELECT count(*) FILTER (WHERE mentor_id = \(mentorId))::int, count(*)::int FROM bookings
             WHERE mentee_id = \(menteeId) AND status = 'held' AND hold_expires_at > \(now.date)
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         for try await (withMentor, all) in rows.decode((Int, Int).self) { try HoldRules.checkCaps(withMentor: withMentor, all: all, limits: limits) }
     }
 
     /// The mentee's available credits.
     static func availableCredits(_ userId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
         let rows = try await connection.query(
-            "SELECT coalesce(sum(balance), 0)::bigint FROM ledger_accounts WHERE owner_id = \(userId) AND kind = 'available'",
-            logger: logger
-        )
+            "SELECT coalesce(sum(balance), 0)::bigint FROM ledger_accounts WHERE owner_id = \(userId) AND kind = 'available'", logger: logger)
         for try await balance in rows.decode(Int64.self) { return balance }
         return 0
     }
 
     static func rules(_ mentorId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> AvailabilityRules? {
         try await connection.fetchFirst(
-            AvailabilityRulesRow.self,
-            "SELECT \(unescaped: AvailabilityRulesRow.columns) FROM availability_rules WHERE mentor_id = \(mentorId)",
-            logger: logger
-        )
+            AvailabilityRulesRow.self, "SELECT \(unescaped: AvailabilityRulesRow.columns) FROM availability_rules WHERE mentor_id = \(mentorId)",
+            logger: logger)
     }
 
     /// Confirmed sessions (and, with `holds`, live holds) of a mentor whose blocked range meets `[from, to)`.
     static func busy(
-        _ mentorId: UUID,
-        from: Instant,
-        to: Instant,
-        now: Instant,
-        holds: Bool,
-        excluding: UUID? = nil,
-        on connection: PostgresConnection,
+        _ mentorId: UUID, from: Instant, to: Instant, now: Instant, holds: Bool, excluding: UUID? = nil, on connection: PostgresConnection,
         logger: Logger
     ) async throws -> [BusyInterval] {
         let rows = try await connection.query(
@@ -118,9 +88,7 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
               AND (status = 'confirmed' OR (\(holds) AND status = 'held' AND hold_expires_at > \(now.date)))
               AND blocked_from < \(to.date) AND blocked_until > \(from.date)
               AND id IS DISTINCT FROM \(excluding)
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         var busy: [BusyInterval] = []
         for try await (start, from, until, hold) in rows.decode((Date, Date, Date, Bool).self) {
             busy.append(BusyInterval(start: Instant(start), blockedFrom: Instant(from), blockedUntil: Instant(until), isHold: hold))
@@ -130,37 +98,20 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
 
     /// What a check sees around `[start, end)`: two days either side covers the daily cap in any zone.
     static func check(
-        _ mentorId: UUID,
-        start: Instant,
-        end: Instant,
-        now: Instant,
-        excluding: UUID? = nil,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ mentorId: UUID, start: Instant, end: Instant, now: Instant, excluding: UUID? = nil, on connection: PostgresConnection, logger: Logger
     ) async throws -> BookingCheck {
         let rules = try await rules(mentorId, on: connection, logger: logger)
         let busy = try await busy(
-            mentorId,
-            from: start.adding(minutes: -2 * 1440),
-            to: end.adding(minutes: 2 * 1440),
-            now: now,
-            holds: true,
-            excluding: excluding,
-            on: connection,
-            logger: logger
-        )
+            mentorId, from: start.adding(minutes: -2 * 1440), to: end.adding(minutes: 2 * 1440), now: now, holds: true, excluding: excluding,
+            on: connection, logger: logger)
         return BookingCheck(rules: rules, busy: busy, now: now)
     }
 
     /// Rewrites the mentor's free runs for search as `policy` computes them (``FreeRunPolicy``): all of them, or only
     /// those near a changed range, widened to the whole stored runs it meets. The mentor's lock is held by the caller.
     static func refreshRuns(
-        _ mentorId: UUID,
-        now: Instant,
-        around changed: (start: Instant, end: Instant)? = nil,
-        policy: FreeRunPolicy,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ mentorId: UUID, now: Instant, around changed: (start: Instant, end: Instant)? = nil, policy: FreeRunPolicy,
+        on connection: PostgresConnection, logger: Logger
     ) async throws {
         let rules = try await rules(mentorId, on: connection, logger: logger)
         guard let rules, let initial = policy.range(rules: rules, now: now, around: changed) else {
@@ -175,18 +126,14 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
                 """
                 SELECT min(starts_at), max(ends_at) FROM availability_runs
                 WHERE mentor_id = \(mentorId) AND starts_at < \(initial.until.date) AND ends_at > \(initial.from.date)
-                """,
-                logger: logger
+                """, logger: logger
             ).decode((Date?, Date?).self) { edges = row }
             guard let widened = policy.widened(initial, toRunsFrom: edges.first.map(Instant.init), until: edges.last.map(Instant.init), now: now)
-            else {
-                return
-            }
+            else { return }
             range = widened
             try await connection.query(
                 "DELETE FROM availability_runs WHERE mentor_id = \(mentorId) AND starts_at < \(range.until.date) AND ends_at > \(range.from.date)",
-                logger: logger
-            )
+                logger: logger)
         } else {
             try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
         }
@@ -202,9 +149,7 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
                 INSERT INTO availability_runs (mentor_id, starts_at, ends_at, step_seconds, slot_seconds)
                 SELECT \(mentorId), s, e, \(free.stepMinutes * 60), \(free.slotMinutes * 60)
                 FROM unnest(\(free.runs.map(\.start.date))::timestamptz[], \(free.runs.map(\.end.date))::timestamptz[]) AS u(s, e)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
         try await noteFirstFreeRun(mentorId, now: now, on: connection, logger: logger)
     }
@@ -216,18 +161,13 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
             UPDATE mentor_profiles SET next_free_at =
                 (SELECT min(greatest(starts_at, \(now.date))) FROM availability_runs WHERE mentor_id = \(mentorId) AND ends_at > \(now.date))
             WHERE user_id = \(mentorId)
-            """,
-            logger: logger
-        )
+            """, logger: logger)
     }
 
     public func booking(id: UUID) async throws -> Booking? {
         try await pool.read(logger: logger) { connection in
             try await connection.fetchFirst(
-                BookingRow.self,
-                "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(id)",
-                logger: logger
-            )
+                BookingRow.self, "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(id)", logger: logger)
         }
     }
 
@@ -239,9 +179,7 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
                 SELECT \(unescaped: BookingRow.columns) FROM bookings b
                 WHERE b.mentor_id = \(mentorId) AND b.kind = 'group' AND b.status = 'confirmed' AND b.starts_at > \(now.date)
                 ORDER BY b.starts_at, b.id LIMIT \(limit)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
     }
 
@@ -259,9 +197,7 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
                   AND (\(query.to?.date)::timestamptz IS NULL OR b.starts_at < \(query.to?.date))
                   AND (\(query.after?.start.date)::timestamptz IS NULL OR (b.starts_at, b.id) > (\(query.after?.start.date), \(query.after?.id)))
                 ORDER BY b.starts_at, b.id LIMIT \(query.limit)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
     }
 }

@@ -11,8 +11,6 @@ extension PostgresConnection {
             """
             SELECT audit_append(\(entry.actorId), \(entry.action), \(entry.target), \(entry.outcome), \(entry.ip), \
             \(entry.requestId), \(details)::jsonb)
-            """,
-            logger: logger
-        )
+            """, logger: logger)
     }
 }

@@ -19,7 +19,6 @@ extension PostgresConnection {
         let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
         try await query(
             "INSERT INTO outbox (aggregate, aggregate_id, event_type, payload) VALUES (\(aggregate), \(id.uuidString), \(type), \(json)::jsonb)",
-            logger: logger
-        )
+            logger: logger)
     }
 }

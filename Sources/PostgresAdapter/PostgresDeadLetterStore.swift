@@ -14,8 +14,7 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
         self.logger = logger
     }
 
-    @discardableResult
-    public func park(_ message: FailedMessage) async throws -> Int64 {
+    @discardableResult public func park(_ message: FailedMessage) async throws -> Int64 {
         let error = String(message.error.prefix(2000))
         let attempts = Int32(clamping: message.attempts)
         return try await pool.read(logger: logger) { connection in
@@ -28,9 +27,7 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
                     SET error = excluded.error, attempts = dead_letters.attempts + excluded.attempts,
                         state = CASE WHEN dead_letters.state = 'replayed' THEN 'replayed' ELSE 'parked' END
                 RETURNING id
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             for try await id in rows.decode(Int64.self) { return id }
             throw PostgresAdapterError.unexpectedEmptyResult
         }
@@ -44,9 +41,7 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
                 SELECT \(unescaped: DeadLetterRow.columns) FROM dead_letters
                 WHERE (\(consumer)::text IS NULL OR consumer = \(consumer)) AND id > \(afterId ?? 0)
                 ORDER BY id LIMIT \(limit)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
     }
 
@@ -57,15 +52,10 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
                 """
                 UPDATE dead_letters SET state = 'replaying', replay_requested_at = now() WHERE id = \(id) AND state = 'parked'
                 RETURNING \(unescaped: DeadLetterRow.columns)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             if let requested { return requested }
             return try await connection.fetchFirst(
-                DeadLetterRow.self,
-                "SELECT \(unescaped: DeadLetterRow.columns) FROM dead_letters WHERE id = \(id)",
-                logger: logger
-            )
+                DeadLetterRow.self, "SELECT \(unescaped: DeadLetterRow.columns) FROM dead_letters WHERE id = \(id)", logger: logger)
         }
     }
 
@@ -74,8 +64,7 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
             try await connection.fetch(
                 DeadLetterRow.self,
                 "SELECT \(unescaped: DeadLetterRow.columns) FROM dead_letters WHERE consumer = \(consumer) AND state = 'replaying' ORDER BY id LIMIT \(limit)",
-                logger: logger
-            )
+                logger: logger)
         }
     }
 
@@ -86,14 +75,11 @@ public struct PostgresDeadLetterStore: DeadLetterStore {
                     """
                     UPDATE dead_letters SET state = 'parked', error = \(String(error.prefix(2000))), attempts = attempts + 1
                     WHERE id = \(id) AND state = 'replaying'
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
             } else {
                 _ = try await connection.query(
                     "UPDATE dead_letters SET state = 'replayed', replayed_at = now(), attempts = attempts + 1 WHERE id = \(id) AND state = 'replaying'",
-                    logger: logger
-                )
+                    logger: logger)
             }
         }
     }

@@ -26,9 +26,7 @@ public struct PostgresIdentityStore: IdentityStore {
                 """
                 INSERT INTO users (email, name, password_hash, roles) VALUES (\(email), \(name), \(passwordHash), \(roles.map(\.rawValue)))
                 RETURNING \(unescaped: UserRow.columns)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             var audit = audit
             audit.actorId = audit.actorId ?? user.id
             audit.target = user.id.uuidString
@@ -40,9 +38,7 @@ public struct PostgresIdentityStore: IdentityStore {
     public func credentials(email: String) async throws -> Credentials? {
         try await pool.read(logger: logger) { connection in
             let rows = try await connection.query(
-                "SELECT \(unescaped: UserRow.columns), password_hash FROM users WHERE email = \(email)::citext",
-                logger: logger
-            )
+                "SELECT \(unescaped: UserRow.columns), password_hash FROM users WHERE email = \(email)::citext", logger: logger)
             for try await row in rows {
                 return Credentials(user: try UserRow.decode(row), passwordHash: try row.makeRandomAccess()["password_hash"].decode(String.self))
             }
@@ -61,16 +57,13 @@ public struct PostgresIdentityStore: IdentityStore {
         let logger = self.logger
         return try await transaction { connection in
             let rows = try await connection.query(
-                "INSERT INTO sessions (user_id, absolute_expires_at) VALUES (\(userId), \(absoluteExpiresAt)) RETURNING id",
-                logger: logger
-            )
+                "INSERT INTO sessions (user_id, absolute_expires_at) VALUES (\(userId), \(absoluteExpiresAt)) RETURNING id", logger: logger)
             var sessionId: UUID?
             for try await id in rows.decode(UUID.self) { sessionId = id }
             guard let sessionId else { throw PostgresAdapterError.unexpectedEmptyResult }
             try await connection.query(
                 "INSERT INTO refresh_tokens (token_hash, session_id, idle_expires_at) VALUES (\(Data(tokenHash)), \(sessionId), \(idleExpiresAt))",
-                logger: logger
-            )
+                logger: logger)
             var audit = audit
             audit.details["session"] = sessionId.uuidString
             try await connection.appendAudit(audit, logger: logger)
@@ -79,13 +72,7 @@ public struct PostgresIdentityStore: IdentityStore {
     }
 
     public func rotate(
-        tokenHash: [UInt8],
-        newTokenHash: [UInt8],
-        now: Date,
-        idleExpiresAt: Date,
-        reuseGrace: TimeInterval,
-        ip: String?,
-        requestId: String?
+        tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
     ) async throws -> RefreshOutcome {
         let logger = self.logger
         return try await transaction { connection in
@@ -95,36 +82,23 @@ public struct PostgresIdentityStore: IdentityStore {
                        rt.rotated_at IS NOT NULL AND rt.rotated_at > \(now.addingTimeInterval(-reuseGrace))
                 FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
                 WHERE rt.token_hash = \(Data(tokenHash)) FOR UPDATE OF rt, s
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             var found: (UUID, Bool, Date, Bool, Date, UUID, Bool)?
             for try await row in rows.decode((UUID, Bool, Date, Bool, Date, UUID, Bool).self) { found = row }
             guard let (sessionId, rotated, idleExpiry, revoked, absoluteExpiry, userId, withinGrace) = found else { return .invalid }
             if rotated, !withinGrace || revoked {
                 try await connection.query(
                     "UPDATE sessions SET revoked_at = now(), revoked_reason = 'token_reused' WHERE id = \(sessionId) AND revoked_at IS NULL",
-                    logger: logger
-                )
+                    logger: logger)
                 try await connection.appendAudit(
                     AuditEntry(
-                        actorId: userId,
-                        action: "token.reused",
-                        target: sessionId.uuidString,
-                        outcome: "revoked",
-                        ip: ip,
-                        requestId: requestId
-                    ),
-                    logger: logger
-                )
+                        actorId: userId, action: "token.reused", target: sessionId.uuidString, outcome: "revoked", ip: ip, requestId: requestId),
+                    logger: logger)
                 return .reused(userId: userId, sessionId: sessionId)
             }
             guard !revoked, idleExpiry > now, absoluteExpiry > now else { return .invalid }
             let user = try await connection.fetchFirst(
-                UserRow.self,
-                "SELECT \(unescaped: UserRow.columns) FROM users WHERE id = \(userId)",
-                logger: logger
-            )
+                UserRow.self, "SELECT \(unescaped: UserRow.columns) FROM users WHERE id = \(userId)", logger: logger)
             guard let user, !user.disabled else { return .invalid }
             if !rotated {
                 try await connection.query("UPDATE refresh_tokens SET rotated_at = \(now) WHERE token_hash = \(Data(tokenHash))", logger: logger)
@@ -132,8 +106,7 @@ public struct PostgresIdentityStore: IdentityStore {
             let expiry = min(idleExpiresAt, absoluteExpiry)
             try await connection.query(
                 "INSERT INTO refresh_tokens (token_hash, session_id, idle_expires_at) VALUES (\(Data(newTokenHash)), \(sessionId), \(expiry))",
-                logger: logger
-            )
+                logger: logger)
             return .rotated(user: user, sessionId: sessionId)
         }
     }
@@ -143,8 +116,7 @@ public struct PostgresIdentityStore: IdentityStore {
         return try await transaction { connection in
             let rows = try await connection.query(
                 "UPDATE sessions SET revoked_at = now(), revoked_reason = \(reason) WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
-                logger: logger
-            )
+                logger: logger)
             var revoked = false
             for try await _ in rows.decode(UUID.self) { revoked = true }
             if let audit { try await connection.appendAudit(audit, logger: logger) }
@@ -166,9 +138,7 @@ public struct PostgresIdentityStore: IdentityStore {
             """
             UPDATE sessions SET revoked_at = now(), revoked_reason = \(reason)
             WHERE user_id = \(userId) AND revoked_at IS NULL AND id IS DISTINCT FROM \(except) RETURNING id
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         var ids: [UUID] = []
         for try await id in rows.decode(UUID.self) { ids.append(id) }
         return ids
@@ -188,10 +158,8 @@ public struct PostgresIdentityStore: IdentityStore {
         let logger = self.logger
         return try await transaction { connection in
             let user = try await connection.fetchFirst(
-                UserRow.self,
-                "UPDATE users SET roles = \(roles.map(\.rawValue)) WHERE id = \(userId) RETURNING \(unescaped: UserRow.columns)",
-                logger: logger
-            )
+                UserRow.self, "UPDATE users SET roles = \(roles.map(\.rawValue)) WHERE id = \(userId) RETURNING \(unescaped: UserRow.columns)",
+                logger: logger)
             if user != nil { try await connection.appendAudit(audit, logger: logger) }
             return user
         }
@@ -201,9 +169,7 @@ public struct PostgresIdentityStore: IdentityStore {
         let logger = self.logger
         return try await transaction { connection in
             let rows = try await connection.query(
-                "UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = \(userId) RETURNING id",
-                logger: logger
-            )
+                "UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = \(userId) RETURNING id", logger: logger)
             var exists = false
             for try await _ in rows.decode(UUID.self) { exists = true }
             guard exists else { return nil }
@@ -218,8 +184,7 @@ public struct PostgresIdentityStore: IdentityStore {
             try await connection.fetch(
                 UserRow.self,
                 "SELECT \(unescaped: UserRow.columns) FROM users WHERE \(afterId)::uuid IS NULL OR id > \(afterId) ORDER BY id LIMIT \(limit)",
-                logger: logger
-            )
+                logger: logger)
         }
     }
 
@@ -240,9 +205,7 @@ public struct PostgresIdentityStore: IdentityStore {
                   AND (\(query.to)::timestamptz IS NULL OR at < \(query.to))
                   AND id > \(query.afterId ?? 0)
                 ORDER BY id LIMIT \(query.limit)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
     }
 
@@ -252,9 +215,7 @@ public struct PostgresIdentityStore: IdentityStore {
                 """
                 SELECT id, prev_hash, hash, digest(prev_hash || convert_to(audit_canonical(a), 'UTF8'), 'sha256')
                 FROM audit_log a ORDER BY id
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             var expectedPrevious = Data(count: 32)
             var checked = 0
             for try await (id, previous, hash, recomputed) in rows.decode((Int64, Data, Data, Data).self) {

@@ -19,8 +19,7 @@ public struct PostgresNotificationStore: NotificationStore {
         return try await pool.transaction(logger: logger) { connection in
             let claimed = try await connection.query(
                 "INSERT INTO consumer_events (consumer, event_id) VALUES (\(consumer), \(eventId)) ON CONFLICT DO NOTHING RETURNING event_id",
-                logger: logger
-            )
+                logger: logger)
             var isNew = false
             for try await _ in claimed.decode(Int64.self) { isNew = true }
             guard isNew else { return nil }
@@ -30,16 +29,13 @@ public struct PostgresNotificationStore: NotificationStore {
                     """
                     INSERT INTO notifications (user_id, type, title, body, event_id) VALUES (\(item.userId), \(item.type), \(item.title), \(item.body), \(eventId))
                     ON CONFLICT (event_id, user_id) DO NOTHING RETURNING id, created_at
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
                 for try await (id, at) in rows.decode((Int64, Date).self) {
                     stored.append(
                         (
                             item.userId,
                             AppNotification(id: id, type: item.type, title: item.title, body: item.body, createdAt: Instant(at), read: false)
-                        )
-                    )
+                        ))
                 }
             }
             return stored
@@ -54,17 +50,14 @@ public struct PostgresNotificationStore: NotificationStore {
                 SELECT \(unescaped: NotificationRow.columns) FROM notifications
                 WHERE user_id = \(userId) AND (NOT \(unreadOnly) OR read_at IS NULL) AND (\(beforeId)::int8 IS NULL OR id < \(beforeId))
                 ORDER BY id DESC LIMIT \(limit)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
     }
 
     public func handled(eventId: Int64, consumer: String) async throws -> Bool {
         try await pool.read(logger: logger) { connection in
             for try await _ in try await connection.query(
-                "SELECT event_id FROM consumer_events WHERE consumer = \(consumer) AND event_id = \(eventId)",
-                logger: logger
+                "SELECT event_id FROM consumer_events WHERE consumer = \(consumer) AND event_id = \(eventId)", logger: logger
             ).decode(Int64.self) { return true }
             return false
         }
@@ -77,9 +70,7 @@ public struct PostgresNotificationStore: NotificationStore {
                 SELECT DISTINCT s.mentee_id FROM bookings s JOIN bookings g ON g.id = s.parent_id
                 WHERE g.id = \(groupSessionId) AND g.kind = 'group' AND s.kind = 'group_seat' AND s.status = 'cancelled'
                     AND s.cancelled_at = g.cancelled_at AND s.mentee_id IS NOT NULL
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             var ids: [UUID] = []
             for try await id in rows.decode(UUID.self) { ids.append(id) }
             return ids
@@ -97,8 +88,7 @@ public struct PostgresNotificationStore: NotificationStore {
         try await pool.read(logger: logger) { connection in
             let rows = try await connection.query(
                 "UPDATE notifications SET read_at = now() WHERE user_id = \(userId) AND id = ANY(\(ids)) AND read_at IS NULL RETURNING id",
-                logger: logger
-            )
+                logger: logger)
             var count = 0
             for try await _ in rows.decode(Int64.self) { count += 1 }
             return count

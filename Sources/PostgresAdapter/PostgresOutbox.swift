@@ -20,8 +20,7 @@ public struct PostgresOutbox: Outbox {
             let events = try await connection.fetch(
                 OutboxRow.self,
                 "SELECT \(unescaped: OutboxRow.columns) FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED",
-                logger: logger
-            )
+                logger: logger)
             guard !events.isEmpty else { return 0 }
             try await publish(events)
             try await connection.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(events.map(\.id)))", logger: logger)
@@ -32,10 +31,8 @@ public struct PostgresOutbox: Outbox {
     public func pending() async throws -> Int {
         try await pool.read(logger: logger) { connection in
             for try await count in try await connection.query("SELECT count(*)::int FROM outbox WHERE sent_at IS NULL", logger: logger).decode(
-                Int.self
-            ) {
-                return count
-            }
+                Int.self)
+            { return count }
             return 0
         }
     }

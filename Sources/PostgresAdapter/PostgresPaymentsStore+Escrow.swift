@@ -12,8 +12,7 @@ extension PostgresPaymentsStore {
             let booking = try await connection.fetchFirst(
                 BookingRow.self,
                 "SELECT \(unescaped: BookingRow.columns) FROM bookings b WHERE b.id = \(bookingId) AND b.kind IN ('one_on_one', 'group_seat') FOR UPDATE",
-                logger: logger
-            )
+                logger: logger)
         else { throw CoreError.notFound }
         return booking
     }
@@ -26,12 +25,7 @@ extension PostgresPaymentsStore {
     }
 
     public func reportNoShow(
-        bookingId: UUID,
-        by menteeId: UUID,
-        reason: String?,
-        now: Instant,
-        window: Duration,
-        audit: AuditEntry
+        bookingId: UUID, by menteeId: UUID, reason: String?, now: Instant, window: Duration, audit: AuditEntry
     ) async throws -> BookingEscrow {
         let logger = self.logger
         return try await pool.transaction(logger: logger) { connection in
@@ -39,9 +33,7 @@ extension PostgresPaymentsStore {
             let booking = try await Self.lockEscrow(bookingId, on: connection, logger: logger)
             try EscrowDisputeRules.checkNoShowReport(booking, by: menteeId, now: now, window: window)
             try await connection.query(
-                "UPDATE bookings SET noshow_reported_at = \(now.date), noshow_reason = \(reason) WHERE id = \(bookingId)",
-                logger: logger
-            )
+                "UPDATE bookings SET noshow_reported_at = \(now.date), noshow_reason = \(reason) WHERE id = \(bookingId)", logger: logger)
             let escrow = try await Self.setEscrow(booking, "disputed", on: connection, logger: logger)
             try await connection.appendAudit(audit, logger: logger)
             return escrow
@@ -62,12 +54,7 @@ extension PostgresPaymentsStore {
             let settlement = decision.settlement(of: booking.priceCredits, mentee: mentee, mentor: booking.mentorId, fees: fees)
             if booking.priceCredits > 0 {
                 try await connection.postOnce(
-                    settlement.kind,
-                    reference: booking.id.uuidString,
-                    legs: settlement.legs,
-                    memo: "resolved",
-                    logger: logger
-                )
+                    settlement.kind, reference: booking.id.uuidString, legs: settlement.legs, memo: "resolved", logger: logger)
             }
             let escrow = try await Self.setEscrow(booking, settlement.state, on: connection, logger: logger)
             var entry = audit

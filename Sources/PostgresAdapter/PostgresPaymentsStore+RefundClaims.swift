@@ -22,18 +22,13 @@ extension PostgresPaymentsStore {
     }
 
     static func refundClaim(
-        _ provider: PaymentProviderName,
-        _ id: String,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ provider: PaymentProviderName, _ id: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> RefundClaim? {
         let rows = try await connection.query(
             """
             SELECT amount_minor, covered_minor, status FROM provider_refund_claims
             WHERE provider = \(provider.rawValue) AND refund_ref = \(id) FOR UPDATE
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         for try await (amount, covered, status) in rows.decode((Int64, Int64, String).self) {
             return RefundClaim(amount: amount, covered: covered, status: status)
         }
@@ -47,9 +42,7 @@ extension PostgresPaymentsStore {
             SELECT ((SELECT coalesce(sum(amount_minor), 0) FROM refunds
                      WHERE payment_id = \(paymentId) AND origin = 'provider' AND provider_ref IS NULL AND status <> 'failed')
                   - (SELECT coalesce(sum(covered_minor), 0) FROM provider_refund_claims WHERE payment_id = \(paymentId)))::int8
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         for try await unclaimed in rows.decode(Int64.self) { return max(unclaimed, 0) }
         return 0
     }
@@ -58,15 +51,10 @@ extension PostgresPaymentsStore {
     /// total: which credits that part took is not known, so nothing is given back automatically; the claim is marked
     /// failed and the failure audited for an admin (who can give credits back with `admin.adjustCredits`).
     static func reviewFailedClaim(
-        _ payment: Payment,
-        id: String,
-        audit: AuditEntry,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ payment: Payment, id: String, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> EventOutcome {
         try await connection.query(
-            "UPDATE provider_refund_claims SET status = 'failed' WHERE provider = \(payment.provider.rawValue) AND refund_ref = \(id)",
-            logger: logger
+            "UPDATE provider_refund_claims SET status = 'failed' WHERE provider = \(payment.provider.rawValue) AND refund_ref = \(id)", logger: logger
         )
         var entry = audit
         entry.action = "payment.provider_refund_failed"
@@ -80,13 +68,7 @@ extension PostgresPaymentsStore {
     /// ``ProviderRefundClaim`` says: claimed once; a failed one moves nothing; a succeeded one takes what the totals
     /// have not taken already.
     static func claimProviderRefund(
-        _ payment: Payment,
-        id: String,
-        amount: Int64,
-        succeeded: Bool,
-        audit: AuditEntry,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ payment: Payment, id: String, amount: Int64, succeeded: Bool, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
     ) async throws -> EventOutcome {
         let decision: ProviderRefundClaim
         if let claim = try await refundClaim(payment.provider, id, on: connection, logger: logger) {
@@ -96,8 +78,7 @@ extension PostgresPaymentsStore {
             decision = .first(amount: amount, succeeded: succeeded, unclaimedTotal: unclaimed)
         }
         switch decision {
-        case .duplicate:
-            return .duplicate("refund already claimed")
+        case .duplicate: return .duplicate("refund already claimed")
         case .reviewFailure:
             // All of it was taken with a charge's refunded total (its own refund row, when it has one, is settled by the caller).
             return try await reviewFailedClaim(payment, id: id, audit: audit, on: connection, logger: logger)
@@ -118,28 +99,18 @@ extension PostgresPaymentsStore {
                 """
                 UPDATE provider_refund_claims c SET refund_id = r.id FROM refunds r
                 WHERE r.provider_ref = \(id) AND c.provider = \(payment.provider.rawValue) AND c.refund_ref = \(id)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             return outcome
         }
     }
 
     static func insertClaim(
-        _ payment: Payment,
-        id: String,
-        amount: Int64,
-        covered: Int64,
-        status: String,
-        on connection: PostgresConnection,
-        logger: Logger
+        _ payment: Payment, id: String, amount: Int64, covered: Int64, status: String, on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.query(
             """
             INSERT INTO provider_refund_claims (provider, refund_ref, payment_id, amount_minor, covered_minor, status)
             VALUES (\(payment.provider.rawValue), \(id), \(payment.paymentId), \(amount), \(covered), \(status))
-            """,
-            logger: logger
-        )
+            """, logger: logger)
     }
 }

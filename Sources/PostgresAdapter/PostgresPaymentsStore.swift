@@ -43,9 +43,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 SELECT \(unescaped: WalletEntryRow.columns) FROM \(unescaped: WalletEntryRow.from)
                 WHERE a.owner_id = \(userId) AND (\(beforeId)::int8 IS NULL OR e.id < \(beforeId))
                 ORDER BY e.id DESC LIMIT \(limit)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
     }
 
@@ -64,12 +62,8 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 var reason: String
             }
             try await connection.appendEvent(
-                "wallet.adjusted",
-                aggregate: "wallet",
-                id: userId,
-                payload: Adjusted(userId: userId, credits: credits, reason: reason),
-                logger: logger
-            )
+                "wallet.adjusted", aggregate: "wallet", id: userId, payload: Adjusted(userId: userId, credits: credits, reason: reason),
+                logger: logger)
             try await connection.appendAudit(audit, logger: logger)
             return try await Self.wallet(userId, on: connection, logger: logger)
         }
@@ -85,9 +79,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 VALUES (\(payment.userId), \(payment.provider.rawValue), \(payment.credits), \(payment.amount), \(payment.currency), \(payment.idempotencyKey))
                 ON CONFLICT (user_id, idempotency_key) DO NOTHING
                 RETURNING \(unescaped: PaymentRow.columns)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             if let created = inserted.first {
                 try await connection.appendAudit(payment.audit.targetingPayment(created.paymentId), logger: logger)
                 return (created, true)
@@ -95,8 +87,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
             let existing = try await connection.fetch(
                 PaymentRow.self,
                 "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.user_id = \(payment.userId) AND p.idempotency_key = \(payment.idempotencyKey)",
-                logger: logger
-            )
+                logger: logger)
             guard let found = existing.first else { throw PostgresAdapterError.unexpectedEmptyResult }
             guard found.provider == payment.provider, found.credits == payment.credits else { throw CoreError.idempotencyMismatch }
             return (found, false)
@@ -111,9 +102,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
                     """
                     UPDATE payments p SET provider_ref = \(providerRef), client_secret = \(clientSecret), upi_link = \(upiLink), updated_at = now()
                     WHERE p.id = \(paymentId) RETURNING \(unescaped: PaymentRow.columns)
-                    """,
-                    logger: logger
-                )
+                    """, logger: logger)
             else { throw CoreError.notFound }
             return payment
         }
@@ -122,10 +111,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
     public func payment(id: UUID) async throws -> Payment? {
         try await pool.read(logger: logger) { connection in
             try await connection.fetchFirst(
-                PaymentRow.self,
-                "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.id = \(id)",
-                logger: logger
-            )
+                PaymentRow.self, "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.id = \(id)", logger: logger)
         }
     }
 
@@ -138,9 +124,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
                 """
                 INSERT INTO provider_events (provider, event_id, event_type, outcome) VALUES (\(event.provider.rawValue), \(event.eventId), \(event.type), 'processing')
                 ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             var isNew = false
             for try await _ in claimed.decode(String.self) { isNew = true }
             guard isNew else { return .duplicate("event already processed") }
@@ -156,8 +140,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
             }
             try await connection.query(
                 "UPDATE provider_events SET outcome = \(text) WHERE provider = \(event.provider.rawValue) AND event_id = \(event.eventId)",
-                logger: logger
-            )
+                logger: logger)
             return outcome
         }
     }
@@ -175,37 +158,25 @@ public struct PostgresPaymentsStore: PaymentsStore {
             let payment = try await connection.fetchFirst(
                 PaymentRow.self,
                 "SELECT \(unescaped: PaymentRow.columns) FROM payments p WHERE p.provider = \(event.provider.rawValue) AND p.provider_ref = \(reference) FOR UPDATE",
-                logger: logger
-            )
+                logger: logger)
         else { return try await refuse("unknown payment", target: event.providerRef) }
         if let why = ProviderEventRules.refusalToGrant(event, for: payment) { return try await refuse(why, target: payment.paymentId.uuidString) }
         let granted = try await connection.post(
-            "topup",
-            reference: payment.paymentId.uuidString,
+            "topup", reference: payment.paymentId.uuidString,
             legs: try await giveLegs(payment.credits, to: payment.userId, from: event.provider.clearingAccount, on: connection, logger: logger),
-            memo: event.eventId,
-            logger: logger
-        )
+            memo: event.eventId, logger: logger)
         guard granted != nil else { return .duplicate("payment already granted") }
         let updated = try await connection.fetchOne(
             PaymentRow.self,
             """
             UPDATE payments p SET status = 'succeeded', provider_charge_ref = coalesce(\(event.chargeRef), provider_charge_ref), updated_at = now()
             WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: PaymentRow.columns)
-            """,
-            logger: logger
-        )
+            """, logger: logger)
         try await connection.appendEvent("payment.succeeded", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
         try await connection.appendAudit(
             AuditEntry(
-                actorId: payment.userId,
-                action: "payment.topup",
-                target: payment.paymentId.uuidString,
-                requestId: requestId,
-                details: ["credits": "\(payment.credits)", "provider": event.provider.rawValue, "event": event.eventId]
-            ),
-            logger: logger
-        )
+                actorId: payment.userId, action: "payment.topup", target: payment.paymentId.uuidString, requestId: requestId,
+                details: ["credits": "\(payment.credits)", "provider": event.provider.rawValue, "event": event.eventId]), logger: logger)
         return .granted(paymentId: payment.paymentId, credits: payment.credits)
     }
 }

@@ -1,5 +1,3 @@
 public import MentorLinkCore
 
-extension PostgresPool: HealthCheck {
-    public var name: String { "postgres" }
-}
+extension PostgresPool: HealthCheck { public var name: String { "postgres" } }

@@ -8,10 +8,6 @@ extension PostgresPool {
     /// `unavailable("postgres")`, not an internal error. `body` consumes its rows itself, so an error while they
     /// stream is translated too.
     func read<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { connection in try await body(connection) }
-        } catch {
-            throw Self.translate(error)
-        }
+        do { return try await client.withConnection { connection in try await body(connection) } } catch { throw Self.translate(error) }
     }
 }

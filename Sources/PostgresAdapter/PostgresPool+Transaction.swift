@@ -5,13 +5,9 @@ import PostgresNIO
 extension PostgresPool {
     /// Runs `body` in one transaction; driver errors come out as the core's (see ``translate(_:)``).
     func transaction<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw Self.translate(error.closureError ?? error.commitError ?? error.beginError ?? error)
-        } catch {
-            throw Self.translate(error)
-        }
+        do { return try await client.withTransaction(logger: logger) { connection in try await body(connection) } } catch let error
+            as PostgresTransactionError
+        { throw Self.translate(error.closureError ?? error.commitError ?? error.beginError ?? error) } catch { throw Self.translate(error) }
     }
 
     /// Driver errors become the core's: the unique email is `emailTaken`, an exclusion violation (``SQLState/exclusionViolation``) is

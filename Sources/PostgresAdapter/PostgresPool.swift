@@ -28,9 +28,7 @@ public final class PostgresPool: Service, Sendable {
     /// 0.6 by default, lowered to 0.45 so a transposition like "kubrenetes" still finds Kubernetes), and a statement
     /// and lock timeout under the workers' 10 s call deadline, so a call answered `unavailable` at its deadline does not
     /// leave a query holding a connection or a lock behind it (57014 and 55P03 are answered `unavailable` too).
-    public static let sessionSettings = [
-        ("pg_trgm.word_similarity_threshold", "0.45"), ("statement_timeout", "9s"), ("lock_timeout", "8s"),
-    ]
+    public static let sessionSettings = [("pg_trgm.word_similarity_threshold", "0.45"), ("statement_timeout", "9s"), ("lock_timeout", "8s")]
 
     /// Connects with an explicit configuration (production: `DATABASE_URL`).
     public init(configuration: PostgresClient.Configuration, logger: Logger) {

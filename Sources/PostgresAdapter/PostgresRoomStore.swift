@@ -23,18 +23,10 @@ public struct PostgresRoomStore: RoomStore {
                             ELSE ARRAY[r.mentee_id] END
                 FROM bookings b JOIN bookings r ON r.id = coalesce(b.parent_id, b.id)
                 WHERE b.id = \(bookingId) AND r.status = 'confirmed' AND b.status = 'confirmed' AND r.kind IN ('one_on_one', 'group')
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             for try await r in rows.decode((UUID, String, Date, Date, UUID, [UUID]).self) {
                 return RoomInfo(
-                    id: r.0,
-                    bookingId: bookingId,
-                    kind: r.1,
-                    startsAt: Instant(r.2),
-                    endsAt: Instant(r.3),
-                    mentorId: r.4,
-                    participantIds: [r.4] + r.5
+                    id: r.0, bookingId: bookingId, kind: r.1, startsAt: Instant(r.2), endsAt: Instant(r.3), mentorId: r.4, participantIds: [r.4] + r.5
                 )
             }
             return nil
@@ -48,15 +40,12 @@ public struct PostgresRoomStore: RoomStore {
                 """
                 INSERT INTO rooms (id, last_seq) VALUES (\(roomId), 1)
                 ON CONFLICT (id) DO UPDATE SET last_seq = rooms.last_seq + 1 RETURNING last_seq
-                """,
-                logger: logger
-            )
+                """, logger: logger)
             var seq: Int64 = 0
             for try await value in numbered.decode(Int64.self) { seq = value }
             let rows = try await connection.query(
                 "INSERT INTO room_messages (room_id, seq, sender_id, text) VALUES (\(roomId), \(seq), \(senderId), \(text)) RETURNING id, sent_at",
-                logger: logger
-            )
+                logger: logger)
             for try await (id, at) in rows.decode((Int64, Date).self) {
                 return ChatMessage(id: id, seq: seq, senderId: senderId, text: text, sentAt: Instant(at))
             }
@@ -71,9 +60,7 @@ public struct PostgresRoomStore: RoomStore {
                 """
                 SELECT \(unescaped: RoomMessageRow.columns) FROM room_messages
                 WHERE room_id = \(roomId) AND (\(beforeSeq)::int8 IS NULL OR seq < \(beforeSeq)) ORDER BY seq DESC LIMIT \(limit)
-                """,
-                logger: logger
-            )
+                """, logger: logger)
         }
     }
 }

@@ -14,16 +14,7 @@ enum ReviewRow: TableRow {
     static func decode(_ row: PostgresRow) throws -> Review {
         let r = try row.decode((UUID, UUID, UUID, UUID, String, Int, String?, String?, Date, Date?).self)
         return Review(
-            id: r.0,
-            bookingId: r.1,
-            mentorId: r.2,
-            authorId: r.3,
-            authorName: r.4,
-            rating: r.5,
-            comment: r.6,
-            reply: r.7,
-            createdAt: Instant(r.8),
-            repliedAt: r.9.map(Instant.init)
-        )
+            id: r.0, bookingId: r.1, mentorId: r.2, authorId: r.3, authorName: r.4, rating: r.5, comment: r.6, reply: r.7, createdAt: Instant(r.8),
+            repliedAt: r.9.map(Instant.init))
     }
 }

@@ -83,9 +83,7 @@ public enum SQLScript {
         var end = index + 1
         while end < chars.count,
             chars[end] == "_" || chars[end].properties.isAlphabetic || (chars[end].properties.numericType != nil && end > index + 1)
-        {
-            end += 1
-        }
+        { end += 1 }
         guard end < chars.count, chars[end] == "$" else { return nil }
         return Array(chars[index...end])
     }

@@ -14,13 +14,6 @@ enum WalletEntryRow: TableRow {
     static func decode(_ row: PostgresRow) throws -> WalletEntry {
         let r = try row.decode((Int64, String, Int64, String, String, String?, Date).self)
         return WalletEntry(
-            id: r.0,
-            account: LedgerAccountKind(rawValue: r.1) ?? .available,
-            amount: r.2,
-            kind: r.3,
-            reference: r.4,
-            memo: r.5,
-            at: Instant(r.6)
-        )
+            id: r.0, account: LedgerAccountKind(rawValue: r.1) ?? .available, amount: r.2, kind: r.3, reference: r.4, memo: r.5, at: Instant(r.6))
     }
 }

@@ -16,11 +16,7 @@ struct ProviderHTTP: Sendable {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: timeout)
-        } catch {
-            throw GatewayError(status: 0, message: "\(error)")
-        }
+        do { response = try await client.execute(request, timeout: timeout) } catch { throw GatewayError(status: 0, message: "\(error)") }
         let bytes = try await response.body.collect(upTo: 1 << 20)
         let data = Data(bytes.readableBytesView)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]

@@ -21,11 +21,9 @@ public struct RazorpayClient: PaymentGateway {
 
     func post(_ path: String, _ object: [String: Any], idempotencyKey: String) async throws -> [String: Any] {
         try await http.send(
-            .POST,
-            "\(apiBase)\(path)",
+            .POST, "\(apiBase)\(path)",
             headers: [("Authorization", authorization), ("Content-Type", "application/json"), ("X-Idempotency-Key", idempotencyKey)],
-            body: Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
-        )
+            body: Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])))
     }
 
     public func createPayment(paymentId: UUID, userId: UUID, amount: Int64, currency: String, idempotencyKey: String) async throws -> GatewayPayment {
@@ -34,9 +32,7 @@ public struct RazorpayClient: PaymentGateway {
             [
                 "amount": amount, "currency": currency.uppercased(), "receipt": paymentId.uuidString,
                 "notes": ["payment_id": paymentId.uuidString, "user_id": userId.uuidString],
-            ],
-            idempotencyKey: idempotencyKey
-        )
+            ], idempotencyKey: idempotencyKey)
         guard let id = order["id"] as? String else { throw GatewayError(status: 502, message: "no order id") }
         return GatewayPayment(reference: id)
     }
@@ -44,10 +40,8 @@ public struct RazorpayClient: PaymentGateway {
     public func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> GatewayRefund {
         guard let charge = payment.providerChargeRef else { throw GatewayError(status: 400, message: "payment has no captured charge") }
         let refund = try await post(
-            "/v1/payments/\(charge)/refund",
-            ["amount": amount, "receipt": idempotencyKey, "notes": ["refund_id": idempotencyKey]],
-            idempotencyKey: idempotencyKey
-        )
+            "/v1/payments/\(charge)/refund", ["amount": amount, "receipt": idempotencyKey, "notes": ["refund_id": idempotencyKey]],
+            idempotencyKey: idempotencyKey)
         guard let id = refund["id"] as? String else { throw GatewayError(status: 502, message: "no refund id") }
         return GatewayRefund(reference: id, status: GatewayRefund.status(refund["status"] as? String))
     }
@@ -63,11 +57,7 @@ public struct RazorpayClient: PaymentGateway {
             ]
         } else {
             let list = try await http.send(
-                .GET,
-                "\(apiBase)/v1/payments/\(charge)/refunds?count=100",
-                headers: [("Authorization", authorization)],
-                body: nil
-            )
+                .GET, "\(apiBase)/v1/payments/\(charge)/refunds?count=100", headers: [("Authorization", authorization)], body: nil)
             guard let items = list["items"] as? [[String: Any]] else { throw GatewayError(status: 502, message: "no refund list") }
             refunds = items.filter {
                 $0["receipt"] as? String == idempotencyKey || ($0["notes"] as? [String: Any])?["refund_id"] as? String == idempotencyKey

@@ -21,14 +21,11 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
 
     func post(_ path: String, _ fields: [(String, String)], idempotencyKey: String) async throws -> [String: Any] {
         try await http.send(
-            .POST,
-            "\(apiBase)\(path)",
+            .POST, "\(apiBase)\(path)",
             headers: [
-                ("Authorization", "Bearer \(secretKey)"), ("Idempotency-Key", idempotencyKey),
-                ("Content-Type", "application/x-www-form-urlencoded"), ("Stripe-Version", "2024-06-20"),
-            ],
-            body: ProviderHTTP.form(fields)
-        )
+                ("Authorization", "Bearer \(secretKey)"), ("Idempotency-Key", idempotencyKey), ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Stripe-Version", "2024-06-20"),
+            ], body: ProviderHTTP.form(fields))
     }
 
     public func createPayment(paymentId: UUID, userId: UUID, amount: Int64, currency: String, idempotencyKey: String) async throws -> GatewayPayment {
@@ -37,9 +34,7 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
             [
                 ("amount", "\(amount)"), ("currency", currency), ("automatic_payment_methods[enabled]", "true"),
                 ("metadata[payment_id]", paymentId.uuidString), ("metadata[user_id]", userId.uuidString),
-            ],
-            idempotencyKey: idempotencyKey
-        )
+            ], idempotencyKey: idempotencyKey)
         guard let id = intent["id"] as? String else { throw GatewayError(status: 502, message: "no payment intent id") }
         return GatewayPayment(reference: id, clientSecret: intent["client_secret"] as? String)
     }
@@ -47,10 +42,8 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
     public func refund(payment: Payment, amount: Int64, idempotencyKey: String) async throws -> GatewayRefund {
         guard let intent = payment.providerRef else { throw GatewayError(status: 400, message: "payment has no payment intent") }
         let refund = try await post(
-            "/v1/refunds",
-            [("payment_intent", intent), ("amount", "\(amount)"), ("metadata[refund_id]", idempotencyKey)],
-            idempotencyKey: idempotencyKey
-        )
+            "/v1/refunds", [("payment_intent", intent), ("amount", "\(amount)"), ("metadata[refund_id]", idempotencyKey)],
+            idempotencyKey: idempotencyKey)
         guard let id = refund["id"] as? String else { throw GatewayError(status: 502, message: "no refund id") }
         return GatewayRefund(reference: id, status: GatewayRefund.status(refund["status"] as? String))
     }
@@ -65,11 +58,7 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
         } else {
             guard let intent = payment.providerRef else { return nil }
             let list = try await http.send(
-                .GET,
-                "\(apiBase)/v1/refunds?payment_intent=\(Self.pathSafe(intent))&limit=100",
-                headers: headers,
-                body: nil
-            )
+                .GET, "\(apiBase)/v1/refunds?payment_intent=\(Self.pathSafe(intent))&limit=100", headers: headers, body: nil)
             guard let data = list["data"] as? [[String: Any]] else { throw GatewayError(status: 502, message: "no refund list") }
             refunds = data.filter { ($0["metadata"] as? [String: Any])?["refund_id"] as? String == idempotencyKey }
         }
@@ -89,9 +78,7 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
             [
                 ("amount", "\(amount)"), ("currency", currency), ("destination", "acct_ml_\(mentorId.uuidString.lowercased())"),
                 ("metadata[payout_id]", payoutId.uuidString), ("transfer_group", Self.transferGroup(payoutId)),
-            ],
-            idempotencyKey: idempotencyKey
-        )
+            ], idempotencyKey: idempotencyKey)
         guard let id = transfer["id"] as? String else { throw GatewayError(status: 502, message: "no transfer id") }
         return id
     }
@@ -102,11 +89,8 @@ public struct StripeClient: PaymentGateway, PayoutGateway {
 
     public func findTransfer(payoutId: UUID, idempotencyKey: String) async throws -> String? {
         let list = try await http.send(
-            .GET,
-            "\(apiBase)/v1/transfers?transfer_group=\(Self.transferGroup(payoutId))&limit=1",
-            headers: [("Authorization", "Bearer \(secretKey)"), ("Stripe-Version", "2024-06-20")],
-            body: nil
-        )
+            .GET, "\(apiBase)/v1/transfers?transfer_group=\(Self.transferGroup(payoutId))&limit=1",
+            headers: [("Authorization", "Bearer \(secretKey)"), ("Stripe-Version", "2024-06-20")], body: nil)
         guard let data = list["data"] as? [[String: Any]] else { throw GatewayError(status: 502, message: "no transfer list") }
         return data.first?["id"] as? String
     }

@@ -33,9 +33,7 @@ public enum RealtimeError: Error, RPCErrorConvertible {
         case .meshFull(let cap): ErrorCode.meshFull.error("More than \(cap) people: a full mesh cannot carry this call")
         case .roomClosed(let opens, let closes):
             ErrorCode.roomClosed.error(
-                "The room is open from \(opens) until \(closes)",
-                data: ["opens": .string(opens.description), "closes": .string(closes.description)]
-            )
+                "The room is open from \(opens) until \(closes)", data: ["opens": .string(opens.description), "closes": .string(closes.description)])
         }
     }
 }

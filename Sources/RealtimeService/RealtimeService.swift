@@ -20,18 +20,14 @@ public struct RealtimeService: RPCService {
         self.cursors = cursors
     }
 
-    public struct SubscribeParams: Codable, Sendable {
-        public var sinceSeq: Int64?
-    }
+    public struct SubscribeParams: Codable, Sendable { public var sinceSeq: Int64? }
 
     public struct AvailabilitySubscribeParams: Codable, Sendable {
         public var mentorId: UUID
         public var sinceSeq: Int64?
     }
 
-    public struct UnsubscribeParams: Codable, Sendable {
-        public var subscription: String
-    }
+    public struct UnsubscribeParams: Codable, Sendable { public var subscription: String }
 
     public struct ListParams: Codable, Sendable {
         public var unreadOnly: Bool?
@@ -39,37 +35,23 @@ public struct RealtimeService: RPCService {
         public var limit: Int?
     }
 
-    public struct MarkReadParams: Codable, Sendable {
-        public var ids: [Int64]
-    }
+    public struct MarkReadParams: Codable, Sendable { public var ids: [Int64] }
 
     public struct Page: Codable, Sendable {
         public var items: [AppNotification]
         public var nextCursor: String?
     }
 
-    public struct MarkReadResult: Codable, Sendable {
-        public var updated: Int
-    }
+    public struct MarkReadResult: Codable, Sendable { public var updated: Int }
 
-    public struct OkResult: Codable, Sendable {
-        public var ok: Bool
-    }
+    public struct OkResult: Codable, Sendable { public var ok: Bool }
 
     public func register(into registry: inout MethodRegistry) {
         registry.register(
-            "notifications.subscribe",
-            summary: "Push your notifications on this WebSocket.",
-            access: .authenticated,
-            handler: subscribeNotifications
-        )
+            "notifications.subscribe", summary: "Push your notifications on this WebSocket.", access: .authenticated, handler: subscribeNotifications)
         registry.register("notifications.unsubscribe", summary: "End a subscription.", access: .authenticated, handler: unsubscribe)
         registry.register(
-            "availability.subscribe",
-            summary: "Push a mentor's slot changes on this WebSocket.",
-            access: .public,
-            handler: subscribeAvailability
-        )
+            "availability.subscribe", summary: "Push a mentor's slot changes on this WebSocket.", access: .public, handler: subscribeAvailability)
         registry.register("availability.unsubscribe", summary: "End a subscription.", access: .public, handler: unsubscribe)
         registry.register("notifications.list", summary: "Your notifications, newest first.", access: .authenticated, handler: list)
         registry.register("notifications.markRead", summary: "Mark notifications read.", access: .authenticated, handler: markRead)

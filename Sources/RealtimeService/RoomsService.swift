@@ -32,12 +32,8 @@ public struct RoomsService: RPCService {
         registry.register("rooms.history", summary: "Earlier chat messages, newest first.", access: .authenticated, handler: history)
         registry.register("rooms.typing", summary: "Tell the room you are typing.", access: .authenticated, rateLimit: .chat, handler: typing)
         registry.register(
-            "rooms.signal",
-            summary: "Relay a WebRTC offer, answer, candidate or bye to one participant.",
-            access: .authenticated,
-            rateLimit: .chat,
-            handler: signal
-        )
+            "rooms.signal", summary: "Relay a WebRTC offer, answer, candidate or bye to one participant.", access: .authenticated, rateLimit: .chat,
+            handler: signal)
         registry.register("rooms.mute", summary: "Mute a participant (the group's mentor).", access: .authenticated, handler: mute)
         registry.register("rooms.remove", summary: "Remove a participant (the group's mentor).", access: .authenticated, handler: remove)
     }
@@ -115,12 +111,7 @@ public struct RoomsService: RPCService {
             await subscriptions.endScope(sessionId: session.id, scope: channel, reason: "rejoined")
         }
         let subscribed = try await subscriptions.subscribe(
-            context,
-            channel: channel,
-            sinceSeq: nil,
-            scope: channel,
-            endsScope: { Self.isRemoval(of: me, $0) }
-        )
+            context, channel: channel, sinceSeq: nil, scope: channel, endsScope: { Self.isRemoval(of: me, $0) })
         let direct: Subscriptions.Subscribed
         do {
             direct = try await subscriptions.subscribe(context, channel: Channels.room(room.id, user: user), sinceSeq: nil, scope: channel)
@@ -131,9 +122,7 @@ public struct RoomsService: RPCService {
             throw error
         }
         let entered = try await presence.enter(room: room.id, user: user)
-        if entered {
-            try await publish(room.id, ["type": .string("presence.joined"), "userId": .string(me)])
-        }
+        if entered { try await publish(room.id, ["type": .string("presence.joined"), "userId": .string(me)]) }
         // While joined, the access check is repeated: a cancelled seat, a removal missed on the bus or the room's
         // closing time ends the room's subscriptions on this connection.
         let recheck = configuration.membershipRecheck
@@ -144,9 +133,7 @@ public struct RoomsService: RPCService {
             while !Task.isCancelled {
                 try? await Task.sleep(for: recheck)
                 if Task.isCancelled { return }
-                do {
-                    _ = try await service.access(context, roomId: params.bookingId, .enter)
-                } catch let error as RealtimeError {
+                do { _ = try await service.access(context, roomId: params.bookingId, .enter) } catch let error as RealtimeError {
                     await subscriptions.endScope(sessionId: sessionId, scope: channel, reason: error.rpcError.reason ?? "forbidden")
                     return
                 } catch {
@@ -172,22 +159,13 @@ public struct RoomsService: RPCService {
             // Bound to this room and its window: they expire when the room closes (at most turnLifetime from now).
             let expiry = TurnCredentials.expiry(closes: closes(room).date, now: configuration.now().date, cap: configuration.turnLifetime)
             let (username, credential) = TurnCredentials.make(
-                roomId: room.id.uuidString.lowercased(),
-                userId: me,
-                expiry: expiry,
-                secret: configuration.turnSecret
-            )
+                roomId: room.id.uuidString.lowercased(), userId: me, expiry: expiry, secret: configuration.turnSecret)
             ice.append(IceServer(urls: configuration.turnURLs.filter { $0.hasPrefix("turn") }, username: username, credential: credential))
         }
         return JoinResult(
             room: Room(id: room.id, bookingId: params.bookingId, kind: room.kind, startsAt: room.startsAt, endsAt: room.endsAt),
-            participants: participants,
-            subscription: subscribed.subscription,
-            directSubscription: direct.subscription,
-            seq: subscribed.seq,
-            iceServers: ice,
-            meshCap: configuration.meshCap
-        )
+            participants: participants, subscription: subscribed.subscription, directSubscription: direct.subscription, seq: subscribed.seq,
+            iceServers: ice, meshCap: configuration.meshCap)
     }
 
     func send(_ params: SendParams, _ context: RPCContext) async throws -> MessageResult {
@@ -219,9 +197,7 @@ public struct RoomsService: RPCService {
     func signal(_ params: SignalParams, _ context: RPCContext) async throws -> OkResult {
         guard case .object(let payload) = params.payload, case .string(let type)? = payload["type"],
             ["offer", "answer", "candidate", "bye"].contains(type)
-        else {
-            throw RealtimeError.invalid([FieldProblem(field: "payload.type", problem: "offer, answer, candidate or bye")])
-        }
+        else { throw RealtimeError.invalid([FieldProblem(field: "payload.type", problem: "offer, answer, candidate or bye")]) }
         let (user, room) = try await access(context, roomId: params.roomId, type == "offer" ? .offer : .signal)
         guard room.participantIds.contains(params.to), params.to != user else {
             throw RealtimeError.invalid([FieldProblem(field: "to", problem: "another participant of the room")])
@@ -329,7 +305,5 @@ public struct RoomsService: RPCService {
 
 extension JSONValue {
     /// Parses JSON bytes into a value.
-    init(decoding data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
-    }
+    init(decoding data: Data) throws { self = try JSONDecoder().decode(JSONValue.self, from: data) }
 }

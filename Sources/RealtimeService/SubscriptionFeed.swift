@@ -65,8 +65,7 @@ final class SubscriptionFeed: Sendable {
             state.held = []
             guard let reason else { return }
             session.push(
-                #"{"jsonrpc":"2.0","method":"subscription.ended","params":{"subscription":"\#(id)","channel":"\#(channel)","reason":"\#(reason)"}}"#
-            )
+                #"{"jsonrpc":"2.0","method":"subscription.ended","params":{"subscription":"\#(id)","channel":"\#(channel)","reason":"\#(reason)"}}"#)
         }
     }
 

@@ -58,11 +58,7 @@ public final class Subscriptions: Sendable {
     /// With a `scope`, the subscription ends with it; `endsScope` (with a scope) is asked about each live event after
     /// it is delivered, and a true answer ends the scope.
     public func subscribe(
-        _ context: RPCContext,
-        channel: String,
-        sinceSeq: Int64?,
-        scope: String? = nil,
-        endsScope: (@Sendable (ChannelEvent) -> Bool)? = nil
+        _ context: RPCContext, channel: String, sinceSeq: Int64?, scope: String? = nil, endsScope: (@Sendable (ChannelEvent) -> Bool)? = nil
     ) async throws -> Subscribed {
         guard let session = context.session else { throw RealtimeError.webSocketRequired }
         let id = UUID().uuidString.lowercased()
@@ -77,9 +73,7 @@ public final class Subscriptions: Sendable {
             return (true, current == nil)
         }
         guard added.ok else { throw RealtimeError.tooManySubscriptions(limit) }
-        if added.created {
-            session.onClose { [weak self] in self?.sessionClosed(session.id) }
-        }
+        if added.created { session.onClose { [weak self] in self?.sessionClosed(session.id) } }
         do {
             let sessionId = session.id
             let token = try await bus.listen(channel: channel) { [weak self] event in
@@ -184,10 +178,8 @@ public final class Subscriptions: Sendable {
         let detached = state.withLock { state -> Detached in
             guard let session = state.removeValue(forKey: sessionId) else { return Detached() }
             return Detached(
-                feeds: session.entries.values.map(\.feed),
-                tokens: session.entries.values.compactMap(\.token),
-                handlers: session.scopeEnds.values.flatMap { $0 }
-            )
+                feeds: session.entries.values.map(\.feed), tokens: session.entries.values.compactMap(\.token),
+                handlers: session.scopeEnds.values.flatMap { $0 })
         }
         for feed in detached.feeds { feed.end(reason: nil) }
         guard !detached.tokens.isEmpty || !detached.handlers.isEmpty else { return }

@@ -25,9 +25,7 @@ enum RESPFormatter {
         }
         guard let target, length > 0 else { return }
         defer { redisFreeCommand(target) }
-        target.withMemoryRebound(to: UInt8.self, capacity: length) {
-            buffer.writeBytes(UnsafeBufferPointer(start: $0, count: length))
-        }
+        target.withMemoryRebound(to: UInt8.self, capacity: length) { buffer.writeBytes(UnsafeBufferPointer(start: $0, count: length)) }
     }
 }
 
@@ -36,9 +34,7 @@ final class RESPDecoder: ByteToMessageDecoder {
     typealias InboundOut = RedisValue
     private let reader: UnsafeMutablePointer<redisReader>
 
-    init() {
-        reader = redisReaderCreate()
-    }
+    init() { reader = redisReaderCreate() }
 
     deinit { redisReaderFree(reader) }
 
@@ -52,9 +48,7 @@ final class RESPDecoder: ByteToMessageDecoder {
         }
         while true {
             var reply: UnsafeMutableRawPointer? = nil
-            guard redisReaderGetReply(reader, &reply) == REDIS_OK else {
-                throw RedisAdapterError.protocolError("malformed reply")
-            }
+            guard redisReaderGetReply(reader, &reply) == REDIS_OK else { throw RedisAdapterError.protocolError("malformed reply") }
             guard let reply else { return .needMoreData }
             let value = Self.convert(reply.assumingMemoryBound(to: redisReply.self))
             freeReplyObject(reply)
@@ -81,9 +75,7 @@ final class RESPDecoder: ByteToMessageDecoder {
         case REDIS_REPLY_ARRAY:
             var items: [RedisValue] = []
             items.reserveCapacity(node.elements)
-            for index in 0..<node.elements {
-                if let element = node.element[index] { items.append(convert(element)) }
-            }
+            for index in 0..<node.elements { if let element = node.element[index] { items.append(convert(element)) } }
             return .array(items)
         default: return .bulk(nil)
         }

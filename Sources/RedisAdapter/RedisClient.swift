@@ -27,14 +27,10 @@ public final class RedisClient: Service, HealthCheck, Sendable {
     public var connectAttempts: Int { attempts.load(ordering: .relaxed) }
 
     /// Runs one command; an error reply becomes ``RedisAdapterError/server(_:)``.
-    @discardableResult
-    public func send(_ arguments: String...) async throws -> RedisValue {
-        try await send(arguments)
-    }
+    @discardableResult public func send(_ arguments: String...) async throws -> RedisValue { try await send(arguments) }
 
     /// Runs one command given as an array.
-    @discardableResult
-    public func send(_ arguments: [String]) async throws -> RedisValue {
+    @discardableResult public func send(_ arguments: [String]) async throws -> RedisValue {
         let reply = try await pipeline([arguments])[0]
         if case .error(let message) = reply { throw RedisAdapterError.server(message) }
         return reply
@@ -43,17 +39,13 @@ public final class RedisClient: Service, HealthCheck, Sendable {
     /// Sends several commands in one write; returns every reply (error replies included, as values).
     public func pipeline(_ commands: [[String]]) async throws -> [RedisValue] {
         let current = try await currentConnection()
-        do {
-            return try await current.send(commands, timeout: commandTimeout)
-        } catch {
+        do { return try await current.send(commands, timeout: commandTimeout) } catch {
             invalidate(current)
             throw error
         }
     }
 
-    public func check() async throws {
-        guard try await send("PING").string == "PONG" else { throw RedisAdapterError.protocolError("PING") }
-    }
+    public func check() async throws { guard try await send("PING").string == "PONG" else { throw RedisAdapterError.protocolError("PING") } }
 
     public func run() async throws {
         try? await gracefulShutdown()
@@ -79,12 +71,9 @@ public final class RedisClient: Service, HealthCheck, Sendable {
         let now = ContinuousClock.now
         let (task, failures): (Task<RedisConnection, any Error>, Int) = try connection.withLock { state in
             switch state {
-            case .connected(let current) where current.isActive:
-                return (Task { current }, 0)
-            case .connecting(let task):
-                return (task, 0)
-            case .backingOff(_, let retryAt) where now < retryAt:
-                throw RedisAdapterError.reconnecting
+            case .connected(let current) where current.isActive: return (Task { current }, 0)
+            case .connecting(let task): return (task, 0)
+            case .backingOff(_, let retryAt) where now < retryAt: throw RedisAdapterError.reconnecting
             default:
                 var failures = 0
                 if case .backingOff(let count, _) = state { failures = count }
@@ -97,9 +86,7 @@ public final class RedisClient: Service, HealthCheck, Sendable {
         }
         do {
             let current = try await task.value
-            connection.withLock { state in
-                if case .connecting(let pending) = state, pending == task { state = .connected(current) }
-            }
+            connection.withLock { state in if case .connecting(let pending) = state, pending == task { state = .connected(current) } }
             return current
         } catch {
             let delay = reconnect.delay(afterFailures: failures + 1)
@@ -113,8 +100,7 @@ public final class RedisClient: Service, HealthCheck, Sendable {
                 metadata: [
                     "error": .string(String(describing: error)),
                     "retry_ms": .string("\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"),
-                ]
-            )
+                ])
             // The socket's own error (refused, no such file) is logged; callers see the retryable outage, as the
             // calls during the backoff do.
             throw error is RedisAdapterError ? error : RedisAdapterError.reconnecting
@@ -122,8 +108,6 @@ public final class RedisClient: Service, HealthCheck, Sendable {
     }
 
     private func invalidate(_ stale: RedisConnection) {
-        connection.withLock { state in
-            if case .connected(let current) = state, current === stale { state = .idle }
-        }
+        connection.withLock { state in if case .connected(let current) = state, current === stale { state = .idle } }
     }
 }

@@ -9,18 +9,14 @@ final class RedisConnection: Sendable {
     private init(channel: any Channel) { self.channel = channel }
 
     static func connect(
-        to address: RedisAddress,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        onPush: (@Sendable (RedisValue) -> Void)? = nil
+        to address: RedisAddress, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, onPush: (@Sendable (RedisValue) -> Void)? = nil
     ) async throws -> RedisConnection {
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.seconds(2))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(onPush: onPush))
-                }
+        let bootstrap = ClientBootstrap(group: group).connectTimeout(.seconds(2)).channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
+                try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(onPush: onPush))
             }
+        }
         let channel: any Channel
         switch address {
         case .unix(let path): channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
@@ -38,8 +34,7 @@ final class RedisConnection: Sendable {
         let promise = channel.eventLoop.makePromise(of: [RedisValue].self)
         let channel = self.channel
         let nanoseconds = max(
-            1,
-            timeout.components.seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + timeout.components.attoseconds / 1_000_000_000
+            1, timeout.components.seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + timeout.components.attoseconds / 1_000_000_000
         )
         let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
             promise.fail(RedisAdapterError.timeout)  // a no-op when the replies came first
@@ -59,9 +54,7 @@ final class RedisConnection: Sendable {
 
     var isActive: Bool { channel.isActive }
 
-    func close() async {
-        try? await channel.close()
-    }
+    func close() async { try? await channel.close() }
 }
 
 struct RedisOutbound {
@@ -122,9 +115,7 @@ final class RedisCommandHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
-    private func failAll() {
-        while let next = pending.popFirst() { next.promise.fail(RedisAdapterError.connectionClosed) }
-    }
+    private func failAll() { while let next = pending.popFirst() { next.promise.fail(RedisAdapterError.connectionClosed) } }
 }
 
 /// Exponential backoff with jitter between connection attempts: after `n` failures in a row, wait between half and
@@ -145,7 +136,5 @@ public struct RedisBackoff: Sendable, Hashable {
         return .milliseconds(Int64((base / 2 + Double.random(in: 0...(base / 2))) * 1000))
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
 }

@@ -38,13 +38,7 @@ public final class RedisEventBus: EventBus, Service, Sendable {
 
     public func publish(channel: String, event: [UInt8]) async throws -> Int64 {
         let reply = try await client.send(
-            "EVAL",
-            Self.publishScript,
-            "1",
-            Self.key(channel),
-            String(decoding: event, as: UTF8.self),
-            "\(historyLength)"
-        )
+            "EVAL", Self.publishScript, "1", Self.key(channel), String(decoding: event, as: UTF8.self), "\(historyLength)")
         guard let seq = reply.integer else { throw RedisAdapterError.protocolError("EVAL returned \(reply)") }
         return seq
     }
@@ -55,9 +49,7 @@ public final class RedisEventBus: EventBus, Service, Sendable {
         let latest = replies[0].string.flatMap { Int64($0) } ?? 0
         var events: [ChannelEvent] = []
         if case .array(let items?) = replies[1] {
-            for item in items {
-                if let text = item.string, let event = Self.decode(channel: channel, text) { events.append(event) }
-            }
+            for item in items { if let text = item.string, let event = Self.decode(channel: channel, text) { events.append(event) } }
         }
         let complete = latest <= seq || events.first?.seq == seq + 1
         return ChannelHistory(events: complete ? events : [], recovered: complete, latest: latest)
@@ -72,9 +64,7 @@ public final class RedisEventBus: EventBus, Service, Sendable {
         }
         if first { try await subscriber.subscribe(Self.key(channel)) }
         // Wait (briefly) until Redis confirms, so nothing published after this call returns is missed.
-        for _ in 0..<400 where !subscriber.isSubscribed(Self.key(channel)) {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        for _ in 0..<400 where !subscriber.isSubscribed(Self.key(channel)) { try await Task.sleep(for: .milliseconds(5)) }
         return ListenerToken(channel: channel, id: id)
     }
 
@@ -113,8 +103,8 @@ public final class RedisEventBus: EventBus, Service, Sendable {
     /// `{"seq":N,"event":{…}}` → the event (the event's bytes are kept as they were published).
     static func decode(channel: String, _ text: String) -> ChannelEvent? {
         guard text.hasPrefix("{\"seq\":"), let comma = text.firstIndex(of: ","),
-            let seq = Int64(text[text.index(text.startIndex, offsetBy: 7)..<comma]),
-            text.hasSuffix("}"), let start = text.range(of: "\"event\":")?.upperBound
+            let seq = Int64(text[text.index(text.startIndex, offsetBy: 7)..<comma]), text.hasSuffix("}"),
+            let start = text.range(of: "\"event\":")?.upperBound
         else { return nil }
         let body = text[start..<text.index(before: text.endIndex)]
         return ChannelEvent(channel: channel, seq: seq, event: Array(body.utf8))

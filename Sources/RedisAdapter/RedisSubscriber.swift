@@ -48,9 +48,7 @@ public final class RedisSubscriber: Service, Sendable {
     }
 
     /// Whether Redis confirmed the subscription to `channel` on the current connection.
-    public func isSubscribed(_ channel: String) -> Bool {
-        confirmed.withLock { ($0[channel] ?? 0) > 0 }
-    }
+    public func isSubscribed(_ channel: String) -> Bool { confirmed.withLock { ($0[channel] ?? 0) > 0 } }
 
     /// Keeps the connection up until graceful shutdown or cancellation, reconnecting with exponential backoff and
     /// jitter (reset once a connection was up).
@@ -77,9 +75,7 @@ public final class RedisSubscriber: Service, Sendable {
                 } catch {
                     failures += 1
                     logger.warning(
-                        "redis.subscriber_down",
-                        metadata: ["error": .string(String(describing: error)), "failures": .string("\(failures)")]
-                    )
+                        "redis.subscriber_down", metadata: ["error": .string(String(describing: error)), "failures": .string("\(failures)")])
                 }
                 try? await Task.sleep(for: reconnect.delay(afterFailures: max(failures, 1)))
             }
@@ -89,9 +85,7 @@ public final class RedisSubscriber: Service, Sendable {
     }
 
     private func connectAndServe() async throws {
-        let connection = try await RedisConnection.connect(to: address) { [weak self] value in
-            self?.handle(push: value)
-        }
+        let connection = try await RedisConnection.connect(to: address) { [weak self] value in self?.handle(push: value) }
         let channels = state.withLock { state in
             state.connection = connection
             return state.channels
@@ -107,14 +101,10 @@ public final class RedisSubscriber: Service, Sendable {
     private func handle(push value: RedisValue) {
         guard case .array(let items?) = value, items.count >= 3, let kind = items[0].string, let channel = items[1].string else { return }
         switch kind {
-        case "message":
-            if case .bulk(let payload?) = items[2] { continuation.yield(RedisMessage(channel: channel, payload: payload)) }
-        case "subscribe":
-            confirmed.withLock { $0[channel] = 1 }
-        case "unsubscribe":
-            confirmed.withLock { $0[channel] = 0 }
-        default:
-            break
+        case "message": if case .bulk(let payload?) = items[2] { continuation.yield(RedisMessage(channel: channel, payload: payload)) }
+        case "subscribe": confirmed.withLock { $0[channel] = 1 }
+        case "unsubscribe": confirmed.withLock { $0[channel] = 0 }
+        default: break
         }
     }
 }

@@ -25,9 +25,7 @@ public final class DependencyMonitor: Service, Sendable {
     }
 
     /// The dependency that is down now, if any.
-    public var down: String? {
-        failures.withLock { failures in failures.filter { $0.value >= 2 }.keys.sorted().first }
-    }
+    public var down: String? { failures.withLock { failures in failures.filter { $0.value >= 2 }.keys.sorted().first } }
 
     /// `unavailable` for `method` while a dependency is down; `nil` otherwise.
     public func refusal(for method: String) -> RPCError? {

@@ -17,14 +17,10 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var object: [String: Any] = [
-            "ts": Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)),
-            "level": event.level.rawValue,
-            "msg": event.message.description,
-            "label": label,
+            "ts": Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)), "level": event.level.rawValue,
+            "msg": event.message.description, "label": label,
         ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            object[key] = Self.plain(value)
-        }
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[key] = Self.plain(value) }
         guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         line.append(UInt8(ascii: "\n"))
         FileHandle.standardError.write(line)

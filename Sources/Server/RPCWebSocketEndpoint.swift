@@ -41,19 +41,14 @@ struct RPCWebSocketEndpoint: Sendable {
         // Credentials that cannot be checked now (the revocation list is away) end the socket with 1011 at once:
         // the client reconnects later, rather than going on as anonymous.
         let principal: Principal?
-        do {
-            principal = try await server.authenticator.authenticate(credentials)
-        } catch {
+        do { principal = try await server.authenticator.authenticate(credentials) } catch {
             try await outbound.close(.unexpectedServerError, reason: "try again later")
             return
         }
         var logger = server.logger
         logger[metadataKey: "ws.id"] = .string(requestId)
         let session = WebSocketSession(
-            id: requestId,
-            limit: server.configuration.maxQueuedWebSocketMessages,
-            byteLimit: server.configuration.maxQueuedWebSocketBytes
-        )
+            id: requestId, limit: server.configuration.maxQueuedWebSocketMessages, byteLimit: server.configuration.maxQueuedWebSocketBytes)
         let writerLogger = logger
         defer { session.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -77,9 +72,7 @@ struct RPCWebSocketEndpoint: Sendable {
                     while true {
                         try await Task.sleep(for: interval)
                         let caller: Principal?
-                        do {
-                            caller = try await authenticator.authenticate(credentials)
-                        } catch {
+                        do { caller = try await authenticator.authenticate(credentials) } catch {
                             guard ContinuousClock.now - lastChecked > grace else { continue }
                             writerLogger.notice("ws.credentials_unverifiable")
                             session.close()
@@ -111,9 +104,7 @@ struct RPCWebSocketEndpoint: Sendable {
                 // handshake: answering each call without its id would leave the client's calls unmatched.
                 var caller = principal
                 if caller != nil {
-                    do {
-                        caller = try await server.authenticator.authenticate(credentials)
-                    } catch {
+                    do { caller = try await server.authenticator.authenticate(credentials) } catch {
                         session.close()
                         try await outbound.close(.unexpectedServerError, reason: "credentials cannot be checked; try again later")
                         return
@@ -125,14 +116,8 @@ struct RPCWebSocketEndpoint: Sendable {
                     }
                 }
                 let context = RPCContext(
-                    requestId: RequestID.make(),
-                    logger: logger,
-                    principal: caller,
-                    clientAddress: headers[RequestHead.realIP],
-                    transport: .webSocket,
-                    credentials: credentials,
-                    session: session
-                )
+                    requestId: RequestID.make(), logger: logger, principal: caller, clientAddress: headers[RequestHead.realIP], transport: .webSocket,
+                    credentials: credentials, session: session)
                 let reply = await server.dispatcher.handle(body: Array(text.utf8), context: context)
                 if let body = reply.body, !session.push(String(decoding: body, as: UTF8.self)) { break }
                 if session.overflowed { break }

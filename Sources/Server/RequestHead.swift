@@ -20,10 +20,7 @@ public enum RequestHead {
         }
         let cookieHeader = headers[values: .cookie].joined(separator: "; ")
         return RequestCredentials(
-            bearer: bearer,
-            cookies: RequestCredentials.parseCookies(cookieHeader.isEmpty ? nil : cookieHeader),
-            origin: headers[.origin]
-        )
+            bearer: bearer, cookies: RequestCredentials.parseCookies(cookieHeader.isEmpty ? nil : cookieHeader), origin: headers[.origin])
     }
 
     /// Whether the media type is `application/json` (any case, parameters such as `charset` allowed).

@@ -11,9 +11,7 @@ public enum UnixSocket {
 
     /// Sets mode 0660 and, when given, the group that may connect (nginx's user).
     public static func restrict(path: String, group: String?) {
-        if let group, let entry = getgrnam(group) {
-            chown(path, uid_t.max, entry.pointee.gr_gid)
-        }
+        if let group, let entry = getgrnam(group) { chown(path, uid_t.max, entry.pointee.gr_gid) }
         chmod(path, 0o660)
     }
 

@@ -29,8 +29,7 @@ final class WebSocketSession: RPCSession {
         (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
-    @discardableResult
-    func push(_ text: String) -> Bool {
+    @discardableResult func push(_ text: String) -> Bool {
         let size = text.utf8.count
         let accepted = state.withLock { state -> Bool in
             guard !state.closed, !state.overflowed else { return false }
@@ -42,11 +41,7 @@ final class WebSocketSession: RPCSession {
             state.queuedBytes += size
             return true
         }
-        if accepted {
-            continuation.yield(text)
-        } else if overflowed {
-            continuation.finish()
-        }
+        if accepted { continuation.yield(text) } else if overflowed { continuation.finish() }
         return accepted
     }
 

@@ -17,9 +17,7 @@ public final class WebSocketSessions: Service, Sendable {
     private let drainDeadline: Duration
 
     /// Creates the registry; `drainDeadline` bounds how long shutdown waits for clients to acknowledge the close.
-    public init(drainDeadline: Duration = .seconds(3)) {
-        self.drainDeadline = drainDeadline
-    }
+    public init(drainDeadline: Duration = .seconds(3)) { self.drainDeadline = drainDeadline }
 
     /// Whether new upgrades are accepted.
     public var isAccepting: Bool { state.withLock { $0.accepting } }
@@ -37,9 +35,7 @@ public final class WebSocketSessions: Service, Sendable {
         }
     }
 
-    func remove(_ id: Int) {
-        _ = state.withLock { $0.writers.removeValue(forKey: id) }
-    }
+    func remove(_ id: Int) { _ = state.withLock { $0.writers.removeValue(forKey: id) } }
 
     public func run() async throws {
         try? await gracefulShutdown()
@@ -48,13 +44,9 @@ public final class WebSocketSessions: Service, Sendable {
             return Array(state.writers.values)
         }
         await withTaskGroup(of: Void.self) { group in
-            for writer in writers {
-                group.addTask { try? await writer.close(.goingAway, reason: "server shutting down") }
-            }
+            for writer in writers { group.addTask { try? await writer.close(.goingAway, reason: "server shutting down") } }
         }
         let deadline = ContinuousClock.now + drainDeadline
-        while count > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        while count > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
     }
 }

@@ -33,14 +33,9 @@ public struct WorkerConfiguration: Sendable {
 
     /// Creates a configuration with the documented defaults.
     public init(
-        socketPath: String,
-        index: Int = 0,
-        limits: RPCLimits = RPCLimits(),
-        maxWebSocketMessageBytes: Int = 64 * 1024,
-        allowedOrigins: Set<String> = ["http://127.0.0.1:8080", "http://localhost:8080"],
-        version: String = MentorLinkVersion.current,
-        gitCommit: String? = nil,
-        socketGroup: String? = nil
+        socketPath: String, index: Int = 0, limits: RPCLimits = RPCLimits(), maxWebSocketMessageBytes: Int = 64 * 1024,
+        allowedOrigins: Set<String> = ["http://127.0.0.1:8080", "http://localhost:8080"], version: String = MentorLinkVersion.current,
+        gitCommit: String? = nil, socketGroup: String? = nil
     ) {
         self.socketPath = socketPath
         self.index = index

@@ -34,9 +34,7 @@ public final class WorkerMetrics: Sendable {
             guard call.method != nil else { return }
             state.latencySum += seconds
             state.latencyCount += 1
-            if let bucket = Self.buckets.firstIndex(where: { seconds <= $0 }) {
-                state.bucketCounts[bucket] += 1
-            }
+            if let bucket = Self.buckets.firstIndex(where: { seconds <= $0 }) { state.bucketCounts[bucket] += 1 }
         }
     }
 

@@ -22,14 +22,8 @@ public struct WorkerServer: Sendable {
 
     /// Creates a worker.
     public init(
-        configuration: WorkerConfiguration,
-        dispatcher: RPCDispatcher,
-        metrics: WorkerMetrics,
-        sessions: WebSocketSessions = WebSocketSessions(),
-        authenticator: any Authenticator = AnonymousAuthenticator(),
-        healthChecks: [any HealthCheck] = [],
-        webhooks: [Webhook] = [],
-        logger: Logger
+        configuration: WorkerConfiguration, dispatcher: RPCDispatcher, metrics: WorkerMetrics, sessions: WebSocketSessions = WebSocketSessions(),
+        authenticator: any Authenticator = AnonymousAuthenticator(), healthChecks: [any HealthCheck] = [], webhooks: [Webhook] = [], logger: Logger
     ) {
         self.configuration = configuration
         self.dispatcher = dispatcher
@@ -52,10 +46,8 @@ public struct WorkerServer: Sendable {
         router.post("/rpc") { request, _ in try await rpc.respond(to: request) }
         router.get("/rpc/ws") { _, _ in
             Response(
-                status: .badRequest,
-                headers: [.contentType: "text/plain"],
-                body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade required\n"))
-            )
+                status: .badRequest, headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade required\n")))
         }
         for webhook in webhooks {
             let limit = configuration.limits.maxBodyBytes
@@ -65,20 +57,15 @@ public struct WorkerServer: Sendable {
                 for field in request.headers { headers[field.name.canonicalName] = field.value }
                 let (status, text) = await webhook.handle(headers, Array(body.readableBytesView), headers["x-request-id"])
                 return Response(
-                    status: HTTPResponse.Status(code: status),
-                    headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: ByteBuffer(string: text))
-                )
+                    status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
             }
         }
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ in await self.readiness() }
         router.get("/metrics") { _, _ in
             Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: self.metrics.render()))
-            )
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: self.metrics.render())))
         }
         let metrics = self.metrics
         let socketPath = configuration.socketPath
@@ -89,18 +76,12 @@ public struct WorkerServer: Sendable {
             server: .http1WebSocketUpgrade(
                 configuration: .init(
                     http1: .init(additionalChannelHandlers: [ConnectionCounter(metrics: metrics)], idleTimeout: .seconds(75)),
-                    ws: .init(maxFrameSize: configuration.maxWebSocketMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)))
-                )
-            ) { head, _, _ in
-                webSocket.shouldUpgrade(head)
-            },
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
+                    ws: .init(maxFrameSize: configuration.maxWebSocketMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))))
+            ) { head, _, _ in webSocket.shouldUpgrade(head) }, configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
             onServerRunning: { _ in
                 UnixSocket.restrict(path: socketPath, group: socketGroup)
                 onListening()
-            },
-            logger: logger
-        )
+            }, logger: logger)
     }
 
     func readiness() async -> Response {
@@ -112,9 +93,7 @@ public struct WorkerServer: Sendable {
                     do {
                         try await withTimeout(.seconds(2)) { try await check.check() }
                         return (check.name, nil)
-                    } catch {
-                        return (check.name, String(describing: error))
-                    }
+                    } catch { return (check.name, String(describing: error)) }
                 }
             }
             for await (name, failure) in group {
@@ -127,10 +106,7 @@ public struct WorkerServer: Sendable {
         }
         let body = JSONValue.object(["ready": .bool(ready), "checks": .object(report)]).encoded()
         return Response(
-            status: ready ? .ok : .serviceUnavailable,
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body))
-        )
+            status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
@@ -147,6 +123,4 @@ func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () 
     }
 }
 
-struct TimeoutError: Error, CustomStringConvertible {
-    var description: String { "timed out" }
-}
+struct TimeoutError: Error, CustomStringConvertible { var description: String { "timed out" } }

@@ -29,9 +29,7 @@ public struct Caller: Sendable, Hashable {
     }
 
     /// The principal the transport knows this caller as.
-    public var principal: Principal {
-        Principal(userId: id.uuidString, roles: Set(roles.map(RPCRole.init)), sessionId: sessionId?.uuidString)
-    }
+    public var principal: Principal { Principal(userId: id.uuidString, roles: Set(roles.map(RPCRole.init)), sessionId: sessionId?.uuidString) }
 
     /// Whether the caller holds `role`.
     public func has(_ role: Role) -> Bool { roles.contains(role) }
@@ -56,14 +54,10 @@ extension RPCContext {
 
 extension Role {
     /// The core's role a transport role names; `nil` for one the core does not know.
-    public init?(_ role: RPCRole) {
-        self.init(rawValue: role.rawValue)
-    }
+    public init?(_ role: RPCRole) { self.init(rawValue: role.rawValue) }
 }
 
 extension RPCRole {
     /// The transport's name for a core role.
-    public init(_ role: Role) {
-        self.init(rawValue: role.rawValue)
-    }
+    public init(_ role: Role) { self.init(rawValue: role.rawValue) }
 }

@@ -19,23 +19,15 @@ public struct CursorCodec: Sendable {
     private let key: SymmetricKey
 
     /// A codec with `key`.
-    public init(key: SymmetricKey) {
-        self.key = key
-    }
+    public init(key: SymmetricKey) { self.key = key }
 
     /// A codec whose key is derived (HKDF-SHA256) from a deployment secret, so no separate secret is needed.
     public init(derivingFrom secret: [UInt8]) {
-        key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: secret),
-            info: Data("mentorlink page cursor v1".utf8),
-            outputByteCount: 32
-        )
+        key = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: secret), info: Data("mentorlink page cursor v1".utf8), outputByteCount: 32)
     }
 
     /// A codec with a random key: for one process (tests, a single worker).
-    public static func random() -> CursorCodec {
-        CursorCodec(key: SymmetricKey(size: .bits256))
-    }
+    public static func random() -> CursorCodec { CursorCodec(key: SymmetricKey(size: .bits256)) }
 
     /// Seals `payload` for the list `scope`.
     public func seal(_ payload: CursorPayload, scope: String) -> String {
@@ -46,8 +38,8 @@ public struct CursorCodec: Sendable {
 
     /// The payload of a token made by ``seal(_:scope:)`` for the same scope, or `nil` for anything else.
     public func open(_ token: String, scope: String) -> CursorPayload? {
-        guard token.utf8.count <= Self.maxTokenLength, let bytes = Self.bytes(base64URL: token),
-            bytes.count >= 1 + Self.tagBytes, bytes[0] == Self.version
+        guard token.utf8.count <= Self.maxTokenLength, let bytes = Self.bytes(base64URL: token), bytes.count >= 1 + Self.tagBytes,
+            bytes[0] == Self.version
         else { return nil }
         let body = Array(bytes.dropLast(Self.tagBytes))
         let expected = tag(scope: scope, body)
@@ -71,8 +63,8 @@ public struct CursorCodec: Sendable {
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "=", with: "")
     }
 
     static func bytes(base64URL text: String) -> [UInt8]? {

@@ -8,23 +8,15 @@ public struct CursorPayload: Sendable, Hashable {
     private var position = 0
 
     /// An empty payload, to append fields to.
-    public init() {
-        bytes = []
-    }
+    public init() { bytes = [] }
 
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
-    }
+    init(bytes: [UInt8]) { self.bytes = bytes }
 
     /// Appends a big-endian 64-bit integer.
-    public mutating func append(_ value: Int64) {
-        bytes += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (56 - 8 * $0)) }
-    }
+    public mutating func append(_ value: Int64) { bytes += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (56 - 8 * $0)) } }
 
     /// Appends a double by its bit pattern.
-    public mutating func append(_ value: Double) {
-        append(Int64(bitPattern: value.bitPattern))
-    }
+    public mutating func append(_ value: Double) { append(Int64(bitPattern: value.bitPattern)) }
 
     /// Appends a UUID's 16 bytes.
     public mutating func append(_ value: UUID) {
@@ -33,9 +25,7 @@ public struct CursorPayload: Sendable, Hashable {
     }
 
     /// Appends a flag.
-    public mutating func append(_ value: Bool) {
-        bytes.append(value ? 1 : 0)
-    }
+    public mutating func append(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
     private mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
         guard count >= 0, bytes.count - position >= count else { return nil }
@@ -44,9 +34,7 @@ public struct CursorPayload: Sendable, Hashable {
     }
 
     /// Reads the next 64-bit integer.
-    public mutating func readInt64() -> Int64? {
-        take(8).map { slice in Int64(bitPattern: slice.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) }
-    }
+    public mutating func readInt64() -> Int64? { take(8).map { slice in Int64(bitPattern: slice.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) } }
 
     /// Reads the next double; `nil` when it is not finite.
     public mutating func readDouble() -> Double? {

@@ -98,10 +98,9 @@ extension ErrorCode {
 
     /// Every fixed entry of the table (``already(_:)`` is a family and not listed).
     public static let all: [ErrorCode] = [
-        .invalidCredentials, .forbidden, .notFound, .emailTaken, .weakPassword, .tokenReused, .accountDisabled, .httpRequired,
-        .proposalChanged, .tooManyHolds, .menteeBusy, .outsideAvailability, .slotTaken, .minNotice, .capacityFull, .holdExpired,
-        .invalidState, .idempotencyMismatch, .mentorUnavailable, .invalidAgenda,
-        .insufficientCredits, .providerError, .providerPending, .inDebt,
-        .webSocketRequired, .tooManySubscriptions, .muted, .meshFull, .roomClosed, .sessionClosed,
+        .invalidCredentials, .forbidden, .notFound, .emailTaken, .weakPassword, .tokenReused, .accountDisabled, .httpRequired, .proposalChanged,
+        .tooManyHolds, .menteeBusy, .outsideAvailability, .slotTaken, .minNotice, .capacityFull, .holdExpired, .invalidState, .idempotencyMismatch,
+        .mentorUnavailable, .invalidAgenda, .insufficientCredits, .providerError, .providerPending, .inDebt, .webSocketRequired,
+        .tooManySubscriptions, .muted, .meshFull, .roomClosed, .sessionClosed,
     ]
 }

@@ -19,14 +19,10 @@ public struct FieldChecks: Sendable {
     public init() {}
 
     /// Records `problem` on `field`.
-    public mutating func add(_ field: String, _ problem: String) {
-        problems.append(FieldProblem(field: field, problem: problem))
-    }
+    public mutating func add(_ field: String, _ problem: String) { problems.append(FieldProblem(field: field, problem: problem)) }
 
     /// Records `problem` on `field` unless `condition` holds.
-    public mutating func expect(_ condition: Bool, _ field: String, _ problem: String) {
-        if !condition { add(field, problem) }
-    }
+    public mutating func expect(_ condition: Bool, _ field: String, _ problem: String) { if !condition { add(field, problem) } }
 
     /// `value` (when present) lies in `range`; else `<lower> to <upper>`.
     public mutating func range<Value: Comparable & CustomStringConvertible>(_ value: Value?, _ range: ClosedRange<Value>, _ field: String) {
@@ -55,7 +51,5 @@ public struct FieldChecks: Sendable {
     public var isEmpty: Bool { problems.isEmpty }
 
     /// Throws every problem found as one `invalid_params` error; returns when there is none.
-    public func check() throws(RPCError) {
-        guard problems.isEmpty else { throw RPCError.invalidParams(problems) }
-    }
+    public func check() throws(RPCError) { guard problems.isEmpty else { throw RPCError.invalidParams(problems) } }
 }

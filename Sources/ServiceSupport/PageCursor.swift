@@ -21,9 +21,7 @@ public struct PageCursor: Sendable, Hashable {
     }
 
     /// A position of a unique integer key alone (an id-ordered list: no tie-breaker needed).
-    public init(key: Int64) {
-        self.init(key: key, id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
-    }
+    public init(key: Int64) { self.init(key: key, id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))) }
 
     /// A position of a time key, at millisecond precision.
     public init(instant: Instant, id: UUID) {
@@ -57,8 +55,7 @@ extension CursorCodec {
 
     /// Opens a keyset cursor of `scope`; a time-keyed list passes `timeKeyed` to refuse keys out of range.
     public func keyset(_ token: String, scope: String, timeKeyed: Bool) -> PageCursor? {
-        guard var payload = open(token, scope: scope), let key = payload.readInt64(), let id = payload.readUUID(), payload.isAtEnd
-        else { return nil }
+        guard var payload = open(token, scope: scope), let key = payload.readInt64(), let id = payload.readUUID(), payload.isAtEnd else { return nil }
         if timeKeyed, !PageCursor.timeKeyRange.contains(key) { return nil }
         return PageCursor(key: key, id: id)
     }

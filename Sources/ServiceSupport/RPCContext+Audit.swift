@@ -7,13 +7,6 @@ extension RPCContext {
     /// and the request id, so every service records the same facts the same way.
     public func auditEntry(_ action: String, target: String? = nil, outcome: String = "success", details: [String: String] = [:]) -> AuditEntry {
         AuditEntry(
-            actorId: signedInCaller?.id,
-            action: action,
-            target: target,
-            outcome: outcome,
-            ip: clientAddress,
-            requestId: requestId,
-            details: details
-        )
+            actorId: signedInCaller?.id, action: action, target: target, outcome: outcome, ip: clientAddress, requestId: requestId, details: details)
     }
 }

@@ -31,9 +31,7 @@ public struct RateLimitMiddleware: RPCMiddleware {
             if let retryAfter = try await limiter.take(key: "\(ruleName):\(caller)", rule: rule) {
                 throw RPCError.rateLimited(retryAfter: retryAfter)
             }
-        } catch let error as RPCError {
-            throw error
-        } catch {
+        } catch let error as RPCError { throw error } catch {
             logger.warning("ratelimit.unavailable", metadata: ["error": .string("\(error)"), "rpc.method": .string(call.method.name)])
             if Self.failClosed.contains(kind) { throw RPCError.unavailable("redis") }
         }

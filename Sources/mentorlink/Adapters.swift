@@ -16,12 +16,7 @@ struct Adapters {
     let bus: RedisEventBus
 
     init(config: AppConfiguration, logger: Logger) throws {
-        postgres = PostgresPool(
-            socketPath: config.postgresSocket,
-            username: config.postgresUser,
-            database: config.postgresDatabase,
-            logger: logger
-        )
+        postgres = PostgresPool(socketPath: config.postgresSocket, username: config.postgresUser, database: config.postgresDatabase, logger: logger)
         let address = try RedisAddress(config.redisURL)
         redis = RedisClient(address: address, logger: logger)
         subscriber = RedisSubscriber(address: address, logger: logger)
@@ -36,11 +31,7 @@ struct Adapters {
 
     var identityStore: PostgresIdentityStore { PostgresIdentityStore(pool: postgres, logger: Logger(label: "mentorlink.identity")) }
 
-    var bookingStore: PostgresBookingStore {
-        PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking"))
-    }
+    var bookingStore: PostgresBookingStore { PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking")) }
 
-    var paymentsStore: PostgresPaymentsStore {
-        PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments"))
-    }
+    var paymentsStore: PostgresPaymentsStore { PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments")) }
 }

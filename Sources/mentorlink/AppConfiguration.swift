@@ -64,11 +64,9 @@ struct AppConfiguration: Sendable {
         let fileBrokers = (try? String(contentsOfFile: bootstrapFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         let origins = environment["MENTORLINK_ALLOWED_ORIGINS"]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         return AppConfiguration(
-            runDirectory: runDirectory,
-            schemaDirectory: environment["MENTORLINK_SCHEMA_DIR"] ?? "\(cwd)/schema",
+            runDirectory: runDirectory, schemaDirectory: environment["MENTORLINK_SCHEMA_DIR"] ?? "\(cwd)/schema",
             postgresSocket: environment["MENTORLINK_PG_SOCKET"] ?? "\(runDirectory)/pg/.s.PGSQL.5432",
-            postgresUser: environment["PGUSER"] ?? "mentorlink",
-            postgresDatabase: environment["PGDATABASE"] ?? "mentorlink",
+            postgresUser: environment["PGUSER"] ?? "mentorlink", postgresDatabase: environment["PGDATABASE"] ?? "mentorlink",
             redisURL: environment["REDIS_URL"] ?? "unix://\(runDirectory)/redis.sock",
             kafkaBrokers: environment["KAFKA_BROKERS"] ?? fileBrokers ?? "127.0.0.1:9092",
             workers: environment["MENTORLINK_WORKERS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount,
@@ -77,26 +75,20 @@ struct AppConfiguration: Sendable {
                 maxBodyBytes: environment["MENTORLINK_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20,
                 maxBatchLength: environment["MENTORLINK_MAX_BATCH"].flatMap(Int.init) ?? 100,
                 // 0 turns the deadline off.
-                callDeadline: environment["MENTORLINK_CALL_DEADLINE_MS"].flatMap(Int.init).map { $0 > 0 ? .milliseconds($0) : nil } ?? .seconds(10)
-            ),
-            gitCommit: environment["MENTORLINK_GIT_COMMIT"].flatMap { $0.isEmpty ? nil : $0 },
-            socketGroup: environment["MENTORLINK_SOCKET_GROUP"],
+                callDeadline: environment["MENTORLINK_CALL_DEADLINE_MS"].flatMap(Int.init).map { $0 > 0 ? .milliseconds($0) : nil } ?? .seconds(10)),
+            gitCommit: environment["MENTORLINK_GIT_COMMIT"].flatMap { $0.isEmpty ? nil : $0 }, socketGroup: environment["MENTORLINK_SOCKET_GROUP"],
             jwtKeys: (environment["MENTORLINK_JWT_KEYS"] ?? "").split(separator: ",").compactMap { entry in
                 let parts = entry.split(separator: ":", maxSplits: 1)
                 guard parts.count == 2, let secret = Data(base64Encoded: String(parts[1])), secret.count >= 32 else { return nil }
                 return (String(parts[0]), Array(secret))
-            },
-            rateLimitScale: max(1, environment["MENTORLINK_RATE_LIMIT_SCALE"].flatMap(Int.init) ?? 1),
-            logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info,
-            providers: ProviderSettings(environment),
+            }, rateLimitScale: max(1, environment["MENTORLINK_RATE_LIMIT_SCALE"].flatMap(Int.init) ?? 1),
+            logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info, providers: ProviderSettings(environment),
             platformFeePercent: min(100, max(0, environment["MENTORLINK_PLATFORM_FEE_PERCENT"].flatMap(Int.init) ?? 10)),
             completionGrace: .seconds(max(0, environment["MENTORLINK_COMPLETION_GRACE_SECONDS"].flatMap(Int.init) ?? 3600)),
-            turnSecret: environment["TURN_SECRET"] ?? "",
-            smtpURL: environment["SMTP_URL"],
+            turnSecret: environment["TURN_SECRET"] ?? "", smtpURL: environment["SMTP_URL"],
             turnURLs: (environment["MENTORLINK_TURN_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
-            }
-        )
+            })
     }
 
     /// KEY=VALUE lines of a secrets file (missing file: none).

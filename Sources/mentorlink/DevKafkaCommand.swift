@@ -13,8 +13,7 @@ import UnixSignals
 struct DevKafkaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dev-kafka", abstract: "Run the embedded Kafka-protocol broker for development.")
 
-    @Option(help: "Topics to create up front.")
-    var topics: [String] = ["booking", "review", "payment", "notification", "identity"]
+    @Option(help: "Topics to create up front.") var topics: [String] = ["booking", "review", "payment", "notification", "identity"]
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
@@ -28,11 +27,8 @@ struct DevKafkaCommand: AsyncParsableCommand {
         logger.info("dev_kafka.started", metadata: ["bootstrap": .string(broker.bootstrapServers), "file": .string(file)])
         let group = ServiceGroup(
             configuration: .init(
-                services: [Idle(), Outages(broker: broker, signals: signals, logger: logger)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
+                services: [Idle(), Outages(broker: broker, signals: signals, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
         try? FileManager.default.removeItem(atPath: file)
         withExtendedLifetime(broker) {}
@@ -54,7 +50,5 @@ struct DevKafkaCommand: AsyncParsableCommand {
     }
 
     /// Waits for shutdown.
-    struct Idle: Service {
-        func run() async throws { try? await gracefulShutdown() }
-    }
+    struct Idle: Service { func run() async throws { try? await gracefulShutdown() } }
 }

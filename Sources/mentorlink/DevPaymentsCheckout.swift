@@ -31,18 +31,15 @@ extension DevPaymentsServer {
 
     /// Where "Pay" goes back to: a path on the app's own origin, else `/wallet` (no open redirect).
     static func safeReturn(_ value: String?) -> String {
-        guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.hasPrefix("/\\"),
-            !value.contains(where: { $0.isNewline || $0 == "\0" })
+        guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.hasPrefix("/\\"), !value.contains(where: { $0.isNewline || $0 == "\0" })
         else { return "/wallet" }
         return value
     }
 
     static func page(_ status: Int, _ html: String) -> Response {
         Response(
-            status: .init(code: status),
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: html))
-        )
+            status: .init(code: status), headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     static let missing = frame(title: "Payment not found", body: "<h1>Payment not found</h1><p>This checkout link is not valid.</p>")
@@ -67,8 +64,7 @@ extension DevPaymentsServer {
                 \(method)
                 \(action)
                 <p class="note">Reference \(escape(payment.reference)). No money moves: this page stands in for the provider's hosted page.</p>
-                """
-        )
+                """)
     }
 
     /// Text made safe for HTML.

@@ -46,15 +46,9 @@ struct DevPaymentsServer: Sendable {
         router.post("/v1/transfers") { request, _ in
             try await self.stripe(request) { form in
                 guard let amount = form["amount"].flatMap(Int64.init), amount > 0, let destination = form["destination"], form["currency"] != nil
-                else {
-                    return Self.stripeError(400, "parameter_missing", "amount, currency and destination are required")
-                }
+                else { return Self.stripeError(400, "parameter_missing", "amount, currency and destination are required") }
                 let transfer = await self.state.createTransfer(
-                    amount: amount,
-                    currency: form["currency"] ?? "",
-                    destination: destination,
-                    group: form["transfer_group"]
-                )
+                    amount: amount, currency: form["currency"] ?? "", destination: destination, group: form["transfer_group"])
                 return (200, Self.json(transfer))
             }
         }
@@ -93,23 +87,17 @@ struct DevPaymentsServer: Sendable {
             let amount = request.uri.queryParameters.get("amount").flatMap { Int64($0) }
             let status = await self.providerRefund(context.parameters.get("reference") ?? "", amount: amount)
             return Response(
-                status: .init(code: status == 0 ? 404 : 200),
-                body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#))
-            )
+                status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
         }
         router.post("/dev/dispute/:reference") { _, context in
             let status = await self.dispute(context.parameters.get("reference") ?? "")
             return Response(
-                status: .init(code: status == 0 ? 404 : 200),
-                body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#))
-            )
+                status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
         }
         router.post("/dev/complete/:reference") { _, context in
             let status = await self.complete(context.parameters.get("reference") ?? "")
             return Response(
-                status: .init(code: status == 0 ? 404 : 200),
-                body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#))
-            )
+                status: .init(code: status == 0 ? 404 : 200), body: .init(byteBuffer: ByteBuffer(string: #"{"webhookStatus":\#(status)}"#)))
         }
         addCheckout(to: router)
         return router
@@ -119,9 +107,7 @@ struct DevPaymentsServer: Sendable {
 
     /// Checks the secret key, replays a repeated `Idempotency-Key`, decodes the form.
     func stripe(
-        _ request: Request,
-        idempotent: Bool = true,
-        _ body: @escaping @Sendable ([String: String]) async throws -> (Int, [String: Any])
+        _ request: Request, idempotent: Bool = true, _ body: @escaping @Sendable ([String: String]) async throws -> (Int, [String: Any])
     ) async throws -> Response {
         guard request.headers[.authorization] == "Bearer \(settings.stripeSecretKey)", !settings.stripeSecretKey.isEmpty else {
             return Self.response(Self.stripeError(401, "invalid_api_key", "Invalid API Key provided"))
@@ -138,9 +124,7 @@ struct DevPaymentsServer: Sendable {
         case .new: break
         }
         let reply: DevPaymentsState.StoredReply
-        do {
-            reply = Self.stored(try await body(form))
-        } catch {
+        do { reply = Self.stored(try await body(form)) } catch {
             await state.abandon(key)
             throw error
         }
@@ -230,8 +214,7 @@ struct DevPaymentsServer: Sendable {
             request = HTTPClientRequest(url: "\(webhookBase)/webhooks/stripe")
             request.headers.add(
                 name: "Stripe-Signature",
-                value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now)
-            )
+                value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now))
         } else if let order, let payment = order.payment {
             let event: [String: Any] = [
                 "entity": "event", "event": "payment.captured", "created_at": now,
@@ -274,17 +257,14 @@ struct DevPaymentsServer: Sendable {
                 "amount_refunded": intent.refunded, "currency": intent.currency, "refunded": intent.refunded == intent.amount,
             ]
             return await sendStripe(
-                ["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.refunded", "data": ["object": charge]],
-                reference
-            )
+                ["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.refunded", "data": ["object": charge]], reference)
         case .upi(let order, let refunded):
             let refund: [String: Any] = [
                 "id": "rfnd_\(DevPaymentsState.random())", "entity": "refund", "amount": refunded, "currency": order.currency,
                 "payment_id": order.payment ?? "", "status": "processed",
             ]
             return await sendUPI(["entity": "event", "event": "refund.processed", "payload": ["refund": ["entity": refund]]], reference)
-        case .none:
-            return 0
+        case .none: return 0
         }
     }
 
@@ -296,9 +276,7 @@ struct DevPaymentsServer: Sendable {
             "amount": intent.amount, "currency": intent.currency, "status": "needs_response", "reason": "fraudulent",
         ]
         return await sendStripe(
-            ["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.dispute.created", "data": ["object": dispute]],
-            reference
-        )
+            ["id": "evt_\(DevPaymentsState.random())", "object": "event", "type": "charge.dispute.created", "data": ["object": dispute]], reference)
     }
 
     func sendStripe(_ event: [String: Any], _ reference: String) async -> Int {
@@ -309,8 +287,7 @@ struct DevPaymentsServer: Sendable {
         var request = HTTPClientRequest(url: "\(webhookBase)/webhooks/stripe")
         request.headers.add(
             name: "Stripe-Signature",
-            value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now)
-        )
+            value: WebhookSignature.stripeHeader(body: body, secret: settings.stripeWebhookSecrets.first ?? "", timestamp: now))
         return await send(request, body: body, reference)
     }
 
@@ -343,19 +320,14 @@ struct DevPaymentsServer: Sendable {
 
     static func stored(_ reply: (Int, [String: Any])) -> DevPaymentsState.StoredReply {
         DevPaymentsState.StoredReply(
-            status: reply.0,
-            body: (try? JSONSerialization.data(withJSONObject: reply.1, options: [.sortedKeys])) ?? Data("{}".utf8)
-        )
+            status: reply.0, body: (try? JSONSerialization.data(withJSONObject: reply.1, options: [.sortedKeys])) ?? Data("{}".utf8))
     }
 
     static func response(_ reply: (Int, [String: Any])) -> Response { response(stored(reply)) }
 
     static func response(_ reply: DevPaymentsState.StoredReply) -> Response {
         Response(
-            status: .init(code: reply.status),
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: reply.body))
-        )
+            status: .init(code: reply.status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 
     static func form(_ text: String) -> [String: String] {

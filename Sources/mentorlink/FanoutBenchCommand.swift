@@ -11,17 +11,13 @@ import Synchronization
 struct FanoutBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-fanout", abstract: "Measure pub/sub fan-out over the worker sockets.")
 
-    @Option(help: "Subscribers.")
-    var subscribers: Int = 1000
+    @Option(help: "Subscribers.") var subscribers: Int = 1000
 
-    @Option(help: "Events to publish.")
-    var events: Int = 200
+    @Option(help: "Events to publish.") var events: Int = 200
 
-    @Option(help: "Milliseconds between published events.")
-    var intervalMs: Int = 20
+    @Option(help: "Milliseconds between published events.") var intervalMs: Int = 20
 
-    @Option(help: "Worker sockets to spread over.")
-    var workers: Int = 2
+    @Option(help: "Worker sockets to spread over.") var workers: Int = 2
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
@@ -61,9 +57,7 @@ struct FanoutBenchCommand: AsyncParsableCommand {
                         local.append((Date().timeIntervalSince1970 - (Double(digits) ?? 0)) * 1000)
                     }
                     latencies.withLock { $0 += local }
-                } catch {
-                    failures.withLock { $0 += 1 }
-                }
+                } catch { failures.withLock { $0 += 1 } }
             }
             thread.stackSize = 256 << 10
             thread.start()
@@ -79,10 +73,7 @@ struct FanoutBenchCommand: AsyncParsableCommand {
         let rssIdle = Self.workerRSS()
         let redis = RedisClient(address: try RedisAddress(config.redisURL), logger: logger)
         let bus = RedisEventBus(
-            client: redis,
-            subscriber: RedisSubscriber(address: try RedisAddress(config.redisURL), logger: logger),
-            logger: logger
-        )
+            client: redis, subscriber: RedisSubscriber(address: try RedisAddress(config.redisURL), logger: logger), logger: logger)
         let started = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await redis.run() }
@@ -104,10 +95,9 @@ struct FanoutBenchCommand: AsyncParsableCommand {
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         let perConnection = subscribers > 0 ? Double(rssIdle - rssBefore) / Double(subscribers) : 0
         let summary: [String: Any] = [
-            "subscribers": subscribers, "events": events, "deliveries": sorted.count, "failures": failures.withLock { $0 },
-            "p50_ms": percentile(0.5), "p99_ms": percentile(0.99), "max_ms": sorted.last ?? 0,
-            "deliveries_per_s": Double(sorted.count) / elapsed, "rss_before_kib": rssBefore, "rss_idle_kib": rssIdle,
-            "kib_per_connection": perConnection,
+            "subscribers": subscribers, "events": events, "deliveries": sorted.count, "failures": failures.withLock { $0 }, "p50_ms": percentile(0.5),
+            "p99_ms": percentile(0.99), "max_ms": sorted.last ?? 0, "deliveries_per_s": Double(sorted.count) / elapsed, "rss_before_kib": rssBefore,
+            "rss_idle_kib": rssIdle, "kib_per_connection": perConnection,
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
     }
@@ -116,8 +106,7 @@ struct FanoutBenchCommand: AsyncParsableCommand {
     static func workerRSS() -> Int {
         var total = 0
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
-            guard let cmdline = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
-                cmdline.contains("mentorlink\u{0}worker"),
+            guard let cmdline = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8), cmdline.contains("mentorlink\u{0}worker"),
                 let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
                 let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
             else { continue }

@@ -6,8 +6,7 @@ import IdentityService
 struct HashBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-hash", abstract: "Time Argon2id hashes.", shouldDisplay: false)
 
-    @Option(help: "Hashes to time.")
-    var count: Int = 20
+    @Option(help: "Hashes to time.") var count: Int = 20
 
     func run() async throws {
         let hasher = PasswordHasher(cost: IdentityConfiguration.defaultArgon2)

@@ -8,11 +8,9 @@ import JSONRPC
 struct JSONBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-json", abstract: "Micro-benchmark of envelope parsing.", shouldDisplay: false)
 
-    @Argument(help: "A file holding one JSON-RPC request.")
-    var file: String
+    @Argument(help: "A file holding one JSON-RPC request.") var file: String
 
-    @Option(help: "Parses per round (15 rounds; the median is reported).")
-    var iterations: Int = 20_000
+    @Option(help: "Parses per round (15 rounds; the median is reported).") var iterations: Int = 20_000
 
     func run() throws {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))

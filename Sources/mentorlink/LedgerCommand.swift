@@ -8,14 +8,11 @@ import PostgresAdapter
 /// `mentorlink ledger check|settle`: verify the ledger (exit 1 when anything is off), or release due escrows once.
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ledger",
-        abstract: "Check the ledger (balanced transactions, cached balances, one grant per payment) or settle due escrows."
-    )
+        commandName: "ledger", abstract: "Check the ledger (balanced transactions, cached balances, one grant per payment) or settle due escrows.")
 
     enum Action: String, ExpressibleByArgument, CaseIterable { case check, settle }
 
-    @Argument(help: "check or settle")
-    var action: Action
+    @Argument(help: "check or settle") var action: Action
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()

@@ -13,45 +13,31 @@ import Synchronization
 struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "load", abstract: "Measure JSON-RPC throughput and latency.")
 
-    enum Scenario: String, ExpressibleByArgument, CaseIterable {
-        case call, login, refresh, lines
-    }
+    enum Scenario: String, ExpressibleByArgument, CaseIterable { case call, login, refresh, lines }
 
-    @Option(help: "Unix socket of a worker.")
-    var socket: String?
+    @Option(help: "Unix socket of a worker.") var socket: String?
 
-    @Option(help: "TCP port on 127.0.0.1 (nginx).")
-    var port: UInt16?
+    @Option(help: "TCP port on 127.0.0.1 (nginx).") var port: UInt16?
 
-    @Option(help: "Concurrent keep-alive connections.")
-    var connections: Int = 64
+    @Option(help: "Concurrent keep-alive connections.") var connections: Int = 64
 
-    @Option(help: "Seconds to run.")
-    var duration: Double = 10
+    @Option(help: "Seconds to run.") var duration: Double = 10
 
-    @Option(help: "call, login or refresh.")
-    var scenario: Scenario = .call
+    @Option(help: "call, login or refresh.") var scenario: Scenario = .call
 
-    @Option(help: "Method for the call scenario.")
-    var method: String = "system.ping"
+    @Option(help: "Method for the call scenario.") var method: String = "system.ping"
 
-    @Option(help: "Account for the login and refresh scenarios.")
-    var email: String = ""
+    @Option(help: "Account for the login and refresh scenarios.") var email: String = ""
 
-    @Option(help: "Password for the login and refresh scenarios.")
-    var password: String = ""
+    @Option(help: "Password for the login and refresh scenarios.") var password: String = ""
 
-    @Option(help: "Requests for the lines scenario: BODY or TOKEN<TAB>BODY per line.")
-    var lines: String?
+    @Option(help: "Requests for the lines scenario: BODY or TOKEN<TAB>BODY per line.") var lines: String?
 
-    @Flag(help: "Lines scenario: start over at the end instead of stopping.")
-    var cycle = false
+    @Flag(help: "Lines scenario: start over at the end instead of stopping.") var cycle = false
 
-    @Option(help: "Lines scenario: the path to POST to.")
-    var path: String = "/rpc"
+    @Option(help: "Lines scenario: the path to POST to.") var path: String = "/rpc"
 
-    @Option(help: "Lines scenario: send each line's first column in this header instead of `Authorization: Bearer`.")
-    var tokenHeader: String?
+    @Option(help: "Lines scenario: send each line's first column in this header instead of `Authorization: Bearer`.") var tokenHeader: String?
 
     func run() throws {
         let endpoint: SocketConnection.Endpoint = socket.map { .unix($0) } ?? .tcp(host: "127.0.0.1", port: port ?? 8080)
@@ -122,18 +108,10 @@ struct LoadCommand: ParsableCommand {
         done.wait()
         let elapsed = min(Date().timeIntervalSince(started), duration)
         let (latencies, errors, reasons) = results.withLock { ($0.latencies.sorted(), $0.errors, $0.reasons) }
-        func percentile(_ p: Double) -> Double {
-            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-        }
+        func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         let summary: [String: Any] = [
-            "requests": latencies.count,
-            "errors": errors,
-            "rps": Double(latencies.count) / elapsed,
-            "seconds": elapsed,
-            "outcomes": reasons,
-            "p50_ms": percentile(0.50),
-            "p95_ms": percentile(0.95),
-            "p99_ms": percentile(0.99),
+            "requests": latencies.count, "errors": errors, "rps": Double(latencies.count) / elapsed, "seconds": elapsed, "outcomes": reasons,
+            "p50_ms": percentile(0.50), "p95_ms": percentile(0.95), "p99_ms": percentile(0.99),
         ]
         let text = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
         print(String(decoding: text, as: UTF8.self))
@@ -161,9 +139,7 @@ struct LoadSession {
     }
 
     /// A request to send before measuring (the refresh scenario signs in first).
-    func setupRequest() -> [UInt8]? {
-        scenario == .refresh && refreshToken == nil ? loginBody : nil
-    }
+    func setupRequest() -> [UInt8]? { scenario == .refresh && refreshToken == nil ? loginBody : nil }
 
     /// The measured request.
     func request() -> [UInt8] {
@@ -190,15 +166,12 @@ struct LoadSession {
             return outcome == "granted" ? "ok" : outcome
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any], let error = object["error"] as? [String: Any]
-        else {
-            return "ok"
-        }
+        else { return "ok" }
         return ((error["data"] as? [String: Any])?["reason"] as? String) ?? "code \(error["code"] ?? "?")"
     }
 
     /// Reads a reply; returns whether it was a successful result.
-    @discardableResult
-    mutating func absorb(_ reply: HTTPReply) -> Bool {
+    @discardableResult mutating func absorb(_ reply: HTTPReply) -> Bool {
         guard reply.status == 200 else { return false }
         guard scenario != .call, scenario != .lines else { return true }
         guard let object = try? JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any],

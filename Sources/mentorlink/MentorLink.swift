@@ -1,15 +1,12 @@
 import ArgumentParser
 
 /// The one binary with many roles.
-@main
-struct MentorLink: AsyncParsableCommand {
+@main struct MentorLink: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mentorlink",
-        abstract: "MentorLink: the mentorship platform backend.",
+        commandName: "mentorlink", abstract: "MentorLink: the mentorship platform backend.",
         subcommands: [
-            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, RPCCommand.self,
-            DevKafkaCommand.self, LoadCommand.self, JSONBenchCommand.self, HashBenchCommand.self, UserCommand.self, SeedCommand.self,
-            LedgerCommand.self, DevPaymentsCommand.self, RelayCommand.self, ConsumeCommand.self, FanoutBenchCommand.self,
-        ]
-    )
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, RPCCommand.self, DevKafkaCommand.self, LoadCommand.self,
+            JSONBenchCommand.self, HashBenchCommand.self, UserCommand.self, SeedCommand.self, LedgerCommand.self, DevPaymentsCommand.self,
+            RelayCommand.self, ConsumeCommand.self, FanoutBenchCommand.self,
+        ])
 }

@@ -11,11 +11,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let config = AppConfiguration.fromEnvironment()
         let logger = config.makeLogger("mentorlink.migrate")
         let database = PostgresPool(
-            socketPath: config.postgresSocket,
-            username: config.postgresUser,
-            database: config.postgresDatabase,
-            logger: logger
-        )
+            socketPath: config.postgresSocket, username: config.postgresUser, database: config.postgresDatabase, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await database.run() }
             defer { group.cancelAll() }

@@ -25,9 +25,7 @@ struct ParentWatch: Service {
     /// supervisor's pid comes from the environment it set, so a child whose supervisor died while it was starting
     /// exits at once instead of watching init.
     static func guarding(
-        _ services: [ServiceGroupConfiguration.ServiceConfiguration],
-        if supervised: Bool,
-        logger: Logger
+        _ services: [ServiceGroupConfiguration.ServiceConfiguration], if supervised: Bool, logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         guard supervised else { return services }
         let parent = ProcessInfo.processInfo.environment[supervisorVariable].flatMap(Int32.init) ?? getppid()

@@ -7,17 +7,13 @@ import MentorLinkClient
 struct RPCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rpc", abstract: "Call one JSON-RPC method and print the result.")
 
-    @Argument(help: "Method name, e.g. system.ping.")
-    var method: String
+    @Argument(help: "Method name, e.g. system.ping.") var method: String
 
-    @Argument(help: "Params as JSON (object or array).")
-    var params: String?
+    @Argument(help: "Params as JSON (object or array).") var params: String?
 
-    @Option(help: "Base URL of nginx (default: MENTORLINK_URL or http://127.0.0.1:8080).")
-    var url: String?
+    @Option(help: "Base URL of nginx (default: MENTORLINK_URL or http://127.0.0.1:8080).") var url: String?
 
-    @Option(help: "Talk to a worker socket directly instead of nginx.")
-    var socket: String?
+    @Option(help: "Talk to a worker socket directly instead of nginx.") var socket: String?
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -54,9 +50,7 @@ struct RPCCommand: ParsableCommand {
         }
         let result = object["result"] ?? NSNull()
         let text = try JSONSerialization.data(
-            withJSONObject: result,
-            options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]
-        )
+            withJSONObject: result, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
         print(String(decoding: text, as: UTF8.self))
     }
 }

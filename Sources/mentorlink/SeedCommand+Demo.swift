@@ -34,103 +34,49 @@ extension SeedCommand {
     static let demoMentors: [DemoMentor] = {
         let weekdays: [Weekday] = [.mon, .tue, .wed, .thu, .fri]
         func input(
-            _ headline: String,
-            _ bio: String,
-            _ skills: [String],
-            _ topics: [String],
-            _ years: Int,
-            _ zone: String,
-            _ types: [SessionType]
-        )
-            -> ProfileInput
-        {
+            _ headline: String, _ bio: String, _ skills: [String], _ topics: [String], _ years: Int, _ zone: String, _ types: [SessionType]
+        ) -> ProfileInput {
             ProfileInput(
-                headline: headline,
-                bio: bio,
-                skills: skills,
-                topics: topics,
-                tags: ["demo"],
-                yearsExperience: years,
-                languages: ["en"],
-                timeZone: zone,
-                sessionTypes: types
-            )
+                headline: headline, bio: bio, skills: skills, topics: topics, tags: ["demo"], yearsExperience: years, languages: ["en"],
+                timeZone: zone, sessionTypes: types)
         }
         return [
             DemoMentor(
-                handle: "ada",
-                name: "Ada Lovelace",
+                handle: "ada", name: "Ada Lovelace",
                 profile: input(
                     "Swift and concurrency, from first app to server",
                     "I have shipped iOS apps and Swift services for twelve years.\nBring code: we read it together.",
-                    ["swift", "ios", "concurrency"],
-                    ["code review", "career"],
-                    12,
-                    "Europe/London",
-                    [SessionType(kind: .oneOnOne, minutes: 30, priceCredits: 20), SessionType(kind: .oneOnOne, minutes: 60, priceCredits: 35)]
-                ),
-                days: weekdays,
-                hours: ClockRange(start: 9 * 60, end: 17 * 60),
+                    ["swift", "ios", "concurrency"], ["code review", "career"], 12, "Europe/London",
+                    [SessionType(kind: .oneOnOne, minutes: 30, priceCredits: 20), SessionType(kind: .oneOnOne, minutes: 60, priceCredits: 35)]),
+                days: weekdays, hours: ClockRange(start: 9 * 60, end: 17 * 60),
                 questions: [
                     FormQuestion(id: "goal", label: "What do you want to get out of the session?", kind: .text, required: true),
                     FormQuestion(id: "repo", label: "A link to your code (optional)", kind: .url, required: false),
-                ]
-            ),
+                ]),
             DemoMentor(
-                handle: "grace",
-                name: "Grace Hopper",
+                handle: "grace", name: "Grace Hopper",
                 profile: input(
-                    "Kubernetes, Go and distributed systems",
-                    "Platform engineer; I help teams run what they build.",
-                    ["kubernetes", "go", "distributed systems"],
-                    ["architecture", "on-call"],
-                    18,
-                    "America/New_York",
-                    [SessionType(kind: .oneOnOne, minutes: 60, priceCredits: 50), SessionType(kind: .group, minutes: 60, priceCredits: 10)]
-                ),
-                days: weekdays + [.sat],
-                hours: ClockRange(start: 8 * 60, end: 20 * 60),
+                    "Kubernetes, Go and distributed systems", "Platform engineer; I help teams run what they build.",
+                    ["kubernetes", "go", "distributed systems"], ["architecture", "on-call"], 18, "America/New_York",
+                    [SessionType(kind: .oneOnOne, minutes: 60, priceCredits: 50), SessionType(kind: .group, minutes: 60, priceCredits: 10)]),
+                days: weekdays + [.sat], hours: ClockRange(start: 8 * 60, end: 20 * 60),
                 questions: [
                     FormQuestion(
-                        id: "level",
-                        label: "How much Kubernetes have you run?",
-                        kind: .choice,
-                        required: true,
-                        choices: ["none", "some", "lots"]
-                    )
-                ],
-                group: (title: "Kubernetes office hours", topic: "Bring your cluster questions", inDays: 3, hour: 16, capacity: 8, price: 10)
-            ),
+                        id: "level", label: "How much Kubernetes have you run?", kind: .choice, required: true, choices: ["none", "some", "lots"])
+                ], group: (title: "Kubernetes office hours", topic: "Bring your cluster questions", inDays: 3, hour: 16, capacity: 8, price: 10)),
             DemoMentor(
-                handle: "ravi",
-                name: "Ravi Kumar",
+                handle: "ravi", name: "Ravi Kumar",
                 profile: input(
-                    "React, TypeScript and fast web apps",
-                    "Front-end lead. Free half hours for anyone starting out.",
-                    ["react", "typescript", "web performance"],
-                    ["first job", "interviews"],
-                    8,
-                    "Asia/Kolkata",
-                    [SessionType(kind: .oneOnOne, minutes: 30, priceCredits: 0)]
-                ),
-                days: Weekday.allCases,
-                hours: ClockRange(start: 10 * 60, end: 22 * 60)
-            ),
+                    "React, TypeScript and fast web apps", "Front-end lead. Free half hours for anyone starting out.",
+                    ["react", "typescript", "web performance"], ["first job", "interviews"], 8, "Asia/Kolkata",
+                    [SessionType(kind: .oneOnOne, minutes: 30, priceCredits: 0)]), days: Weekday.allCases,
+                hours: ClockRange(start: 10 * 60, end: 22 * 60)),
             DemoMentor(
-                handle: "linh",
-                name: "Linh Nguyen",
+                handle: "linh", name: "Linh Nguyen",
                 profile: input(
-                    "Product management and career moves",
-                    "From engineer to head of product; happy to talk career changes.",
-                    ["product management", "roadmaps"],
-                    ["career", "interviews"],
-                    10,
-                    "Asia/Ho_Chi_Minh",
-                    [SessionType(kind: .oneOnOne, minutes: 45, priceCredits: 25)]
-                ),
-                days: weekdays,
-                hours: ClockRange(start: 18 * 60, end: 23 * 60)
-            ),
+                    "Product management and career moves", "From engineer to head of product; happy to talk career changes.",
+                    ["product management", "roadmaps"], ["career", "interviews"], 10, "Asia/Ho_Chi_Minh",
+                    [SessionType(kind: .oneOnOne, minutes: 45, priceCredits: 25)]), days: weekdays, hours: ClockRange(start: 18 * 60, end: 23 * 60)),
         ]
     }()
 
@@ -153,12 +99,7 @@ extension SeedCommand {
         func account(_ handle: String, _ name: String, _ role: Role) async throws -> User {
             do {
                 return try await UserCreation.create(
-                    store: identity,
-                    email: "\(handle)@\(Self.demoDomain)",
-                    name: name,
-                    password: password,
-                    role: role
-                )
+                    store: identity, email: "\(handle)@\(Self.demoDomain)", name: name, password: password, role: role)
             } catch IdentityError.emailTaken {
                 throw ConfigurationError("demo accounts exist but \(file) is gone; use a fresh run directory (or scripts/run --stop and remove it)")
             }
@@ -168,11 +109,7 @@ extension SeedCommand {
         lines.append("  admin   admin@\(Self.demoDomain)")
         let mentee = try await account("mina", "Mina Mentee", .mentee)
         _ = try await payments.adjust(
-            userId: mentee.id,
-            credits: Self.demoCredits,
-            reason: "demo credits",
-            audit: AuditEntry(actorId: nil, action: "demo.fund")
-        )
+            userId: mentee.id, credits: Self.demoCredits, reason: "demo credits", audit: AuditEntry(actorId: nil, action: "demo.fund"))
         lines.append("  mentee  mina@\(Self.demoDomain)  (\(Self.demoCredits) credits)")
         let now = Instant(Date())
         for mentor in Self.demoMentors {
@@ -182,30 +119,16 @@ extension SeedCommand {
                 WeeklyWindow(day: $0, start: ClockTime(minutes: mentor.hours.start), end: ClockTime(minutes: mentor.hours.end))
             }
             try await booking.saveAvailability(
-                mentorId: user.id,
-                rules: AvailabilityRules(timeZone: mentor.profile.timeZone, weekly: weekly, minNoticeMinutes: 60),
-                now: now,
-                audit: nil,
-                freeRuns: FreeRunPolicy()
-            )
+                mentorId: user.id, rules: AvailabilityRules(timeZone: mentor.profile.timeZone, weekly: weekly, minNoticeMinutes: 60), now: now,
+                audit: nil, freeRuns: FreeRunPolicy())
             if !mentor.questions.isEmpty { try await booking.saveTemplate(mentorId: user.id, questions: mentor.questions) }
             if let group = mentor.group {
                 let day = (Int(Date().timeIntervalSince1970) / 86_400 + group.inDays) * 86_400
                 let start = Instant(Date(timeIntervalSince1970: TimeInterval(day + group.hour * 3600)))
                 _ = try await booking.createGroup(
                     NewGroupSession(
-                        mentorId: user.id,
-                        start: start,
-                        end: start.adding(minutes: 60),
-                        capacity: group.capacity,
-                        title: group.title,
-                        topic: group.topic,
-                        priceCredits: group.price,
-                        audit: nil
-                    ),
-                    now: now,
-                    freeRuns: FreeRunPolicy()
-                )
+                        mentorId: user.id, start: start, end: start.adding(minutes: 60), capacity: group.capacity, title: group.title,
+                        topic: group.topic, priceCredits: group.price, audit: nil), now: now, freeRuns: FreeRunPolicy())
             }
             lines.append("  mentor  \(mentor.handle)@\(Self.demoDomain)  \(mentor.name), \(mentor.profile.timeZone)")
         }
@@ -218,7 +141,7 @@ extension SeedCommand {
     static func demoPassword() -> String {
         let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
         var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String((0..<4).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }) }
-            .joined(separator: "-")
+        return (0..<4).map { _ in String((0..<4).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }) }.joined(
+            separator: "-")
     }
 }

@@ -11,34 +11,26 @@ import PostgresAdapter
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
-        abstract: "Seed benchmark data (search: mentors; booking: mentors, mentees and a request file) or the demo (demo: accounts and mentors)."
-    )
+        abstract: "Seed benchmark data (search: mentors; booking: mentors, mentees and a request file) or the demo (demo: accounts and mentors).")
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case search, booking, webhooks, demo }
 
-    @Argument(help: "search, booking, webhooks or demo")
-    var kind: Kind
+    @Argument(help: "search, booking, webhooks or demo") var kind: Kind
 
-    @Option(help: "Mentors to create.")
-    var mentors: Int = 100_000
+    @Option(help: "Mentors to create.") var mentors: Int = 100_000
 
-    @Option(help: "Booking: mentees to create (each gets an access token).")
-    var mentees: Int = 64
+    @Option(help: "Booking: mentees to create (each gets an access token).") var mentees: Int = 64
 
-    @Option(help: "Booking: hourly slots per mentor to request, starting tomorrow 00:00 UTC.")
-    var slots: Int = 24
+    @Option(help: "Booking: hourly slots per mentor to request, starting tomorrow 00:00 UTC.") var slots: Int = 24
 
-    @Option(help: "Booking: how many different mentees ask for each slot (1 = no conflicts).")
-    var contention: Int = 1
+    @Option(help: "Booking: how many different mentees ask for each slot (1 = no conflicts).") var contention: Int = 1
 
-    @Option(help: "Booking: the price of the mentors' 60-minute session (mentees get enough credits for every request).")
-    var price: Int = 0
+    @Option(help: "Booking: the price of the mentors' 60-minute session (mentees get enough credits for every request).") var price: Int = 0
 
-    @Option(help: "Webhooks: how many paid top-ups to deliver.")
-    var payments: Int = 1000
+    @Option(help: "Webhooks: how many paid top-ups to deliver.") var payments: Int = 1000
 
-    @Option(help: "Where to write the requests (TOKEN<TAB>BODY per line) for `mentorlink load --scenario lines`.")
-    var out: String = "booking-requests.txt"
+    @Option(help: "Where to write the requests (TOKEN<TAB>BODY per line) for `mentorlink load --scenario lines`.") var out: String =
+        "booking-requests.txt"
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
@@ -53,12 +45,9 @@ struct SeedCommand: AsyncParsableCommand {
             case .search:
                 try await seeder.seedSearch(mentors: mentors)
                 print("seeded \(mentors) mentors")
-            case .booking:
-                try await seedBooking(seeder, config: config, pool: pool, logger: logger)
-            case .webhooks:
-                try await seedWebhooks(seeder, config: config, pool: pool, logger: logger)
-            case .demo:
-                try await seedDemo(config: config, pool: pool, logger: logger)
+            case .booking: try await seedBooking(seeder, config: config, pool: pool, logger: logger)
+            case .webhooks: try await seedWebhooks(seeder, config: config, pool: pool, logger: logger)
+            case .demo: try await seedDemo(config: config, pool: pool, logger: logger)
             }
         }
     }
@@ -76,38 +65,18 @@ struct SeedCommand: AsyncParsableCommand {
                 _ = try await store.saveProfile(
                     mentorId: id,
                     input: ProfileInput(
-                        headline: "Bench",
-                        bio: "",
-                        skills: [],
-                        topics: [],
-                        tags: [],
-                        yearsExperience: 1,
-                        languages: [],
-                        timeZone: "UTC",
-                        sessionTypes: [SessionType(kind: .oneOnOne, minutes: 60, priceCredits: price)]
-                    ),
-                    now: .now,
-                    freeRuns: FreeRunPolicy()
-                )
+                        headline: "Bench", bio: "", skills: [], topics: [], tags: [], yearsExperience: 1, languages: [], timeZone: "UTC",
+                        sessionTypes: [SessionType(kind: .oneOnOne, minutes: 60, priceCredits: price)]), now: .now, freeRuns: FreeRunPolicy())
             }
             try await store.saveAvailability(
-                mentorId: id,
-                rules: AvailabilityRules(timeZone: "UTC", weekly: everyDay),
-                now: .now,
-                audit: nil,
-                freeRuns: FreeRunPolicy()
-            )
+                mentorId: id, rules: AvailabilityRules(timeZone: "UTC", weekly: everyDay), now: .now, audit: nil, freeRuns: FreeRunPolicy())
         }
         if price > 0 {
             let payments = PostgresPaymentsStore(pool: pool, logger: logger)
             let needed = (slots * mentors * contention / max(1, mentees) + 1) * price
             for id in menteeIds {
                 _ = try await payments.adjust(
-                    userId: id,
-                    credits: needed,
-                    reason: "benchmark funding",
-                    audit: AuditEntry(actorId: nil, action: "bench.fund")
-                )
+                    userId: id, credits: needed, reason: "benchmark funding", audit: AuditEntry(actorId: nil, action: "bench.fund"))
             }
         }
         let tokens = await AccessTokens(configuration: IdentityConfiguration(signingKeys: config.jwtKeys, allowedOrigins: []))
@@ -146,15 +115,8 @@ struct SeedCommand: AsyncParsableCommand {
             let user = users[index % users.count]
             let (payment, _) = try await store.createPayment(
                 NewPayment(
-                    userId: user,
-                    provider: .stripe,
-                    credits: 10,
-                    amount: 1000,
-                    currency: "usd",
-                    idempotencyKey: "bench-\(index)-\(UUID())",
-                    audit: AuditEntry(actorId: user, action: "payment.create")
-                )
-            )
+                    userId: user, provider: .stripe, credits: 10, amount: 1000, currency: "usd", idempotencyKey: "bench-\(index)-\(UUID())",
+                    audit: AuditEntry(actorId: user, action: "payment.create")))
             let intent = "pi_bench_\(UUID().uuidString.lowercased().prefix(12))"
             _ = try await store.attachProvider(paymentId: payment.paymentId, providerRef: intent, clientSecret: nil, upiLink: nil)
             let body =

@@ -8,14 +8,11 @@ import UnixSignals
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Supervise N worker processes (and the event processes).")
 
-    @Option(help: "Number of workers (default: MENTORLINK_WORKERS or the number of cores).")
-    var workers: Int?
+    @Option(help: "Number of workers (default: MENTORLINK_WORKERS or the number of cores).") var workers: Int?
 
-    @Flag(help: "Also supervise the outbox relay and the notifications and email consumers.")
-    var events = false
+    @Flag(help: "Also supervise the outbox relay and the notifications and email consumers.") var events = false
 
-    @Option(help: "Seconds a worker gets to drain before it is killed.")
-    var drainSeconds: Int = 10
+    @Option(help: "Seconds a worker gets to drain before it is killed.") var drainSeconds: Int = 10
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
@@ -29,11 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
                 services: [
                     .init(service: endpoint, failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
+                ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("supervisor.stopped")
     }

@@ -32,13 +32,7 @@ struct Supervisor: Service {
     let metrics: SupervisorMetrics
     let logger: Logger
 
-    func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            for program in programs {
-                group.addTask { await supervise(program) }
-            }
-        }
-    }
+    func run() async throws { await withTaskGroup(of: Void.self) { group in for program in programs { group.addTask { await supervise(program) } } } }
 
     private func supervise(_ program: SupervisedProgram) async {
         var backoff = Duration.milliseconds(500)
@@ -52,9 +46,7 @@ struct Supervisor: Service {
             process.environment = ProcessInfo.processInfo.environment.merging([ParentWatch.supervisorVariable: "\(getpid())"]) { $1 }
             let exited = ExitSignal()
             process.terminationHandler = { _ in exited.fire() }
-            do {
-                try process.run()
-            } catch {
+            do { try process.run() } catch {
                 logger.error("process.spawn_failed", metadata: ["error": .string("\(error)")])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(30))
@@ -85,16 +77,13 @@ struct Supervisor: Service {
                 metadata: [
                     "status": .string("\(process.terminationStatus)"),
                     "restart_in_ms": .string("\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"),
-                ]
-            )
+                ])
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(30))
         }
     }
 
-    static var executablePath: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    }
+    static var executablePath: String { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0] }
 }
 
 /// A one-shot signal that an async task can wait for.

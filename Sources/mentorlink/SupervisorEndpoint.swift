@@ -15,10 +15,7 @@ enum SupervisorEndpoint {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         return Application(
-            router: router,
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
-            onServerRunning: { _ in UnixSocket.restrict(path: socketPath, group: nil) },
-            logger: logger
-        )
+            router: router, configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
+            onServerRunning: { _ in UnixSocket.restrict(path: socketPath, group: nil) }, logger: logger)
     }
 }

@@ -25,21 +25,12 @@ struct UserCommand: AsyncParsableCommand {
             let config = AppConfiguration.fromEnvironment()
             let logger = config.makeLogger("mentorlink.user")
             let pool = PostgresPool(
-                socketPath: config.postgresSocket,
-                username: config.postgresUser,
-                database: config.postgresDatabase,
-                logger: logger
-            )
+                socketPath: config.postgresSocket, username: config.postgresUser, database: config.postgresDatabase, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pool.run() }
                 defer { group.cancelAll() }
                 let user = try await UserCreation.create(
-                    store: PostgresIdentityStore(pool: pool, logger: logger),
-                    email: email,
-                    name: name,
-                    password: password,
-                    role: role
-                )
+                    store: PostgresIdentityStore(pool: pool, logger: logger), email: email, name: name, password: password, role: role)
                 print(user.id.uuidString)
             }
         }

@@ -15,14 +15,11 @@ import UnixSignals
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "worker", abstract: "Serve JSON-RPC on one Unix socket.")
 
-    @Option(help: "Worker index K; the socket is <run dir>/worker-K.sock.")
-    var index: Int = 0
+    @Option(help: "Worker index K; the socket is <run dir>/worker-K.sock.") var index: Int = 0
 
-    @Option(help: "Socket path (overrides the index-derived path).")
-    var socket: String?
+    @Option(help: "Socket path (overrides the index-derived path).") var socket: String?
 
-    @Flag(help: "Started by `mentorlink serve`: exit when the supervisor is gone.")
-    var supervised = false
+    @Flag(help: "Started by `mentorlink serve`: exit when the supervisor is gone.") var supervised = false
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()
@@ -34,31 +31,14 @@ struct WorkerCommand: AsyncParsableCommand {
         // While PostgreSQL is down, calls are answered unavailable at once rather than waiting for the pool.
         let monitor = DependencyMonitor(checks: [adapters.postgres.reachability], logger: logger)
         let dispatcher = RPCDispatcher(
-            registry: services.registry,
-            info: OpenRPCInfo(title: "MentorLink", version: MentorLinkVersion.current),
-            limits: config.limits,
-            middleware: services.middleware,
-            observer: { metrics.record($0) },
-            errorLogDescription: PostgresAdapterError.logDescription(of:),
-            translateError: { DependencyOutage.dependency(of: $0).map(RPCError.unavailable) },
-            admission: { monitor.refusal(for: $0) }
-        )
+            registry: services.registry, info: OpenRPCInfo(title: "MentorLink", version: MentorLinkVersion.current), limits: config.limits,
+            middleware: services.middleware, observer: { metrics.record($0) }, errorLogDescription: PostgresAdapterError.logDescription(of:),
+            translateError: { DependencyOutage.dependency(of: $0).map(RPCError.unavailable) }, admission: { monitor.refusal(for: $0) })
         let server = WorkerServer(
             configuration: WorkerConfiguration(
-                socketPath: socket ?? config.socketPath(worker: index),
-                index: index,
-                limits: config.limits,
-                allowedOrigins: config.allowedOrigins,
-                gitCommit: config.gitCommit,
-                socketGroup: config.socketGroup
-            ),
-            dispatcher: dispatcher,
-            metrics: metrics,
-            authenticator: services.authenticator,
-            healthChecks: adapters.healthChecks,
-            webhooks: services.webhooks,
-            logger: logger
-        )
+                socketPath: socket ?? config.socketPath(worker: index), index: index, limits: config.limits, allowedOrigins: config.allowedOrigins,
+                gitCommit: config.gitCommit, socketGroup: config.socketGroup), dispatcher: dispatcher, metrics: metrics,
+            authenticator: services.authenticator, healthChecks: adapters.healthChecks, webhooks: services.webhooks, logger: logger)
         let application = try server.makeApplication()
         let bookings = adapters.bookingStore
         let release = EscrowReleaseService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
@@ -66,13 +46,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let running = ParentWatch.guarding(
             (adapters.services + [monitor, release, reminders, application, server.sessions]).map {
                 ServiceGroupConfiguration.ServiceConfiguration(service: $0)
-            },
-            if: supervised,
-            logger: logger
-        )
-        let group = ServiceGroup(
-            configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
+            }, if: supervised, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("worker.starting", metadata: ["socket": .string(server.configuration.socketPath)])
         try await group.run()
     }

@@ -27,8 +27,7 @@ struct WorkerWiring {
     static func make(config: AppConfiguration, adapters: Adapters, logger: Logger) async throws -> WorkerWiring {
         guard !config.jwtKeys.isEmpty else {
             throw ConfigurationError(
-                "MENTORLINK_JWT_KEYS is not set (kid:base64 of 32+ random bytes); scripts/run writes one into <run dir>/secrets.env"
-            )
+                "MENTORLINK_JWT_KEYS is not set (kid:base64 of 32+ random bytes); scripts/run writes one into <run dir>/secrets.env")
         }
         var identityConfiguration = IdentityConfiguration(signingKeys: config.jwtKeys, allowedOrigins: config.allowedOrigins)
         identityConfiguration.rateRules = identityConfiguration.rateRules.mapValues { rule in
@@ -45,26 +44,15 @@ struct WorkerWiring {
         registry.mount(SystemService(version: MentorLinkVersion.current, gitCommit: config.gitCommit))
         registry.mount(
             try await IdentityService(
-                store: store,
-                revocations: revocations,
-                limiter: limiter,
-                tokens: tokens,
-                configuration: identityConfiguration,
-                authenticator: authenticator,
-                logger: logger
-            )
-        )
+                store: store, revocations: revocations, limiter: limiter, tokens: tokens, configuration: identityConfiguration,
+                authenticator: authenticator, logger: logger))
         registry.mount(AuditService(log: store, cursors: cursors))
         let booking = adapters.bookingStore
         var bookingConfiguration = config.bookingConfiguration
         bookingConfiguration.cursors = cursors
         registry.mount(
             BookingService(
-                store: booking,
-                configuration: bookingConfiguration,
-                availability: AvailabilityPublisher(bus: adapters.bus, logger: logger)
-            )
-        )
+                store: booking, configuration: bookingConfiguration, availability: AvailabilityPublisher(bus: adapters.bus, logger: logger)))
         var discoveryConfiguration = DiscoveryConfiguration()
         discoveryConfiguration.sessionMinutes = bookingConfiguration.sessionMinutes
         discoveryConfiguration.freeRuns = bookingConfiguration.freeRuns
@@ -84,31 +72,20 @@ struct WorkerWiring {
         registry.mount(
             RealtimeService(
                 subscriptions: subscriptions,
-                store: PostgresNotificationStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.notifications")),
-                cursors: cursors
-            )
-        )
+                store: PostgresNotificationStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.notifications")), cursors: cursors))
         var roomsConfiguration = RoomsConfiguration()
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
         registry.mount(
             RoomsService(
                 rooms: PostgresRoomStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.rooms")),
-                presence: RedisPresence(client: adapters.redis),
-                bus: adapters.bus,
-                subscriptions: subscriptions,
-                configuration: roomsConfiguration
-            )
-        )
+                presence: RedisPresence(client: adapters.redis), bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration))
         registry.mount(WalletService(store: payments, cursors: cursors))
         registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
         registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))
         registry.mount(
             DeadLetterService(
-                store: PostgresDeadLetterStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.dead-letters")),
-                cursors: cursors
-            )
-        )
+                store: PostgresDeadLetterStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.dead-letters")), cursors: cursors))
         let processor = WebhookProcessor(store: payments, configuration: paymentsConfiguration, logger: logger)
         let webhooks = [
             Webhook(name: "stripe") { headers, body, requestId in
@@ -121,10 +98,7 @@ struct WorkerWiring {
             },
         ]
         return WorkerWiring(
-            registry: registry,
-            authenticator: authenticator,
-            middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)],
-            webhooks: webhooks
-        )
+            registry: registry, authenticator: authenticator,
+            middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)], webhooks: webhooks)
     }
 }

@@ -25,8 +25,7 @@ import Testing
     func fill(_ count: Int, actors: [UUID]) async throws {
         for index in 0..<count {
             try await log.appendAudit(
-                AuditEntry(actorId: actors[index % actors.count], action: index % 2 == 0 ? "login" : "logout", target: "\(index)")
-            )
+                AuditEntry(actorId: actors[index % actors.count], action: index % 2 == 0 ? "login" : "logout", target: "\(index)"))
             clock.advance(minutes: 1)
         }
     }
@@ -72,8 +71,7 @@ import Testing
     @Test(arguments: [
         (#"{"from":"yesterday"}"#, ["from"]), (#"{"to":"2027-13-45"}"#, ["to"]), (#"{"cursor":"1"}"#, ["cursor"]),
         (#"{"from":"x","to":"y","cursor":"z"}"#, ["from", "to", "cursor"]),
-    ])
-    func badFiltersNameTheirFields(params: String, fields: [String]) async throws {
+    ]) func badFiltersNameTheirFields(params: String, fields: [String]) async throws {
         let outcome = try await dispatcher.call("audit.list", params, as: admin)
         #expect(outcome.reason == "invalid_params")
         #expect(outcome.invalidFields == fields)

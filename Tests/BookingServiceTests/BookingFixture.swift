@@ -20,9 +20,7 @@ extension MarketplaceHarness {
     /// The slot starts of `mentor` on `day` for sessions of `minutes`.
     func slots(_ mentor: Caller, minutes: Int = 60, day: String = "2027-05-03") async throws -> [String] {
         let result = try await ok(
-            "availability.slots",
-            #"{"mentorId":"\#(mentor.id)","from":"\#(day)T00:00:00Z","to":"\#(day)T23:59:00Z","minutes":\#(minutes)}"#
-        )
+            "availability.slots", #"{"mentorId":"\#(mentor.id)","from":"\#(day)T00:00:00Z","to":"\#(day)T23:59:00Z","minutes":\#(minutes)}"#)
         return (result["slots"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? String }
     }
 

@@ -200,20 +200,14 @@ import Testing
         let h = MarketplaceHarness.booking { $0.maxSlotsPerCall = 5 }
         let mentor = try await h.mentor(minutes: [30])
         let first = try await h.ok(
-            "availability.slots",
-            #"{"mentorId":"\#(mentor.id)","from":"2027-05-03T00:00:00Z","to":"2027-05-04T00:00:00Z","minutes":30}"#
-        )
+            "availability.slots", #"{"mentorId":"\#(mentor.id)","from":"2027-05-03T00:00:00Z","to":"2027-05-04T00:00:00Z","minutes":30}"#)
         #expect((first["slots"] as? [Any])?.count == 5 && first["truncated"] as? Bool == true)
         #expect(first["nextFrom"] as? String == "2027-05-03T11:30:00Z")
         let wide = try await h.call(
-            "availability.slots",
-            #"{"mentorId":"\#(mentor.id)","from":"2027-05-03T00:00:00Z","to":"2027-08-03T00:00:00Z","minutes":30,"limit":9}"#
-        )
+            "availability.slots", #"{"mentorId":"\#(mentor.id)","from":"2027-05-03T00:00:00Z","to":"2027-08-03T00:00:00Z","minutes":30,"limit":9}"#)
         #expect(wide.reason == "invalid_params" && Set(wide.invalidFields) == ["to", "limit"])
         let none = try await h.ok(
-            "availability.slots",
-            #"{"mentorId":"\#(UUID())","from":"2027-05-03T00:00:00Z","to":"2027-05-04T00:00:00Z","minutes":30}"#
-        )
+            "availability.slots", #"{"mentorId":"\#(UUID())","from":"2027-05-03T00:00:00Z","to":"2027-05-04T00:00:00Z","minutes":30}"#)
         #expect((none["slots"] as? [Any])?.isEmpty == true)
     }
 }

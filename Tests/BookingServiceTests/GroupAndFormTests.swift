@@ -10,16 +10,11 @@ import Testing
 /// Group sessions, seats and their escrow, forms and agendas, availability rules, reminders and the release job.
 @Suite struct GroupAndFormTests {
     func group(
-        _ h: MarketplaceHarness,
-        _ mentor: Caller,
-        capacity: Int = 2,
-        price: Int = 0,
-        start: String = "2027-05-04T15:00:00Z"
+        _ h: MarketplaceHarness, _ mentor: Caller, capacity: Int = 2, price: Int = 0, start: String = "2027-05-04T15:00:00Z"
     ) async throws -> String {
         let created = try await h.call(
             "sessions.createGroup",
-            #"{"start":"\#(start)","minutes":60,"capacity":\#(capacity),"title":"Office hours","topic":"Swift","priceCredits":\#(price)}"#,
-            as: mentor
+            #"{"start":"\#(start)","minutes":60,"capacity":\#(capacity),"title":"Office hours","topic":"Swift","priceCredits":\#(price)}"#, as: mentor
         )
         return try #require(created.booking("id") as? String, "\(String(describing: created.error))")
     }
@@ -54,23 +49,17 @@ import Testing
         let h = MarketplaceHarness.booking()
         let mentor = try await h.mentor()
         let bad = try await h.call(
-            "sessions.createGroup",
-            #"{"start":"2027-05-03T05:00:00Z","minutes":3,"capacity":0,"title":" ","topic":"x","priceCredits":-1}"#,
-            as: mentor
-        )
+            "sessions.createGroup", #"{"start":"2027-05-03T05:00:00Z","minutes":3,"capacity":0,"title":" ","topic":"x","priceCredits":-1}"#,
+            as: mentor)
         #expect(bad.reason == "invalid_params")
         #expect(Set(bad.invalidFields) == ["start", "minutes", "capacity", "title", "priceCredits"])
         #expect(
             try await h.reason(
-                "sessions.createGroup",
-                #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":2,"title":"T","topic":"x"}"#,
-                as: h.user(.mentee)
-            ) == "forbidden"
-        )
+                "sessions.createGroup", #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":2,"title":"T","topic":"x"}"#, as: h.user(.mentee))
+                == "forbidden")
         #expect(
             try await h.reason("sessions.createGroup", #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":2,"title":"T","topic":"x"}"#)
-                == "unauthenticated"
-        )
+                == "unauthenticated")
         // A session that is over takes no seat.
         let id = try await group(h, mentor, start: "2027-05-03T07:00:00Z")
         h.clock.advance(minutes: 61)
@@ -116,9 +105,7 @@ import Testing
                 var configuration = BookingConfiguration()
                 configuration.now = { h.clock.now }
                 return configuration
-            }(),
-            logger: .testing
-        )
+            }(), logger: .testing)
         #expect(try await release.releaseDue() == 0)
         h.clock.advance(minutes: 8 * 60)
         #expect(try await release.releaseDue() == 1)
@@ -149,13 +136,9 @@ import Testing
         try await h.ok("forms.setTemplate", form, as: mentor)
         #expect((try await h.ok("forms.get", #"{"mentorId":"\#(mentor.id)"}"#)["questions"] as? [Any])?.count == 3)
         let badForm = try await h.call(
-            "forms.setTemplate",
-            #"{"questions":[{"id":"a b","label":"","kind":"text","required":true,"choices":["x"]}]}"#,
-            as: mentor
-        )
+            "forms.setTemplate", #"{"questions":[{"id":"a b","label":"","kind":"text","required":true,"choices":["x"]}]}"#, as: mentor)
         #expect(
-            badForm.reason == "invalid_params" && Set(badForm.invalidFields) == ["questions[0].id", "questions[0].label", "questions[0].choices"]
-        )
+            badForm.reason == "invalid_params" && Set(badForm.invalidFields) == ["questions[0].id", "questions[0].label", "questions[0].choices"])
         let wrong = try await h.book(mentor, "2027-05-03T10:00:00Z", as: mentee, extra: #","agenda":{"level":"guru","repo":"ftp://x","extra":"?"}"#)
         #expect(wrong.reason == "invalid_agenda")
         #expect(h.database.countBookings() == 0)
@@ -164,10 +147,7 @@ import Testing
         #expect(try await h.reason("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{}}"#, as: mentee) == "invalid_agenda")
         #expect(try await h.reason("booking.submitAgenda", #"{"bookingId":"\#(UUID())","answers":{}}"#, as: mentee) == "not_found")
         let saved = try await h.call(
-            "booking.submitAgenda",
-            #"{"bookingId":"\#(id)","answers":{"goal":"Actors","repo":"https://example.com/r"}}"#,
-            as: mentee
-        )
+            "booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"Actors","repo":"https://example.com/r"}}"#, as: mentee)
         #expect((saved.booking("agenda") as? [String: String])?["repo"] == "https://example.com/r")
         h.clock.advance(minutes: 5 * 60)
         #expect(try await h.reason("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"late"}}"#, as: mentee) == "invalid_state")
@@ -179,20 +159,17 @@ import Testing
         let bad = try await h.call(
             "availability.set",
             #"{"timeZone":"Mars/Base","weekly":[{"day":"mon","start":"10:00","end":"09:00"},{"day":"tue","start":"09:00","end":"12:00"},{"day":"tue","start":"11:00","end":"13:00"}],"bufferBeforeMinutes":300,"horizonDays":0}"#,
-            as: mentor
-        )
+            as: mentor)
         #expect(bad.reason == "invalid_params")
         #expect(Set(bad.invalidFields) == ["timeZone", "weekly[0].end", "weekly", "bufferBeforeMinutes", "horizonDays"])
         #expect(try await h.reason("availability.set", #"{"timeZone":"UTC","weekly":[]}"#, as: h.user(.mentee)) == "forbidden")
         try await h.ok(
             "availability.set",
-            #"{"timeZone":"UTC","weekly":[{"day":"mon","start":"09:00","end":"17:00"}],"bufferBeforeMinutes":10,"bufferAfterMinutes":20}"#,
-            as: mentor
+            #"{"timeZone":"UTC","weekly":[{"day":"mon","start":"09:00","end":"17:00"}],"bufferBeforeMinutes":10,"bufferAfterMinutes":20}"#, as: mentor
         )
         #expect(
             (try await h.ok("availability.get", #"{"mentorId":"\#(mentor.id)"}"#)["availability"] as? [String: Any])?["bufferAfterMinutes"] as? Int
-                == 20
-        )
+                == 20)
         #expect(try await h.slots(mentor, minutes: 30) == (9...16).map { "2027-05-03T\(String(format: "%02d", $0)):00:00Z" })
         _ = try await h.bookId(mentor, "2027-05-03T10:00:00Z", minutes: 30, as: h.user(.mentee))
         let hour = try await h.slots(mentor, minutes: 60)
@@ -210,9 +187,7 @@ import Testing
                 var configuration = BookingConfiguration()
                 configuration.now = { h.clock.now }
                 return configuration
-            }(),
-            logger: .testing
-        )
+            }(), logger: .testing)
         #expect(try await reminders.scheduleDue() == 1)
         #expect(try await reminders.scheduleDue() == 0)
         h.clock.advance(minutes: 3 * 60 + 50)

@@ -27,17 +27,10 @@ import Testing
         #expect(try await h.reason("booking.respondReschedule", #"{"bookingId":"\#(a)","accept":true}"#, as: alice) == "forbidden")
         #expect(
             try await h.reason(
-                "booking.respondReschedule",
-                #"{"bookingId":"\#(a)","accept":true,"proposedStart":"2027-05-03T15:00:00Z"}"#,
-                as: mentor
-            )
-                == "proposal_changed"
-        )
+                "booking.respondReschedule", #"{"bookingId":"\#(a)","accept":true,"proposedStart":"2027-05-03T15:00:00Z"}"#, as: mentor)
+                == "proposal_changed")
         let moved = try await h.call(
-            "booking.respondReschedule",
-            #"{"bookingId":"\#(a)","accept":true,"proposedStart":"2027-05-03T14:00:00Z"}"#,
-            as: mentor
-        )
+            "booking.respondReschedule", #"{"bookingId":"\#(a)","accept":true,"proposedStart":"2027-05-03T14:00:00Z"}"#, as: mentor)
         #expect(moved.booking("start") as? String == "2027-05-03T14:00:00Z")
         #expect(moved.booking("proposedStart") == nil)
         #expect(try await h.slots(mentor).contains(Self.ten))
@@ -82,24 +75,13 @@ import Testing
         let bookingId = try #require(UUID(uuidString: id))
         // The store's own check: the answer names the mentor's proposal, but the pending one is now the mentee's.
         _ = try await h.stores.bookings.setRescheduleProposal(
-            bookingId: bookingId,
-            start: Instant(iso8601: "2027-05-03T14:00:00Z"),
-            by: mentee.id,
-            now: h.clock.now,
-            audit: nil
-        )
+            bookingId: bookingId, start: Instant(iso8601: "2027-05-03T14:00:00Z"), by: mentee.id, now: h.clock.now, audit: nil)
         let outcome = try await h.stores.bookings.reschedule(
-            bookingId: bookingId,
-            start: try #require(Instant(iso8601: "2027-05-03T14:00:00Z")),
-            now: h.clock.now,
-            audit: nil,
+            bookingId: bookingId, start: try #require(Instant(iso8601: "2027-05-03T14:00:00Z")), now: h.clock.now, audit: nil,
             freeRuns: FreeRunPolicy(),
             slot: SlotRequest(
-                start: try #require(Instant(iso8601: "2027-05-03T14:00:00Z")),
-                minutes: 60,
-                answering: .init(start: try #require(Instant(iso8601: "2027-05-03T14:00:00Z")), proposer: mentor.id)
-            )
-        )
+                start: try #require(Instant(iso8601: "2027-05-03T14:00:00Z")), minutes: 60,
+                answering: .init(start: try #require(Instant(iso8601: "2027-05-03T14:00:00Z")), proposer: mentor.id)))
         guard case .proposalChanged = outcome else {
             Issue.record("expected proposalChanged, got \(outcome)")
             return

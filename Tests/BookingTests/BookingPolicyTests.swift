@@ -12,18 +12,8 @@ import Testing
     static func group(mentor: UUID = UUID(), status: BookingStatus = .confirmed, startsIn minutes: Int = 60) -> Booking {
         let start = now.adding(minutes: minutes)
         return Booking(
-            id: UUID(),
-            kind: .group,
-            mentorId: mentor,
-            menteeId: nil,
-            groupSessionId: nil,
-            start: start,
-            end: start.adding(minutes: 60),
-            status: status,
-            capacity: 2,
-            seatsTaken: 2,
-            createdAt: now
-        )
+            id: UUID(), kind: .group, mentorId: mentor, menteeId: nil, groupSessionId: nil, start: start, end: start.adding(minutes: 60),
+            status: status, capacity: 2, seatsTaken: 2, createdAt: now)
     }
 
     @Test func aRefusedSeatSaysWhy() {
@@ -31,11 +21,9 @@ import Testing
         #expect(BookingService.joinRefusal(nil, menteeId: mentee, now: Self.now) == .notFound)
         #expect(
             BookingService.joinRefusal(Self.group(mentor: mentee), menteeId: mentee, now: Self.now)
-                == .forbidden("mentors cannot join their own session")
-        )
+                == .forbidden("mentors cannot join their own session"))
         #expect(
-            BookingService.joinRefusal(Self.group(status: .cancelled), menteeId: mentee, now: Self.now) == .invalidState("the session is cancelled")
-        )
+            BookingService.joinRefusal(Self.group(status: .cancelled), menteeId: mentee, now: Self.now) == .invalidState("the session is cancelled"))
         #expect(BookingService.joinRefusal(Self.group(startsIn: 0), menteeId: mentee, now: Self.now) == .invalidState("the session is over"))
         #expect(BookingService.joinRefusal(Self.group(), menteeId: mentee, now: Self.now) == .capacityFull)
     }
@@ -49,10 +37,9 @@ import Testing
         #expect(LateCancellationRule(byMentee: false, lateNotice: .seconds(24 * 3600), now: Self.now).decision(for: booking) == .refund)
     }
 
-    @Test(arguments: [(0, 10, 0, 0), (1, 10, 0, 1), (9, 10, 8, 1), (11, 10, 9, 2), (100, 0, 100, 0), (7, 100, 0, 7)])
-    func aReleaseIsSplitByTheFee(price: Int, percent: Int, mentor: Int, fee: Int) {
-        #expect(PlatformFeePolicy(percent: percent).split(price) == EscrowSplit(mentorShare: mentor, fee: fee))
-    }
+    @Test(arguments: [(0, 10, 0, 0), (1, 10, 0, 1), (9, 10, 8, 1), (11, 10, 9, 2), (100, 0, 100, 0), (7, 100, 0, 7)]) func aReleaseIsSplitByTheFee(
+        price: Int, percent: Int, mentor: Int, fee: Int
+    ) { #expect(PlatformFeePolicy(percent: percent).split(price) == EscrowSplit(mentorShare: mentor, fee: fee)) }
 
     @Test func freeRunsAreRewrittenAroundAChangeWithinTheHorizon() throws {
         let policy = FreeRunPolicy()
@@ -65,8 +52,7 @@ import Testing
         let near = try #require(policy.range(rules: rules, now: Self.now, around: (start, start.adding(minutes: 60))))
         #expect(near.from == start.adding(minutes: -2 * 1440) && near.until == start.adding(minutes: 60 + 2 * 1440))
         let widened = try #require(
-            policy.widened(near, toRunsFrom: Self.now.adding(minutes: -5), until: near.until.adding(minutes: 30), now: Self.now)
-        )
+            policy.widened(near, toRunsFrom: Self.now.adding(minutes: -5), until: near.until.adding(minutes: 30), now: Self.now))
         #expect(widened.from == Self.now && widened.until == near.until.adding(minutes: 30))
         #expect(policy.widened((Self.now, Self.now), toRunsFrom: nil, until: nil, now: Self.now) == nil)
     }

@@ -68,11 +68,7 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func aFailedRunIsRetriedAtTheNextIntervalAndCancellationStopsTheService() async throws {
         let store = FakeJobs(answers: [nil, 1])
         let service = EscrowReleaseService(
-            store: store,
-            configuration: Self.configuration(grace: .seconds(60)),
-            interval: .milliseconds(5),
-            logger: Logger(label: "test")
-        )
+            store: store, configuration: Self.configuration(grace: .seconds(60)), interval: .milliseconds(5), logger: Logger(label: "test"))
         let running = Task { try await service.run() }
         while store.calls.count < 3 { try await Task.sleep(for: .milliseconds(5)) }
         running.cancel()

@@ -42,14 +42,12 @@ import Testing
         let bad = try await h.call(
             "mentors.updateProfile",
             #"{"headline":"h","bio":"b","skills":[],"topics":[],"tags":[],"yearsExperience":99,"languages":[],"timeZone":"Nowhere","sessionTypes":[{"kind":"group_seat","minutes":7,"priceCredits":-1}]}"#,
-            as: mentor
-        )
+            as: mentor)
         #expect(bad.reason == "invalid_params")
         #expect(
             Set(bad.invalidFields) == [
                 "yearsExperience", "timeZone", "sessionTypes[0].minutes", "sessionTypes[0].priceCredits", "sessionTypes[0].kind",
-            ]
-        )
+            ])
     }
 
     @Test func textTyposFiltersAndFacets() async throws {
@@ -78,14 +76,12 @@ import Testing
         let h = Self.harness()
         let bad = try await h.call(
             "mentors.search",
-            #"{"limit":0,"minRating":6,"availableFrom":"2027-05-04T00:00:00Z","availableTo":"2027-05-03T00:00:00Z","cursor":"forged"}"#
-        )
+            #"{"limit":0,"minRating":6,"availableFrom":"2027-05-04T00:00:00Z","availableTo":"2027-05-03T00:00:00Z","cursor":"forged"}"#)
         #expect(bad.reason == "invalid_params")
         #expect(Set(bad.invalidFields) == ["limit", "minRating", "availableTo", "cursor"])
         let long = try await h.call(
             "mentors.search",
-            #"{"query":"\#(String(repeating: "a", count: 201))","skills":[\#((1...21).map { "\"s\($0)\"" }.joined(separator: ","))]}"#
-        )
+            #"{"query":"\#(String(repeating: "a", count: 201))","skills":[\#((1...21).map { "\"s\($0)\"" }.joined(separator: ","))]}"#)
         #expect(Set(long.invalidFields) == ["query", "skills"])
     }
 
@@ -98,24 +94,12 @@ import Testing
             let mentee = h.user(.mentee)
             let booking = try await h.stores.bookings.place(
                 PlaceBooking(
-                    mentorId: mentor.id,
-                    menteeId: mentee.id,
-                    start: MarketplaceHarness.start.adding(minutes: 240),
-                    end: MarketplaceHarness.start.adding(minutes: 300),
-                    status: .confirmed
-                ),
-                now: h.clock.now,
-                freeRuns: FreeRunPolicy(),
+                    mentorId: mentor.id, menteeId: mentee.id, start: MarketplaceHarness.start.adding(minutes: 240),
+                    end: MarketplaceHarness.start.adding(minutes: 300), status: .confirmed), now: h.clock.now, freeRuns: FreeRunPolicy(),
                 slot: SlotRequest(start: MarketplaceHarness.start.adding(minutes: 240), minutes: 60)
             ).0
             _ = try await h.stores.reviews.createReview(
-                bookingId: booking.id,
-                authorId: mentee.id,
-                mentorId: mentor.id,
-                rating: index + 1,
-                comment: nil,
-                audit: nil
-            )
+                bookingId: booking.id, authorId: mentee.id, mentorId: mentor.id, rating: index + 1, comment: nil, audit: nil)
         }
         let rated = try await h.ok("mentors.search", #"{"sort":"rating","minRating":3}"#)
         #expect(ids(rated) == [mentors[4], mentors[3], mentors[2]].map(\.id.uuidString))
@@ -137,8 +121,7 @@ import Testing
         try await h.ok(
             "mentors.updateProfile",
             #"{"headline":"Mentor","bio":"b","skills":["Rust"],"topics":[],"tags":[],"yearsExperience":1,"languages":["en"],"timeZone":"UTC","sessionTypes":[]}"#,
-            as: noRules
-        )
+            as: noRules)
         let mentee = h.user(.mentee)
         let window = #""availableFrom":"2027-05-03T16:00:00Z","availableTo":"2027-05-03T17:00:00Z""#
         let before = try await h.ok("mentors.search", #"{"skills":["rust"],\#(window)}"#)
@@ -148,8 +131,7 @@ import Testing
         #expect(ids(try await h.ok("mentors.search", #"{"skills":["rust"],\#(window)}"#)).isEmpty)
         #expect(
             ids(try await h.ok("mentors.search", #"{"skills":["rust"],"availableFrom":"2027-05-03T12:00:00Z","availableTo":"2027-05-03T12:30:00Z"}"#))
-                .isEmpty
-        )
+                .isEmpty)
         #expect(ids(try await h.ok("mentors.search", #"{"skills":["rust"],"sort":"soonest"}"#)) == [free.id.uuidString, noRules.id.uuidString])
     }
 }

@@ -10,9 +10,7 @@ import Testing
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     static let fast = RetryPolicy(attempts: 3, initialBackoff: .milliseconds(1), maximumBackoff: .milliseconds(5))
 
-    struct Boom: Error, CustomStringConvertible {
-        var description: String { "boom" }
-    }
+    struct Boom: Error, CustomStringConvertible { var description: String { "boom" } }
 
     /// Fails on `poison` every time; records what it was handed.
     final class PoisonHandler: EventHandler {
@@ -54,8 +52,7 @@ import Testing
         #expect(deadLetters.all.count == 1)
         #expect(
             parked.consumer == "poison" && parked.offset == 1 && parked.value == Array("poison".utf8) && parked.attempts == 3
-                && parked.error == "boom"
-        )
+                && parked.error == "boom")
     }
 
     @Test func anOutageIsRetriedWithoutCountingTowardsParking() async throws {
@@ -63,13 +60,7 @@ import Testing
         let deadLetters = InMemoryDeadLetterStore()
         let handler = RecoveringHandler()
         let consumer = EventConsumer(
-            handler: handler,
-            source: source,
-            deadLetters: deadLetters,
-            policy: Self.fast,
-            isOutage: { $0 is Down },
-            logger: Self.logger
-        )
+            handler: handler, source: source, deadLetters: deadLetters, policy: Self.fast, isOutage: { $0 is Down }, logger: Self.logger)
         try await consumer.run()
         #expect(handler.tries.load(ordering: .relaxed) == 6)
         #expect(deadLetters.all.isEmpty)
@@ -104,12 +95,7 @@ import Testing
     @Test func gracefulShutdownClosesTheSource() async throws {
         let source = InMemoryEventSource([Array("a".utf8)], finishes: false)
         let consumer = EventConsumer(
-            handler: PoisonHandler(),
-            source: source,
-            deadLetters: InMemoryDeadLetterStore(),
-            policy: Self.fast,
-            logger: Self.logger
-        )
+            handler: PoisonHandler(), source: source, deadLetters: InMemoryDeadLetterStore(), policy: Self.fast, logger: Self.logger)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup { group in
                 group.addTask { try await consumer.run() }

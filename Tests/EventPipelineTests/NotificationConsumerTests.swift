@@ -16,28 +16,14 @@ import Testing
         encoder.outputFormatting = [.sortedKeys]
         return OutboxRelay.message(
             OutboxEvent(
-                id: id,
-                aggregate: type(of: event).aggregate,
-                aggregateId: event.aggregateId.uuidString.lowercased(),
-                type: event.type,
-                payload: Array(try encoder.encode(event.payload)),
-                createdAt: start
-            )
-        )
+                id: id, aggregate: type(of: event).aggregate, aggregateId: event.aggregateId.uuidString.lowercased(), type: event.type,
+                payload: Array(try encoder.encode(event.payload)), createdAt: start))
     }
 
     func booking(_ kind: BookingKind = .oneOnOne, id: UUID = UUID()) -> Booking {
         Booking(
-            id: id,
-            kind: kind,
-            mentorId: mentor,
-            menteeId: kind == .group ? nil : mentee,
-            groupSessionId: nil,
-            start: Self.start,
-            end: Self.start.adding(minutes: 60),
-            status: .confirmed,
-            createdAt: Self.start.adding(minutes: -600)
-        )
+            id: id, kind: kind, mentorId: mentor, menteeId: kind == .group ? nil : mentee, groupSessionId: nil, start: Self.start,
+            end: Self.start.adding(minutes: 60), status: .confirmed, createdAt: Self.start.adding(minutes: -600))
     }
 
     /// Runs one message through a consumer over `store`; returns what it stored.
@@ -53,15 +39,12 @@ import Testing
         #expect(
             created.allSatisfy {
                 $0.type == "booking.created" && $0.title == "Session booked" && $0.body == "A session is booked for 2027-05-03T10:00:00Z."
-            }
-        )
+            })
         let moved = try await notes(
-            try Self.message(2, BookingRescheduled(payload: .init(booking: booking(), previousStart: Self.start.adding(minutes: -60))))
-        )
+            try Self.message(2, BookingRescheduled(payload: .init(booking: booking(), previousStart: Self.start.adding(minutes: -60)))))
         #expect(
             moved.map(\.userId) == [mentor, mentee]
-                && moved.allSatisfy { $0.title == "Session moved" && $0.body == "The session moved to 2027-05-03T10:00:00Z." }
-        )
+                && moved.allSatisfy { $0.title == "Session moved" && $0.body == "The session moved to 2027-05-03T10:00:00Z." })
         #expect(try await notes(try Self.message(3, BookingEvent(name: .held, payload: booking()))).isEmpty)
     }
 
@@ -81,8 +64,7 @@ import Testing
         return Array(
             #"""
             {"id":5,"type":"booking.reminder","aggregate":"booking","aggregateId":"x","at":"2027-05-03T09:45:00Z","payload":{"id": "\#(UUID())", "kind": "\#(kind)", "start": "2027-05-03T10:00:00Z", "menteeId": \#(menteeJSON), "mentorId": "\#(mentor)", "bookingKind": "\#(bookingKind)"}}
-            """#.utf8
-        )
+            """#.utf8)
     }
 
     @Test func remindersReachTheRightPeople() async throws {
@@ -96,34 +78,13 @@ import Testing
 
     @Test func reviewsAndPaymentsTellTheirOneReader() async throws {
         let review = Review(
-            id: UUID(),
-            bookingId: UUID(),
-            mentorId: mentor,
-            authorId: mentee,
-            authorName: "Ada",
-            rating: 4,
-            comment: nil,
-            reply: nil,
-            createdAt: Self.start,
-            repliedAt: nil
-        )
+            id: UUID(), bookingId: UUID(), mentorId: mentor, authorId: mentee, authorName: "Ada", rating: 4, comment: nil, reply: nil,
+            createdAt: Self.start, repliedAt: nil)
         let reviewed = try await notes(try Self.message(6, ReviewEvent(name: .posted, payload: review)))
         #expect(reviewed.map(\.userId) == [mentor] && reviewed.first?.body == "You received a 4-star review.")
         let payment = Payment(
-            paymentId: UUID(),
-            userId: mentee,
-            provider: .stripe,
-            credits: 30,
-            amount: 3000,
-            currency: "usd",
-            status: "succeeded",
-            providerRef: nil,
-            providerChargeRef: nil,
-            clientSecret: nil,
-            upiLink: nil,
-            refundedCredits: 0,
-            createdAt: Self.start
-        )
+            paymentId: UUID(), userId: mentee, provider: .stripe, credits: 30, amount: 3000, currency: "usd", status: "succeeded", providerRef: nil,
+            providerChargeRef: nil, clientSecret: nil, upiLink: nil, refundedCredits: 0, createdAt: Self.start)
         let paid = try await notes(try Self.message(7, PaymentEvent(name: .succeeded, payload: payment)))
         #expect(paid.map(\.userId) == [mentee] && paid.first?.title == "Credits added" && paid.first?.body == "30 credits were added to your wallet.")
         #expect(try await notes(try Self.message(8, PaymentEvent(name: .refunded, payload: payment))).isEmpty)

@@ -34,10 +34,7 @@ import Testing
         #expect(try await h.reason("reviews.create", review) == "unauthenticated")
         #expect(try await h.reason("reviews.create", #"{"bookingId":"\#(UUID())","rating":5}"#, as: mentee) == "not_found")
         let bad = try await h.call(
-            "reviews.create",
-            #"{"bookingId":"\#(id)","rating":6,"comment":"\#(String(repeating: "x", count: 2001))"}"#,
-            as: mentee
-        )
+            "reviews.create", #"{"bookingId":"\#(id)","rating":6,"comment":"\#(String(repeating: "x", count: 2001))"}"#, as: mentee)
         #expect(bad.reason == "invalid_params" && Set(bad.invalidFields) == ["rating", "comment"])
         let posted = try await h.ok("reviews.create", review, as: mentee)
         let body = try #require(posted["review"] as? [String: Any])
@@ -73,10 +70,7 @@ import Testing
         for hour in 10...14 {
             let mentee = h.user(.mentee)
             let result = try await h.ok(
-                "booking.create",
-                #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T\#(hour):00:00Z","minutes":60}"#,
-                as: mentee
-            )
+                "booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T\#(hour):00:00Z","minutes":60}"#, as: mentee)
             booked.append((mentee, try #require((result["booking"] as? [String: Any])?["id"] as? String)))
         }
         for (index, (mentee, id)) in booked.enumerated() {

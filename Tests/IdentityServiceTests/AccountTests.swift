@@ -9,11 +9,7 @@ import Testing
 /// Registration rules, login failures and their rate limits, on the in-memory ports.
 @Suite struct AccountTests {
     func register(
-        _ h: IdentityFixture,
-        email: String? = nil,
-        password: String = "long enough pass",
-        name: String = "P",
-        role: String = "mentee"
+        _ h: IdentityFixture, email: String? = nil, password: String = "long enough pass", name: String = "P", role: String = "mentee"
     ) async throws -> Outcome {
         let email = email ?? "p\(UUID().uuidString.prefix(8))@example.com"
         return try await h.call("identity.register", #"{"email":"\#(email)","password":"\#(password)","name":"\#(name)","role":"\#(role)"}"#)
@@ -50,8 +46,7 @@ import Testing
         (#"{"email":"x@example.com","password":"long enough pass","name":"   ","role":"mentee"}"#, "name"),
         (#"{"email":"x@example.com","password":"long enough pass","name":"P","role":"admin"}"#, "role"),
         (#"{"email":"x@example.com","name":"P","role":"mentee"}"#, "password"),
-    ])
-    func invalidRegistrationsNameTheField(params: String, field: String) async throws {
+    ]) func invalidRegistrationsNameTheField(params: String, field: String) async throws {
         let h = try await IdentityFixture.make()
         let outcome = try await h.call("identity.register", params)
         #expect(outcome.reason == "invalid_params")
@@ -61,9 +56,7 @@ import Testing
     @Test func paramsNeverRaisePrivilege() async throws {
         let h = try await IdentityFixture.make()
         let sneaky = try await h.call(
-            "identity.register",
-            #"{"email":"y@example.com","password":"long enough pass","name":"Y","role":"mentee","roles":["admin"]}"#
-        )
+            "identity.register", #"{"email":"y@example.com","password":"long enough pass","name":"Y","role":"mentee","roles":["admin"]}"#)
         #expect(sneaky.error?.code == -32602)
         let mentee = try await h.signUp()
         let other = try await h.signUp()
@@ -111,17 +104,11 @@ import Testing
         let account = try await h.signUp()
         for attempt in 0..<12 {
             let outcome = try await h.call(
-                "identity.login",
-                #"{"email":"\#(account.email)","password":"wrong password!"}"#,
-                ip: "203.0.113.\(attempt % 3 + 1)"
-            )
+                "identity.login", #"{"email":"\#(account.email)","password":"wrong password!"}"#, ip: "203.0.113.\(attempt % 3 + 1)")
             #expect(outcome.reason == "invalid_credentials" || outcome.reason == "rate_limited")
         }
         let owner = try await h.call(
-            "identity.login",
-            #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)"}"#,
-            ip: "198.51.100.7"
-        )
+            "identity.login", #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)"}"#, ip: "198.51.100.7")
         #expect(owner.error == nil, "\(String(describing: owner.error))")
     }
 
@@ -151,8 +138,7 @@ import Testing
         let admin = try await h.signUpAdmin()
         let user = try await h.signUp()
         #expect(
-            try await h.call("admin.disableUser", #"{"userId":"\#(user.id)"}"#, bearer: admin.access).object("user")?["disabled"] as? Bool == true
-        )
+            try await h.call("admin.disableUser", #"{"userId":"\#(user.id)"}"#, bearer: admin.access).object("user")?["disabled"] as? Bool == true)
         let again = try await h.call("identity.login", #"{"email":"\#(user.email)","password":"\#(IdentityFixture.password)"}"#)
         #expect(again.reason == "account_disabled")
         #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": user.refresh]).reason == "unauthenticated")

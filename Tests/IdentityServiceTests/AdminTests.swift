@@ -12,10 +12,8 @@ import Testing
         for method in h.dispatcher.methods.values.sorted(by: { $0.name < $1.name }) {
             let anonymous = try await h.call(method.name, "{}")
             switch method.access {
-            case .public:
-                #expect(anonymous.reason != "forbidden", "\(method.name) refused an anonymous caller")
-            case .authenticated, .roles:
-                #expect(anonymous.reason == "unauthenticated", "\(method.name) let an anonymous caller in")
+            case .public: #expect(anonymous.reason != "forbidden", "\(method.name) refused an anonymous caller")
+            case .authenticated, .roles: #expect(anonymous.reason == "unauthenticated", "\(method.name) let an anonymous caller in")
             }
             for role in RPCRole.all {
                 let principal = Principal(userId: UUID().uuidString, roles: [role], sessionId: UUID().uuidString)
@@ -23,8 +21,7 @@ import Testing
                 if method.access.check(principal) == nil {
                     #expect(
                         outcome.reason != "forbidden" && outcome.reason != "unauthenticated" || method.name.hasPrefix("identity."),
-                        "\(method.name) refused \(role)"
-                    )
+                        "\(method.name) refused \(role)")
                 } else {
                     #expect(outcome.reason == "forbidden", "\(method.name) let \(role) in")
                 }

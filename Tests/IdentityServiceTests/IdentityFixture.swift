@@ -44,55 +44,28 @@ struct IdentityFixture: Sendable {
         var registry = MethodRegistry()
         registry.mount(
             try await IdentityService(
-                store: store,
-                revocations: revocations,
-                limiter: limiter,
-                tokens: tokens,
-                configuration: configuration,
-                authenticator: authenticator,
-                logger: .testing
-            )
-        )
+                store: store, revocations: revocations, limiter: limiter, tokens: tokens, configuration: configuration, authenticator: authenticator,
+                logger: .testing))
         registry.mount(AuditService(log: store, cursors: configuration.cursors))
         let dispatcher = RPCDispatcher(
-            registry: registry,
-            info: OpenRPCInfo(title: "t", version: "0"),
-            middleware: [RateLimitMiddleware(limiter: limiter, rules: configuration.rateRules, logger: .testing)]
-        )
+            registry: registry, info: OpenRPCInfo(title: "t", version: "0"),
+            middleware: [RateLimitMiddleware(limiter: limiter, rules: configuration.rateRules, logger: .testing)])
         return IdentityFixture(
-            dispatcher: dispatcher,
-            authenticator: authenticator,
-            tokens: tokens,
-            store: store,
-            limiter: limiter,
-            revocations: revocations,
-            clock: clock,
-            hasher: PasswordHasher(cost: cheap)
-        )
+            dispatcher: dispatcher, authenticator: authenticator, tokens: tokens, store: store, limiter: limiter, revocations: revocations,
+            clock: clock, hasher: PasswordHasher(cost: cheap))
     }
 
     /// Calls a method with credentials, authenticating them first as the worker does (or as `principal`).
     func call(
-        _ method: String,
-        _ params: String = "{}",
-        bearer: String? = nil,
-        cookies: [String: String] = [:],
-        origin: String? = origin,
-        ip: String = "10.0.0.\(Int.random(in: 1...250))",
-        principal: Principal? = nil,
-        transport: RPCContext.Transport = .http
+        _ method: String, _ params: String = "{}", bearer: String? = nil, cookies: [String: String] = [:], origin: String? = origin,
+        ip: String = "10.0.0.\(Int.random(in: 1...250))", principal: Principal? = nil, transport: RPCContext.Transport = .http
     ) async throws -> Outcome {
         let credentials = RequestCredentials(bearer: bearer, cookies: cookies, origin: origin)
         let resolved: Principal?
         if let principal { resolved = principal } else { resolved = try await authenticator.authenticate(credentials) }
         let context = RPCContext(
-            requestId: "t-\(UUID().uuidString.prefix(6))",
-            logger: .testing,
-            principal: resolved,
-            clientAddress: ip,
-            transport: transport,
-            credentials: credentials
-        )
+            requestId: "t-\(UUID().uuidString.prefix(6))", logger: .testing, principal: resolved, clientAddress: ip, transport: transport,
+            credentials: credentials)
         return try await dispatcher.call(method, params, context: context)
     }
 
@@ -117,19 +90,10 @@ struct IdentityFixture: Sendable {
     func signUpAdmin() async throws -> Account {
         let email = "admin\(UUID().uuidString.prefix(8).lowercased())@example.com"
         let user = try await UserCreation.create(
-            store: store,
-            email: email,
-            name: "Admin",
-            password: "admin password 123",
-            role: .admin,
-            hasher: hasher
-        )
+            store: store, email: email, name: "Admin", password: "admin password 123", role: .admin, hasher: hasher)
         let login = try await call("identity.login", #"{"email":"\#(email)","password":"admin password 123"}"#)
         return Account(
-            id: user.id.uuidString,
-            email: email,
-            access: try #require(login.result?["accessToken"] as? String),
-            refresh: try #require(login.cookie("__Host-ml_rt"))
-        )
+            id: user.id.uuidString, email: email, access: try #require(login.result?["accessToken"] as? String),
+            refresh: try #require(login.cookie("__Host-ml_rt")))
     }
 }

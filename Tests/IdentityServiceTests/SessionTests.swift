@@ -23,8 +23,7 @@ import Testing
         // The access cookie works from an allowed origin only.
         #expect(try await h.call("identity.me", cookies: ["__Host-ml_at": account.access]).error == nil)
         #expect(
-            try await h.call("identity.me", cookies: ["__Host-ml_at": account.access], origin: "https://evil.example").reason == "unauthenticated"
-        )
+            try await h.call("identity.me", cookies: ["__Host-ml_at": account.access], origin: "https://evil.example").reason == "unauthenticated")
         #expect(try await h.call("identity.me", cookies: ["__Host-ml_at": account.access], origin: nil).reason == "unauthenticated")
         #expect(try await h.call("identity.me").reason == "unauthenticated")
     }
@@ -33,9 +32,7 @@ import Testing
         let h = try await IdentityFixture.make()
         let account = try await h.signUp()
         let login = try await h.call(
-            "identity.login",
-            #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)","returnRefreshToken":true}"#
-        )
+            "identity.login", #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)","returnRefreshToken":true}"#)
         let refresh = try #require(login.result?["refreshToken"] as? String)
         #expect(refresh == login.cookie("__Host-ml_rt"))
         let rotated = try await h.call("identity.refresh", #"{"refreshToken":"\#(refresh)"}"#)
@@ -76,9 +73,7 @@ import Testing
         #expect(a.error == nil && b.error == nil, "\(String(describing: a.error)) \(String(describing: b.error))")
         let tokens = [try #require(a.cookie("__Host-ml_rt")), try #require(b.cookie("__Host-ml_rt"))]
         #expect(Set(tokens).count == 2 && !tokens.contains(account.refresh))
-        for token in tokens {
-            #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": token]).error == nil)
-        }
+        for token in tokens { #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": token]).error == nil) }
         #expect(try await h.store.auditEntries(AuditQuery(action: "token.reused")).isEmpty)
     }
 
@@ -107,22 +102,14 @@ import Testing
         let other = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"\#(IdentityFixture.password)"}"#)
         let otherAccess = try #require(other.result?["accessToken"] as? String)
         let wrong = try await h.call(
-            "identity.changePassword",
-            #"{"currentPassword":"not it at all","newPassword":"a brand new passphrase"}"#,
-            bearer: account.access
-        )
+            "identity.changePassword", #"{"currentPassword":"not it at all","newPassword":"a brand new passphrase"}"#, bearer: account.access)
         #expect(wrong.reason == "invalid_credentials")
         let weak = try await h.call(
-            "identity.changePassword",
-            #"{"currentPassword":"\#(IdentityFixture.password)","newPassword":"short"}"#,
-            bearer: account.access
-        )
+            "identity.changePassword", #"{"currentPassword":"\#(IdentityFixture.password)","newPassword":"short"}"#, bearer: account.access)
         #expect(weak.reason == "weak_password")
         let changed = try await h.call(
-            "identity.changePassword",
-            #"{"currentPassword":"\#(IdentityFixture.password)","newPassword":"a brand new passphrase"}"#,
-            bearer: account.access
-        )
+            "identity.changePassword", #"{"currentPassword":"\#(IdentityFixture.password)","newPassword":"a brand new passphrase"}"#,
+            bearer: account.access)
         #expect(changed.error == nil)
         #expect(try await h.call("identity.me", bearer: otherAccess).reason == "unauthenticated")
         #expect(try await h.call("identity.me", bearer: account.access).error == nil)
@@ -143,11 +130,12 @@ import Testing
         let tamperedPayload = parts[0] + "." + String(parts[1].dropLast()) + (parts[1].last == "A" ? "B" : "A") + "." + parts[2]
         let none = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "") + "." + parts[1] + "."
         let id = try #require(UUID(uuidString: account.id))
-        let otherAudience = try await AccessTokens(configuration: IdentityFixture.configuration(audience: "someone-else"))
-            .issue(for: User(id: id, email: account.email, name: "x", roles: [.admin]), sessionId: UUID()).token
-        let expired = try await AccessTokens(configuration: IdentityFixture.configuration())
-            .issue(for: User(id: id, email: account.email, name: "x", roles: [.mentee]), sessionId: UUID(), now: Date().addingTimeInterval(-3600))
-            .token
+        let otherAudience = try await AccessTokens(configuration: IdentityFixture.configuration(audience: "someone-else")).issue(
+            for: User(id: id, email: account.email, name: "x", roles: [.admin]), sessionId: UUID()
+        ).token
+        let expired = try await AccessTokens(configuration: IdentityFixture.configuration()).issue(
+            for: User(id: id, email: account.email, name: "x", roles: [.mentee]), sessionId: UUID(), now: Date().addingTimeInterval(-3600)
+        ).token
         for token in [tamperedPayload, none, otherAudience, expired, account.refresh, "garbage", ""] {
             #expect(try await h.call("identity.me", bearer: token).reason == "unauthenticated", "accepted \(token)")
         }

@@ -17,9 +17,7 @@ import Testing
             let mentee = try await harness.user(.mentee)
             func hold(_ mentor: BookingHarness.User, _ hour: Int) async throws -> String? {
                 try await harness.call(
-                    "booking.hold",
-                    #"{"mentorId":"\#(mentor.id)","start":"\#(Self.day)T\#(hour):00:00Z","minutes":30}"#,
-                    as: mentee
+                    "booking.hold", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.day)T\#(hour):00:00Z","minutes":30}"#, as: mentee
                 ).reason
             }
             #expect(try await hold(mentors[0], 10) == nil)
@@ -56,15 +54,12 @@ import Testing
             let booker = try await harness.user(.mentee)
             try await harness.ok("booking.hold", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.day)T10:00:00Z","minutes":30}"#, as: holder)
             let slots = try await harness.ok(
-                "availability.slots",
-                #"{"mentorId":"\#(mentor.id)","from":"\#(Self.day)T00:00:00Z","to":"\#(Self.day)T23:59:00Z","minutes":30}"#
-            )
+                "availability.slots", #"{"mentorId":"\#(mentor.id)","from":"\#(Self.day)T00:00:00Z","to":"\#(Self.day)T23:59:00Z","minutes":30}"#)
             #expect((slots["slots"] as? [Any])?.isEmpty == false)
             try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.day)T12:00:00Z","minutes":30}"#, as: booker)
             #expect(
                 try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.day)T14:00:00Z","minutes":30}"#, as: booker)
-                    .reason != nil
-            )
+                    .reason != nil)
         }
     }
 
@@ -77,17 +72,12 @@ import Testing
             try await harness.ok("booking.create", #"{"mentorId":"\#(first.id)","start":"\#(Self.day)T10:00:00Z","minutes":60}"#, as: mentee)
             #expect(
                 try await harness.call("booking.create", #"{"mentorId":"\#(second.id)","start":"\#(Self.day)T10:30:00Z","minutes":30}"#, as: mentee)
-                    .reason == "mentee_busy"
-            )
+                    .reason == "mentee_busy")
             #expect(
                 try await harness.call("booking.hold", #"{"mentorId":"\#(second.id)","start":"\#(Self.day)T10:00:00Z","minutes":30}"#, as: mentee)
-                    .reason == "mentee_busy"
-            )
+                    .reason == "mentee_busy")
             let group = try await harness.ok(
-                "sessions.createGroup",
-                #"{"start":"\#(Self.day)T10:00:00Z","minutes":60,"capacity":5,"title":"Group","topic":"Swift"}"#,
-                as: second
-            )
+                "sessions.createGroup", #"{"start":"\#(Self.day)T10:00:00Z","minutes":60,"capacity":5,"title":"Group","topic":"Swift"}"#, as: second)
             let groupId = try #require((group["booking"] as? [String: Any])?["id"] as? String)
             #expect(try await harness.call("booking.join", #"{"groupSessionId":"\#(groupId)"}"#, as: mentee).reason == "mentee_busy")
             try await harness.ok("booking.create", #"{"mentorId":"\#(second.id)","start":"\#(Self.day)T12:00:00Z","minutes":30}"#, as: mentee)
@@ -109,10 +99,7 @@ import Testing
             for mentor in [disabled, demoted] {
                 for method in ["booking.create", "booking.hold"] {
                     let outcome = try await harness.call(
-                        method,
-                        #"{"mentorId":"\#(mentor.id)","start":"\#(Self.day)T10:00:00Z","minutes":30}"#,
-                        as: mentee
-                    )
+                        method, #"{"mentorId":"\#(mentor.id)","start":"\#(Self.day)T10:00:00Z","minutes":30}"#, as: mentee)
                     #expect(outcome.reason == "mentor_unavailable", "\(method): \(String(describing: outcome.error))")
                 }
             }
@@ -129,13 +116,10 @@ import Testing
             #expect(slots.count == 500 && first["truncated"] as? Bool == true)
             let next = try #require(first["nextFrom"] as? String)
             let second = try await harness.ok(
-                "availability.slots",
-                #"{"mentorId":"\#(mentor.id)","from":"\#(next)","to":"2027-07-04T00:00:00Z","minutes":5,"limit":10}"#
-            )
+                "availability.slots", #"{"mentorId":"\#(mentor.id)","from":"\#(next)","to":"2027-07-04T00:00:00Z","minutes":5,"limit":10}"#)
             #expect((second["slots"] as? [[String: Any]])?.first?["start"] as? String == next)
             #expect(
-                try await harness.call("availability.slots", #"{"mentorId":"\#(mentor.id)",\#(range),"limit":100000}"#).reason == "invalid_params"
-            )
+                try await harness.call("availability.slots", #"{"mentorId":"\#(mentor.id)",\#(range),"limit":100000}"#).reason == "invalid_params")
         }
     }
 
@@ -146,10 +130,7 @@ import Testing
             let mentee = try await harness.user(.mentee)
             try await harness.fund(mentee, 10)
             let created = try await harness.ok(
-                "booking.create",
-                #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:00:00Z","minutes":60}"#,
-                as: mentee
-            )
+                "booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:00:00Z","minutes":60}"#, as: mentee)
             let id = try #require((created["booking"] as? [String: Any])?["id"] as? String)
             try await harness.pool.client.query("UPDATE users SET disabled_at = now() WHERE id = \(mentor.id)", logger: TestEnvironment.logger)
             let cancelled = try await harness.ok("booking.cancel", #"{"bookingId":"\#(id)"}"#, as: mentee)  // late, but the mentor cannot earn

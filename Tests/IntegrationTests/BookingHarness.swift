@@ -49,16 +49,13 @@ struct BookingHarness: Sendable {
         var principal: Principal { Principal(userId: id.uuidString, roles: [role]) }
     }
 
-    func user(_ role: RPCRole, name: String = "Test User") async throws -> User {
-        try await Self.insertUser(role, name: name, on: pool.client)
-    }
+    func user(_ role: RPCRole, name: String = "Test User") async throws -> User { try await Self.insertUser(role, name: name, on: pool.client) }
 
     static func insertUser(_ role: RPCRole, name: String, on client: PostgresClient) async throws -> User {
         let email = "\(role.rawValue)-\(UUID().uuidString.prefix(12).lowercased())@example.com"
         let rows = try await client.query(
             "INSERT INTO users (email, name, password_hash, roles) VALUES (\(email), \(name), 'x', \([role.rawValue])) RETURNING id",
-            logger: TestEnvironment.logger
-        )
+            logger: TestEnvironment.logger)
         for try await id in rows.decode(UUID.self) { return User(id: id, role: role) }
         throw PostgresAdapterError.unexpectedEmptyResult
     }
@@ -66,23 +63,14 @@ struct BookingHarness: Sendable {
     /// Calls a method as `user` (or anonymously).
     func call(_ method: String, _ params: String = "{}", as user: User? = nil) async throws -> Outcome {
         let context = RPCContext(
-            requestId: "t-\(UUID().uuidString.prefix(6))",
-            logger: TestEnvironment.logger,
-            principal: user?.principal,
-            clientAddress: "10.0.0.1",
-            transport: .http,
-            credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil)
-        )
+            requestId: "t-\(UUID().uuidString.prefix(6))", logger: TestEnvironment.logger, principal: user?.principal, clientAddress: "10.0.0.1",
+            transport: .http, credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil))
         return try await dispatcher.call(method, params, context: context)
     }
 
     /// Calls and requires success.
-    @discardableResult
-    func ok(
-        _ method: String,
-        _ params: String = "{}",
-        as user: User? = nil,
-        sourceLocation: SourceLocation = #_sourceLocation
+    @discardableResult func ok(
+        _ method: String, _ params: String = "{}", as user: User? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [String: Any] {
         let outcome = try await call(method, params, as: user)
         return try #require(outcome.result, "\(method) failed: \(String(describing: outcome.error))", sourceLocation: sourceLocation)
@@ -90,12 +78,7 @@ struct BookingHarness: Sendable {
 
     /// A mentor with a profile and weekday-and-weekend availability 09:00–17:00 in `timeZone`.
     func mentor(
-        name: String = "Mentor",
-        skills: [String] = ["Swift"],
-        minutes: [Int] = [30, 60],
-        timeZone: String = "UTC",
-        extra: String = "",
-        price: Int = 0
+        name: String = "Mentor", skills: [String] = ["Swift"], minutes: [Int] = [30, 60], timeZone: String = "UTC", extra: String = "", price: Int = 0
     ) async throws -> User {
         let mentor = try await user(.mentor, name: name)
         let types = minutes.map { #"{"kind":"one_on_one","minutes":\#($0),"priceCredits":\#(price)}"# }.joined(separator: ",")
@@ -103,11 +86,9 @@ struct BookingHarness: Sendable {
         try await ok(
             "mentors.updateProfile",
             #"{"headline":"Mentor of things","bio":"I help.","skills":[\#(skillList)],"topics":["Career"],"tags":[],"yearsExperience":5,"languages":["en"],"timeZone":"\#(timeZone)","sessionTypes":[\#(types)]}"#,
-            as: mentor
-        )
+            as: mentor)
         let weekly = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map { #"{"day":"\#($0)","start":"09:00","end":"17:00"}"# }.joined(
-            separator: ","
-        )
+            separator: ",")
         try await ok("availability.set", #"{"timeZone":"\#(timeZone)","weekly":[\#(weekly)]\#(extra)}"#, as: mentor)
         return mentor
     }
@@ -135,8 +116,7 @@ struct BookingHarness: Sendable {
               AND a.kind IN ('one_on_one', 'group') AND b.kind IN ('one_on_one', 'group')
               AND (a.status = 'confirmed' OR a.hold_expires_at > now() - interval '100 years')
               AND tstzrange(a.blocked_from, a.blocked_until) && tstzrange(b.blocked_from, b.blocked_until)
-            """
-        )
+            """)
     }
 
     /// Group sessions whose seat count is over capacity or disagrees with their confirmed seats (must be 0).
@@ -146,7 +126,6 @@ struct BookingHarness: Sendable {
             SELECT count(*)::int FROM bookings g
             WHERE g.kind = 'group' AND g.status = 'confirmed' AND (g.seats_taken > g.capacity OR g.seats_taken <>
                 (SELECT count(*) FROM bookings s WHERE s.parent_id = g.id AND s.kind = 'group_seat' AND s.status = 'confirmed'))
-            """
-        )
+            """)
     }
 }

@@ -23,8 +23,8 @@ struct SeededGenerator: RandomNumberGenerator {
 /// moving: two active bookings of a mentor never overlap and no group is ever over-filled.
 @Suite(.timeLimit(.minutes(5))) struct BookingPropertyTests {
     static let allowed: Set<String> = [
-        "slot_taken", "outside_availability", "min_notice", "capacity_full", "hold_expired", "invalid_state", "not_found",
-        "forbidden", "already_joined", "idempotency_mismatch", "mentee_busy", "too_many_holds",
+        "slot_taken", "outside_availability", "min_notice", "capacity_full", "hold_expired", "invalid_state", "not_found", "forbidden",
+        "already_joined", "idempotency_mismatch", "mentee_busy", "too_many_holds",
     ]
 
     @Test func randomOperationsKeepTheInvariants() async throws {
@@ -35,11 +35,7 @@ struct SeededGenerator: RandomNumberGenerator {
             let mentors = [
                 try await harness.mentor(name: "A", minutes: [30, 60], extra: #","bufferAfterMinutes":15"#),
                 try await harness.mentor(
-                    name: "B",
-                    minutes: [30, 45, 60],
-                    timeZone: "Europe/Berlin",
-                    extra: #","bufferBeforeMinutes":5,"maxPerDay":6"#
-                ),
+                    name: "B", minutes: [30, 45, 60], timeZone: "Europe/Berlin", extra: #","bufferBeforeMinutes":5,"maxPerDay":6"#),
             ]
             var mentees: [BookingHarness.User] = []
             for _ in 0..<6 { mentees.append(try await harness.user(.mentee)) }
@@ -58,8 +54,7 @@ struct SeededGenerator: RandomNumberGenerator {
                 let from = harness.clock.now.adding(minutes: Int.random(in: 0..<3, using: &random) * 1440)
                 let offered = try await harness.call(
                     "availability.slots",
-                    #"{"mentorId":"\#(mentor.id)","from":"\#(from)","to":"\#(from.adding(minutes: 1440))","minutes":\#(minutes)}"#
-                )
+                    #"{"mentorId":"\#(mentor.id)","from":"\#(from)","to":"\#(from.adding(minutes: 1440))","minutes":\#(minutes)}"#)
                 let starts = (offered.result?["slots"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? String }
                 return starts.randomElement(using: &random) ?? randomStart()
             }
@@ -72,26 +67,19 @@ struct SeededGenerator: RandomNumberGenerator {
                 case 0..<30:
                     let start = try await pickStart(mentor, minutes)
                     outcome = try await harness.call(
-                        "booking.create",
-                        #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#,
-                        as: mentee
-                    )
+                        "booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#, as: mentee)
                     if let id = outcome.object("booking")?["id"] as? String { bookings.append((id, mentee)) }
                 case 30..<45:
                     let start = try await pickStart(mentor, minutes)
                     outcome = try await harness.call(
-                        "booking.hold",
-                        #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#,
-                        as: mentee
-                    )
+                        "booking.hold", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":\#(minutes)}"#, as: mentee)
                     if let id = outcome.result?["holdId"] as? String { holds.append((id, mentee, mentor, start, minutes)) }
                 case 45..<55 where !holds.isEmpty:
                     let hold = holds.remove(at: Int.random(in: 0..<holds.count, using: &random))
                     outcome = try await harness.call(
                         "booking.create",
                         #"{"mentorId":"\#(hold.mentor.id)","start":"\#(hold.start)","minutes":\#(hold.minutes),"holdId":"\#(hold.id)"}"#,
-                        as: hold.owner
-                    )
+                        as: hold.owner)
                     if let id = outcome.object("booking")?["id"] as? String { bookings.append((id, hold.owner)) }
                 case 55..<67 where !bookings.isEmpty:
                     let booking = bookings.randomElement(using: &random)!
@@ -99,16 +87,12 @@ struct SeededGenerator: RandomNumberGenerator {
                 case 67..<82 where !bookings.isEmpty:
                     let booking = bookings.randomElement(using: &random)!
                     outcome = try await harness.call(
-                        "booking.reschedule",
-                        #"{"bookingId":"\#(booking.id)","start":"\#(randomStart())"}"#,
-                        as: booking.owner
-                    )
+                        "booking.reschedule", #"{"bookingId":"\#(booking.id)","start":"\#(randomStart())"}"#, as: booking.owner)
                 case 82..<86:
                     outcome = try await harness.call(
                         "sessions.createGroup",
                         #"{"start":"\#(randomStart())","minutes":60,"capacity":\#(Int.random(in: 1...3, using: &random)),"title":"G","topic":"T"}"#,
-                        as: mentor
-                    )
+                        as: mentor)
                     if let id = outcome.object("booking")?["id"] as? String { groups.append(id) }
                 case 86..<96 where !groups.isEmpty:
                     outcome = try await harness.call("booking.join", #"{"groupSessionId":"\#(groups.randomElement(using: &random)!)"}"#, as: mentee)
@@ -136,9 +120,7 @@ struct SeededGenerator: RandomNumberGenerator {
                         SELECT mentor_id, generate_series(starts_at, ends_at - make_interval(secs => slot_seconds), make_interval(secs => step_seconds)) AS s
                         FROM availability_runs) x
                     WHERE s >= \(now.date) AND s < \(now.adding(minutes: 30 * 1440).date) ORDER BY 1
-                    """,
-                    logger: TestEnvironment.logger
-                )
+                    """, logger: TestEnvironment.logger)
                 var slots: [String] = []
                 for try await slot in rows.decode(String.self) { slots.append(slot) }
                 return slots
@@ -146,8 +128,7 @@ struct SeededGenerator: RandomNumberGenerator {
             let incremental = try await offered()
             for mentor in mentors {
                 let current = try #require(
-                    try await harness.ok("availability.get", #"{"mentorId":"\#(mentor.id)"}"#)["availability"] as? [String: Any]
-                )
+                    try await harness.ok("availability.get", #"{"mentorId":"\#(mentor.id)"}"#)["availability"] as? [String: Any])
                 let json = String(decoding: try JSONSerialization.data(withJSONObject: current), as: UTF8.self)
                 try await harness.ok("availability.set", json, as: mentor)
             }

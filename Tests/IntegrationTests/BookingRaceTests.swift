@@ -27,9 +27,7 @@ import Testing
                         start.wait()
                         let outcome = try body(index, connection)
                         results.withLock { $0[index] = outcome }
-                    } catch {
-                        results.withLock { $0[index] = "client error: \(error)" }
-                    }
+                    } catch { results.withLock { $0[index] = "client error: \(error)" } }
                 }.start()
             }
             Thread.sleep(forTimeInterval: 0.2)
@@ -58,8 +56,7 @@ import Testing
             for _ in 0..<Self.racers { mentees.append(try await users.make(.mentee)) }
             let directory = try TestEnvironment.runDirectory()
             let weekly = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map { #"{"day":"\#($0)","start":"00:00","end":"24:00"}"# }.joined(
-                separator: ","
-            )
+                separator: ",")
             let setup = try HTTPConnection(.unix("\(directory)/worker-0.sock"))
             let set = try StackUsers.call(setup, token: mentor.token, "availability.set", #"{"timeZone":"UTC","weekly":[\#(weekly)]}"#)
             #expect(Self.outcome(set) == "ok")
@@ -68,19 +65,12 @@ import Testing
             let outcomes = try await Self.race { index, connection in
                 Self.outcome(
                     try StackUsers.call(
-                        connection,
-                        token: tokens[index],
-                        "booking.create",
-                        #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":60}"#
-                    )
-                )
+                        connection, token: tokens[index], "booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":60}"#))
             }
             #expect(outcomes.filter { $0 == "ok" }.count == 1, "\(outcomes)")
             #expect(outcomes.filter { $0 == "slot_taken" }.count == Self.racers - 1, "\(Set(outcomes))")
             let count = try await users.client.query(
-                "SELECT count(*)::int FROM bookings WHERE mentor_id = \(mentor.id) AND status = 'confirmed'",
-                logger: TestEnvironment.logger
-            )
+                "SELECT count(*)::int FROM bookings WHERE mentor_id = \(mentor.id) AND status = 'confirmed'", logger: TestEnvironment.logger)
             for try await value in count.decode(Int.self) { #expect(value == 1) }
         }
     }
@@ -93,11 +83,8 @@ import Testing
             let directory = try TestEnvironment.runDirectory()
             let setup = try HTTPConnection(.unix("\(directory)/worker-1.sock"))
             let created = try StackUsers.call(
-                setup,
-                token: mentor.token,
-                "sessions.createGroup",
-                #"{"start":"\#(Self.tomorrowAtTen())","minutes":60,"capacity":3,"title":"Office hours","topic":"Go"}"#
-            )
+                setup, token: mentor.token, "sessions.createGroup",
+                #"{"start":"\#(Self.tomorrowAtTen())","minutes":60,"capacity":3,"title":"Office hours","topic":"Go"}"#)
             let groupId = try #require(((created["result"] as? [String: Any])?["booking"] as? [String: Any])?["id"] as? String)
             // Two seats go first; 64 mentees race for the last one.
             for mentee in mentees.suffix(2) {
@@ -111,8 +98,7 @@ import Testing
             #expect(outcomes.filter { $0 == "capacity_full" }.count == Self.racers - 1, "\(Set(outcomes))")
             let seats = try await users.client.query(
                 "SELECT seats_taken, (SELECT count(*)::int FROM bookings WHERE parent_id = g.id AND status = 'confirmed') FROM bookings g WHERE g.id = \(UUID(uuidString: groupId)!)",
-                logger: TestEnvironment.logger
-            )
+                logger: TestEnvironment.logger)
             for try await (taken, confirmed) in seats.decode((Int, Int).self) { #expect(taken == 3 && confirmed == 3) }
         }
     }

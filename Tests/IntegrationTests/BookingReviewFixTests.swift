@@ -30,18 +30,12 @@ import Testing
             let (mentor, mentee, id) = try await proposed(harness)
             try await harness.ok("booking.reschedule", #"{"bookingId":"\#(id)","start":"2027-05-06T10:00:00Z"}"#, as: mentor)
             let stale = try await harness.call(
-                "booking.respondReschedule",
-                #"{"bookingId":"\#(id)","accept":true,"proposedStart":"2027-05-05T10:00:00Z"}"#,
-                as: mentee
-            )
+                "booking.respondReschedule", #"{"bookingId":"\#(id)","accept":true,"proposedStart":"2027-05-05T10:00:00Z"}"#, as: mentee)
             #expect(stale.reason == "proposal_changed", "\(String(describing: stale.result))")
             #expect(try await start(harness, id, as: mentee) == ["2027-05-04T10:00:00Z", "2027-05-06T10:00:00Z"])
             // The proposal as it is now: accepted.
             let accepted = try await harness.ok(
-                "booking.respondReschedule",
-                #"{"bookingId":"\#(id)","accept":true,"proposedStart":"2027-05-06T10:00:00Z"}"#,
-                as: mentee
-            )
+                "booking.respondReschedule", #"{"bookingId":"\#(id)","accept":true,"proposedStart":"2027-05-06T10:00:00Z"}"#, as: mentee)
             #expect((accepted["booking"] as? [String: Any])?["start"] as? String == "2027-05-06T10:00:00Z")
         }
     }
@@ -61,16 +55,14 @@ import Testing
                 for _ in 0..<500 where !waited {
                     waited =
                         try await harness.count(
-                            "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                        ) > 0
+                            "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0
                     if !waited { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 #expect(waited)
                 // The mentor's new proposal, committed while the accept waits.
                 try await side.query(
                     "UPDATE bookings SET proposed_start = \(newStart), proposed_by = \(mentor.id) WHERE id = \(bookingId)",
-                    logger: TestEnvironment.logger
-                )
+                    logger: TestEnvironment.logger)
                 return accepting
             }
             let outcome = try await accepting.value

@@ -12,9 +12,7 @@ import Testing
 
     func slots(_ harness: BookingHarness, _ mentor: BookingHarness.User, minutes: Int = 60, day: String = "2027-05-03") async throws -> [String] {
         let result = try await harness.ok(
-            "availability.slots",
-            #"{"mentorId":"\#(mentor.id)","from":"\#(day)T00:00:00Z","to":"\#(day)T23:59:00Z","minutes":\#(minutes)}"#
-        )
+            "availability.slots", #"{"mentorId":"\#(mentor.id)","from":"\#(day)T00:00:00Z","to":"\#(day)T23:59:00Z","minutes":\#(minutes)}"#)
         return (result["slots"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? String }
     }
 
@@ -35,22 +33,17 @@ import Testing
             #expect(try await harness.count("SELECT count(*)::int FROM bookings WHERE status = 'confirmed'") == 1)
             // The same key with other parameters is refused.
             let reused = try await harness.call(
-                "booking.create",
-                #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60,"idempotencyKey":"k-1"}"#,
-                as: alice
-            )
+                "booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60,"idempotencyKey":"k-1"}"#, as: alice)
             #expect(reused.reason == "idempotency_mismatch")
             // The slot is gone for everyone; another mentee gets slot_taken.
             #expect(!(try await slots(harness, mentor).contains(Self.ten)))
             #expect(
                 try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: bob).reason
-                    == "slot_taken"
-            )
+                    == "slot_taken")
             // An overlapping 30-minute booking is refused too; back-to-back is fine.
             #expect(
                 try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:30:00Z","minutes":30}"#, as: bob).reason
-                    == "slot_taken"
-            )
+                    == "slot_taken")
             try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T11:00:00Z","minutes":30}"#, as: bob)
             #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE event_type = 'booking.created'") == 2)
             #expect(try await harness.count("SELECT count(*)::int FROM audit_log WHERE action = 'booking.create'") == 2)
@@ -72,12 +65,10 @@ import Testing
             #expect(try await reason("not a time") == "invalid_params")
             #expect(
                 try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60}"#, as: nil).error?
-                    .code == -32001
-            )
+                    .code == -32001)
             #expect(
                 try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60}"#, as: mentor)
-                    .reason == "forbidden"
-            )
+                    .reason == "forbidden")
             #expect(try await harness.count("SELECT count(*)::int FROM bookings") == 0)
         }
     }
@@ -92,32 +83,23 @@ import Testing
             #expect(!(try await slots(harness, mentor).contains(Self.ten)))
             #expect(
                 try await harness.call("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: bob).reason
-                    == "slot_taken"
-            )
+                    == "slot_taken")
             // Bob cannot use Alice's hold.
             #expect(
                 try await harness.call(
-                    "booking.create",
-                    #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(holdId)"}"#,
-                    as: bob
-                ).reason == "not_found"
-            )
+                    "booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(holdId)"}"#, as: bob
+                ).reason == "not_found")
             harness.clock.advance(minutes: 11)
             #expect(try await slots(harness, mentor).contains(Self.ten))
             #expect(
                 try await harness.call(
-                    "booking.create",
-                    #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(holdId)"}"#,
-                    as: alice
-                ).reason == "hold_expired"
-            )
+                    "booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(holdId)"}"#, as: alice
+                ).reason == "hold_expired")
             // A fresh hold, converted by its owner, keeps its id.
             let second = try await harness.ok("booking.hold", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: alice)
             let created = try await harness.ok(
                 "booking.create",
-                #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(second["holdId"] as? String ?? "")"}"#,
-                as: alice
-            )
+                #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60,"holdId":"\#(second["holdId"] as? String ?? "")"}"#, as: alice)
             #expect((created["booking"] as? [String: Any])?["id"] as? String == second["holdId"] as? String)
             #expect(try await harness.overlaps() == 0)
         }
@@ -142,9 +124,7 @@ import Testing
                     INSERT INTO bookings (kind, mentor_id, mentee_id, starts_at, ends_at, blocked_from, blocked_until, status)
                     VALUES ('one_on_one', \(mentor.id), \(mentee.id), '2027-05-03T10:35:00Z', '2027-05-03T11:05:00Z',
                             '2027-05-03T10:25:00Z', '2027-05-03T11:25:00Z', 'confirmed')
-                    """,
-                    logger: TestEnvironment.logger
-                )
+                    """, logger: TestEnvironment.logger)
             }
         }
     }
@@ -155,8 +135,7 @@ import Testing
             let (alice, bob, eve) = (try await harness.user(.mentee), try await harness.user(.mentee), try await harness.user(.mentee))
             let a = try #require(
                 try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: alice)["booking"]
-                    as? [String: Any]
-            )
+                    as? [String: Any])
             let aId = try #require(a["id"] as? String)
             try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T12:00:00Z","minutes":60}"#, as: bob)
             #expect(try await harness.call("booking.get", #"{"bookingId":"\#(aId)"}"#, as: eve).reason == "forbidden")
@@ -164,8 +143,7 @@ import Testing
             // Rescheduling onto Bob's booking changes nothing.
             #expect(
                 try await harness.call("booking.reschedule", #"{"bookingId":"\#(aId)","start":"2027-05-03T12:00:00Z"}"#, as: alice).reason
-                    == "slot_taken"
-            )
+                    == "slot_taken")
             let unchanged = try await harness.ok("booking.get", #"{"bookingId":"\#(aId)"}"#, as: alice)
             #expect((unchanged["booking"] as? [String: Any])?["start"] as? String == Self.ten)
             // Rescheduling to a free slot frees the old one in the same transaction (inside the late window the mentee
@@ -196,10 +174,8 @@ import Testing
         try await BookingHarness.with { harness in
             let mentor = try await harness.mentor()
             let group = try await harness.ok(
-                "sessions.createGroup",
-                #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":2,"title":"Resume clinic","topic":"Career"}"#,
-                as: mentor
-            )
+                "sessions.createGroup", #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":2,"title":"Resume clinic","topic":"Career"}"#,
+                as: mentor)
             let groupId = try #require((group["booking"] as? [String: Any])?["id"] as? String)
             var mentees: [BookingHarness.User] = []
             for _ in 0..<3 { mentees.append(try await harness.user(.mentee)) }
@@ -225,43 +201,31 @@ import Testing
             let mentor = try await harness.mentor()
             let mentee = try await harness.user(.mentee)
             let badTemplate = try await harness.call(
-                "forms.setTemplate",
-                #"{"questions":[{"id":"a","label":"A","kind":"choice","required":true}]}"#,
-                as: mentor
-            )
+                "forms.setTemplate", #"{"questions":[{"id":"a","label":"A","kind":"choice","required":true}]}"#, as: mentor)
             #expect(badTemplate.reason == "invalid_params")
             try await harness.ok(
                 "forms.setTemplate",
                 #"{"questions":[{"id":"goal","label":"Your goal","kind":"text","required":true},{"id":"level","label":"Level","kind":"choice","required":false,"choices":["junior","senior"]},{"id":"repo","label":"Repository","kind":"url","required":false}]}"#,
-                as: mentor
-            )
+                as: mentor)
             let created = try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(Self.ten)","minutes":60}"#, as: mentee)
             let id = try #require((created["booking"] as? [String: Any])?["id"] as? String)
             let bad = try await harness.call(
-                "booking.submitAgenda",
-                #"{"bookingId":"\#(id)","answers":{"level":"guru","repo":"ftp://x","extra":"?"}}"#,
-                as: mentee
-            )
+                "booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"level":"guru","repo":"ftp://x","extra":"?"}}"#, as: mentee)
             #expect(bad.reason == "invalid_agenda")
             let fields = (bad.error?.data["fields"]).map { "\($0)" } ?? ""
             #expect(
                 fields.contains("answers.goal") && fields.contains("answers.level") && fields.contains("answers.repo")
-                    && fields.contains("answers.extra")
-            )
+                    && fields.contains("answers.extra"))
             #expect(
-                try await harness.call("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"x"}}"#, as: mentor).reason == "forbidden"
-            )
+                try await harness.call("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"x"}}"#, as: mentor).reason == "forbidden")
             let good = try await harness.ok(
-                "booking.submitAgenda",
-                #"{"bookingId":"\#(id)","answers":{"goal":"Get promoted","level":"senior","repo":"https://github.com/a/b"}}"#,
-                as: mentee
-            )
+                "booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"Get promoted","level":"senior","repo":"https://github.com/a/b"}}"#,
+                as: mentee)
             #expect(((good["booking"] as? [String: Any])?["agenda"] as? [String: String])?["goal"] == "Get promoted")
             harness.clock.advance(minutes: 5 * 60)
             #expect(
                 try await harness.call("booking.submitAgenda", #"{"bookingId":"\#(id)","answers":{"goal":"late"}}"#, as: mentee).reason
-                    == "invalid_state"
-            )
+                    == "invalid_state")
         }
     }
 

@@ -12,8 +12,8 @@ import Testing
     static let forged: [String] = [
         Data("9223372036854775807~\(UUID().uuidString)".utf8).base64EncodedString(),
         Data("-9223372036854775808~\(UUID().uuidString)".utf8).base64EncodedString(),
-        Data("1.7976931348623157e308~\(UUID().uuidString)~0".utf8).base64EncodedString(), "9223372036854775807", "1",
-        "", "AAAA", "not a cursor", String(repeating: "A", count: 5000), "AQ", "____", "\u{0}",
+        Data("1.7976931348623157e308~\(UUID().uuidString)~0".utf8).base64EncodedString(), "9223372036854775807", "1", "", "AAAA", "not a cursor",
+        String(repeating: "A", count: 5000), "AQ", "____", "\u{0}",
     ]
 
     @Test func forgedCursorsAreInvalidParamsInProcess() async throws {
@@ -23,10 +23,8 @@ import Testing
             for cursor in Self.forged {
                 let quoted = String(decoding: try JSONEncoder().encode(cursor), as: UTF8.self)
                 for (method, params, caller) in [
-                    ("reviews.list", #"{"mentorId":"\#(mentor.id)","cursor":\#(quoted)}"#, nil),
-                    ("booking.list", #"{"cursor":\#(quoted)}"#, mentee),
-                    ("mentors.search", #"{"cursor":\#(quoted)}"#, nil),
-                    ("wallet.history", #"{"cursor":\#(quoted)}"#, mentee),
+                    ("reviews.list", #"{"mentorId":"\#(mentor.id)","cursor":\#(quoted)}"#, nil), ("booking.list", #"{"cursor":\#(quoted)}"#, mentee),
+                    ("mentors.search", #"{"cursor":\#(quoted)}"#, nil), ("wallet.history", #"{"cursor":\#(quoted)}"#, mentee),
                 ] as [(String, String, BookingHarness.User?)] {
                     let outcome = try await harness.call(method, params, as: caller)
                     #expect(outcome.reason == "invalid_params", "\(method) with \(cursor.prefix(40)): \(String(describing: outcome.error))")
@@ -58,8 +56,7 @@ import Testing
             tampered[tampered.count / 2] = tampered[tampered.count / 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
             #expect(
                 try await harness.call("booking.list", #"{"cursor":"\#(String(decoding: tampered, as: UTF8.self))"}"#, as: mentee).reason
-                    == "invalid_params"
-            )
+                    == "invalid_params")
         }
     }
 
@@ -86,11 +83,7 @@ import Testing
         let replies = try await TestEnvironment.offThePool { () -> [HTTPReply] in
             try bodies.map { body in
                 try HTTPConnection(.tcp(host: "127.0.0.1", port: port)).request(
-                    "POST",
-                    "/rpc",
-                    headers: ["Content-Type": "application/json"],
-                    body: Array(body.utf8)
-                )
+                    "POST", "/rpc", headers: ["Content-Type": "application/json"], body: Array(body.utf8))
             }
         }
         for reply in replies {

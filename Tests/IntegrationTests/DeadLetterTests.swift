@@ -17,9 +17,7 @@ import Testing
         var all: [String] { entries.withLock { $0 } }
     }
 
-    struct Boom: Error, CustomStringConvertible {
-        var description: String { "boom" }
-    }
+    struct Boom: Error, CustomStringConvertible { var description: String { "boom" } }
 
     /// Fails on `poison` the first `failures` times, handles everything else.
     final class FlakyHandler: EventHandler {
@@ -97,8 +95,7 @@ import Testing
             #expect(
                 journal.all == [
                     "handle a", "commit a", "handle poison", "handle poison", "handle poison", "park poison", "commit poison", "handle b", "commit b",
-                ]
-            )
+                ])
             let letters = try await store.deadLetters(consumer: "flaky", afterId: nil, limit: 10)
             #expect(letters.count == 1)
             let letter = try #require(letters.first)
@@ -125,12 +122,7 @@ import Testing
             let handler = FlakyHandler(journal: journal, failures: 10)
             let store = PostgresDeadLetterStore(pool: pool, logger: TestEnvironment.logger)
             let consumer = EventConsumer(
-                handler: handler,
-                source: try Self.idleConsumer(),
-                deadLetters: store,
-                policy: Self.fast,
-                logger: TestEnvironment.logger
-            )
+                handler: handler, source: try Self.idleConsumer(), deadLetters: store, policy: Self.fast, logger: TestEnvironment.logger)
             let (messages, continuation) = AsyncStream.makeStream(of: EventRecord.self)
             continuation.yield(EventRecord(topic: "t", partition: 0, offset: 7, key: [], value: Array("poison".utf8)))
             continuation.finish()
@@ -149,12 +141,8 @@ import Testing
             let handler = FlakyHandler(journal: journal, failures: 1)
             let store = RecordingStore(base: PostgresDeadLetterStore(pool: pool, logger: TestEnvironment.logger), journal: journal, failParks: 2)
             let consumer = EventConsumer(
-                handler: handler,
-                source: try Self.idleConsumer(),
-                deadLetters: store,
-                policy: RetryPolicy(attempts: 1),
-                logger: TestEnvironment.logger
-            )
+                handler: handler, source: try Self.idleConsumer(), deadLetters: store, policy: RetryPolicy(attempts: 1),
+                logger: TestEnvironment.logger)
             let (messages, continuation) = AsyncStream.makeStream(of: EventRecord.self)
             for (offset, value) in ["poison", "b"].enumerated() {
                 continuation.yield(EventRecord(topic: "t", partition: 0, offset: Int64(offset), key: [], value: Array(value.utf8)))
@@ -168,11 +156,8 @@ import Testing
     /// A consumer that is never read (the tests feed messages themselves).
     static func idleConsumer() throws -> KafkaConsumer {
         try KafkaConsumer(
-            brokers: try TestEnvironment.kafkaBrokers(),
-            groupId: "idle-\(UUID().uuidString.prefix(8))",
-            topics: ["idle-\(UUID().uuidString.prefix(8))"],
-            logger: TestEnvironment.logger
-        )
+            brokers: try TestEnvironment.kafkaBrokers(), groupId: "idle-\(UUID().uuidString.prefix(8))",
+            topics: ["idle-\(UUID().uuidString.prefix(8))"], logger: TestEnvironment.logger)
     }
 
     @Test(arguments: 1...12) func backoffGrowsWithJitterUpToTheCap(_ attempt: Int) {

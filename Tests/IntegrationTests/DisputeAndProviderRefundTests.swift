@@ -29,9 +29,7 @@ import Testing
     func upi(_ processor: WebhookProcessor, _ json: String, eventId: String) async -> WebhookProcessor.Reply {
         let body = Array(json.utf8)
         return await processor.upi(
-            headers: ["x-razorpay-signature": WebhookSignature.hex(body: body, secret: Self.upiSecret), "x-razorpay-event-id": eventId],
-            body: body
-        )
+            headers: ["x-razorpay-signature": WebhookSignature.hex(body: body, secret: Self.upiSecret), "x-razorpay-event-id": eventId], body: body)
     }
 
     func payment(_ harness: PaymentsHarness, _ id: String) async throws -> Payment {
@@ -67,11 +65,7 @@ import Testing
             let intent = try #require(try await payment(harness, paymentId).providerRef)
             // 7 of the 10 credits are spent.
             _ = try await harness.base.payments.adjust(
-                userId: mentee.id,
-                credits: -7,
-                reason: "spent",
-                audit: AuditEntry(actorId: nil, action: "test")
-            )
+                userId: mentee.id, credits: -7, reason: "spent", audit: AuditEntry(actorId: nil, action: "test"))
             let dispute =
                 #"{"id":"evt_d1","type":"charge.dispute.created","data":{"object":{"id":"dp_1","object":"dispute","charge":"ch_x","payment_intent":"\#(intent)","amount":1000,"currency":"usd","status":"needs_response"}}}"#
             #expect(await stripe(processor, dispute).status == 200)

@@ -16,11 +16,8 @@ extension EndToEndTests {
                         let connection = try HTTPConnection(endpoint)
                         for _ in 0..<40 {
                             let reply = try connection.request(
-                                "POST",
-                                "/rpc",
-                                headers: ["Content-Type": "application/json"],
-                                body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#.utf8)
-                            )
+                                "POST", "/rpc", headers: ["Content-Type": "application/json"],
+                                body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#.utf8))
                             #expect(reply.status == 200)
                         }
                     }
@@ -41,9 +38,7 @@ extension EndToEndTests {
                     let socket = try WebSocketConnection(endpoint, headers: ["Origin": origin])
                     let reply = try socket.call(#"{"jsonrpc":"2.0","id":\#(index),"method":"system.ping"}"#)
                     return reply == #"{"jsonrpc":"2.0","result":"pong","id":\#(index)}"# ? socket.handshake.status : -1
-                } catch {
-                    return 0
-                }
+                } catch { return 0 }
             }
         }
         #expect(statuses == Array(repeating: 101, count: 50), "handshake statuses: \(statuses)")
@@ -60,9 +55,7 @@ extension EndToEndTests {
         let replies = try await TestEnvironment.offThePool { () -> [String] in
             try (0..<7).map { index in
                 let socket = try WebSocketConnection(
-                    endpoint,
-                    headers: ["Origin": origin, "X-Real-IP": "203.0.113.\(index + 10)", "X-Forwarded-For": "198.51.100.\(index)"]
-                )
+                    endpoint, headers: ["Origin": origin, "X-Real-IP": "203.0.113.\(index + 10)", "X-Forwarded-For": "198.51.100.\(index)"])
                 let email = "forged\(index)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
                 return try socket.call(
                     #"{"jsonrpc":"2.0","id":1,"method":"identity.register","params":{"email":"\#(email)","password":"edge pass phrase","name":"F","role":"mentee"}}"#

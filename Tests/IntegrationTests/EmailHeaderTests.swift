@@ -55,13 +55,8 @@ import Testing
         try await Self.withSMTPServer { port, received in
             let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
             let message = EmailMessage(
-                id: "7.user",
-                to: EmailMailbox(name: Self.hostileName, address: try #require(EmailAddress("ada@example.com"))),
-                subject: "MentorLink: Session booked",
-                text: "Hello",
-                html: "<p>Hello</p>",
-                unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x"
-            )
+                id: "7.user", to: EmailMailbox(name: Self.hostileName, address: try #require(EmailAddress("ada@example.com"))),
+                subject: "MentorLink: Session booked", text: "Hello", html: "<p>Hello</p>", unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
             #expect(try await mailer.deliver(message))
             let got = try await Self.waitFor(1, received)
             #expect(got.count == 1)
@@ -95,16 +90,11 @@ import Testing
             let mentor = UUID()
             let mentee = UUID()
             let store = HostileContacts(people: [
-                mentor: ("mentor@example.com>\r\nRCPT TO:<victim@evil.example", "Mentor"),
-                mentee: ("mentee@example.com", Self.hostileName),
+                mentor: ("mentor@example.com>\r\nRCPT TO:<victim@evil.example", "Mentor"), mentee: ("mentee@example.com", Self.hostileName),
             ])
             let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
             let consumer = EmailConsumer(
-                store: store,
-                mailer: mailer,
-                unsubscribeBase: "http://127.0.0.1:8080/unsubscribe",
-                logger: TestEnvironment.logger
-            )
+                store: store, mailer: mailer, unsubscribeBase: "http://127.0.0.1:8080/unsubscribe", logger: TestEnvironment.logger)
             let event = try Self.bookingCreated(id: 9, mentor: mentor, mentee: mentee)
             // The mentor's address is refused (logged, not retried: it can never be sent); the mentee gets the mail.
             #expect(try await consumer.handle(event) == 1)
@@ -120,54 +110,31 @@ import Testing
     static func bookingCreated(id: Int64, mentor: UUID, mentee: UUID) throws -> [UInt8] {
         let start = try #require(Instant(iso8601: "2027-05-03T10:00:00Z"))
         let booking = Booking(
-            id: UUID(),
-            kind: .oneOnOne,
-            mentorId: mentor,
-            menteeId: mentee,
-            groupSessionId: nil,
-            start: start,
-            end: start.adding(minutes: 60),
-            status: .confirmed,
-            createdAt: start.adding(minutes: -60)
-        )
+            id: UUID(), kind: .oneOnOne, mentorId: mentor, menteeId: mentee, groupSessionId: nil, start: start, end: start.adding(minutes: 60),
+            status: .confirmed, createdAt: start.adding(minutes: -60))
         let event = BookingEvent(name: .created, payload: booking)
         return OutboxRelay.message(
             OutboxEvent(
-                id: id,
-                aggregate: BookingEvent.aggregate,
-                aggregateId: event.aggregateId.uuidString,
-                type: event.type,
-                payload: Array(try JSONEncoder().encode(event.payload)),
-                createdAt: booking.createdAt
-            )
-        )
+                id: id, aggregate: BookingEvent.aggregate, aggregateId: event.aggregateId.uuidString, type: event.type,
+                payload: Array(try JSONEncoder().encode(event.payload)), createdAt: booking.createdAt))
     }
 
     static let from = EmailMailbox(name: "MentorLink", address: EmailAddress("no-reply@mentorlink.local")!)
 
     /// The header lines of a built message (up to the first empty line).
-    static func headers(_ message: String) -> [String] {
-        message.components(separatedBy: "\r\n").prefix { !$0.isEmpty }.map { String($0) }
-    }
+    static func headers(_ message: String) -> [String] { message.components(separatedBy: "\r\n").prefix { !$0.isEmpty }.map { String($0) } }
 
-    @Test(arguments: [
-        "a@b", "ada@example.com", "first.last+tag@sub.example.co", "o'brien@example.com", "x@localhost",
-    ])
-    func plainAddressesAreAccepted(_ text: String) {
-        #expect(EmailAddress(text)?.value == text)
-    }
+    @Test(arguments: ["a@b", "ada@example.com", "first.last+tag@sub.example.co", "o'brien@example.com", "x@localhost"])
+    func plainAddressesAreAccepted(_ text: String) { #expect(EmailAddress(text)?.value == text) }
 
     @Test(arguments: [
         "", "ada", "ada@", "@example.com", "a@@example.com", "a@b@example.com", "ada@example.com\r\nRCPT TO:<victim@evil.example>",
         "ada@example.com>", "<ada@example.com", "ada@exa mple.com", "ada @example.com", "\"ada\"@example.com", "ada@example.com\n",
-        "ada@example.com\u{0}", "a..b@example.com", ".a@example.com", "a.@example.com", "ada@-example.com", "ada@example-.com",
-        "ada@example..com", "ädä@example.com", "ada@exämple.com", "a,b@example.com", "ada@[127.0.0.1]",
-        String(repeating: "a", count: 65) + "@example.com", "a@" + String(repeating: "b", count: 64) + ".com",
+        "ada@example.com\u{0}", "a..b@example.com", ".a@example.com", "a.@example.com", "ada@-example.com", "ada@example-.com", "ada@example..com",
+        "ädä@example.com", "ada@exämple.com", "a,b@example.com", "ada@[127.0.0.1]", String(repeating: "a", count: 65) + "@example.com",
+        "a@" + String(repeating: "b", count: 64) + ".com",
         String(repeating: "a", count: 64) + "@" + Array(repeating: String(repeating: "b", count: 60), count: 4).joined(separator: "."),
-    ])
-    func hostileOrMalformedAddressesAreRefused(_ text: String) {
-        #expect(EmailAddress(text) == nil)
-    }
+    ]) func hostileOrMalformedAddressesAreRefused(_ text: String) { #expect(EmailAddress(text) == nil) }
 
     @Test func theBuilderEncodesDisplayNamesAndRefusesUnsafeHeaders() throws {
         let ada = try #require(EmailAddress("ada@example.com"))
@@ -200,11 +167,7 @@ import Testing
     @Test func bodiesGetCRLFLineEndsOnly() throws {
         let ada = try #require(EmailAddress("ada@example.com"))
         let built = try EmailMessage(
-            id: "1.u",
-            to: EmailMailbox(name: "Ada", address: ada),
-            subject: "Hi",
-            text: "a\n.\nb\r.\r\nc\n.\r\nd",
-            html: "h",
+            id: "1.u", to: EmailMailbox(name: "Ada", address: ada), subject: "Hi", text: "a\n.\nb\r.\r\nc\n.\r\nd", html: "h",
             unsubscribe: "http://x/u"
         ).rfc5322(from: Self.from, date: Date())
         let bytes = Array(built.utf8)

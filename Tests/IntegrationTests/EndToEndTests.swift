@@ -12,11 +12,8 @@ import Testing
             let connection = try HTTPConnection(endpoint)
             for _ in 0..<4 {
                 let reply = try connection.request(
-                    "POST",
-                    "/rpc",
-                    headers: ["Content-Type": "application/json"],
-                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#.utf8)
-                )
+                    "POST", "/rpc", headers: ["Content-Type": "application/json"],
+                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#.utf8))
                 #expect(reply.status == 200)
                 #expect(reply.text == #"{"jsonrpc":"2.0","result":"pong","id":1}"#)
                 #expect(reply.headers["x-request-id"]?.count == 32)
@@ -46,11 +43,8 @@ import Testing
         try await TestEnvironment.offThePool {
             for index in 0..<TestEnvironment.workers() {
                 let reply = try HTTPConnection(.unix("\(directory)/worker-\(index).sock")).request(
-                    "POST",
-                    "/rpc",
-                    headers: ["Content-Type": "application/json"],
-                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.version"}"#.utf8)
-                )
+                    "POST", "/rpc", headers: ["Content-Type": "application/json"],
+                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.version"}"#.utf8))
                 #expect(reply.text.contains(#""version""#))
             }
         }
@@ -64,11 +58,8 @@ import Testing
             let connection = try HTTPConnection(endpoint)
             func rpc(_ method: String, _ params: String, headers: [String: String] = [:]) throws -> HTTPReply {
                 try connection.request(
-                    "POST",
-                    "/rpc",
-                    headers: headers.merging(["Content-Type": "application/json"]) { $1 },
-                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#.utf8)
-                )
+                    "POST", "/rpc", headers: headers.merging(["Content-Type": "application/json"]) { $1 },
+                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#.utf8))
             }
             let registered = try rpc("identity.register", #"{"email":"\#(email)","password":"e2e pass phrase","name":"E","role":"mentee"}"#)
             #expect(registered.text.contains(#""result""#))

@@ -21,9 +21,7 @@ import Testing
             let mentee = try await harness.user(.mentee)
             try await harness.fund(mentee, 30)
             // 50 different free slots: 8 a day from Monday.
-            let starts = (0..<50).map { index in
-                BookingHarness.start.adding(minutes: (index / 8) * 1440 + 180 + (index % 8) * 60).description
-            }
+            let starts = (0..<50).map { index in BookingHarness.start.adding(minutes: (index / 8) * 1440 + 180 + (index % 8) * 60).description }
             let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
                 for start in starts {
                     // Fifty transactions queue on one mentor's row lock; on a loaded machine a wait can pass the 8 s
@@ -33,10 +31,8 @@ import Testing
                         let key = UUID().uuidString
                         for attempt in 1...5 {
                             let outcome = try await harness.call(
-                                "booking.create",
-                                #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":60,"idempotencyKey":"\#(key)"}"#,
-                                as: mentee
-                            )
+                                "booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(start)","minutes":60,"idempotencyKey":"\#(key)"}"#,
+                                as: mentee)
                             if outcome.reason != "unavailable" || attempt == 5 { return outcome.reason ?? "ok" }
                             try await Task.sleep(for: .milliseconds(200 * attempt))
                         }
@@ -131,10 +127,8 @@ import Testing
             try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T10:00:00Z","minutes":60}"#, as: mentee)
             #expect(try await harness.count("SELECT count(*)::int FROM ledger_transactions") == 0)
             let group = try await harness.ok(
-                "sessions.createGroup",
-                #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":5,"title":"Clinic","topic":"Go","priceCredits":5}"#,
-                as: mentor
-            )
+                "sessions.createGroup", #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":5,"title":"Clinic","topic":"Go","priceCredits":5}"#,
+                as: mentor)
             let groupId = try #require((group["booking"] as? [String: Any])?["id"] as? String)
             #expect(try await harness.call("booking.join", #"{"groupSessionId":"\#(groupId)"}"#, as: mentee).reason == "insufficient_credits")
             #expect(try await harness.count("SELECT seats_taken FROM bookings WHERE kind = 'group'") == 0)
@@ -154,8 +148,7 @@ import Testing
             #expect(try await harness.payments.reconcile().ok)
             try await harness.pool.client.query(
                 "UPDATE ledger_accounts SET balance = balance + 5 WHERE owner_id = \(mentee.id) AND kind = 'available'",
-                logger: TestEnvironment.logger
-            )
+                logger: TestEnvironment.logger)
             let report = try await harness.payments.reconcile()
             #expect(!report.ok)
             #expect(report.mismatchedAccounts.count == 1)
@@ -168,8 +161,7 @@ import Testing
                 try await harness.pool.client.withTransaction(logger: TestEnvironment.logger) { connection in
                     try await connection.query(
                         "SELECT ledger_post('bad', 'x', ARRAY['']::text[], ARRAY['revenue']::text[], ARRAY[5]::int8[], NULL)",
-                        logger: TestEnvironment.logger
-                    )
+                        logger: TestEnvironment.logger)
                 }
             }
             #expect(try await harness.count("SELECT count(*)::int FROM ledger_transactions WHERE kind = 'bad'") == 0)

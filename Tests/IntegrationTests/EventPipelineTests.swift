@@ -43,12 +43,8 @@ import Testing
     /// Consumes `prefix` topics until `count` messages of `type` were seen (or 30 s passed), handling each.
     func consume(prefix: String, type: String, count: Int, handler: NotificationConsumer) async throws -> Int {
         let consumer = try KafkaConsumer(
-            brokers: try TestEnvironment.kafkaBrokers(),
-            groupId: "g-\(prefix)",
-            topics: NotificationConsumer.aggregates.map { prefix + $0 },
-            logger: TestEnvironment.logger,
-            extra: ["auto.offset.reset": "earliest"]
-        )
+            brokers: try TestEnvironment.kafkaBrokers(), groupId: "g-\(prefix)", topics: NotificationConsumer.aggregates.map { prefix + $0 },
+            logger: TestEnvironment.logger, extra: ["auto.offset.reset": "earliest"])
         defer { consumer.close() }
         var seen = 0
         let deadline = Date().addingTimeInterval(30)
@@ -75,10 +71,7 @@ import Testing
                 _ = try await outbox.relay(limit: 100) { events in
                     for event in events {
                         try await producer.send(
-                            topic: prefix + event.aggregate,
-                            key: Array(event.aggregateId.utf8),
-                            value: OutboxRelay.message(event)
-                        )
+                            topic: prefix + event.aggregate, key: Array(event.aggregateId.utf8), value: OutboxRelay.message(event))
                     }
                     throw Killed()
                 }
@@ -89,10 +82,7 @@ import Testing
             #expect(try await outbox.pending() == 0)
             let bus = RecordingBus()
             let handler = NotificationConsumer(
-                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger),
-                bus: bus,
-                logger: TestEnvironment.logger
-            )
+                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger), bus: bus, logger: TestEnvironment.logger)
             #expect(try await consume(prefix: prefix, type: "booking.created", count: 2, handler: handler) == 2)
             // Two deliveries of the same event: one notification each for mentor and mentee, pushed once each.
             #expect(try await harness.count("SELECT count(*)::int FROM notifications WHERE type = 'booking.created'") == 2)
@@ -108,10 +98,8 @@ import Testing
             let outbox = PostgresOutbox(pool: harness.pool, logger: TestEnvironment.logger)
             let prefix = "t\(UUID().uuidString.prefix(8).lowercased())."
             let down = try KafkaProducer(
-                brokers: "127.0.0.1:9",
-                logger: TestEnvironment.logger,
-                extra: ["message.timeout.ms": "1500", "socket.connection.setup.timeout.ms": "1000"]
-            )
+                brokers: "127.0.0.1:9", logger: TestEnvironment.logger,
+                extra: ["message.timeout.ms": "1500", "socket.connection.setup.timeout.ms": "1000"])
             let pending = try await outbox.pending()
             await #expect(throws: (any Error).self) {
                 _ = try await OutboxRelay(outbox: outbox, sink: down, topicPrefix: prefix, logger: TestEnvironment.logger).relayOnce()
@@ -143,11 +131,8 @@ import Testing
             let root = NSTemporaryDirectory() + "maildir-\(UUID().uuidString.prefix(8))"
             defer { try? FileManager.default.removeItem(atPath: root) }
             let consumer = EmailConsumer(
-                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger),
-                mailer: try MaildirMailer(root: root),
-                unsubscribeBase: "http://127.0.0.1:8080/unsubscribe",
-                logger: TestEnvironment.logger
-            )
+                store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger), mailer: try MaildirMailer(root: root),
+                unsubscribeBase: "http://127.0.0.1:8080/unsubscribe", logger: TestEnvironment.logger)
             #expect(try await consumer.handle(message) == 2)
             #expect(try await consumer.handle(message) == 0)  // redelivered: nothing twice
             let files = try FileManager.default.contentsOfDirectory(atPath: "\(root)/new")
@@ -155,8 +140,7 @@ import Testing
             let mail = try String(contentsOfFile: "\(root)/new/\(files[0])", encoding: .utf8)
             #expect(mail.contains("Content-Type: text/plain") && mail.contains("Content-Type: text/html"))
             #expect(
-                mail.contains("List-Unsubscribe: <http://127.0.0.1:8080/unsubscribe?user=") && mail.contains("Subject: MentorLink: Session booked")
-            )
+                mail.contains("List-Unsubscribe: <http://127.0.0.1:8080/unsubscribe?user=") && mail.contains("Subject: MentorLink: Session booked"))
         }
     }
 
@@ -174,17 +158,11 @@ import Testing
         defer { kill(server.processIdentifier, SIGKILL) }
         let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)"))
         let message = EmailMessage(
-            id: "42.user",
-            to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))),
-            subject: "MentorLink: Session booked",
-            text: "Hello\n.dot line",
-            html: "<p>Hello</p>",
-            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x"
-        )
+            id: "42.user", to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))),
+            subject: "MentorLink: Session booked", text: "Hello\n.dot line", html: "<p>Hello</p>",
+            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
         var sent = false
-        for _ in 0..<50 where !sent {
-            do { sent = try await mailer.deliver(message) } catch { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        for _ in 0..<50 where !sent { do { sent = try await mailer.deliver(message) } catch { try await Task.sleep(for: .milliseconds(100)) } }
         #expect(sent)
         try await Task.sleep(for: .milliseconds(300))  // the server prints the message as it arrives (-u: unbuffered)
         let printed = try String(contentsOfFile: log, encoding: .utf8)
@@ -211,13 +189,8 @@ import Testing
         let port = UInt16(bigEndian: address.sin_port)
         let mailer = try #require(SMTPMailer(url: "smtp://127.0.0.1:\(port)", timeout: .milliseconds(300)))
         let message = EmailMessage(
-            id: "1.user",
-            to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))),
-            subject: "Hi",
-            text: "t",
-            html: "h",
-            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x"
-        )
+            id: "1.user", to: EmailMailbox(name: "Ada", address: try #require(EmailAddress("ada@example.com"))), subject: "Hi", text: "t", html: "h",
+            unsubscribe: "http://127.0.0.1:8080/unsubscribe?user=x")
         let started = ContinuousClock.now
         await #expect(throws: EmailError.timedOut) { try await mailer.deliver(message) }
         #expect(ContinuousClock.now - started < .seconds(5))

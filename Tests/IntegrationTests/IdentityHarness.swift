@@ -40,79 +40,45 @@ struct IdentityHarness: Sendable {
             let limiter = RedisRateLimiter(client: redis)
             let store = PostgresIdentityStore(pool: pool, logger: TestEnvironment.logger)
             let authenticator = IdentityAuthenticator(
-                tokens: tokens,
-                revocations: revocations,
-                configuration: configuration,
-                logger: TestEnvironment.logger
-            )
+                tokens: tokens, revocations: revocations, configuration: configuration, logger: TestEnvironment.logger)
             var registry = MethodRegistry()
             registry.mount(
                 try await IdentityService(
-                    store: store,
-                    revocations: revocations,
-                    limiter: limiter,
-                    tokens: tokens,
-                    configuration: configuration,
-                    authenticator: authenticator,
-                    logger: TestEnvironment.logger
-                )
-            )
+                    store: store, revocations: revocations, limiter: limiter, tokens: tokens, configuration: configuration,
+                    authenticator: authenticator, logger: TestEnvironment.logger))
             registry.mount(AuditService(log: store))
             let dispatcher = RPCDispatcher(
-                registry: registry,
-                info: OpenRPCInfo(title: "t", version: "0"),
-                middleware: [RateLimitMiddleware(limiter: limiter, rules: configuration.rateRules, logger: TestEnvironment.logger)]
-            )
+                registry: registry, info: OpenRPCInfo(title: "t", version: "0"),
+                middleware: [RateLimitMiddleware(limiter: limiter, rules: configuration.rateRules, logger: TestEnvironment.logger)])
             try await body(
                 IdentityHarness(
-                    dispatcher: dispatcher,
-                    authenticator: authenticator,
-                    tokens: tokens,
-                    configuration: configuration,
-                    pool: pool,
-                    store: store,
-                    redis: redis
-                )
-            )
+                    dispatcher: dispatcher, authenticator: authenticator, tokens: tokens, configuration: configuration, pool: pool, store: store,
+                    redis: redis))
         }
     }
 
     /// Calls a method with credentials, authenticating them first like the worker does.
     func call(
-        _ method: String,
-        _ params: String = "{}",
-        bearer: String? = nil,
-        cookies: [String: String] = [:],
-        origin: String? = origin,
-        ip: String = "10.0.0.\(Int.random(in: 1...250))",
-        principal: Principal? = nil,
-        transport: RPCContext.Transport = .http
+        _ method: String, _ params: String = "{}", bearer: String? = nil, cookies: [String: String] = [:], origin: String? = origin,
+        ip: String = "10.0.0.\(Int.random(in: 1...250))", principal: Principal? = nil, transport: RPCContext.Transport = .http
     ) async throws -> Outcome {
         let credentials = RequestCredentials(bearer: bearer, cookies: cookies, origin: origin)
         let resolved: Principal?
         if let principal { resolved = principal } else { resolved = try await authenticator.authenticate(credentials) }
         let context = RPCContext(
-            requestId: "t-\(UUID().uuidString.prefix(6))",
-            logger: TestEnvironment.logger,
-            principal: resolved,
-            clientAddress: ip,
-            transport: transport,
-            credentials: credentials
-        )
+            requestId: "t-\(UUID().uuidString.prefix(6))", logger: TestEnvironment.logger, principal: resolved, clientAddress: ip,
+            transport: transport, credentials: credentials)
         return try await dispatcher.call(method, params, context: context)
     }
 
     /// Registers and signs in a fresh account; returns its id, access token and refresh cookie.
     func signUp(
-        role: String = "mentee",
-        password: String = "correct horse battery staple"
+        role: String = "mentee", password: String = "correct horse battery staple"
     ) async throws -> (id: String, email: String, access: String, refresh: String) {
         let email = "u\(UUID().uuidString.prefix(8).lowercased())@example.com"
         let registered = try await call("identity.register", #"{"email":"\#(email)","password":"\#(password)","name":"Test User","role":"\#(role)"}"#)
         let id = try #require(
-            (registered.result?["user"] as? [String: Any])?["id"] as? String,
-            "register failed: \(String(describing: registered.error))"
-        )
+            (registered.result?["user"] as? [String: Any])?["id"] as? String, "register failed: \(String(describing: registered.error))")
         let login = try await call("identity.login", #"{"email":"\#(email)","password":"\#(password)"}"#)
         let access = try #require(login.result?["accessToken"] as? String, "login failed: \(String(describing: login.error))")
         return (id, email, access, try #require(login.cookie("__Host-ml_rt")))

@@ -64,10 +64,8 @@ import Testing
             let other = try await h.call("identity.login", #"{"email":"\#(account.email)","password":"correct horse battery staple"}"#)
             let otherAccess = try #require(other.result?["accessToken"] as? String)
             let changed = try await h.call(
-                "identity.changePassword",
-                #"{"currentPassword":"correct horse battery staple","newPassword":"a brand new passphrase"}"#,
-                bearer: account.access
-            )
+                "identity.changePassword", #"{"currentPassword":"correct horse battery staple","newPassword":"a brand new passphrase"}"#,
+                bearer: account.access)
             #expect(changed.error == nil)
             #expect(try await h.call("identity.me", bearer: otherAccess).reason == "unauthenticated")
             #expect(try await h.call("identity.me", bearer: account.access).error == nil)
@@ -83,8 +81,7 @@ import Testing
             func register(_ password: String) async throws -> Outcome {
                 try await h.call(
                     "identity.register",
-                    #"{"email":"p\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","name":"P","role":"mentee"}"#
-                )
+                    #"{"email":"p\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","name":"P","role":"mentee"}"#)
             }
             #expect(try await register("short1").reason == "weak_password")
             #expect(try await register("qwertyuiop").reason == "weak_password")
@@ -101,8 +98,7 @@ import Testing
             #expect(loggedIn.error == nil)
             #expect(
                 try await h.call("identity.register", #"{"email":"\#(email)","password":"\#(long)","name":"L","role":"mentor"}"#).reason
-                    == "email_taken"
-            )
+                    == "email_taken")
         }
     }
 
@@ -124,12 +120,14 @@ import Testing
             #expect(parts.count == 3)
             let tamperedPayload = parts[0] + "." + String(parts[1].dropLast()) + (parts[1].last == "A" ? "B" : "A") + "." + parts[2]
             let none = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "") + "." + parts[1] + "."
-            let otherAudience = try await AccessTokens(configuration: IdentityHarness.configuration(audience: "someone-else"))
-                .issue(for: User(id: UUID(uuidString: account.id)!, email: account.email, name: "x", roles: [.admin]), sessionId: UUID()).token
+            let otherAudience = try await AccessTokens(configuration: IdentityHarness.configuration(audience: "someone-else")).issue(
+                for: User(id: UUID(uuidString: account.id)!, email: account.email, name: "x", roles: [.admin]), sessionId: UUID()
+            ).token
             var expiredConfiguration = IdentityHarness.configuration()
             expiredConfiguration.accessLifetime = .seconds(-60)
-            let expired = try await AccessTokens(configuration: expiredConfiguration)
-                .issue(for: User(id: UUID(uuidString: account.id)!, email: account.email, name: "x", roles: [.mentee]), sessionId: UUID()).token
+            let expired = try await AccessTokens(configuration: expiredConfiguration).issue(
+                for: User(id: UUID(uuidString: account.id)!, email: account.email, name: "x", roles: [.mentee]), sessionId: UUID()
+            ).token
             for token in [tamperedPayload, none, otherAudience, expired, account.refresh, "garbage", ""] {
                 #expect(try await h.call("identity.me", bearer: token).reason == "unauthenticated", "accepted \(token)")
             }
@@ -141,10 +139,8 @@ import Testing
             for method in h.dispatcher.methods.values.sorted(by: { $0.name < $1.name }) {
                 let anonymous = try await h.call(method.name, "{}")
                 switch method.access {
-                case .public:
-                    #expect(anonymous.reason != "forbidden", "\(method.name) refused an anonymous caller")
-                case .authenticated, .roles:
-                    #expect(anonymous.reason == "unauthenticated", "\(method.name) let an anonymous caller in")
+                case .public: #expect(anonymous.reason != "forbidden", "\(method.name) refused an anonymous caller")
+                case .authenticated, .roles: #expect(anonymous.reason == "unauthenticated", "\(method.name) let an anonymous caller in")
                 }
                 for role in RPCRole.all {
                     let principal = Principal(userId: UUID().uuidString, roles: [role], sessionId: UUID().uuidString)
@@ -153,8 +149,7 @@ import Testing
                     if allowed {
                         #expect(
                             outcome.reason != "forbidden" && outcome.reason != "unauthenticated" || method.name.hasPrefix("identity."),
-                            "\(method.name) refused \(role)"
-                        )
+                            "\(method.name) refused \(role)")
                     } else {
                         #expect(outcome.reason == "forbidden", "\(method.name) let \(role) in")
                     }
@@ -168,9 +163,7 @@ import Testing
             let asAdmin = try await h.call("identity.register", #"{"email":"x@example.com","password":"long enough pass","name":"X","role":"admin"}"#)
             #expect(asAdmin.error?.code == -32602)
             let sneaky = try await h.call(
-                "identity.register",
-                #"{"email":"y@example.com","password":"long enough pass","name":"Y","role":"mentee","roles":["admin"]}"#
-            )
+                "identity.register", #"{"email":"y@example.com","password":"long enough pass","name":"Y","role":"mentee","roles":["admin"]}"#)
             #expect(sneaky.error?.code == -32602)
             let mentee = try await h.signUp()
             let other = try await h.signUp()
@@ -202,9 +195,7 @@ import Testing
 
     @Test func auditChainDetectsTampering() async throws {
         try await IdentityHarness.with { h in
-            for index in 0..<5 {
-                try await h.store.appendAudit(AuditEntry(actorId: nil, action: "test.entry", target: "\(index)"))
-            }
+            for index in 0..<5 { try await h.store.appendAudit(AuditEntry(actorId: nil, action: "test.entry", target: "\(index)")) }
             #expect(try await h.store.verifyAudit() == AuditVerification(ok: true, checked: 5, firstBrokenId: nil))
             await #expect(throws: (any Error).self) { try await h.pool.client.query("UPDATE audit_log SET outcome = 'x' WHERE id = 2") }
             await #expect(throws: (any Error).self) { try await h.pool.client.query("DELETE FROM audit_log WHERE id = 2") }
@@ -242,17 +233,11 @@ import Testing
             let account = try await h.signUp()
             for attempt in 0..<12 {
                 let outcome = try await h.call(
-                    "identity.login",
-                    #"{"email":"\#(account.email)","password":"wrong password!"}"#,
-                    ip: "203.0.113.\(attempt % 3 + 1)"
-                )
+                    "identity.login", #"{"email":"\#(account.email)","password":"wrong password!"}"#, ip: "203.0.113.\(attempt % 3 + 1)")
                 #expect(outcome.reason == "invalid_credentials" || outcome.reason == "rate_limited")
             }
             let owner = try await h.call(
-                "identity.login",
-                #"{"email":"\#(account.email)","password":"correct horse battery staple"}"#,
-                ip: "198.51.100.7"
-            )
+                "identity.login", #"{"email":"\#(account.email)","password":"correct horse battery staple"}"#, ip: "198.51.100.7")
             #expect(owner.error == nil, "\(String(describing: owner.error))")
         }
     }
@@ -267,9 +252,7 @@ import Testing
             #expect(a.error == nil && b.error == nil, "\(String(describing: a.error)) \(String(describing: b.error))")
             let tokens = [try #require(a.cookie("__Host-ml_rt")), try #require(b.cookie("__Host-ml_rt"))]
             #expect(Set(tokens).count == 2 && !tokens.contains(account.refresh))
-            for token in tokens {
-                #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": token]).error == nil)
-            }
+            for token in tokens { #expect(try await h.call("identity.refresh", cookies: ["__Host-ml_rt": token]).error == nil) }
             #expect(try await h.store.auditEntries(AuditQuery(action: "token.reused")).isEmpty)
         }
     }

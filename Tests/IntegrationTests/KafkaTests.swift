@@ -9,9 +9,7 @@ import Testing
         let topic = "test-\(UUID().uuidString.prefix(8))"
         let producer = try KafkaProducer(brokers: brokers, logger: TestEnvironment.logger)
         try await producer.check()
-        for index in 0..<5 {
-            try await producer.send(topic: topic, key: Array("k\(index)".utf8), value: Array("v\(index)".utf8))
-        }
+        for index in 0..<5 { try await producer.send(topic: topic, key: Array("k\(index)".utf8), value: Array("v\(index)".utf8)) }
         let consumer = try KafkaConsumer(brokers: brokers, groupId: "g-\(topic)", topics: [topic], logger: TestEnvironment.logger)
         defer { consumer.close() }
         var values: [String] = []
@@ -26,10 +24,7 @@ import Testing
 
     @Test func unreachableBrokerFailsTheHealthCheck() async throws {
         let producer = try KafkaProducer(
-            brokers: "127.0.0.1:9",
-            logger: TestEnvironment.logger,
-            extra: ["socket.connection.setup.timeout.ms": "1000"]
-        )
+            brokers: "127.0.0.1:9", logger: TestEnvironment.logger, extra: ["socket.connection.setup.timeout.ms": "1000"])
         await #expect(throws: KafkaError.self) { try await producer.check() }
     }
 

@@ -40,25 +40,13 @@ import Testing
                     let price = configuration.price(credits, provider: .stripe)
                     let (created, _) = try await harness.payments.createPayment(
                         NewPayment(
-                            userId: mentee.id,
-                            provider: .stripe,
-                            credits: credits,
-                            amount: price.amount,
-                            currency: "usd",
-                            idempotencyKey: "p-\(step)",
-                            audit: AuditEntry(actorId: mentee.id, action: "payment.create")
-                        )
-                    )
+                            userId: mentee.id, provider: .stripe, credits: credits, amount: price.amount, currency: "usd",
+                            idempotencyKey: "p-\(step)", audit: AuditEntry(actorId: mentee.id, action: "payment.create")))
                     let paid = try await harness.payments.attachProvider(
-                        paymentId: created.paymentId,
-                        providerRef: "pi_\(step)",
-                        clientSecret: nil,
-                        upiLink: nil
-                    )
+                        paymentId: created.paymentId, providerRef: "pi_\(step)", clientSecret: nil, upiLink: nil)
                     let body = Array(
                         #"{"id":"evt_\#(step)","type":"payment_intent.succeeded","data":{"object":{"id":"pi_\#(step)","amount":\#(price.amount),"currency":"usd"}}}"#
-                            .utf8
-                    )
+                            .utf8)
                     let header = WebhookSignature.stripeHeader(body: body, secret: "whsec_property", timestamp: Int64(Date().timeIntervalSince1970))
                     let reply = await processor.stripe(headers: ["stripe-signature": header], body: body)
                     outcome = reply.status == 200 ? "topup" : "topup \(reply.status)"
@@ -68,21 +56,14 @@ import Testing
                     if credits == 0 { continue }
                     do {
                         _ = try await harness.payments.adjust(
-                            userId: mentee.id,
-                            credits: credits,
-                            reason: "property",
-                            audit: AuditEntry(actorId: nil, action: "test")
-                        )
+                            userId: mentee.id, credits: credits, reason: "property", audit: AuditEntry(actorId: nil, action: "test"))
                     } catch CoreError.insufficientCredits { outcome = "insufficient_credits" }
                 case 22..<55:
                     let mentor = mentors.randomElement(using: &random)!
                     let start = harness.clock.now.adding(minutes: 60 * Int.random(in: 4...(24 * 5), using: &random))
                     let aligned = Instant(Date(timeIntervalSince1970: TimeInterval(start.epochSeconds / 3600 * 3600)))
                     let result = try await harness.call(
-                        "booking.create",
-                        #"{"mentorId":"\#(mentor.id)","start":"\#(aligned)","minutes":60}"#,
-                        as: mentee
-                    )
+                        "booking.create", #"{"mentorId":"\#(mentor.id)","start":"\#(aligned)","minutes":60}"#, as: mentee)
                     if let id = result.object("booking")?["id"] as? String { bookings.append((id, mentee, mentor)) }
                     outcome = result.reason ?? "booked"
                 case 55..<70 where !bookings.isEmpty:
@@ -97,46 +78,31 @@ import Testing
                     let payment = payments.randomElement(using: &random)!
                     do {
                         let (_, refund) = try await harness.payments.reserveRefund(
-                            paymentId: payment.paymentId,
-                            credits: Int.random(in: 1...payment.credits, using: &random),
-                            audit: AuditEntry(actorId: nil, action: "test.refund")
-                        )
+                            paymentId: payment.paymentId, credits: Int.random(in: 1...payment.credits, using: &random),
+                            audit: AuditEntry(actorId: nil, action: "test.refund"))
                         // The provider's answer: refunded, refused (credits back), or none yet (stays pending).
                         switch Int.random(in: 0..<3, using: &random) {
                         case 0:
                             _ = try await harness.payments.settleRefund(
-                                refundId: refund.refundId,
-                                succeeded: true,
-                                providerRef: "re_\(step)",
-                                audit: AuditEntry(actorId: nil, action: "test.refund_ok")
-                            )
+                                refundId: refund.refundId, succeeded: true, providerRef: "re_\(step)",
+                                audit: AuditEntry(actorId: nil, action: "test.refund_ok"))
                         case 1:
                             _ = try await harness.payments.settleRefund(
-                                refundId: refund.refundId,
-                                succeeded: false,
-                                providerRef: nil,
-                                audit: AuditEntry(actorId: nil, action: "test.refund_failed")
-                            )
+                                refundId: refund.refundId, succeeded: false, providerRef: nil,
+                                audit: AuditEntry(actorId: nil, action: "test.refund_failed"))
                         default: break
                         }
                         outcome = "refunded"
-                    } catch let error as CoreError {
-                        outcome = "\(error)".components(separatedBy: ":")[0]
-                    }
+                    } catch let error as CoreError { outcome = "\(error)".components(separatedBy: ":")[0] }
                 default:
                     let mentor = mentors[0]
                     do {
                         let payout = try await harness.payments.requestPayout(
-                            mentorId: mentor.id,
-                            credits: Int.random(in: 1...15, using: &random),
-                            audit: AuditEntry(actorId: mentor.id, action: "test.payout")
-                        )
+                            mentorId: mentor.id, credits: Int.random(in: 1...15, using: &random),
+                            audit: AuditEntry(actorId: mentor.id, action: "test.payout"))
                         _ = try await harness.payments.finishPayout(
-                            id: payout.payoutId,
-                            transferRef: Bool.random(using: &random) ? "tr_\(step)" : nil,
-                            by: mentor.id,
-                            audit: AuditEntry(actorId: nil, action: "test.payout_finish")
-                        )
+                            id: payout.payoutId, transferRef: Bool.random(using: &random) ? "tr_\(step)" : nil, by: mentor.id,
+                            audit: AuditEntry(actorId: nil, action: "test.payout_finish"))
                         outcome = "payout"
                     } catch CoreError.insufficientCredits { outcome = "payout insufficient" }
                 }

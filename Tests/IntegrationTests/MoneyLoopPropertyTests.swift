@@ -36,35 +36,15 @@ import Testing
                     let price = configuration.price(prices[index], provider: provider)
                     let (created, _) = try await harness.base.payments.createPayment(
                         NewPayment(
-                            userId: mentee.id,
-                            provider: provider,
-                            credits: prices[index],
-                            amount: price.amount,
-                            currency: price.currency,
-                            idempotencyKey: "loop-\(round)-\(cycle)",
-                            audit: AuditEntry(actorId: mentee.id, action: "payment.create")
-                        )
-                    )
+                            userId: mentee.id, provider: provider, credits: prices[index], amount: price.amount, currency: price.currency,
+                            idempotencyKey: "loop-\(round)-\(cycle)", audit: AuditEntry(actorId: mentee.id, action: "payment.create")))
                     let reference = "ref_\(round)_\(cycle)_\(UUID().uuidString.prefix(6))"
                     _ = try await harness.base.payments.attachProvider(
-                        paymentId: created.paymentId,
-                        providerRef: reference,
-                        clientSecret: nil,
-                        upiLink: nil
-                    )
+                        paymentId: created.paymentId, providerRef: reference, clientSecret: nil, upiLink: nil)
                     let outcome = try await harness.base.payments.process(
                         ProviderEvent(
-                            provider: provider,
-                            eventId: "evt_\(reference)",
-                            type: "paid",
-                            succeeded: true,
-                            providerRef: reference,
-                            chargeRef: nil,
-                            amount: price.amount,
-                            currency: price.currency
-                        ),
-                        requestId: nil
-                    )
+                            provider: provider, eventId: "evt_\(reference)", type: "paid", succeeded: true, providerRef: reference, chargeRef: nil,
+                            amount: price.amount, currency: price.currency), requestId: nil)
                     guard case .granted = outcome else {
                         Issue.record("not granted: \(outcome)")
                         continue
@@ -76,10 +56,7 @@ import Testing
                         let hour = Int64(Int.random(in: 1...4, using: &random) * 24 + Int.random(in: 9...16, using: &random))
                         let start = Instant(Date(timeIntervalSince1970: TimeInterval(today + hour * 3600)))
                         let booked = try await harness.base.call(
-                            "booking.create",
-                            #"{"mentorId":"\#(mentors[index].id)","start":"\#(start)","minutes":60}"#,
-                            as: mentee
-                        )
+                            "booking.create", #"{"mentorId":"\#(mentors[index].id)","start":"\#(start)","minutes":60}"#, as: mentee)
                         if booked.result != nil { break }
                     }
                 }
@@ -98,8 +75,7 @@ import Testing
                 let rate = configuration.inrPerUSD
                 #expect(
                     out * rate <= usdCentsIn * rate + inrPaiseIn,
-                    "seed \(seed), round \(round): paid out \(out)¢, in \(usdCentsIn)¢ + \(inrPaiseIn) paise"
-                )
+                    "seed \(seed), round \(round): paid out \(out)¢, in \(usdCentsIn)¢ + \(inrPaiseIn) paise")
             }
             #expect(harness.provider.paidOut > 0, "seed \(seed): nothing was paid out")
             #expect(try await harness.base.payments.reconcile().ok)

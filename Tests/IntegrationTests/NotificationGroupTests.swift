@@ -19,10 +19,8 @@ import Testing
             _ = try await outbox.relay(limit: 100) { events in messages.withLock { $0 += events.map(OutboxRelay.message) } }
         }
         let consumer = NotificationConsumer(
-            store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger),
-            bus: EventPipelineTests.RecordingBus(),
-            logger: TestEnvironment.logger
-        )
+            store: PostgresNotificationStore(pool: harness.pool, logger: TestEnvironment.logger), bus: EventPipelineTests.RecordingBus(),
+            logger: TestEnvironment.logger)
         for message in messages.withLock({ $0 }) { try await consumer.handle(message) }
     }
 
@@ -34,10 +32,7 @@ import Testing
         try await BookingHarness.with { harness in
             let mentor = try await harness.mentor()
             let group = try await harness.ok(
-                "sessions.createGroup",
-                #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":3,"title":"Clinic","topic":"Career"}"#,
-                as: mentor
-            )
+                "sessions.createGroup", #"{"start":"2027-05-04T15:00:00Z","minutes":60,"capacity":3,"title":"Clinic","topic":"Career"}"#, as: mentor)
             let groupId = try #require((group["booking"] as? [String: Any])?["id"] as? String)
             var mentees: [BookingHarness.User] = []
             for _ in 0..<3 {

@@ -27,9 +27,7 @@ import Testing
         return try connection.request("POST", "/dev/complete/\(paymentId)").text
     }
 
-    static func available(_ token: String) throws -> Int? {
-        (try call(token, "wallet.get", "{}").result?["available"] as? NSNumber)?.intValue
-    }
+    static func available(_ token: String) throws -> Int? { (try call(token, "wallet.get", "{}").result?["available"] as? NSNumber)?.intValue }
 
     @Test func topUpRefundAndPayout() async throws {
         try await StackUsers.with { users in
@@ -44,9 +42,7 @@ import Testing
                     """
                     SELECT ledger_post('test_earnings', \(UUID().uuidString), ARRAY[\(mentor.id.uuidString), '']::text[],
                         ARRAY['earnings', 'revenue']::text[], ARRAY[50, -50]::int8[], NULL)
-                    """,
-                    logger: TestEnvironment.logger
-                )
+                    """, logger: TestEnvironment.logger)
             }
             try await TestEnvironment.offThePool {
                 let key = "e2e-\(UUID().uuidString)"
@@ -81,8 +77,7 @@ import Testing
                 let spent = try Self.call(admin.token, "admin.adjustCredits", #"{"userId":"\#(mentee.id)","credits":-10,"reason":"spent elsewhere"}"#)
                 #expect(spent.result != nil)
                 #expect(
-                    try Self.call(admin.token, "payments.refund", #"{"paymentId":"\#(paymentId)","credits":15}"#).reason == "insufficient_credits"
-                )
+                    try Self.call(admin.token, "payments.refund", #"{"paymentId":"\#(paymentId)","credits":15}"#).reason == "insufficient_credits")
                 #expect(try Self.available(mentee.token) == 5)
                 let partial = try Self.call(admin.token, "payments.refund", #"{"paymentId":"\#(paymentId)","credits":5}"#)
                 #expect(partial.result?["status"] as? String == "partially_refunded")

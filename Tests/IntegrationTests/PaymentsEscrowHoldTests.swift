@@ -29,9 +29,7 @@ import Testing
             _ = try await book(harness, demoted, mentee, "2027-05-03T12:00:00Z")
             try await harness.base.pool.client.query("UPDATE users SET disabled_at = now() WHERE id = \(disabled.id)", logger: TestEnvironment.logger)
             try await harness.base.pool.client.query(
-                "UPDATE users SET roles = ARRAY['mentee'] WHERE id = \(demoted.id)",
-                logger: TestEnvironment.logger
-            )
+                "UPDATE users SET roles = ARRAY['mentee'] WHERE id = \(demoted.id)", logger: TestEnvironment.logger)
             #expect(try await release(harness, at: "2027-05-04T00:00:00Z") == 0)
             #expect(try await harness.base.wallet(disabled).earnings == 0)
             #expect(try await harness.base.wallet(demoted).earnings == 0)
@@ -45,10 +43,7 @@ import Testing
             let admin = try await harness.base.user(.admin)
             let frozen = try #require(try await frozenBooking(harness))
             let resolved = try await harness.call(
-                "admin.resolveEscrow",
-                #"{"bookingId":"\#(frozen)","decision":"refund","reason":"mentor removed"}"#,
-                as: admin
-            )
+                "admin.resolveEscrow", #"{"bookingId":"\#(frozen)","decision":"refund","reason":"mentor removed"}"#, as: admin)
             #expect(resolved.result?["escrowState"] as? String == "refunded", "\(String(describing: resolved.error))")
             #expect(try await harness.base.wallet(mentee) == Wallet(available: 20, escrow: 0, earnings: 0))
             #expect(try await harness.base.count("SELECT count(*)::int FROM audit_log WHERE action = 'escrow.resolve'") == 1)
@@ -58,8 +53,7 @@ import Testing
 
     func frozenBooking(_ harness: PaymentsHarness) async throws -> UUID? {
         for try await id in try await harness.base.pool.client.query(
-            "SELECT id FROM bookings WHERE escrow_state = 'frozen'",
-            logger: TestEnvironment.logger
+            "SELECT id FROM bookings WHERE escrow_state = 'frozen'", logger: TestEnvironment.logger
         ).decode(UUID.self) { return id }
         return nil
     }
@@ -89,26 +83,17 @@ import Testing
             // An admin resolves: release (the session took place after all) or refund. Only admins; audited.
             #expect(
                 try await harness.call(
-                    "admin.resolveEscrow",
-                    #"{"bookingId":"\#(first)","decision":"refund","reason":"no-show confirmed"}"#,
-                    as: mentee
-                )
-                .reason == "forbidden"
-            )
+                    "admin.resolveEscrow", #"{"bookingId":"\#(first)","decision":"refund","reason":"no-show confirmed"}"#, as: mentee
+                ).reason == "forbidden")
             let refunded = try await harness.call(
-                "admin.resolveEscrow",
-                #"{"bookingId":"\#(first)","decision":"refund","reason":"no-show confirmed"}"#,
-                as: admin
-            )
+                "admin.resolveEscrow", #"{"bookingId":"\#(first)","decision":"refund","reason":"no-show confirmed"}"#, as: admin)
             #expect(refunded.result?["escrowState"] as? String == "refunded", "\(String(describing: refunded.error))")
             #expect(
-                try await harness.call("admin.resolveEscrow", #"{"bookingId":"\#(first)","decision":"release","reason":"again"}"#, as: admin)
-                    .reason == "invalid_state"
-            )
+                try await harness.call("admin.resolveEscrow", #"{"bookingId":"\#(first)","decision":"release","reason":"again"}"#, as: admin).reason
+                    == "invalid_state")
             #expect(
                 try await harness.call("admin.resolveEscrow", #"{"bookingId":"\#(late)","decision":"release","reason":"not disputed"}"#, as: admin)
-                    .reason == "invalid_state"
-            )
+                    .reason == "invalid_state")
             #expect(try await harness.base.wallet(mentee) == Wallet(available: 10, escrow: 10, earnings: 0))
             #expect(try await harness.base.count("SELECT count(*)::int FROM audit_log WHERE action IN ('escrow.no_show', 'escrow.resolve')") == 2)
             #expect(try await harness.base.payments.reconcile().ok)

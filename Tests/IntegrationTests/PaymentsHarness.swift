@@ -154,13 +154,8 @@ struct PaymentsHarness: Sendable {
 
     func call(_ method: String, _ params: String = "{}", as user: BookingHarness.User) async throws -> Outcome {
         let context = RPCContext(
-            requestId: "t-\(UUID().uuidString.prefix(6))",
-            logger: TestEnvironment.logger,
-            principal: user.principal,
-            clientAddress: "10.0.0.1",
-            transport: .http,
-            credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil)
-        )
+            requestId: "t-\(UUID().uuidString.prefix(6))", logger: TestEnvironment.logger, principal: user.principal, clientAddress: "10.0.0.1",
+            transport: .http, credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil))
         return try await dispatcher.call(method, params, context: context)
     }
 
@@ -170,8 +165,6 @@ struct PaymentsHarness: Sendable {
             """
             SELECT ledger_post('test_earnings', \(UUID().uuidString), ARRAY['', \(mentor.id.uuidString)]::text[],
                 ARRAY['adjustments', 'earnings']::text[], ARRAY[\(-Int64(credits)), \(Int64(credits))]::int8[], NULL)
-            """,
-            logger: TestEnvironment.logger
-        )
+            """, logger: TestEnvironment.logger)
     }
 }

@@ -14,16 +14,12 @@ import Testing
             let user = try await harness.base.user(.mentee)
             for credits in ["\(Int64.min)", "\(Int64.max)", "-1000001", "0"] {
                 let outcome = try await harness.call(
-                    "admin.adjustCredits",
-                    #"{"userId":"\#(user.id)","credits":\#(credits),"reason":"hostile"}"#,
-                    as: admin
-                )
+                    "admin.adjustCredits", #"{"userId":"\#(user.id)","credits":\#(credits),"reason":"hostile"}"#, as: admin)
                 #expect(outcome.reason == "invalid_params", "\(credits): \(String(describing: outcome.error))")
             }
             #expect(
                 try await harness.call("admin.adjustCredits", #"{"userId":"\#(user.id)","credits":-1000000,"reason":"edge"}"#, as: admin).reason
-                    == "insufficient_credits"
-            )
+                    == "insufficient_credits")
             #expect(try await harness.base.wallet(user) == Wallet(available: 0, escrow: 0, earnings: 0))
         }
     }
@@ -40,10 +36,7 @@ import Testing
             }
             for (credits, provider) in [("\(Int64.max)", "stripe"), ("\(Int64.min)", "upi")] {
                 let topUp = try await harness.call(
-                    "payments.createTopUp",
-                    #"{"credits":\#(credits),"provider":"\#(provider)","idempotencyKey":"hostile-key-1"}"#,
-                    as: mentor
-                )
+                    "payments.createTopUp", #"{"credits":\#(credits),"provider":"\#(provider)","idempotencyKey":"hostile-key-1"}"#, as: mentor)
                 #expect(topUp.reason == "invalid_params")
             }
             #expect(try await harness.call("wallet.history", #"{"cursor":"-9223372036854775808"}"#, as: mentor).reason == "invalid_params")

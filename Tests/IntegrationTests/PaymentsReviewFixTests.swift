@@ -73,8 +73,7 @@ import Testing
         [Report.total(400), .refund("re_one", 400, type: "refund.created"), .refund("re_one", 400, type: "refund.updated")],
         // Two refunds ($2.00 and $3.00), totals possibly delivered late or stale.
         [Report.total(200), .total(500), .refund("re_a", 200, type: "refund.updated"), .refund("re_b", 300, type: "refund.updated")],
-    ])
-    func aProviderRefundIsTakenOnceWhateverTheEventsAndTheirOrder(_ reports: [Report]) async throws {
+    ]) func aProviderRefundIsTakenOnceWhateverTheEventsAndTheirOrder(_ reports: [Report]) async throws {
         try await PaymentsHarness.with { harness in
             let processor = processor(harness)
             let expected = reports.reduce(Int64(0)) { total, report in
@@ -151,26 +150,15 @@ import Testing
             let refund = try await ourRefund(harness, paymentId)
             #expect(refund.status == "succeeded")
             let event = refundEvent(
-                type: "refund.failed",
-                status: "failed",
-                providerRef: try #require(refund.providerRef),
-                ours: refund.id,
-                intent: intent,
-                amount: 400
-            )
+                type: "refund.failed", status: "failed", providerRef: try #require(refund.providerRef), ours: refund.id, intent: intent, amount: 400)
             #expect(await stripe(processor, event).status == 200)
             #expect(await stripe(processor, event.replacingOccurrences(of: #""id":"evt_"#, with: #""id":"evt_x"#)).status == 200)
             #expect(try await ourRefund(harness, paymentId).status == "failed")
             #expect(try await harness.base.wallet(mentee).available == 10)
             // A late success report changes nothing: a failed refund is final.
             let late = refundEvent(
-                type: "refund.updated",
-                status: "succeeded",
-                providerRef: try #require(refund.providerRef),
-                ours: refund.id,
-                intent: intent,
-                amount: 400
-            )
+                type: "refund.updated", status: "succeeded", providerRef: try #require(refund.providerRef), ours: refund.id, intent: intent,
+                amount: 400)
             #expect(await stripe(processor, late).status == 200)
             #expect(try await harness.base.wallet(mentee).available == 10)
             #expect(try await harness.base.payments.reconcile().ok)
@@ -201,9 +189,7 @@ import Testing
             #expect(try await harness.base.wallet(mentee).available == 7)
             #expect(
                 try await harness.base.count(
-                    "SELECT count(*)::int FROM audit_log WHERE action = 'payment.provider_refund_failed' AND outcome = 'needs_review'"
-                ) == 1
-            )
+                    "SELECT count(*)::int FROM audit_log WHERE action = 'payment.provider_refund_failed' AND outcome = 'needs_review'") == 1)
             #expect(try await harness.base.payments.reconcile().ok)
         }
     }
@@ -287,26 +273,12 @@ import Testing
             try await harness.earn(mentor, 20)
             let (_, paymentId) = try await RefundPathTests.paid(harness, credits: 10, user: mentor)
             _ = try await harness.base.payments.adjust(
-                userId: mentor.id,
-                credits: -10,
-                reason: "spent",
-                audit: AuditEntry(actorId: nil, action: "test")
-            )
+                userId: mentor.id, credits: -10, reason: "spent", audit: AuditEntry(actorId: nil, action: "test"))
             let intent = try #require(try await payment(harness, paymentId).providerRef)
             _ = try await harness.base.payments.process(
                 ProviderEvent(
-                    provider: .stripe,
-                    eventId: "evt_debt",
-                    type: "charge.refunded",
-                    succeeded: false,
-                    providerRef: intent,
-                    chargeRef: nil,
-                    amount: 1000,
-                    currency: "usd",
-                    action: .refundedTotal(1000)
-                ),
-                requestId: nil
-            )
+                    provider: .stripe, eventId: "evt_debt", type: "charge.refunded", succeeded: false, providerRef: intent, chargeRef: nil,
+                    amount: 1000, currency: "usd", action: .refundedTotal(1000)), requestId: nil)
             #expect(try await harness.base.wallet(mentor).debt == 10)
             let refused = try await harness.call("payouts.request", #"{"credits":20}"#, as: mentor)
             #expect(refused.reason == "in_debt", "\(String(describing: refused.result))")
@@ -323,8 +295,7 @@ import Testing
     func waitForLockWait(_ harness: PaymentsHarness) async throws {
         for _ in 0..<500 {
             let waiting = try await harness.base.count(
-                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
+                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
             if waiting > 0 { return }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -337,14 +308,11 @@ import Testing
             try await harness.base.pool.client.withTransaction(logger: TestEnvironment.logger) { connection in
                 // The rows are read: an execution error (55P03) only surfaces there.
                 for try await _ in try await connection.query(
-                    "SELECT 1 FROM ledger_accounts WHERE id = \(account) FOR UPDATE NOWAIT",
-                    logger: TestEnvironment.logger
-                ) {}
+                    "SELECT 1 FROM ledger_accounts WHERE id = \(account) FOR UPDATE NOWAIT", logger: TestEnvironment.logger)
+                {}
             }
             return true
-        } catch {
-            return false
-        }
+        } catch { return false }
     }
 
     /// giveLegs locked the user's debt account, then ledger_post their available one; takeLegs the other way round:
@@ -355,9 +323,7 @@ import Testing
             let (mentee, paymentId) = try await RefundPathTests.paid(harness, credits: 10)
             let intent = try #require(try await payment(harness, paymentId).providerRef)
             try await harness.base.pool.client.query(
-                "INSERT INTO ledger_accounts (owner_id, kind) VALUES (\(mentee.id), 'debt') ON CONFLICT DO NOTHING",
-                logger: TestEnvironment.logger
-            )
+                "INSERT INTO ledger_accounts (owner_id, kind) VALUES (\(mentee.id), 'debt') ON CONFLICT DO NOTHING", logger: TestEnvironment.logger)
             var ids: [Int64] = []
             for try await id in try await harness.base.pool.client.query(
                 "SELECT id FROM ledger_accounts WHERE owner_id = \(mentee.id) AND kind IN ('available', 'debt') ORDER BY id",
@@ -372,27 +338,16 @@ import Testing
                     {
                         _ = try await harness.base.payments.process(
                             ProviderEvent(
-                                provider: .stripe,
-                                eventId: "evt_lock",
-                                type: "charge.refunded",
-                                succeeded: false,
-                                providerRef: intent,
-                                chargeRef: nil,
-                                amount: 1000,
-                                currency: "usd",
-                                action: .refundedTotal(100)
-                            ),
-                            requestId: nil
-                        )
+                                provider: .stripe, eventId: "evt_lock", type: "charge.refunded", succeeded: false, providerRef: intent,
+                                chargeRef: nil, amount: 1000, currency: "usd", action: .refundedTotal(100)), requestId: nil)
                     }
                 ),
             ]
             for (name, posting) in postings {
                 let running = try await harness.base.pool.client.withTransaction(logger: TestEnvironment.logger) { side in
                     for try await _ in try await side.query(
-                        "SELECT 1 FROM ledger_accounts WHERE id = \(low) FOR UPDATE",
-                        logger: TestEnvironment.logger
-                    ) {}
+                        "SELECT 1 FROM ledger_accounts WHERE id = \(low) FOR UPDATE", logger: TestEnvironment.logger)
+                    {}
                     let running = Task { try await posting() }
                     try await waitForLockWait(harness)
                     #expect(await lockable(harness, account: high), "\(name) holds account \(high) while it waits for \(low)")

@@ -5,9 +5,7 @@ import PostgresNIO
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(2))) struct PostgresTests {
-    func withDatabase(_ body: (PostgresPool) async throws -> Void) async throws {
-        try await TestEnvironment.withFreshDatabase(body)
-    }
+    func withDatabase(_ body: (PostgresPool) async throws -> Void) async throws { try await TestEnvironment.withFreshDatabase(body) }
 
     func schemaCopy() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString.prefix(8))").path
@@ -19,9 +17,7 @@ import Testing
         return directory
     }
 
-    @Test func healthCheckAnswers() async throws {
-        try await withDatabase { database in try await database.check() }
-    }
+    @Test func healthCheckAnswers() async throws { try await withDatabase { database in try await database.check() } }
 
     @Test func migrationsApplyOnceAndRefuseEditedFiles() async throws {
         let directory = try schemaCopy()
@@ -55,8 +51,7 @@ import Testing
             let migrator = Migrator(database: database, directory: directory, logger: TestEnvironment.logger)
             await #expect(throws: (any Error).self) { try await migrator.migrate() }
             let rows = try await database.client.query(
-                "SELECT to_regclass('half') IS NULL, (SELECT count(*) FROM schema_migrations WHERE name = '9001_broken.sql')::int"
-            )
+                "SELECT to_regclass('half') IS NULL, (SELECT count(*) FROM schema_migrations WHERE name = '9001_broken.sql')::int")
             for try await (absent, recorded) in rows.decode((Bool, Int32).self) {
                 #expect(absent)
                 #expect(recorded == 0)
@@ -71,8 +66,7 @@ import Testing
                 CREATE TABLE a (x text DEFAULT 'it''s; fine');
                 /* block; comment */ CREATE TABLE "b;c" (y int);
                 DO $body$ BEGIN PERFORM 1; END $body$;
-                """
-        )
+                """)
         #expect(statements.count == 3)
         #expect(statements[0].hasSuffix("DEFAULT 'it''s; fine')"))
         #expect(statements[2] == "DO $body$ BEGIN PERFORM 1; END $body$")

@@ -24,8 +24,9 @@ import Testing
         return RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0"), middleware: [middleware])
     }
 
-    @Test(arguments: [("t.login", "unavailable"), ("t.register", "unavailable"), ("t.chat", nil)])
-    func redisDown(method: String, reason: String?) async throws {
+    @Test(arguments: [("t.login", "unavailable"), ("t.register", "unavailable"), ("t.chat", nil)]) func redisDown(
+        method: String, reason: String?
+    ) async throws {
         let context = RPCContext(requestId: "t", logger: TestEnvironment.logger, clientAddress: "10.1.1.1")
         let reply = await dispatcher().handle(body: Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)"}"#.utf8), context: context)
         let response = try #require(reply.responses.first)
@@ -44,11 +45,7 @@ import Testing
         let tokens = await AccessTokens(configuration: configuration)
         let token = try await tokens.issue(for: User(id: UUID(), email: "a@example.com", name: "A", roles: [.mentee]), sessionId: UUID()).token
         let authenticator = IdentityAuthenticator(
-            tokens: tokens,
-            revocations: DownList(),
-            configuration: configuration,
-            logger: TestEnvironment.logger
-        )
+            tokens: tokens, revocations: DownList(), configuration: configuration, logger: TestEnvironment.logger)
         do {
             _ = try await authenticator.authenticate(RequestCredentials(bearer: token))
             Issue.record("a token was accepted with the revocation list down")

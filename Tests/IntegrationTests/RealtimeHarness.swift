@@ -34,8 +34,7 @@ struct RealtimeHarness: Sendable {
     static let key: [UInt8] = Array(repeating: 9, count: 32)
 
     static func with(
-        rooms: RoomsConfiguration = RoomsConfiguration(),
-        worker configure: @escaping @Sendable (inout WorkerConfiguration) -> Void = { _ in },
+        rooms: RoomsConfiguration = RoomsConfiguration(), worker configure: @escaping @Sendable (inout WorkerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (RealtimeHarness) async throws -> Void
     ) async throws {
         try await TestEnvironment.withFreshDatabase(migrated: true) { pool in
@@ -64,25 +63,13 @@ struct RealtimeHarness: Sendable {
                 registry.mount(SystemService(version: "test", gitCommit: nil))
                 registry.mount(
                     try await IdentityService(
-                        store: store,
-                        revocations: revocations,
-                        limiter: limiter,
-                        tokens: tokens,
-                        configuration: identity,
-                        authenticator: authenticator,
-                        logger: logger
-                    )
-                )
+                        store: store, revocations: revocations, limiter: limiter, tokens: tokens, configuration: identity,
+                        authenticator: authenticator, logger: logger))
                 registry.mount(RealtimeService(subscriptions: subscriptions, store: PostgresNotificationStore(pool: pool, logger: logger)))
                 registry.mount(
                     RoomsService(
-                        rooms: PostgresRoomStore(pool: pool, logger: logger),
-                        presence: RedisPresence(client: redis),
-                        bus: bus,
-                        subscriptions: subscriptions,
-                        configuration: rooms
-                    )
-                )
+                        rooms: PostgresRoomStore(pool: pool, logger: logger), presence: RedisPresence(client: redis), bus: bus,
+                        subscriptions: subscriptions, configuration: rooms))
                 let path = "\(directory)/worker-\(index).sock"
                 var configuration = WorkerConfiguration(socketPath: path, index: index)
                 configure(&configuration)
@@ -90,14 +77,9 @@ struct RealtimeHarness: Sendable {
                 let server = WorkerServer(
                     configuration: configuration,
                     dispatcher: RPCDispatcher(
-                        registry: registry,
-                        info: OpenRPCInfo(title: "t", version: "0"),
-                        middleware: [RateLimitMiddleware(limiter: limiter, rules: identity.rateRules, logger: logger)]
-                    ),
-                    metrics: metrics,
-                    authenticator: authenticator,
-                    logger: logger
-                )
+                        registry: registry, info: OpenRPCInfo(title: "t", version: "0"),
+                        middleware: [RateLimitMiddleware(limiter: limiter, rules: identity.rateRules, logger: logger)]), metrics: metrics,
+                    authenticator: authenticator, logger: logger)
                 services += [redis, subscriber, bus, try server.makeApplication(onListening: { signal.yield() }), server.sessions]
                 workers.append(Worker(endpoint: .unix(path), bus: bus, subscriptions: subscriptions, sessions: server.sessions))
             }
@@ -129,9 +111,7 @@ struct RealtimeHarness: Sendable {
         let user = try await BookingHarness.insertUser(role, name: "Realtime \(role.rawValue)", on: pool.client)
         let session = UUID()
         let (token, _) = try await tokens.issue(
-            for: User(id: user.id, email: "x@example.com", name: "x", roles: [Role(rawValue: role.rawValue)!]),
-            sessionId: session
-        )
+            for: User(id: user.id, email: "x@example.com", name: "x", roles: [Role(rawValue: role.rawValue)!]), sessionId: session)
         return (user.id, token, session)
     }
 
@@ -143,9 +123,7 @@ struct RealtimeHarness: Sendable {
             VALUES ('one_on_one', \(mentor), \(mentee), now() + \(minutes) * interval '1 minute', now() + \(minutes + 60) * interval '1 minute',
                     now() + \(minutes) * interval '1 minute', now() + \(minutes + 60) * interval '1 minute', 'confirmed')
             RETURNING id
-            """,
-            logger: TestEnvironment.logger
-        )
+            """, logger: TestEnvironment.logger)
         for try await id in rows.decode(UUID.self) { return id }
         throw TestEnvironment.Missing(what: "booking")
     }
@@ -162,9 +140,7 @@ struct RealtimeHarness: Sendable {
             SELECT 'group_seat', \(mentor), m, g.id, g.starts_at, g.ends_at, g.starts_at, g.ends_at, 'confirmed'
             FROM g, unnest(\(mentees)::uuid[]) m
             RETURNING parent_id, id, mentee_id
-            """,
-            logger: TestEnvironment.logger
-        )
+            """, logger: TestEnvironment.logger)
         var group: UUID?
         var seats: [UUID: UUID] = [:]
         for try await (parent, seat, mentee) in rows.decode((UUID, UUID, UUID).self) {
@@ -175,9 +151,7 @@ struct RealtimeHarness: Sendable {
     }
 
     /// Runs blocking client code on its own thread.
-    func clients<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await TestEnvironment.offThePool(body)
-    }
+    func clients<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T { try await TestEnvironment.offThePool(body) }
 
     /// From client code (on its own thread): runs async work and waits for it.
     func wait(_ body: @escaping @Sendable () async throws -> Void) throws {
@@ -223,6 +197,4 @@ extension RPCWebSocketClient {
 }
 
 /// The `error.data.reason` of a response object.
-func rpcReason(_ response: [String: Any]) -> String? {
-    ((response["error"] as? [String: Any])?["data"] as? [String: Any])?["reason"] as? String
-}
+func rpcReason(_ response: [String: Any]) -> String? { ((response["error"] as? [String: Any])?["data"] as? [String: Any])?["reason"] as? String }

@@ -12,11 +12,7 @@ import Testing
         var headers = ["Content-Type": "application/json", "X-Real-IP": "10.9.\(Int.random(in: 1...250)).\(Int.random(in: 1...250))"]
         if let token { headers["Authorization"] = "Bearer \(token)" }
         let reply = try HTTPConnection(endpoint).request(
-            "POST",
-            "/rpc",
-            headers: headers,
-            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#.utf8)
-        )
+            "POST", "/rpc", headers: headers, body: Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#.utf8))
         return try #require(try JSONSerialization.jsonObject(with: Data(reply.text.utf8)) as? [String: Any])
     }
 
@@ -26,10 +22,7 @@ import Testing
             let password = "correct horse battery staple"
             let (token, userId) = try await harness.clients {
                 let registered = try http(
-                    harness.socket(0),
-                    "identity.register",
-                    #"{"email":"\#(email)","password":"\#(password)","name":"Listener","role":"mentee"}"#
-                )
+                    harness.socket(0), "identity.register", #"{"email":"\#(email)","password":"\#(password)","name":"Listener","role":"mentee"}"#)
                 let id = try #require((registered["result"] as? [String: Any])?["user"] as? [String: Any])["id"] as? String
                 let login = try http(harness.socket(0), "identity.login", #"{"email":"\#(email)","password":"\#(password)"}"#)
                 return (try #require((login["result"] as? [String: Any])?["accessToken"] as? String), try #require(id))

@@ -12,8 +12,7 @@ import Testing
 /// A bus whose `listen` waits until the test opens the gate, so subscriptions can be caught mid-way.
 final class GatedBus: EventBus {
     private let state = Mutex<(next: Int, listeners: [Int: String], pending: Int, open: Bool, waiting: [CheckedContinuation<Void, Never>])>(
-        (0, [:], 0, false, [])
-    )
+        (0, [:], 0, false, []))
 
     var listenerCount: Int { state.withLock { $0.listeners.count } }
     var pending: Int { state.withLock { $0.pending } }
@@ -88,19 +87,11 @@ final class FakeSession: RPCSession {
         let subscriptions = Subscriptions(bus: bus)
         let session = FakeSession()
         let context = RPCContext(
-            requestId: "t",
-            logger: TestEnvironment.logger,
-            principal: nil,
-            clientAddress: nil,
-            transport: .webSocket,
-            credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil),
-            session: session
-        )
+            requestId: "t", logger: TestEnvironment.logger, principal: nil, clientAddress: nil, transport: .webSocket,
+            credentials: RequestCredentials(bearer: nil, cookies: [:], origin: nil), session: session)
         // A batch of ten subscribes, all waiting in listen when the session closes.
         await withTaskGroup(of: Void.self) { group in
-            for index in 0..<10 {
-                group.addTask { _ = try? await subscriptions.subscribe(context, channel: "availability:\(index)", sinceSeq: nil) }
-            }
+            for index in 0..<10 { group.addTask { _ = try? await subscriptions.subscribe(context, channel: "availability:\(index)", sinceSeq: nil) } }
             try? await settle { bus.pending == 10 }
             session.close()
             try? await settle { subscriptions.count == 0 }

@@ -43,8 +43,7 @@ import Testing
                 for _ in 0..<2 { _ = try http(1, mentor.token, "availability.set", #"{"timeZone":"UTC","weekly":[\#(everyDay)]}"#) }
                 let again = try RPCWebSocketClient(try socket(0))
                 let resumed = try #require(
-                    again.call("availability.subscribe", #"{"mentorId":"\#(mentor.id)","sinceSeq":\#(lastSeq)}"#)["result"] as? [String: Any]
-                )
+                    again.call("availability.subscribe", #"{"mentorId":"\#(mentor.id)","sinceSeq":\#(lastSeq)}"#)["result"] as? [String: Any])
                 #expect(resumed["recovered"] as? Bool == true)
                 let first = try again.nextNotification()
                 let second = try again.nextNotification()
@@ -55,8 +54,7 @@ import Testing
             let bus = RedisEventBus(
                 client: redis,
                 subscriber: RedisSubscriber(address: .unix(path: "\(try TestEnvironment.runDirectory())/redis.sock"), logger: TestEnvironment.logger),
-                logger: TestEnvironment.logger
-            )
+                logger: TestEnvironment.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await redis.run() }
                 defer { group.cancelAll() }
@@ -67,8 +65,7 @@ import Testing
             try await TestEnvironment.offThePool {
                 let late = try RPCWebSocketClient(try socket(1))
                 let resumed = try #require(
-                    late.call("availability.subscribe", #"{"mentorId":"\#(mentor.id)","sinceSeq":\#(lastSeq + 2)}"#)["result"] as? [String: Any]
-                )
+                    late.call("availability.subscribe", #"{"mentorId":"\#(mentor.id)","sinceSeq":\#(lastSeq + 2)}"#)["result"] as? [String: Any])
                 #expect(resumed["recovered"] as? Bool == false)
                 #expect((resumed["seq"] as? NSNumber)?.int64Value == lastSeq + 2 + Int64(bus.historyLength + 5))
             }
@@ -126,9 +123,7 @@ import Testing
             let user = try await BookingHarness.insertUser(.mentee, name: "Revoked", on: users.client)
             let session = UUID()
             let (token, _) = try await users.tokens.issue(
-                for: User(id: user.id, email: "x@example.com", name: "x", roles: [.mentee]),
-                sessionId: session
-            )
+                for: User(id: user.id, email: "x@example.com", name: "x", roles: [.mentee]), sessionId: session)
             let redisSocket = "\(try TestEnvironment.runDirectory())/redis.sock"
             try await TestEnvironment.offThePool {
                 let client = try RPCWebSocketClient(try socket(0), headers: ["Authorization": "Bearer \(token)"])

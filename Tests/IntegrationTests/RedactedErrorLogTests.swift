@@ -42,50 +42,29 @@ import Testing
             let tokens = await AccessTokens(configuration: configuration)
             let revocations = RedisRevocationList(client: redis)
             let authenticator = IdentityAuthenticator(
-                tokens: tokens,
-                revocations: revocations,
-                configuration: configuration,
-                logger: TestEnvironment.logger
-            )
+                tokens: tokens, revocations: revocations, configuration: configuration, logger: TestEnvironment.logger)
             var registry = MethodRegistry()
             registry.mount(
                 try await IdentityService(
-                    store: PostgresIdentityStore(pool: pool, logger: TestEnvironment.logger),
-                    revocations: revocations,
-                    limiter: RedisRateLimiter(client: redis),
-                    tokens: tokens,
-                    configuration: configuration,
-                    authenticator: authenticator,
-                    logger: TestEnvironment.logger
-                )
-            )
+                    store: PostgresIdentityStore(pool: pool, logger: TestEnvironment.logger), revocations: revocations,
+                    limiter: RedisRateLimiter(client: redis), tokens: tokens, configuration: configuration, authenticator: authenticator,
+                    logger: TestEnvironment.logger))
             let dispatcher = RPCDispatcher(
-                registry: registry,
-                info: OpenRPCInfo(title: "t", version: "0"),
-                errorLogDescription: PostgresAdapterError.logDescription(of:)
-            )
+                registry: registry, info: OpenRPCInfo(title: "t", version: "0"), errorLogDescription: PostgresAdapterError.logDescription(of:))
             let captured = Captured()
             let logger = Logger(label: "capture") { _ in CapturingHandler(sink: captured) }
             let email = "secret-\(UUID().uuidString.prefix(8).lowercased())@example.com"
             let context = RPCContext(
-                requestId: "t-redact",
-                logger: logger,
-                principal: nil,
-                clientAddress: "10.0.0.1",
-                transport: .http,
-                credentials: RequestCredentials(bearer: nil, cookies: [:], origin: IdentityHarness.origin)
-            )
+                requestId: "t-redact", logger: logger, principal: nil, clientAddress: "10.0.0.1", transport: .http,
+                credentials: RequestCredentials(bearer: nil, cookies: [:], origin: IdentityHarness.origin))
             let outcome = try await dispatcher.call(
-                "identity.register",
-                #"{"email":"\#(email)","password":"correct horse battery staple","name":"Secret Name","role":"mentee"}"#,
-                context: context
-            )
+                "identity.register", #"{"email":"\#(email)","password":"correct horse battery staple","name":"Secret Name","role":"mentee"}"#,
+                context: context)
             #expect(outcome.error?.code == -32603)
             let line = try #require(captured.all.first { $0.hasPrefix("rpc.internal_error") })
             #expect(!line.contains(email) && !line.contains("$argon2") && !line.contains("Secret Name"))
             #expect(
-                line.contains("sqlState: 23514") && line.contains(#"violates check constraint "refuse_everyone""#) && line.contains("table: users")
-            )
+                line.contains("sqlState: 23514") && line.contains(#"violates check constraint "refuse_everyone""#) && line.contains("table: users"))
         }
     }
 

@@ -28,11 +28,8 @@ import Testing
         let server = try OwnRedis()
         defer { server.stop() }
         let client = RedisClient(
-            address: server.address,
-            logger: TestEnvironment.logger,
-            commandTimeout: .milliseconds(300),
-            reconnect: RedisBackoff(initial: .seconds(30), maximum: .seconds(60))
-        )
+            address: server.address, logger: TestEnvironment.logger, commandTimeout: .milliseconds(300),
+            reconnect: RedisBackoff(initial: .seconds(30), maximum: .seconds(60)))
         try await server.waitUntilUp(client)
         // Paused: connected, but no reply ever comes.
         kill(server.pid, SIGSTOP)

@@ -12,32 +12,19 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct RefundPathTests {
     /// A mentee with a granted Stripe top-up of `credits`.
     static func paid(
-        _ harness: PaymentsHarness,
-        credits: Int,
-        provider: PaymentProviderName = .stripe,
-        user: BookingHarness.User? = nil
+        _ harness: PaymentsHarness, credits: Int, provider: PaymentProviderName = .stripe, user: BookingHarness.User? = nil
     ) async throws -> (BookingHarness.User, String) {
         let mentee = if let user { user } else { try await harness.base.user(.mentee) }
         let created = try await harness.call(
-            "payments.createTopUp",
-            #"{"credits":\#(credits),"provider":"\#(provider.rawValue)","idempotencyKey":"key-\#(UUID().uuidString)"}"#,
-            as: mentee
-        )
+            "payments.createTopUp", #"{"credits":\#(credits),"provider":"\#(provider.rawValue)","idempotencyKey":"key-\#(UUID().uuidString)"}"#,
+            as: mentee)
         let payment = try #require(created.result, "\(String(describing: created.error))")
         let paymentId = try #require(payment["paymentId"] as? String)
         let outcome = try await harness.base.payments.process(
             ProviderEvent(
-                provider: provider,
-                eventId: "evt_\(UUID().uuidString)",
-                type: provider == .stripe ? "payment_intent.succeeded" : "payment.captured",
-                succeeded: true,
-                providerRef: payment["providerRef"] as? String,
-                chargeRef: "ch_\(paymentId.prefix(8))",
-                amount: (payment["amount"] as? NSNumber)?.int64Value,
-                currency: payment["currency"] as? String
-            ),
-            requestId: nil
-        )
+                provider: provider, eventId: "evt_\(UUID().uuidString)", type: provider == .stripe ? "payment_intent.succeeded" : "payment.captured",
+                succeeded: true, providerRef: payment["providerRef"] as? String, chargeRef: "ch_\(paymentId.prefix(8))",
+                amount: (payment["amount"] as? NSNumber)?.int64Value, currency: payment["currency"] as? String), requestId: nil)
         guard case .granted = outcome else { throw TestFailure("not granted: \(outcome)") }
         return (mentee, paymentId)
     }

@@ -41,8 +41,7 @@ import Testing
             let declined = try await harness.ok("booking.respondReschedule", #"{"bookingId":"\#(id)","accept":false}"#, as: mentor)
             #expect((declined["booking"] as? [String: Any])?["start"] as? String == "2027-05-03T12:00:00Z")
             #expect(
-                try await harness.call("booking.respondReschedule", #"{"bookingId":"\#(id)","accept":true}"#, as: mentee).reason == "invalid_state"
-            )
+                try await harness.call("booking.respondReschedule", #"{"bookingId":"\#(id)","accept":true}"#, as: mentee).reason == "invalid_state")
             // Still inside the window: a cancellation now is late, and refunds nothing.
             let cancelled = try await harness.ok("booking.cancel", #"{"bookingId":"\#(id)"}"#, as: mentee)
             #expect((cancelled["policy"] as? [String: Any])?["late"] as? Bool == true)

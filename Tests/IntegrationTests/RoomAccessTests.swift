@@ -31,12 +31,10 @@ import Testing
                 #expect(rpcReason(try first.call("rooms.typing", #"{"roomId":"\#(roomId)"}"#)) == "muted")
                 #expect(
                     rpcReason(try first.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"offer","sdp":"v=0"}}"#))
-                        == "muted"
-                )
+                        == "muted")
                 #expect(
                     try first.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"answer","sdp":"v=0"}}"#)["result"]
-                        != nil
-                )
+                        != nil)
 
                 #expect(try host.call("rooms.remove", #"{"roomId":"\#(roomId)","userId":"\#(bob.id)"}"#)["result"] != nil)
                 for client in bobs {
@@ -51,17 +49,15 @@ import Testing
                 #expect(rpcReason(try removed.call("rooms.typing", #"{"roomId":"\#(roomId)"}"#)) == "forbidden")
                 #expect(
                     rpcReason(
-                        try removed.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"offer","sdp":"v=0"}}"#)
-                    ) == "forbidden"
-                )
+                        try removed.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentor.id)","payload":{"type":"offer","sdp":"v=0"}}"#))
+                        == "forbidden")
                 #expect(rpcReason(try removed.call("rooms.send", #"{"roomId":"\#(roomId)","text":"still here?"}"#)) == "forbidden")
                 #expect(rpcReason(try removed.call("rooms.join", join)) == "forbidden")
 
                 // The room goes on without Bob: a chat message and a signal addressed to him reach neither of his sockets.
                 #expect(
                     try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(bob.id)","payload":{"type":"offer","sdp":"v=0"}}"#)["result"]
-                        != nil
-                )
+                        != nil)
                 #expect(try host.call("rooms.send", #"{"roomId":"\#(roomId)","text":"after"}"#)["result"] != nil)
                 _ = try first.nextEvent("chat.message")  // worker 1 has fanned it out
                 _ = try host.nextEvent("chat.message")  // and worker 0

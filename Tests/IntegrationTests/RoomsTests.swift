@@ -20,9 +20,7 @@ import Testing
             VALUES ('one_on_one', \(mentor), \(mentee), now() + \(minutes) * interval '1 minute', now() + \(minutes + 60) * interval '1 minute',
                     now() + \(minutes) * interval '1 minute', now() + \(minutes + 60) * interval '1 minute', 'confirmed')
             RETURNING id
-            """,
-            logger: TestEnvironment.logger
-        )
+            """, logger: TestEnvironment.logger)
         for try await id in rows.decode(UUID.self) { return id }
         throw TestEnvironment.Missing(what: "booking")
     }
@@ -76,17 +74,14 @@ import Testing
 
                 #expect(
                     try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentee.id)","payload":{"type":"offer","sdp":"v=0"}}"#)["result"]
-                        != nil
-                )
+                        != nil)
                 let signal = try next(guest, "signal")
                 #expect(
                     signal["from"] as? String == mentor.id.uuidString.lowercased()
-                        && (signal["payload"] as? [String: Any])?["sdp"] as? String == "v=0"
-                )
+                        && (signal["payload"] as? [String: Any])?["sdp"] as? String == "v=0")
                 #expect(
                     reason(try host.call("rooms.signal", #"{"roomId":"\#(roomId)","to":"\#(mentee.id)","payload":{"type":"rickroll"}}"#))
-                        == "invalid_params"
-                )
+                        == "invalid_params")
 
                 let history = try #require(try host.call("rooms.history", #"{"roomId":"\#(roomId)"}"#)["result"] as? [String: Any])
                 #expect((history["items"] as? [[String: Any]])?.count == 1)
@@ -97,8 +92,7 @@ import Testing
                 #expect(reason(try host.call("rooms.join", #"{"bookingId":"\#(later)"}"#)) == "room_closed")
                 #expect(
                     reason(try host.call("rooms.send", #"{"roomId":"\#(roomId)","text":"\#(String(repeating: "x", count: 2001))"}"#))
-                        == "invalid_params"
-                )
+                        == "invalid_params")
 
                 // The guest's connection drops: the host hears presence.left.
                 guest.socket.socket.shutdown()
@@ -124,9 +118,7 @@ import Testing
                 SELECT 'group_seat', \(mentor.id), m, g.id, g.starts_at, g.ends_at, g.starts_at, g.ends_at, 'confirmed'
                 FROM g, unnest(ARRAY[\(alice.id), \(bob.id)]::uuid[]) m
                 RETURNING parent_id
-                """,
-                logger: TestEnvironment.logger
-            )
+                """, logger: TestEnvironment.logger)
             var group: UUID?
             for try await id in rows.decode(UUID.self) { group = id }
             let roomId = try #require(group)

@@ -9,13 +9,7 @@ import Testing
 /// Bayesian rating order, "available between", and cursors that stay stable while data changes.
 @Suite(.timeLimit(.minutes(2))) struct SearchTests {
     func profile(
-        _ harness: BookingHarness,
-        name: String,
-        headline: String,
-        bio: String = "",
-        skills: [String],
-        years: Int = 5,
-        price: Int = 0,
+        _ harness: BookingHarness, name: String, headline: String, bio: String = "", skills: [String], years: Int = 5, price: Int = 0,
         languages: [String] = ["en"]
     ) async throws -> BookingHarness.User {
         let mentor = try await harness.user(.mentor, name: name)
@@ -23,8 +17,7 @@ import Testing
         try await harness.ok(
             "mentors.updateProfile",
             #"{"headline":"\#(headline)","bio":"\#(bio)","skills":[\#(json(skills))],"topics":["Career"],"tags":[],"yearsExperience":\#(years),"languages":[\#(json(languages))],"timeZone":"UTC","sessionTypes":[{"kind":"one_on_one","minutes":60,"priceCredits":\#(price)}]}"#,
-            as: mentor
-        )
+            as: mentor)
         return mentor
     }
 
@@ -33,30 +26,12 @@ import Testing
     @Test func relevanceTyposFiltersAndFacets() async throws {
         try await BookingHarness.with { harness in
             let kube = try await profile(
-                harness,
-                name: "Kim Ops",
-                headline: "Kubernetes and cloud infrastructure",
-                skills: ["Kubernetes", "Docker"],
-                years: 12,
-                price: 50,
-                languages: ["en", "de"]
-            )
+                harness, name: "Kim Ops", headline: "Kubernetes and cloud infrastructure", skills: ["Kubernetes", "Docker"], years: 12, price: 50,
+                languages: ["en", "de"])
             let swift = try await profile(
-                harness,
-                name: "Sam Apple",
-                headline: "Swift and iOS engineer",
-                skills: ["Swift", "iOS"],
-                years: 3,
-                price: 10
-            )
+                harness, name: "Sam Apple", headline: "Swift and iOS engineer", skills: ["Swift", "iOS"], years: 3, price: 10)
             let bioOnly = try await profile(
-                harness,
-                name: "Pat Generalist",
-                headline: "Engineering manager",
-                bio: "I once wrote some Swift.",
-                skills: ["Leadership"],
-                years: 20
-            )
+                harness, name: "Pat Generalist", headline: "Engineering manager", bio: "I once wrote some Swift.", skills: ["Leadership"], years: 20)
             // A typo still finds Kubernetes.
             #expect(ids(try await harness.ok("mentors.search", #"{"query":"kubernets"}"#)) == [kube.id.uuidString])
             #expect(ids(try await harness.ok("mentors.search", #"{"query":"kubrenetes"}"#)) == [kube.id.uuidString])
@@ -85,13 +60,9 @@ import Testing
             for index in 0..<25 { mentors.append(try await profile(harness, name: "Mentor \(index)", headline: "Mentor", skills: ["Go"])) }
             // One 5-star review against a hundred 4.8s.
             try await harness.pool.client.query(
-                "UPDATE mentor_profiles SET rating_sum = 5, review_count = 1 WHERE user_id = \(mentors[0].id)",
-                logger: TestEnvironment.logger
-            )
+                "UPDATE mentor_profiles SET rating_sum = 5, review_count = 1 WHERE user_id = \(mentors[0].id)", logger: TestEnvironment.logger)
             try await harness.pool.client.query(
-                "UPDATE mentor_profiles SET rating_sum = 480, review_count = 100 WHERE user_id = \(mentors[1].id)",
-                logger: TestEnvironment.logger
-            )
+                "UPDATE mentor_profiles SET rating_sum = 480, review_count = 100 WHERE user_id = \(mentors[1].id)", logger: TestEnvironment.logger)
             let top = ids(try await harness.ok("mentors.search", #"{"sort":"rating","limit":2}"#))
             #expect(top == [mentors[1].id.uuidString, mentors[0].id.uuidString])
             // Page through while a new top-rated mentor appears and another's rating changes: no item twice, none lost.
@@ -107,8 +78,7 @@ import Testing
                     let newcomer = try await profile(harness, name: "Newcomer", headline: "Mentor", skills: ["Go"])
                     try await harness.pool.client.query(
                         "UPDATE mentor_profiles SET rating_sum = 500, review_count = 100 WHERE user_id = \(newcomer.id)",
-                        logger: TestEnvironment.logger
-                    )
+                        logger: TestEnvironment.logger)
                 }
                 page += 1
             } while cursor != nil && page < 10
@@ -133,11 +103,8 @@ import Testing
             #expect(
                 ids(
                     try await harness.ok(
-                        "mentors.search",
-                        #"{"skills":["rust"],"availableFrom":"2027-05-03T12:00:00Z","availableTo":"2027-05-03T12:30:00Z"}"#
-                    )
-                ).isEmpty
-            )
+                        "mentors.search", #"{"skills":["rust"],"availableFrom":"2027-05-03T12:00:00Z","availableTo":"2027-05-03T12:30:00Z"}"#)
+                ).isEmpty)
             #expect(ids(try await harness.ok("mentors.search", #"{"skills":["rust"],"sort":"soonest"}"#)).first == free.id.uuidString)
         }
     }

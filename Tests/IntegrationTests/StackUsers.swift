@@ -25,11 +25,7 @@ struct StackUsers: Sendable {
         }
         let tokens = await AccessTokens(configuration: IdentityConfiguration(signingKeys: keys, allowedOrigins: []))
         let pool = PostgresPool(
-            socketPath: "\(directory)/pg/.s.PGSQL.5432",
-            username: "mentorlink",
-            database: "mentorlink",
-            logger: TestEnvironment.logger
-        )
+            socketPath: "\(directory)/pg/.s.PGSQL.5432", username: "mentorlink", database: "mentorlink", logger: TestEnvironment.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pool.run() }
             defer { group.cancelAll() }
@@ -41,20 +37,15 @@ struct StackUsers: Sendable {
     func make(_ role: RPCRole) async throws -> (id: UUID, token: String) {
         let user = try await BookingHarness.insertUser(role, name: "Stack \(role.rawValue)", on: client)
         let (token, _) = try await tokens.issue(
-            for: User(id: user.id, email: "x@example.com", name: "x", roles: [Role(rawValue: role.rawValue)!]),
-            sessionId: UUID()
-        )
+            for: User(id: user.id, email: "x@example.com", name: "x", roles: [Role(rawValue: role.rawValue)!]), sessionId: UUID())
         return (user.id, token)
     }
 
     /// One JSON-RPC call on a worker socket with a bearer token; the parsed response object.
     static func call(_ connection: HTTPConnection, token: String, _ method: String, _ params: String) throws -> [String: Any] {
         let reply = try connection.request(
-            "POST",
-            "/rpc",
-            headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"],
-            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#.utf8)
-        )
+            "POST", "/rpc", headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"],
+            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#.utf8))
         #expect(reply.status == 200, "HTTP \(reply.status) for \(method)")
         return try #require(try JSONSerialization.jsonObject(with: Data(reply.text.utf8)) as? [String: Any])
     }

@@ -4,8 +4,8 @@ import Testing
 
 /// `mentorlink serve` as a process: restarts a worker that dies, drains on SIGTERM and exits 0.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SupervisorTests {
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../.build/debug/mentorlink").standardized.path
+    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/mentorlink")
+        .standardized.path
 
     /// Starts `mentorlink serve --workers 2` in a directory of its own; no backing services are needed to serve ping.
     func startSupervisor() throws -> (Process, String) {

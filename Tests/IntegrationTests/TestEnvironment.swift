@@ -30,9 +30,7 @@ enum TestEnvironment {
         return port
     }
 
-    static func workers() -> Int {
-        ProcessInfo.processInfo.environment["MENTORLINK_TEST_WORKERS"].flatMap(Int.init) ?? 2
-    }
+    static func workers() -> Int { ProcessInfo.processInfo.environment["MENTORLINK_TEST_WORKERS"].flatMap(Int.init) ?? 2 }
 
     static var logger: Logger {
         var logger = Logger(label: "test")
@@ -71,7 +69,5 @@ enum TestEnvironment {
     }
 
     /// Runs blocking client code on its own thread, off the cooperative pool (MentorLinkTesting's `offThePool`).
-    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await MentorLinkTesting.offThePool(body)
-    }
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T { try await MentorLinkTesting.offThePool(body) }
 }

@@ -10,8 +10,7 @@ import Testing
 /// REST scheme.
 @Suite(.timeLimit(.minutes(1))) struct TurnCredentialsTests {
     func turn(
-        _ harness: RealtimeHarness,
-        secret: String
+        _ harness: RealtimeHarness, secret: String
     ) async throws -> (username: String, credential: String, closes: Int64, roomId: String, userId: UUID) {
         let mentor = try await harness.user(.mentor)
         let mentee = try await harness.user(.mentee)

@@ -22,23 +22,13 @@ import Testing
 
     /// A recorded Stripe payment of `credits` with its PaymentIntent id.
     func payment(
-        _ harness: BookingHarness,
-        _ user: BookingHarness.User,
-        credits: Int,
-        provider: PaymentProviderName = .stripe
+        _ harness: BookingHarness, _ user: BookingHarness.User, credits: Int, provider: PaymentProviderName = .stripe
     ) async throws -> Payment {
         let price = PaymentsConfiguration().price(credits, provider: provider)
         let (created, _) = try await harness.payments.createPayment(
             NewPayment(
-                userId: user.id,
-                provider: provider,
-                credits: credits,
-                amount: price.amount,
-                currency: price.currency,
-                idempotencyKey: UUID().uuidString,
-                audit: AuditEntry(actorId: user.id, action: "payment.create")
-            )
-        )
+                userId: user.id, provider: provider, credits: credits, amount: price.amount, currency: price.currency,
+                idempotencyKey: UUID().uuidString, audit: AuditEntry(actorId: user.id, action: "payment.create")))
         let reference = provider == .stripe ? "pi_\(UUID().uuidString.prefix(8))" : "order_\(UUID().uuidString.prefix(8))"
         return try await harness.payments.attachProvider(paymentId: created.paymentId, providerRef: reference, clientSecret: nil, upiLink: nil)
     }
@@ -46,8 +36,7 @@ import Testing
     func stripeEvent(id: String, intent: String, amount: Int64, currency: String = "usd") -> [UInt8] {
         Array(
             #"{"id":"\#(id)","type":"payment_intent.succeeded","data":{"object":{"id":"\#(intent)","amount":\#(amount),"currency":"\#(currency)","latest_charge":"ch_1"}}}"#
-                .utf8
-        )
+                .utf8)
     }
 
     func signed(_ body: [UInt8], secret: String = stripeSecret, at: Date = Date()) -> [String: String] {
@@ -108,8 +97,7 @@ import Testing
             let processor = processor(harness)
             let body = Array(
                 #"{"entity":"event","event":"payment.captured","payload":{"payment":{"entity":{"id":"pay_1","order_id":"\#(paid.providerRef!)","amount":\#(paid.amount),"currency":"INR","status":"captured"}}}}"#
-                    .utf8
-            )
+                    .utf8)
             let headers = ["x-razorpay-signature": WebhookSignature.hex(body: body, secret: Self.upiSecret), "x-razorpay-event-id": "evt_upi_1"]
             #expect(await processor.upi(headers: headers, body: body).status == 200)
             #expect(await processor.upi(headers: headers, body: body).body.contains("duplicate"))
@@ -130,8 +118,7 @@ import Testing
             let processor = processor(harness)
             let body = Array(
                 #"{"entity":"event","event":"payment.captured","payload":{"payment":{"entity":{"id":"pay_replay","order_id":"\#(paid.providerRef!)","amount":\#(paid.amount),"currency":"INR","status":"captured"}}}}"#
-                    .utf8
-            )
+                    .utf8)
             let signature = WebhookSignature.hex(body: body, secret: Self.upiSecret)
             for index in 0..<5 {
                 let reply = await processor.upi(headers: ["x-razorpay-signature": signature, "x-razorpay-event-id": "evt_new_\(index)"], body: body)

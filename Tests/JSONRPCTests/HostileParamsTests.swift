@@ -27,11 +27,9 @@ import Testing
 
     /// Issue 11 §4: a NUL reached PostgreSQL and Redis (and came back as -32603).
     @Test(arguments: [
-        #"{"name":"a\u0000b"}"#, #"{"name":"bell\u0007"}"#, #"{"name":"x","tags":["ok","esc\u001b[31m"]}"#,
-        #"{"name":"x","extra":{"k\u0000":"v"}}"#, #"{"name":"x","extra":{"k":"del\u007f"}}"#,
-        #"{"name":"x","blob":{"deep":["\u0000"]}}"#, #"{"name":"c1\u0085"}"#,
-    ])
-    func controlCharactersAreInvalidParams(params: String) async throws {
+        #"{"name":"a\u0000b"}"#, #"{"name":"bell\u0007"}"#, #"{"name":"x","tags":["ok","esc\u001b[31m"]}"#, #"{"name":"x","extra":{"k\u0000":"v"}}"#,
+        #"{"name":"x","extra":{"k":"del\u007f"}}"#, #"{"name":"x","blob":{"deep":["\u0000"]}}"#, #"{"name":"c1\u0085"}"#,
+    ]) func controlCharactersAreInvalidParams(params: String) async throws {
         let response = try await call(params)
         let error = try #require(response["error"] as? [String: Any])
         #expect(error["code"] as? Int == -32602)
@@ -53,8 +51,8 @@ import Testing
         let limits = RPCLimits(maxBodyBytes: 1 << 20)
         var registry = MethodRegistry()
         registry.register("sum", access: .public) { (p: [Int], _) -> Int in p.count }
-        let reply = await RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "1"), limits: limits)
-            .handle(body: Array(body.utf8), context: TestMethods.context())
+        let reply = await RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "1"), limits: limits).handle(
+            body: Array(body.utf8), context: TestMethods.context())
         let bytes = try #require(reply.body)
         #expect(bytes.count < 16 * 1024, "response of \(bytes.count) bytes to a request of \(body.utf8.count)")
         let response = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
@@ -75,21 +73,13 @@ import Testing
     @Test func responsesAreBoundedInBytes() async throws {
         var registry = MethodRegistry()
         registry.register("big", access: .public) { (p: [Int], _) -> String in String(repeating: "x", count: p.first ?? 0) }
-        let dispatcher = RPCDispatcher(
-            registry: registry,
-            info: OpenRPCInfo(title: "t", version: "1"),
-            limits: RPCLimits(maxResponseBytes: 10_000)
-        )
+        let dispatcher = RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "1"), limits: RPCLimits(maxResponseBytes: 10_000))
         let single = await dispatcher.handle(
-            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"big","params":[20000]}"#.utf8),
-            context: TestMethods.context()
-        )
+            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"big","params":[20000]}"#.utf8), context: TestMethods.context())
         #expect(single.responses.first?.error?.reason == "response_too_large")
         let call = #"{"jsonrpc":"2.0","id":1,"method":"big","params":[3000]}"#
         let batch = await dispatcher.handle(
-            body: Array("[\(Array(repeating: call, count: 10).joined(separator: ","))]".utf8),
-            context: TestMethods.context()
-        )
+            body: Array("[\(Array(repeating: call, count: 10).joined(separator: ","))]".utf8), context: TestMethods.context())
         #expect(batch.responses.count == 10)
         #expect(batch.responses.prefix(3).allSatisfy { $0.error == nil })
         #expect(batch.responses.dropFirst(3).allSatisfy { $0.error?.reason == "response_too_large" })

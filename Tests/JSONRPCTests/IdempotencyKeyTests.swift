@@ -5,9 +5,7 @@ import Testing
 /// The dispatcher checks the `idempotencyKey` of every method registered `idempotent`, before its params are
 /// decoded, and leaves the key of any other method alone.
 @Suite struct IdempotencyKeyTests {
-    struct KeyedParams: Codable, Sendable {
-        var idempotencyKey: String?
-    }
+    struct KeyedParams: Codable, Sendable { var idempotencyKey: String? }
 
     static func registry() -> MethodRegistry {
         var registry = MethodRegistry()

@@ -14,15 +14,11 @@ import Testing
         let dispatcher = TestMethods.dispatcher(limits: RPCLimits(maxBatchLength: 3))
         let call = #"{"jsonrpc":"2.0","id":1,"method":"sum","params":[1]}"#
         let reply = await dispatcher.handle(
-            body: Array("[\(Array(repeating: call, count: 4).joined(separator: ","))]".utf8),
-            context: TestMethods.context()
-        )
+            body: Array("[\(Array(repeating: call, count: 4).joined(separator: ","))]".utf8), context: TestMethods.context())
         #expect(reply.responses.count == 1)
         #expect(reply.responses.first?.error?.reason == "batch_too_large")
         let ok = await dispatcher.handle(
-            body: Array("[\(Array(repeating: call, count: 3).joined(separator: ","))]".utf8),
-            context: TestMethods.context()
-        )
+            body: Array("[\(Array(repeating: call, count: 3).joined(separator: ","))]".utf8), context: TestMethods.context())
         #expect(ok.responses.count == 3)
     }
 
@@ -37,14 +33,10 @@ import Testing
     }
 
     @Test(arguments: [
-        #"{"jsonrpc":"1.0","id":1,"method":"sum","params":[1]}"#,
-        #"{"id":1,"method":"sum","params":[1]}"#,
-        #"{"jsonrpc":"2.0","id":1,"method":"sum","params":5}"#,
-        #"{"jsonrpc":"2.0","id":{"a":1},"method":"sum"}"#,
-        #"{"jsonrpc":"2.0","id":[1],"method":"sum"}"#,
-        #"{"jsonrpc":"2.0","id":true,"method":"sum"}"#,
-    ])
-    func malformedEnvelopes(body: String) async {
+        #"{"jsonrpc":"1.0","id":1,"method":"sum","params":[1]}"#, #"{"id":1,"method":"sum","params":[1]}"#,
+        #"{"jsonrpc":"2.0","id":1,"method":"sum","params":5}"#, #"{"jsonrpc":"2.0","id":{"a":1},"method":"sum"}"#,
+        #"{"jsonrpc":"2.0","id":[1],"method":"sum"}"#, #"{"jsonrpc":"2.0","id":true,"method":"sum"}"#,
+    ]) func malformedEnvelopes(body: String) async {
         let reply = await TestMethods.dispatcher().handle(body: Array(body.utf8), context: TestMethods.context())
         #expect(reply.responses.first?.error?.code == -32600)
     }
@@ -52,9 +44,7 @@ import Testing
     @Test func idsAreEchoedExactly() async throws {
         for id in [#""abc""#, "7", "-3", "2.5", "null"] {
             let reply = await TestMethods.dispatcher().handle(
-                body: Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"sum","params":[1]}"#.utf8),
-                context: TestMethods.context()
-            )
+                body: Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"sum","params":[1]}"#.utf8), context: TestMethods.context())
             let text = String(decoding: try #require(reply.body), as: UTF8.self)
             #expect(text.hasSuffix(#","id":\#(id)}"#))
         }
@@ -65,9 +55,7 @@ import Testing
         var registry = MethodRegistry()
         registry.register("boom", access: .public) { (_: NoParams, _) -> Int in throw Secret() }
         let reply = await TestMethods.dispatcher(registry: registry).handle(
-            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"boom"}"#.utf8),
-            context: TestMethods.context()
-        )
+            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"boom"}"#.utf8), context: TestMethods.context())
         let text = String(decoding: try #require(reply.body), as: UTF8.self)
         #expect(text.contains("-32603"))
         #expect(!text.contains("hunter2"))

@@ -38,8 +38,7 @@ import Testing
     @Test func invalidParamsNameEveryField() async throws {
         let response = await call(
             #"{"jsonrpc":"2.0","id":1,"method":"test.book","params":{"kind":"solo","slots":[{"start":5}],"extra":true}}"#,
-            as: Principal(userId: "u1", roles: [.mentee])
-        )
+            as: Principal(userId: "u1", roles: [.mentee]))
         let error = try #require(response?.error)
         #expect(error.code == -32602)
         guard case .array(let fields)? = error.data["fields"] else {
@@ -53,8 +52,7 @@ import Testing
     @Test func validParamsReachTheHandler() async throws {
         let response = await call(
             #"{"jsonrpc":"2.0","id":1,"method":"test.book","params":{"mentorId":"m","kind":"group","slots":[{"start":"x","minutes":30},{"start":"y","minutes":60}]}}"#,
-            as: Principal(userId: "u1", roles: [.mentee])
-        )
+            as: Principal(userId: "u1", roles: [.mentee]))
         guard case .result(let data)? = response?.outcome else {
             Issue.record("expected result, got \(String(describing: response?.error))")
             return
@@ -98,13 +96,7 @@ import Testing
         }
         #expect(
             properties.first { $0.name == "slots" }?.schema
-                == .array(
-                    .object([
-                        .init(name: "start", schema: .string, required: true),
-                        .init(name: "minutes", schema: .integer, required: true),
-                    ])
-                )
-        )
+                == .array(.object([.init(name: "start", schema: .string, required: true), .init(name: "minutes", schema: .integer, required: true)])))
         #expect(properties.first { $0.name == "tags" }?.schema == .dictionary(.integer))
     }
 }

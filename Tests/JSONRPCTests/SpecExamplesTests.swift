@@ -26,8 +26,7 @@ import Testing
             #"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#,
             #"{"jsonrpc":"2.0","error":{"code":-32700,"data":{"reason":"parse_error"},"message":"Parse error"},"id":null}"#
         ),
-    ])
-    func singleCalls(request: String, expected: String) async throws {
+    ]) func singleCalls(request: String, expected: String) async throws {
         let reply = await dispatcher.handle(body: Array(request.utf8), context: TestMethods.context())
         #expect(try TestMethods.json(reply.body) == TestMethods.json(Data(expected.utf8)))
     }

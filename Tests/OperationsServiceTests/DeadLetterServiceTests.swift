@@ -21,25 +21,13 @@ import Testing
         dispatcher = RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0"))
     }
 
-    @discardableResult
-    func park(
-        _ consumer: String = "notifications",
-        offset: Int64,
-        value: String = #"{"id":41,"type":"booking.confirmed"}"#,
-        attempts: Int = 3
+    @discardableResult func park(
+        _ consumer: String = "notifications", offset: Int64, value: String = #"{"id":41,"type":"booking.confirmed"}"#, attempts: Int = 3
     ) async throws -> Int64 {
         try await store.park(
             FailedMessage(
-                consumer: consumer,
-                topic: "events",
-                partition: 0,
-                offset: offset,
-                key: [],
-                value: Array(value.utf8),
-                error: "boom",
-                attempts: attempts
-            )
-        )
+                consumer: consumer, topic: "events", partition: 0, offset: offset, key: [], value: Array(value.utf8), error: "boom",
+                attempts: attempts))
     }
 
     func items(_ outcome: Outcome) -> [[String: Any]] { outcome.result?["items"] as? [[String: Any]] ?? [] }
@@ -86,8 +74,7 @@ import Testing
     @Test(arguments: [
         (#"{"consumer":"media"}"#, ["consumer"]), (#"{"limit":0}"#, ["limit"]), (#"{"limit":201}"#, ["limit"]), (#"{"cursor":"AAAA"}"#, ["cursor"]),
         (#"{"consumer":"x","limit":-1,"cursor":"y"}"#, ["consumer", "limit", "cursor"]),
-    ])
-    func badParamsNameTheirFields(params: String, fields: [String]) async throws {
+    ]) func badParamsNameTheirFields(params: String, fields: [String]) async throws {
         let outcome = try await dispatcher.call("admin.deadLetters.list", params, as: admin)
         #expect(outcome.reason == "invalid_params")
         #expect(outcome.invalidFields == fields)

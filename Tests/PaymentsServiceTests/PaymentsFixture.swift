@@ -32,24 +32,14 @@ struct PaymentsFixture: Sendable {
     /// A top-up of `credits` by `user`, paid (its success webhook processed); the payment id.
     func paidTopUp(_ user: Caller, credits: Int, provider: PaymentProviderName = .stripe, key: String = UUID().uuidString) async throws -> String {
         let payment = try await h.ok(
-            "payments.createTopUp",
-            #"{"provider":"\#(provider.rawValue)","credits":\#(credits),"idempotencyKey":"\#(key)"}"#,
-            as: user
-        )
+            "payments.createTopUp", #"{"provider":"\#(provider.rawValue)","credits":\#(credits),"idempotencyKey":"\#(key)"}"#, as: user)
         let id = try require(payment["paymentId"] as? String)
         let outcome = try await h.stores.payments.process(
             ProviderEvent(
-                provider: provider,
-                eventId: "evt_\(UUID().uuidString.prefix(8))",
-                type: "payment_intent.succeeded",
-                succeeded: true,
-                providerRef: payment["providerRef"] as? String,
-                chargeRef: "ch_1",
-                amount: payment["amount"] as? Int64 ?? Int64(payment["amount"] as? Int ?? 0),
-                currency: payment["currency"] as? String
-            ),
-            requestId: nil
-        )
+                provider: provider, eventId: "evt_\(UUID().uuidString.prefix(8))", type: "payment_intent.succeeded", succeeded: true,
+                providerRef: payment["providerRef"] as? String, chargeRef: "ch_1",
+                amount: payment["amount"] as? Int64 ?? Int64(payment["amount"] as? Int ?? 0), currency: payment["currency"] as? String),
+            requestId: nil)
         guard case .granted = outcome else { throw TestingError.callFailed("process", "\(outcome)") }
         return id
     }

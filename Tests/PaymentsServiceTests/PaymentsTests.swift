@@ -21,8 +21,7 @@ import Testing
         #expect(f.stripe.calls == ["createPayment"])
         #expect(
             try await f.h.reason("payments.createTopUp", #"{"provider":"stripe","credits":13,"idempotencyKey":"top-1"}"#, as: user)
-                == "idempotency_mismatch"
-        )
+                == "idempotency_mismatch")
         let bad = try await f.h.call("payments.createTopUp", #"{"provider":"stripe","credits":0,"idempotencyKey":"top-2"}"#, as: user)
         #expect(bad.reason == "invalid_params" && bad.invalidFields == ["credits"])
         #expect(try await f.h.call("payments.createTopUp", #"{"provider":"stripe","credits":1}"#, as: user).error?.code == -32602)
@@ -92,19 +91,16 @@ import Testing
             #expect(outcome.reason == "invalid_params" && outcome.invalidFields == ["credits"])
         }
         #expect(
-            try await f.h.call("admin.adjustCredits", #"{"userId":"\#(user.id)","credits":5,"reason":"x"}"#, as: admin).invalidFields == ["reason"]
-        )
+            try await f.h.call("admin.adjustCredits", #"{"userId":"\#(user.id)","credits":5,"reason":"x"}"#, as: admin).invalidFields == ["reason"])
         #expect(
             try await f.h.call("admin.adjustCredits", #"{"userId":"\#(user.id)","credits":99999999999999999999,"reason":"support"}"#, as: admin)
-                .error?.code == -32602
-        )
+                .error?.code == -32602)
         #expect(try await f.h.reason("admin.adjustCredits", #"{"userId":"\#(user.id)","credits":5,"reason":"support"}"#, as: user) == "forbidden")
         let adjusted = try await f.h.ok("admin.adjustCredits", #"{"userId":"\#(user.id)","credits":5,"reason":"support"}"#, as: admin)
         #expect(adjusted["available"] as? Int == 5)
         #expect(
             try await f.h.reason("admin.adjustCredits", #"{"userId":"\#(user.id)","credits":-6,"reason":"support"}"#, as: admin)
-                == "insufficient_credits"
-        )
+                == "insufficient_credits")
         for credits in ["0", "1000001"] {
             #expect(try await f.h.call("payouts.request", #"{"credits":\#(credits)}"#, as: mentor).invalidFields == ["credits"])
         }

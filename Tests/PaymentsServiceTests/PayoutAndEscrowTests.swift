@@ -81,15 +81,13 @@ import Testing
         let bad = try await f.h.call("admin.resolveEscrow", #"{"bookingId":"\#(id)","decision":"split","reason":"x"}"#, as: admin)
         #expect(Set(bad.invalidFields) == ["decision", "reason"])
         #expect(
-            try await f.h.reason("admin.resolveEscrow", #"{"bookingId":"\#(id)","decision":"refund","reason":"no show"}"#, as: mentee) == "forbidden"
-        )
+            try await f.h.reason("admin.resolveEscrow", #"{"bookingId":"\#(id)","decision":"refund","reason":"no show"}"#, as: mentee) == "forbidden")
         let resolved = try await f.h.ok("admin.resolveEscrow", #"{"bookingId":"\#(id)","decision":"refund","reason":"no show confirmed"}"#, as: admin)
         #expect(resolved["escrowState"] as? String == "refunded")
         #expect(f.h.wallet(mentee).available == 10)
         #expect(
             try await f.h.reason("admin.resolveEscrow", #"{"bookingId":"\#(id)","decision":"release","reason":"changed mind"}"#, as: admin)
-                == "invalid_state"
-        )
+                == "invalid_state")
     }
 
     @Test func aFrozenEscrowIsReleasedOnlyToAMentorWhoCanEarn() async throws {
@@ -102,13 +100,11 @@ import Testing
         f.h.database.updateUser(mentor.id, disabled: true)
         #expect(
             try await f.h.reason("admin.resolveEscrow", #"{"bookingId":"\#(id)","decision":"release","reason":"paid anyway"}"#, as: admin)
-                == "invalid_state"
-        )
+                == "invalid_state")
         f.h.database.updateUser(mentor.id, disabled: false)
         #expect(
             try await f.h.reason("admin.resolveEscrow", #"{"bookingId":"\#(id)","decision":"release","reason":"paid anyway"}"#, as: admin)
-                == "invalid_state"
-        )
+                == "invalid_state")
         f.h.database.updateUser(mentor.id, disabled: true)
         f.h.database.updateUser(mentor.id, disabled: false)
         #expect(f.h.wallet(mentee).escrow == 10)

@@ -6,20 +6,8 @@ import Testing
 @Suite struct PaymentRulesTests {
     static func payment(status: String = "succeeded", credits: Int = 10, amount: Int64 = 1000, refunded: Int = 0) -> Payment {
         Payment(
-            paymentId: UUID(),
-            userId: UUID(),
-            provider: .stripe,
-            credits: credits,
-            amount: amount,
-            currency: "usd",
-            status: status,
-            providerRef: nil,
-            providerChargeRef: nil,
-            clientSecret: nil,
-            upiLink: nil,
-            refundedCredits: refunded,
-            createdAt: .now
-        )
+            paymentId: UUID(), userId: UUID(), provider: .stripe, credits: credits, amount: amount, currency: "usd", status: status, providerRef: nil,
+            providerChargeRef: nil, clientSecret: nil, upiLink: nil, refundedCredits: refunded, createdAt: .now)
     }
 
     @Test func aRefundTakesItsShareOfWhatIsLeft() throws {

@@ -8,13 +8,12 @@ import Testing
 /// duplicate during a payment used to).
 @Suite struct PaymentsErrorTests {
     static let coreErrors: [CoreError] = [
-        .emailTaken, .unavailable("postgres"), .slotTaken, .outsideAvailability, .minNotice, .capacityFull, .holdExpired,
-        .invalidState("paid"), .notFound, .forbidden("no"), .idempotencyMismatch, .duplicate("joined"), .insufficientCredits,
-        .mentorUnavailable, .menteeBusy, .tooManyHolds("5 in all"), .inDebt(3),
+        .emailTaken, .unavailable("postgres"), .slotTaken, .outsideAvailability, .minNotice, .capacityFull, .holdExpired, .invalidState("paid"),
+        .notFound, .forbidden("no"), .idempotencyMismatch, .duplicate("joined"), .insufficientCredits, .mentorUnavailable, .menteeBusy,
+        .tooManyHolds("5 in all"), .inDebt(3),
     ]
 
-    @Test(arguments: coreErrors)
-    func coreCaseDelegates(_ error: CoreError) {
+    @Test(arguments: coreErrors) func coreCaseDelegates(_ error: CoreError) {
         let rendered = PaymentsError.core(error).rpcError
         #expect(rendered == error.rpcError)
         #expect(rendered.reason != "internal")

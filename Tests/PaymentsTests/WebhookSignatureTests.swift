@@ -13,9 +13,7 @@ import Testing
         do throws(WebhookSignature.Failure) {
             try WebhookSignature.verifyStripe(header: header, body: body ?? self.body, secrets: secrets, now: at ?? now)
             return nil
-        } catch {
-            return error
-        }
+        } catch { return error }
     }
 
     @Test func stripeValidTamperedWrongSecretStale() {
@@ -50,9 +48,7 @@ import Testing
             do throws(WebhookSignature.Failure) {
                 try WebhookSignature.verifyRazorpay(header: header, body: body ?? self.body, secrets: secrets)
                 return nil
-            } catch {
-                return error
-            }
+            } catch { return error }
         }
         let signature = WebhookSignature.hex(body: body, secret: "upi_secret")
         #expect(check(signature) == nil)

@@ -54,18 +54,12 @@ struct RealtimeFixture: Sendable {
 
     /// Calls on worker `worker` (0 or 1), over the WebSocket `session` when there is one.
     func call(_ method: String, _ params: String = "{}", as caller: Caller?, on session: TestSession? = nil, worker: Int = 0) async throws -> Outcome
-    {
-        try await workers[worker % workers.count].call(method, params, as: caller, transport: session == nil ? .http : .webSocket, session: session)
-    }
+    { try await workers[worker % workers.count].call(method, params, as: caller, transport: session == nil ? .http : .webSocket, session: session) }
 
     /// A confirmed 1:1 booking that starts in `minutes` and lasts an hour.
     func booking(mentor: Caller, mentee: Caller, inMinutes minutes: Int = 5) -> UUID {
         rooms.addOneOnOne(
-            mentor: mentor.id,
-            mentee: mentee.id,
-            startsAt: clock.now.adding(minutes: minutes),
-            endsAt: clock.now.adding(minutes: minutes + 60)
-        )
+            mentor: mentor.id, mentee: mentee.id, startsAt: clock.now.adding(minutes: minutes), endsAt: clock.now.adding(minutes: minutes + 60))
     }
 
     /// A confirmed group session starting in 5 minutes with a seat per mentee.

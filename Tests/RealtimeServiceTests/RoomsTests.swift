@@ -144,9 +144,7 @@ import Testing
         for (method, params) in [
             ("rooms.history", #"{"roomId":"\#(roomId)"}"#), ("rooms.typing", #"{"roomId":"\#(roomId)"}"#),
             ("rooms.send", #"{"roomId":"\#(roomId)","text":"still here?"}"#), ("rooms.join", join),
-        ] {
-            #expect(try await f.call(method, params, as: bob, on: bobs[1]).reason == "forbidden", "\(method)")
-        }
+        ] { #expect(try await f.call(method, params, as: bob, on: bobs[1]).reason == "forbidden", "\(method)") }
         // The room goes on without Bob: nothing more reaches his sessions.
         let before = bobs.map(\.pushed.count)
         #expect(try await f.call("rooms.send", #"{"roomId":"\#(roomId)","text":"after"}"#, as: mentor).error == nil)

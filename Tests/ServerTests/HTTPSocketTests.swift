@@ -27,11 +27,8 @@ import Testing
     @Test func requestIdFromNginxIsKept() async throws {
         try await TestWorker.run { endpoint, _ in
             let reply = try HTTPConnection(endpoint).request(
-                "POST",
-                "/rpc",
-                headers: ["Content-Type": "application/json", "X-Request-Id": "abc123"],
-                body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#.utf8)
-            )
+                "POST", "/rpc", headers: ["Content-Type": "application/json", "X-Request-Id": "abc123"],
+                body: Array(#"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#.utf8))
             #expect(reply.headers["x-request-id"] == "abc123")
         }
     }
@@ -43,10 +40,7 @@ import Testing
             #expect(reply.status == 415)
             #expect(reply.text.contains("unsupported_media_type"))
             let charset = try TestWorker.post(
-                connection,
-                #"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#,
-                contentType: "application/json; charset=utf-8"
-            )
+                connection, #"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"#, contentType: "application/json; charset=utf-8")
             #expect(charset.status == 200)
         }
     }
@@ -64,9 +58,7 @@ import Testing
     @Test func notificationsGet204() async throws {
         try await TestWorker.run { endpoint, _ in
             let reply = try TestWorker.post(
-                try HTTPConnection(endpoint),
-                #"[{"jsonrpc":"2.0","method":"system.ping"},{"jsonrpc":"2.0","method":"system.ping"}]"#
-            )
+                try HTTPConnection(endpoint), #"[{"jsonrpc":"2.0","method":"system.ping"},{"jsonrpc":"2.0","method":"system.ping"}]"#)
             #expect(reply.status == 204)
             #expect(reply.body.isEmpty)
         }
@@ -75,10 +67,8 @@ import Testing
     @Test func garbageNeverTakesTheWorkerDown() async throws {
         try await TestWorker.run { endpoint, _ in
             let inputs: [[UInt8]] = [
-                Array("\u{0}\u{1}\u{2}garbage\r\n\r\n".utf8),
-                Array("POST /rpc HTTP/1.1\r\nContent-Length: -5\r\n\r\n".utf8),
-                Array("GET / HTTP/9.9\r\n\r\n".utf8),
-                (0..<5000).map { _ in UInt8.random(in: 0...255) },
+                Array("\u{0}\u{1}\u{2}garbage\r\n\r\n".utf8), Array("POST /rpc HTTP/1.1\r\nContent-Length: -5\r\n\r\n".utf8),
+                Array("GET / HTTP/9.9\r\n\r\n".utf8), (0..<5000).map { _ in UInt8.random(in: 0...255) },
                 Array("POST /rpc HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 4\r\n\r\n\u{FF}\u{FE}[{".utf8),
             ]
             for input in inputs {
@@ -96,9 +86,7 @@ import Testing
     }
 
     @Test func staleSocketFileIsReplaced() async throws {
-        try await TestWorker.run(prepare: { path in
-            FileManager.default.createFile(atPath: path, contents: Data("stale".utf8))
-        }) { endpoint, _ in
+        try await TestWorker.run(prepare: { path in FileManager.default.createFile(atPath: path, contents: Data("stale".utf8)) }) { endpoint, _ in
             #expect(try HTTPConnection(endpoint).request("GET", "/healthz").status == 200)
             guard case .unix(let path) = endpoint else { return }
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
@@ -111,12 +99,8 @@ import Testing
             let connection = try HTTPConnection(endpoint)
             try connection.socket.write(
                 HTTPConnection.encode(
-                    "POST",
-                    "/rpc",
-                    headers: ["Content-Type": "application/json"],
-                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"test.sleep","params":[300]}"#.utf8)
-                )
-            )
+                    "POST", "/rpc", headers: ["Content-Type": "application/json"],
+                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"test.sleep","params":[300]}"#.utf8)))
             Thread.sleep(forTimeInterval: 0.1)
             control.shutdown()
             let reply = try connection.readResponse()
@@ -128,13 +112,9 @@ import Testing
 
 @Suite struct ContentTypeTests {
     @Test(arguments: [
-        ("application/json", true), ("Application/JSON", true), ("application/json; charset=utf-8", true),
-        (" application/json ;charset=utf-8", true), ("application/jsonp", false), ("text/plain", false),
-        ("application/json-patch+json", false), ("", false),
-    ])
-    func mediaType(value: String, accepted: Bool) {
-        #expect(RequestHead.isJSON(value) == accepted)
-    }
+        ("application/json", true), ("Application/JSON", true), ("application/json; charset=utf-8", true), (" application/json ;charset=utf-8", true),
+        ("application/jsonp", false), ("text/plain", false), ("application/json-patch+json", false), ("", false),
+    ]) func mediaType(value: String, accepted: Bool) { #expect(RequestHead.isJSON(value) == accepted) }
 
     /// Authorization is a singleton field: with two, neither is the bearer (joined, they made one garbage token;
     /// found by FuzzHTTPHead once it had coverage feedback).

@@ -23,9 +23,7 @@ enum TestWorker {
     }
 
     static func run(
-        limits: RPCLimits = RPCLimits(),
-        configure: (inout WorkerConfiguration) -> Void = { _ in },
-        prepare: (String) throws -> Void = { _ in },
+        limits: RPCLimits = RPCLimits(), configure: (inout WorkerConfiguration) -> Void = { _ in }, prepare: (String) throws -> Void = { _ in },
         _ body: @escaping @Sendable (SocketConnection.Endpoint, Control) throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ml-\(UUID().uuidString.prefix(8))").path
@@ -41,14 +39,8 @@ enum TestWorker {
         let server = WorkerServer(
             configuration: configuration,
             dispatcher: RPCDispatcher(
-                registry: registry(),
-                info: OpenRPCInfo(title: "t", version: "0"),
-                limits: limits,
-                observer: { metrics.record($0) }
-            ),
-            metrics: metrics,
-            logger: logger
-        )
+                registry: registry(), info: OpenRPCInfo(title: "t", version: "0"), limits: limits, observer: { metrics.record($0) }),
+            metrics: metrics, logger: logger)
         // Up means listening (the readiness signal), not "the socket file exists": that is true from bind on, before
         // listen, and a first connect then got ECONNREFUSED.
         let (listening, signal) = AsyncStream<Void>.makeStream()
@@ -61,9 +53,7 @@ enum TestWorker {
             }
             for await _ in listening {}
             let control = Control(group: group, metrics: metrics)
-            do {
-                try await offThePool { try body(.unix(path), control) }
-            } catch {
+            do { try await offThePool { try body(.unix(path), control) } } catch {
                 await group.triggerGracefulShutdown()
                 throw error
             }
@@ -92,9 +82,7 @@ enum TestWorker {
                 do {
                     try body()
                     continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
+                } catch { continuation.resume(throwing: error) }
             }.start()
         }
     }

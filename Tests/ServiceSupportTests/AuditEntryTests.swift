@@ -16,20 +16,13 @@ import Testing
 
     @Test func signedInCaller() {
         let user = UUID()
-        let entry = context(principal: Principal(userId: user.uuidString, roles: [.mentee]))
-            .auditEntry("booking.create", target: "t", details: ["k": "v"])
+        let entry = context(principal: Principal(userId: user.uuidString, roles: [.mentee])).auditEntry(
+            "booking.create", target: "t", details: ["k": "v"])
         #expect(
             entry
                 == AuditEntry(
-                    actorId: user,
-                    action: "booking.create",
-                    target: "t",
-                    outcome: "success",
-                    ip: "203.0.113.7",
-                    requestId: "req-1",
-                    details: ["k": "v"]
-                )
-        )
+                    actorId: user, action: "booking.create", target: "t", outcome: "success", ip: "203.0.113.7", requestId: "req-1",
+                    details: ["k": "v"]))
     }
 
     @Test func anonymousFailure() {

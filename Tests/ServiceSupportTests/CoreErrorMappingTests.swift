@@ -19,12 +19,8 @@ import Testing
     static let table: [Pinned] = [
         Pinned(error: .emailTaken, code: -32010, reason: "email_taken", message: "Email already registered"),
         Pinned(
-            error: .unavailable("postgres"),
-            code: -32050,
-            reason: "unavailable",
-            message: "Service temporarily unavailable",
-            data: ["retryable": .bool(true), "dependency": .string("postgres")]
-        ),
+            error: .unavailable("postgres"), code: -32050, reason: "unavailable", message: "Service temporarily unavailable",
+            data: ["retryable": .bool(true), "dependency": .string("postgres")]),
         Pinned(error: .slotTaken, code: -32021, reason: "slot_taken", message: "That time was just taken"),
         Pinned(error: .outsideAvailability, code: -32020, reason: "outside_availability", message: "That time is not one of the mentor's free slots"),
         Pinned(error: .minNotice, code: -32022, reason: "min_notice", message: "That time is inside the mentor's minimum notice"),
@@ -34,11 +30,8 @@ import Testing
         Pinned(error: .notFound, code: -32004, reason: "not_found", message: "Not found"),
         Pinned(error: .forbidden("not yours"), code: -32003, reason: "forbidden", message: "Forbidden: not yours"),
         Pinned(
-            error: .idempotencyMismatch,
-            code: -32026,
-            reason: "idempotency_mismatch",
-            message: "This idempotency key was used with different parameters"
-        ),
+            error: .idempotencyMismatch, code: -32026, reason: "idempotency_mismatch",
+            message: "This idempotency key was used with different parameters"),
         Pinned(error: .duplicate("joined"), code: -32027, reason: "already_joined", message: "Already joined"),
         Pinned(error: .duplicate("reviewed"), code: -32027, reason: "already_reviewed", message: "Already reviewed"),
         Pinned(error: .duplicate("replied"), code: -32027, reason: "already_replied", message: "Already replied"),
@@ -46,22 +39,13 @@ import Testing
         Pinned(error: .mentorUnavailable, code: -32028, reason: "mentor_unavailable", message: "This mentor cannot be booked"),
         Pinned(error: .menteeBusy, code: -32019, reason: "mentee_busy", message: "You already have a session at that time"),
         Pinned(
-            error: .tooManyHolds("2 with this mentor"),
-            code: -32018,
-            reason: "too_many_holds",
-            message: "Too many live holds (2 with this mentor): confirm or cancel one first"
-        ),
+            error: .tooManyHolds("2 with this mentor"), code: -32018, reason: "too_many_holds",
+            message: "Too many live holds (2 with this mentor): confirm or cancel one first"),
         Pinned(
-            error: .inDebt(40),
-            code: -32033,
-            reason: "in_debt",
-            message: "You owe 40 credits: a top-up repays them first",
-            data: ["owed": .int(40)]
-        ),
+            error: .inDebt(40), code: -32033, reason: "in_debt", message: "You owe 40 credits: a top-up repays them first", data: ["owed": .int(40)]),
     ]
 
-    @Test(arguments: table)
-    func rendersAsPinned(_ pinned: Pinned) {
+    @Test(arguments: table) func rendersAsPinned(_ pinned: Pinned) {
         let error = pinned.error.rpcError
         #expect(error.code == pinned.code)
         #expect(error.reason == pinned.reason)
@@ -96,9 +80,8 @@ import Testing
             }
         }
         let all: Set = [
-            "emailTaken", "unavailable", "slotTaken", "outsideAvailability", "minNotice", "capacityFull", "holdExpired", "invalidState",
-            "notFound", "forbidden", "idempotencyMismatch", "duplicate", "insufficientCredits", "mentorUnavailable", "menteeBusy",
-            "tooManyHolds", "inDebt",
+            "emailTaken", "unavailable", "slotTaken", "outsideAvailability", "minNotice", "capacityFull", "holdExpired", "invalidState", "notFound",
+            "forbidden", "idempotencyMismatch", "duplicate", "insufficientCredits", "mentorUnavailable", "menteeBusy", "tooManyHolds", "inDebt",
         ]
         #expect(Set(Self.table.map { name($0.error) }) == all)
     }

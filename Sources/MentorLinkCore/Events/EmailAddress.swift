@@ -48,7 +48,5 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// RFC 5322 `atext`.
-    static func isAtext(_ byte: UInt8) -> Bool {
-        isAlphanumeric(byte) || Array("!#$%&'*+-/=?^_`{|}~".utf8).contains(byte)
-    }
+    static func isAtext(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || Array("!#$%&'*+-/=?^_`{|}~".utf8).contains(byte) }
 }
