@@ -117,7 +117,7 @@ extension PostgresBookingStore {
                     RETURNING \(unescaped: BookingRow.columns)
                     """, logger: logger)
             else { throw CoreError.invalidState("an agenda can be sent only for a confirmed booking before it starts") }
-            try await connection.appendEvent("booking.agenda_submitted", aggregate: "booking", id: bookingId, payload: booking, logger: logger)
+            try await connection.appendEvent(BookingEvent(name: .agendaSubmitted, payload: booking), logger: logger)
             return booking
         }
     }

@@ -23,7 +23,7 @@ extension PostgresBookingStore {
                 logger: logger)
             let review = try await connection.fetchOne(
                 ReviewRow.self, "SELECT \(unescaped: ReviewRow.columns) FROM \(unescaped: ReviewRow.from) WHERE r.id = \(reviewId)", logger: logger)
-            try await connection.appendEvent("review.posted", aggregate: "review", id: review.id, payload: review, logger: logger)
+            try await connection.appendEvent(ReviewEvent(name: .posted, payload: review), logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(review.id), logger: logger) }
             return review
         }
@@ -41,7 +41,7 @@ extension PostgresBookingStore {
                 ReviewRow.self, "SELECT \(unescaped: ReviewRow.columns) FROM \(unescaped: ReviewRow.from) WHERE r.id = \(reviewId)", logger: logger)
             guard let review, review.mentorId == mentorId else { throw CoreError.notFound }
             guard found else { throw CoreError.duplicate("replied") }
-            try await connection.appendEvent("review.replied", aggregate: "review", id: review.id, payload: review, logger: logger)
+            try await connection.appendEvent(ReviewEvent(name: .replied, payload: review), logger: logger)
             return review
         }
     }

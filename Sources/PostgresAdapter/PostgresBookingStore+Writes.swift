@@ -62,8 +62,7 @@ extension PostgresBookingStore {
             if booking.status == .confirmed, request.priceCredits > 0 {
                 booking = try await Self.holdEscrow(booking, price: request.priceCredits, mentee: request.menteeId, on: connection, logger: logger)
             }
-            let type = booking.status == .held ? "booking.held" : "booking.created"
-            try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
+            try await connection.appendEvent(BookingEvent(name: booking.status == .held ? .held : .created, payload: booking), logger: logger)
             if booking.status == .confirmed {
                 try await Self.refreshRuns(
                     request.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
@@ -116,7 +115,7 @@ extension PostgresBookingStore {
                     'confirmed', \(session.capacity), \(session.title), \(session.topic), \(session.priceCredits))
                 RETURNING \(unescaped: BookingRow.columns)
                 """, logger: logger)
-            try await connection.appendEvent("group.created", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
+            try await connection.appendEvent(BookingEvent(name: .groupCreated, payload: booking), logger: logger)
             try await Self.refreshRuns(
                 session.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
             if let audit = session.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
@@ -161,7 +160,7 @@ extension PostgresBookingStore {
             if group.priceCredits > 0 {
                 seat = try await Self.holdEscrow(seat, price: group.priceCredits, mentee: menteeId, on: connection, logger: logger)
             }
-            try await connection.appendEvent("booking.joined", aggregate: "booking", id: seat.id, payload: seat, logger: logger)
+            try await connection.appendEvent(BookingEvent(name: .joined, payload: seat), logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(seat.id), logger: logger) }
             return .joined(seat)
         }
@@ -214,7 +213,7 @@ extension PostgresBookingStore {
                 // The mentor can no longer earn (disabled or demoted): a cancelled session is refunded whoever cancels.
                 booking = try await Self.settle(booking, .refund, fees: fees, on: connection, logger: logger)
             }
-            try await connection.appendEvent("booking.cancelled", aggregate: "booking", id: booking.id, payload: booking, logger: logger)
+            try await connection.appendEvent(BookingEvent(name: .cancelled, payload: booking), logger: logger)
             if booking.kind != .groupSeat {
                 try await Self.refreshRuns(
                     booking.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
@@ -270,13 +269,8 @@ extension PostgresBookingStore {
                     blocked_until = \(blocked.until.date), proposed_start = NULL, proposed_by = NULL, updated_at = now()
                 WHERE b.id = \(bookingId) RETURNING \(unescaped: BookingRow.columns)
                 """, logger: logger)
-            struct Moved: Encodable {
-                var booking: Booking
-                var previousStart: Instant
-            }
             try await connection.appendEvent(
-                "booking.rescheduled", aggregate: "booking", id: booking.id, payload: Moved(booking: booking, previousStart: locked.start),
-                logger: logger)
+                BookingRescheduled(payload: .init(booking: booking, previousStart: locked.start)), logger: logger)
             try await Self.refreshRuns(
                 booking.mentorId, now: now, around: (locked.start, locked.end), policy: freeRuns, on: connection, logger: logger)
             try await Self.refreshRuns(
@@ -301,8 +295,8 @@ extension PostgresBookingStore {
                     RETURNING \(unescaped: BookingRow.columns)
                     """, logger: logger)
             else { throw CoreError.invalidState("only a confirmed 1:1 booking that has not started can be rescheduled") }
-            let type = start == nil ? "booking.reschedule_withdrawn" : "booking.reschedule_proposed"
-            try await connection.appendEvent(type, aggregate: "booking", id: booking.id, payload: booking, logger: logger)
+            try await connection.appendEvent(
+                BookingEvent(name: start == nil ? .rescheduleWithdrawn : .rescheduleProposed, payload: booking), logger: logger)
             if let audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             return booking
         }

@@ -165,7 +165,7 @@ extension PostgresPaymentsStore {
                 PaymentRow.self,
                 "UPDATE payments p SET status = 'disputed', updated_at = now() WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: PaymentRow.columns)",
                 logger: logger)
-            try await connection.appendEvent("payment.disputed", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
+            try await connection.appendEvent(PaymentEvent(name: .disputed, payload: updated), logger: logger)
             try await connection.appendAudit(audit("payment.dispute_opened", ["dispute": id, "credits": "\(credits)"]), logger: logger)
             return .debited(paymentId: payment.paymentId, credits: credits)
         case .disputeClosed(let id, let won):
@@ -214,7 +214,7 @@ extension PostgresPaymentsStore {
             legs: try await takeLegs(credits, from: payment.userId, to: payment.provider.clearingAccount, on: connection, logger: logger),
             memo: payment.paymentId.uuidString, logger: logger)
         let updated = try await setRefunded(payment, payment.refundedCredits + credits, on: connection, logger: logger)
-        try await connection.appendEvent("payment.refunded", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
+        try await connection.appendEvent(PaymentEvent(name: .refunded, payload: updated), logger: logger)
         var entry = audit
         entry.details["credits"] = "\(credits)"
         try await connection.appendAudit(entry, logger: logger)

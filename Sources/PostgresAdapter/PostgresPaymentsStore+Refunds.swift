@@ -40,7 +40,7 @@ extension PostgresPaymentsStore {
                 legs: LedgerLeg.move(credits, from: (payment.userId, .available), to: (nil, payment.provider.clearingAccount)),
                 memo: paymentId.uuidString, logger: logger)
             let updated = try await Self.setRefunded(payment, payment.refundedCredits + credits, on: connection, logger: logger)
-            try await connection.appendEvent("payment.refunded", aggregate: "payment", id: paymentId, payload: updated, logger: logger)
+            try await connection.appendEvent(PaymentEvent(name: .refunded, payload: updated), logger: logger)
             var entry = audit
             entry.details["refund"] = refund.refundId.uuidString
             try await connection.appendAudit(entry, logger: logger)

@@ -172,7 +172,7 @@ public struct PostgresPaymentsStore: PaymentsStore {
             UPDATE payments p SET status = 'succeeded', provider_charge_ref = coalesce(\(event.chargeRef), provider_charge_ref), updated_at = now()
             WHERE p.id = \(payment.paymentId) RETURNING \(unescaped: PaymentRow.columns)
             """, logger: logger)
-        try await connection.appendEvent("payment.succeeded", aggregate: "payment", id: payment.paymentId, payload: updated, logger: logger)
+        try await connection.appendEvent(PaymentEvent(name: .succeeded, payload: updated), logger: logger)
         try await connection.appendAudit(
             AuditEntry(
                 actorId: payment.userId, action: "payment.topup", target: payment.paymentId.uuidString, requestId: requestId,
