@@ -2,6 +2,7 @@ import { useEffect, type ReactNode } from "react";
 import { FindMentorPage } from "../pages/FindMentorPage";
 import { MentorProfilePage } from "../pages/MentorProfilePage";
 import { MySessionsPage } from "../pages/MySessionsPage";
+import { RoomPage } from "../pages/room/RoomPage";
 import { SignInPage } from "../pages/SignInPage";
 import { SignUpPage } from "../pages/SignUpPage";
 import { WalletPage } from "../pages/WalletPage";
@@ -45,6 +46,9 @@ export function App() {
                 break;
             case "sessions":
                 page = <MySessionsPage />;
+                break;
+            case "room":
+                page = <RoomPage key={route.bookingId} bookingId={route.bookingId} />;
                 break;
             case "wallet":
                 page = <WalletPage />;

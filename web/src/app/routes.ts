@@ -11,6 +11,7 @@ export type Route = { title: string; needsAccount: boolean } & (
     | { name: "signIn"; next: string }
     | { name: "signUp"; next: string }
     | { name: "sessions" }
+    | { name: "room"; bookingId: string }
     | { name: "wallet" }
     | { name: "notFound" }
 );
@@ -20,6 +21,15 @@ export function safeNext(value: string | null): string {
     if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/mentors";
     if (value.startsWith("/signin") || value.startsWith("/signup")) return "/mentors";
     return value;
+}
+
+/** A path segment decoded (malformed escapes stay as typed; the server answers not_found). */
+function segment(raw: string): string {
+    try {
+        return decodeURIComponent(raw);
+    } catch {
+        return raw;
+    }
 }
 
 /** The route of `pathname` (+ `search` for `next`). */
@@ -40,6 +50,8 @@ export function matchRoute(pathname: string, search = ""): Route {
     if (path === "/signin") return { name: "signIn", next, title: "Sign in", needsAccount: false };
     if (path === "/signup") return { name: "signUp", next, title: "Sign up", needsAccount: false };
     if (path === "/sessions") return { name: "sessions", title: "My sessions", needsAccount: true };
+    const room = /^\/sessions\/([^/]+)\/room$/.exec(path);
+    if (room) return { name: "room", bookingId: segment(room[1]), title: "Session room", needsAccount: true };
     if (path === "/wallet") return { name: "wallet", title: "Wallet", needsAccount: true };
     return { name: "notFound", title: "Not found", needsAccount: false };
 }

@@ -1,7 +1,7 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 import { callFrame, parseIncoming } from "./messages";
 import { RpcError } from "./RpcError";
-import { SubscriptionRegistry, type SubscribeResult, type SubscriptionHandlers } from "./SubscriptionRegistry";
+import { SubscriptionRegistry, type AttachedHandlers, type SubscribeResult, type SubscriptionHandlers } from "./SubscriptionRegistry";
 
 /** The part of the browser's WebSocket the connection uses (a fake in unit tests). */
 export interface SocketLike {
@@ -146,6 +146,15 @@ export class Connection {
                 this.call(method.replace(/\.subscribe$/, ".unsubscribe"), { subscription: serverId }).catch(() => undefined);
             }
         };
+    }
+
+    /**
+     * Listens to subscriptions that another call opened on this socket (e.g. the two `rooms.join` answers with); events
+     * that arrived before the call's answer are delivered at once. They end with the socket (no `sinceSeq` resume):
+     * their owner calls again once the state is `open` again. Returns the function that stops listening.
+     */
+    attach(serverIds: readonly string[], handlers: AttachedHandlers): () => void {
+        return this.registry.attach(serverIds, handlers);
     }
 
     private open(): void {

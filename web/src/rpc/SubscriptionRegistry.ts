@@ -34,6 +34,14 @@ interface Buffered {
     event: unknown;
 }
 
+/** What listens to a server subscription that another call opened (see `SubscriptionRegistry.attach`). */
+export interface AttachedHandlers {
+    /** A pushed event of subscription `serverId`, in the order the socket delivered it. */
+    onEvent(event: unknown, seq: number, serverId: string): void;
+    /** The server ended the subscription (`subscription.ended`), e.g. `removed`. */
+    onEnded?(reason: string, serverId: string): void;
+}
+
 /** The most events kept for a server subscription id whose subscribe answer has not arrived yet. */
 const MAX_BUFFERED = 1024;
 
@@ -49,6 +57,7 @@ export class SubscriptionRegistry {
     private entries = new Map<number, Entry>();
     private byServerId = new Map<string, number>();
     private held = new Map<string, Buffered[]>();
+    private attached = new Map<string, AttachedHandlers>();
     private nextHandle = 1;
 
     /** Adds a subscription; returns its handle. */
@@ -111,8 +120,30 @@ export class SubscriptionRegistry {
         if (resumed) entry.handlers.onResumed?.(true);
     }
 
+    /**
+     * Listens to server subscriptions opened by another call on the current socket (`rooms.join` answers two): what
+     * was held for them is delivered now. They are not resumed: `unbindAll` (the socket closed) forgets them, and their
+     * owner opens them again on the next socket. Returns the function that stops listening.
+     */
+    attach(serverIds: readonly string[], handlers: AttachedHandlers): () => void {
+        for (const id of serverIds) {
+            this.attached.set(id, handlers);
+            const held = this.held.get(id) ?? [];
+            this.held.delete(id);
+            for (const b of held) handlers.onEvent(b.event, b.seq, id);
+        }
+        return () => {
+            for (const id of serverIds) if (this.attached.get(id) === handlers) this.attached.delete(id);
+        };
+    }
+
     /** A pushed event; held when its server id is not bound yet. */
     deliver(serverId: string, seq: number, event: unknown): void {
+        const attached = this.attached.get(serverId);
+        if (attached) {
+            attached.onEvent(event, seq, serverId);
+            return;
+        }
         const handle = this.byServerId.get(serverId);
         const entry = handle === undefined ? undefined : this.entries.get(handle);
         if (!entry) {
@@ -126,6 +157,12 @@ export class SubscriptionRegistry {
 
     /** The server ended a subscription. */
     ended(serverId: string, reason: string): void {
+        const attached = this.attached.get(serverId);
+        if (attached) {
+            this.attached.delete(serverId);
+            attached.onEnded?.(reason, serverId);
+            return;
+        }
         const handle = this.byServerId.get(serverId);
         const entry = handle === undefined ? undefined : this.entries.get(handle);
         if (!entry) return;
@@ -144,6 +181,7 @@ export class SubscriptionRegistry {
         for (const entry of this.entries.values()) entry.serverId = undefined;
         this.byServerId.clear();
         this.held.clear();
+        this.attached.clear();
     }
 
     private deliverTo(entry: Entry, seq: number, event: unknown): void {
