@@ -118,11 +118,16 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            // Names in the order of their UTF-8 bytes: a total order on distinct names (the parser refuses two names
+            // that are canonically equivalent). String's own `<` is not one here: for "e\u{301}" and "é`" it gave either
+            // order depending on the dictionary's (per-process random) iteration order, so the same value encoded two
+            // ways (found by FuzzJSONParser once it had coverage feedback).
+            let ordered = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, member) in ordered.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, into: &out)
+                Self.writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.write(into: &out)
+                member.value.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }

@@ -45,4 +45,22 @@ import Testing
         let value = JSONValue.object(["q": .string("a\"b\\c\n\u{01}")])
         #expect(String(decoding: value.encoded(), as: UTF8.self) == #"{"q":"a\"b\\c\n\u0001"}"#)
     }
+
+    /// Names are written in UTF-8 byte order, whatever order the dictionary keeps them in: one value, one encoding.
+    @Test func encodingOrdersNamesByTheirBytes() throws {
+        let decomposed = "e\u{301}"
+        let precomposed = "\u{e9}`"
+        var one: [String: JSONValue] = [:]
+        one[decomposed] = .int(2)
+        one[precomposed] = .int(1)
+        var other: [String: JSONValue] = [:]
+        other[precomposed] = .int(1)
+        other[decomposed] = .int(2)
+        var first: [UInt8] = []
+        var second: [UInt8] = []
+        JSONValue.object(one).write(into: &first)
+        JSONValue.object(other).write(into: &second)
+        #expect(first == second)
+        #expect(String(decoding: first, as: UTF8.self) == "{\"\(decomposed)\":2,\"\(precomposed)\":1}")
+    }
 }
