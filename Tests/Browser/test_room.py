@@ -129,6 +129,9 @@ def test_room_video_chat_presence_resume(stack: Stack, browsers: Browsers) -> No
     assert texts == ["Hello from the mentee", "Welcome, Remy", "Sent while you were away", "Back again"], texts
     wait_for_video(mentee)
     wait_for_video(mentor)
+    if time.time() - reloaded > 3:  # the connection watchdog had to start over: say why
+        for who, page in (("mentor", mentor), ("mentee", mentee)):
+            print(f"   {who} trace: " + "\n     ".join(page.evaluate("window.__mentorlinkRoom.trace()")))
     print(f"   after a reload: video decoding again {time.time() - reloaded:.2f} s later")
     expect(mentor_people.locator("li", has_text="Mentee")).to_contain_text("online")
 

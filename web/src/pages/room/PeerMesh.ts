@@ -32,6 +32,12 @@ interface Peer {
     outbox: Promise<unknown>;
 }
 
+/** A connection not connected this long (plus up to a second of jitter) is started over, at most `MAX_RETRIES` times. */
+const CONNECT_WITHIN_MS = 6_000;
+const MAX_RETRIES = 3;
+/** The most trace lines kept. */
+const TRACE_LINES = 200;
+
 const randomId = (): string => Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
 
 /**
@@ -47,6 +53,8 @@ export class PeerMesh {
     private local: MediaStream | undefined;
     private inbox: Promise<void> = Promise.resolve();
     private closed = false;
+    private readonly traceLines: string[] = [];
+    private readonly retries = new Map<string, number>();
 
     constructor(options: MeshOptions) {
         this.options = options;
@@ -80,6 +88,16 @@ export class PeerMesh {
         this.create(userId, undefined);
     }
 
+    /**
+     * Connects to `userId` after `delayMs` unless a connection exists by then: someone who just arrived offers to
+     * those already in the room, so the ones there wait for that offer instead of colliding with it.
+     */
+    connectSoon(userId: string, delayMs: number, stillWanted: () => boolean): void {
+        setTimeout(() => {
+            if (stillWanted()) this.connect(userId);
+        }, delayMs);
+    }
+
     /** Ends the connection with `userId` (telling them with `bye` when `tell`). */
     disconnect(userId: string, tell: boolean): void {
         const peer = this.peers.get(userId);
@@ -107,6 +125,11 @@ export class PeerMesh {
         this.inbox = this.inbox.then(() => this.handle(from, payload)).catch(() => undefined);
     }
 
+    /** What happened lately (signals in and out, states), for tests and diagnostics. */
+    trace(): string[] {
+        return [...this.traceLines];
+    }
+
     /** Decoded video frames per remote participant (from `getStats`), for tests and diagnostics. */
     async framesDecoded(): Promise<Record<string, number>> {
         const result: Record<string, number> = {};
@@ -124,13 +147,14 @@ export class PeerMesh {
     private async handle(from: string, payload: SignalPayload): Promise<void> {
         let peer = this.peers.get(from);
         const route = routeSignal(payload, peer);
+        this.note(`in ${payload.type} from ${from} s=${payload.s} t=${payload.t ?? "-"}: ${route}`);
         if (route === "drop") return;
         if (payload.type === "bye") {
             if (peer) this.drop(peer);
             return;
         }
         if (route === "restart" && peer) this.drop(peer);
-        if (route === "restart" || route === "create") peer = this.create(from, payload.s);
+        if (route === "restart" || route === "create") peer = this.create(from, payload.s, false);
         if (!peer) return;
         peer.remoteId = payload.s;
         const pc = peer.pc;
@@ -146,17 +170,28 @@ export class PeerMesh {
         const collision = payload.type === "offer" && !readyForOffer;
         peer.ignoreOffer = !peer.polite && collision;
         if (peer.ignoreOffer) return;
+        await this.apply(peer, payload);
+    }
+
+    /** Applies a remote description (an offer is answered). */
+    private async apply(peer: Peer, payload: SignalPayload & { type: "offer" | "answer" }): Promise<void> {
+        const pc = peer.pc;
         peer.settingAnswer = payload.type === "answer";
         await pc.setRemoteDescription({ type: payload.type, sdp: payload.sdp });
         peer.settingAnswer = false;
         if (payload.type === "offer") {
+            this.sendTracks(peer); // on the offered transceivers: the answer carries them, no second negotiation
             await pc.setLocalDescription();
             const answer = pc.localDescription;
             if (answer) this.post(peer, { type: "answer", sdp: answer.sdp, s: peer.localId, t: peer.remoteId });
         }
     }
 
-    private create(userId: string, remoteId: string | undefined): Peer {
+    /**
+     * A new connection. One made to answer an offer gets its tracks once the offer is applied (`withTracks` false):
+     * tracks added first make it negotiate an offer of its own that races the remote one.
+     */
+    private create(userId: string, remoteId: string | undefined, withTracks = true): Peer {
         const make = this.options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config));
         const pc = make({ iceServers: this.iceServers });
         const peer: Peer = {
@@ -194,11 +229,23 @@ export class PeerMesh {
             peer.stream.addTrack(track);
             this.options.onChange();
         };
+        const watchdog = setTimeout(() => {
+            if (!current() || pc.connectionState === "connected" || this.closed) return;
+            const tries = this.retries.get(userId) ?? 0;
+            if (tries >= MAX_RETRIES) return;
+            this.retries.set(userId, tries + 1);
+            this.note(`${userId} not connected in time (${pc.connectionState}, ${pc.signalingState}): starting over`);
+            this.drop(peer);
+            this.connect(userId);
+        }, CONNECT_WITHIN_MS + Math.random() * 1_000);
         pc.onconnectionstatechange = () => {
+            this.note(`${userId} ${pc.connectionState}`);
+            if (pc.connectionState === "connected") this.retries.delete(userId);
+            if (pc.connectionState === "closed") clearTimeout(watchdog);
             if (pc.connectionState === "failed") pc.restartIce();
             this.options.onChange();
         };
-        this.sendTracks(peer);
+        if (withTracks) this.sendTracks(peer);
         this.options.onChange();
         return peer;
     }
@@ -217,10 +264,17 @@ export class PeerMesh {
     }
 
     private post(peer: Peer, payload: SignalPayload): void {
+        this.note(`out ${payload.type} to ${peer.userId} s=${payload.s} t=${"t" in payload ? (payload.t ?? "-") : "-"}`);
         peer.outbox = peer.outbox.then(() => this.options.send(peer.userId, payload)).catch(() => undefined);
     }
 
+    private note(line: string): void {
+        this.traceLines.push(`${Math.round(performance.now())} ${line}`);
+        if (this.traceLines.length > TRACE_LINES) this.traceLines.shift();
+    }
+
     private drop(peer: Peer): void {
+        this.note(`drop ${peer.userId} ${peer.localId}`);
         if (this.peers.get(peer.userId) === peer) this.peers.delete(peer.userId);
         peer.pc.onnegotiationneeded = null;
         peer.pc.onicecandidate = null;

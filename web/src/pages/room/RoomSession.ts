@@ -36,6 +36,8 @@ export interface RoomSessionOptions {
 
 /** Send a typing event at most this often. */
 const TYPING_EVERY_MS = 3_000;
+/** Someone who arrives offers to those in the room; the ones there connect themselves only if no offer came by then. */
+const ARRIVAL_OFFER_WAIT_MS = 1_500;
 /** Read at most this many pages of history when catching up after a reconnect. */
 const MAX_HISTORY_PAGES = 10;
 
@@ -43,6 +45,7 @@ const MAX_HISTORY_PAGES = 10;
 interface RoomProbe {
     connectionStates(): Record<string, RTCPeerConnectionState>;
     framesDecoded(): Promise<Record<string, number>>;
+    trace(): string[];
 }
 declare global {
     interface Window {
@@ -148,12 +151,9 @@ export class RoomSession {
         if (this.disposed || this.view.phase === "left") return;
         const rejoin = this.joinedOnce;
         this.joinedOnce = true;
-        this.detach?.();
-        this.subscriptions = [result.subscription, result.directSubscription];
-        this.detach = this.o.connection.attach(this.subscriptions, {
-            onEvent: (event, _seq, serverId) => (serverId === result.directSubscription ? this.direct(event) : this.roomEvent(event)),
-            onEnded: (reason) => this.ended(reason),
-        });
+        // The mesh and the view are ready before the subscriptions are attached: events and signals that arrived
+        // before this answer (someone who saw our presence.joined may have sent an offer already) are delivered on
+        // attach, and must find the connections to go to.
         this.o.dispatch({ type: "joined", participants: result.participants });
         const iceServers = result.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
         if (!this.mesh) {
@@ -176,6 +176,12 @@ export class RoomSession {
             .slice(0, Math.max(0, result.meshCap - 1));
         if (rejoin) this.mesh.restart(others);
         else for (const id of others) this.mesh.connect(id);
+        this.detach?.();
+        this.subscriptions = [result.subscription, result.directSubscription];
+        this.detach = this.o.connection.attach(this.subscriptions, {
+            onEvent: (event, _seq, serverId) => (serverId === result.directSubscription ? this.direct(event) : this.roomEvent(event)),
+            onEnded: (reason) => this.ended(reason),
+        });
         await this.catchUp(result.room.id);
     }
 
@@ -205,7 +211,9 @@ export class RoomSession {
         if (!("userId" in event)) return;
         const who = idOf(event.userId);
         if (who === self) return;
-        if (event.type === "presence.joined" && this.mesh && this.mesh.size < this.view.meshCap - 1) this.mesh.connect(who);
+        if (event.type === "presence.joined" && this.mesh && this.mesh.size < this.view.meshCap - 1) this.mesh.connectSoon(who, ARRIVAL_OFFER_WAIT_MS, () =>
+                this.o.state().participants.some((p) => p.userId === who && p.online && !p.removed),
+            );
         if (event.type === "presence.left" || event.type === "participant.removed") this.mesh?.disconnect(who, false);
     }
 
@@ -258,6 +266,7 @@ export class RoomSession {
         window.__mentorlinkRoom = {
             connectionStates: () => Object.fromEntries(mesh.remotes().map((r) => [r.userId, r.state])),
             framesDecoded: () => mesh.framesDecoded(),
+            trace: () => mesh.trace(),
         };
     }
 

@@ -1,0 +1,77 @@
+"""A group session's room: the mentor and two seat holders make a three-way mesh (each page connected to the other
+two, video decoded from both); the mentor mutes one participant (their microphone and chat go off) and removes the
+other (their page says so, their video leaves the others' pages, and rejoining is refused)."""
+import time
+
+from playwright.sync_api import expect
+
+from harness import DESKTOP, PHONE, Browsers, Stack, sign_in
+
+ALL_CONNECTED = """(n) => { const r = window.__mentorlinkRoom; if (!r) return false;
+  const states = Object.values(r.connectionStates()); return states.length === n && states.every((s) => s === 'connected'); }"""
+ALL_DECODING = """async (n) => { const r = window.__mentorlinkRoom; if (!r) return false;
+  const frames = Object.values(await r.framesDecoded()); return frames.length === n && frames.every((f) => f > 0); }"""
+
+
+def test_group_room_mesh_mute_remove(stack: Stack, browsers: Browsers) -> None:
+    mentor_id, mentor_token = stack.seed_mentor_account("Greta Group", ["facilitation"])
+    mentor_email = stack.seed_rpc("identity.me", {}, mentor_token)["user"]["email"]
+    start = time.strftime("%Y-%m-%dT%H:%M:00Z", time.gmtime(time.time() + 240))
+    group = stack.seed_rpc("sessions.createGroup", {"start": start, "minutes": 30, "capacity": 3, "title": "Mesh clinic",
+                                                    "topic": "webrtc"}, mentor_token)["booking"]
+    seats = []
+    for name in ("Ann Seat", "Ben Seat"):
+        email, token = stack.account("mentee", name)
+        user_id = stack.seed_rpc("identity.me", {}, token)["user"]["id"].lower()
+        seat = stack.seed_rpc("booking.join", {"groupSessionId": group["id"]}, token)["booking"]
+        seats.append((email, user_id, seat["id"]))
+    stack.allow_sign_ups()
+
+    pages = []
+    started = time.time()
+    for email, room_id, viewport in ((mentor_email, group["id"], DESKTOP), (seats[0][0], seats[0][2], PHONE), (seats[1][0], seats[1][2], DESKTOP)):
+        page = browsers.page(browsers.context(viewport))
+        page.goto(stack.url + "/")
+        sign_in(page, email)
+        page.goto(f"{stack.url}/sessions/{room_id}/room")
+        pages.append(page)
+    mentor, ann, ben = pages
+    for page in pages:
+        expect(page.get_by_role("status").filter(has_text="In the room.")).to_be_visible()
+    try:
+        for page in pages:
+            page.wait_for_function(ALL_CONNECTED, arg=2, timeout=20_000, polling=100)
+    except Exception:
+        states = [page.evaluate("window.__mentorlinkRoom && [window.__mentorlinkRoom.connectionStates(), window.__mentorlinkRoom.trace()]")
+                  for page in pages]
+        raise AssertionError(f"mesh not connected (ids {[s[1] for s in seats]}):\n" + "\n".join(f"{who}: {state}" for who, state in zip(("mentor", "ann", "ben"), states)))
+    for page in pages:
+        page.wait_for_function(ALL_DECODING, arg=2, timeout=20_000, polling=200)
+        expect(page.locator("video")).to_have_count(3)
+    print(f"   three-way mesh connected and decoding on every page {time.time() - started:.1f} s after the first page opened (sign-ins included)")
+    stack.shot(mentor, "group-room-desktop")
+
+    people = mentor.get_by_role("region", name="Participants")
+    ann_row, ben_row = (people.locator(f'li[data-user="{seat[1]}"]') for seat in seats)
+    expect(ann_row).to_contain_text("online")
+    expect(ann.get_by_role("region", name="Participants").get_by_role("button", name="Remove", exact=False)).to_have_count(0)
+
+    # Mute: Ann's microphone and chat go off; the others see "muted".
+    ann_row.get_by_role("button", name="Mute").click()
+    expect(ann.get_by_role("alert")).to_contain_text("The mentor muted you")
+    expect(ann.get_by_label("Message")).to_be_disabled()
+    expect(ann.get_by_role("button", name="Unmute")).to_be_disabled()
+    expect(ann_row).to_contain_text("muted")
+    stack.shot(ann, "group-room-muted-phone")
+
+    # Remove: Ben's page says so and leaves the room; his video leaves the others' pages; he cannot come back.
+    ben_row.get_by_role("button", name="Remove").click()
+    expect(ben.get_by_role("status").filter(has_text="You were removed from this session.")).to_be_visible()
+    expect(ben.locator("video")).to_have_count(0)
+    expect(ben_row).to_contain_text("removed")
+    for page in (mentor, ann):
+        expect(page.locator("video")).to_have_count(2)
+    ben.reload()
+    expect(ben.get_by_role("status").filter(has_text="You were removed from this session.")).to_be_visible()
+    for page in pages:
+        page.context.close()
