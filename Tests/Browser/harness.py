@@ -13,7 +13,7 @@ import subprocess
 import time
 import urllib.request
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("MENTORLINK_CHROMIUM", "/usr/bin/chromium")
 DESKTOP = {"width": 1280, "height": 800}
@@ -251,3 +251,21 @@ def seed_open_session(stack: Stack, mentor_name: str, mentee_name: str, lead_min
     return SeededSession(mentor_id=mentor_id, mentor_token=mentor_token, mentor_email=mentor_email, mentor_name=mentor_name,
                          mentee_id=mentee_id, mentee_token=mentee_token, mentee_email=mentee_email, mentee_name=mentee_name,
                          booking_id=booking["id"], start=booking["start"], later_id=later["id"])
+
+
+def slot_change_samples(stack: "Stack", page: Page, mentor_id: str, mentee_token: str, count: int = 5) -> list[float]:
+    """On `page`, showing the mentor's profile, books `count` of its slots through the API (as another client would) and
+    returns, for each, the milliseconds from the booking's answer to the slot's button leaving the DOM (stamped by
+    GONE_PROBE; both clocks are this machine's), sorted. Negative when the push arrived before the answer."""
+    times = page.get_by_role("region", name="Available times")
+    expect(times).to_have_attribute("data-live", "true")
+    samples = []
+    for k in range(count):
+        start = times.get_by_role("button").nth(4 + k).locator("time").get_attribute("datetime")
+        selector = f'button:has(time[datetime="{start}"])'
+        page.evaluate(GONE_PROBE, selector)
+        stack.seed_rpc("booking.create", {"mentorId": mentor_id, "start": start, "minutes": 30}, mentee_token)
+        answered = time.time() * 1000
+        expect(page.locator(selector)).to_have_count(0)
+        samples.append(page.evaluate("window.__goneAt") - answered)
+    return sorted(samples)

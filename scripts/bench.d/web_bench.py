@@ -23,17 +23,11 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Browser"))
-from harness import DESKTOP, Browsers, Stack, random_word  # noqa: E402  (from Tests/Browser)
+from harness import DESKTOP, Browsers, Stack, random_word, slot_change_samples  # noqa: E402  (from Tests/Browser)
 from playwright.sync_api import expect  # noqa: E402
 
 NAVIGATION = "() => { const n = performance.getEntriesByType('navigation')[0]; return n ? n.domInteractive : null }"
-GONE_PROBE = """(selector) => {
-  window.__goneAt = null;
-  const observer = new MutationObserver(() => {
-    if (!document.querySelector(selector)) { window.__goneAt = performance.timeOrigin + performance.now(); observer.disconnect(); }
-  });
-  observer.observe(document.body, { childList: true, subtree: true });
-}"""
+
 
 
 def cold_load(browsers: Browsers, url: str, ready) -> tuple[float, float]:
@@ -97,17 +91,7 @@ def main() -> int:
         context = browsers.context(DESKTOP)
         page = browsers.page(context)
         page.goto(f"{stack.url}/mentors/{mentor_id}")
-        times = page.get_by_role("region", name="Available times")
-        expect(times).to_have_attribute("data-live", "true")
-        changes = []
-        for k in range(5):
-            slot = times.get_by_role("button").nth(4 + k)
-            start = slot.locator("time").get_attribute("datetime")
-            page.evaluate(GONE_PROBE, f'button:has(time[datetime="{start}"])')
-            stack.seed_rpc("booking.create", {"mentorId": mentor_id, "start": start, "minutes": 30}, mentee)
-            answered = time.time() * 1000
-            expect(page.locator(f'button:has(time[datetime="{start}"])')).to_have_count(0)
-            changes.append(page.evaluate("window.__goneAt") - answered)
+        changes = slot_change_samples(stack, page, mentor_id, mentee)
         context.close()
         problems = browsers.take_problems()
         if problems:
