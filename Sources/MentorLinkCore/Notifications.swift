@@ -41,6 +41,8 @@ public protocol NotificationStore: Sendable {
     func handle(eventId: Int64, consumer: String, notifications: [NewNotification]) async throws -> [(UUID, AppNotification)]?
     /// A user's notifications, newest first, before `beforeId`.
     func notifications(userId: UUID, unreadOnly: Bool, beforeId: Int64?, limit: Int) async throws -> [AppNotification]
+    /// How many of the user's notifications are unread, counted up to `cap` (a larger count answers `cap`).
+    func unreadCount(userId: UUID, cap: Int) async throws -> Int
     /// Marks some of the user's notifications read; returns how many changed.
     func markRead(userId: UUID, ids: [Int64]) async throws -> Int
     /// Whether `consumer` already handled `eventId`.

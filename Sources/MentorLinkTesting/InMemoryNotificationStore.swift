@@ -67,6 +67,13 @@ public final class InMemoryNotificationStore: NotificationStore {
         }
     }
 
+    public func unreadCount(userId: UUID, cap: Int) async throws -> Int {
+        try outage.check()
+        return state.withLock { state in
+            min(cap, state.stored.count { $0.userId == userId && !$0.notification.read })
+        }
+    }
+
     public func markRead(userId: UUID, ids: [Int64]) async throws -> Int {
         try outage.check()
         let wanted = Set(ids)

@@ -54,6 +54,17 @@ public struct PostgresNotificationStore: NotificationStore {
         }
     }
 
+    public func unreadCount(userId: UUID, cap: Int) async throws -> Int {
+        try await pool.read(logger: logger) { connection in
+            // On the partial index notifications_unread; the inner LIMIT bounds the work for a huge inbox.
+            let rows = try await connection.query(
+                "SELECT count(*)::int8 FROM (SELECT 1 FROM notifications WHERE user_id = \(userId) AND read_at IS NULL LIMIT \(cap)) AS unread",
+                logger: logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
     public func handled(eventId: Int64, consumer: String) async throws -> Bool {
         try await pool.read(logger: logger) { connection in
             for try await _ in try await connection.query(

@@ -37,10 +37,16 @@ public struct RealtimeService: RPCService {
 
     public struct MarkReadParams: Codable, Sendable { public var ids: [Int64] }
 
+    /// A page of the inbox, with the number of unread notifications (for a bell's badge; counted up to
+    /// `RealtimeService.unreadCap`, so a larger inbox shows that number).
     public struct Page: Codable, Sendable {
         public var items: [AppNotification]
         public var nextCursor: String?
+        public var unreadCount: Int
     }
+
+    /// The most unread notifications `notifications.list` counts.
+    public static let unreadCap = 1000
 
     public struct MarkReadResult: Codable, Sendable { public var updated: Int }
 
@@ -77,7 +83,10 @@ public struct RealtimeService: RPCService {
         guard (1...200).contains(limit) else { throw RealtimeError.invalid([FieldProblem(field: "limit", problem: "1 to 200")]) }
         let before = try cursors.cursorParam(params.cursor, scope: "notifications.list", timeKeyed: false)?.key
         let items = try await store.notifications(userId: user, unreadOnly: params.unreadOnly ?? false, beforeId: before, limit: limit)
-        return Page(items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "notifications.list") { PageCursor(key: $0.id) })
+        let unread = try await store.unreadCount(userId: user, cap: Self.unreadCap)
+        return Page(
+            items: items, nextCursor: cursors.nextCursor(items, limit: limit, scope: "notifications.list") { PageCursor(key: $0.id) },
+            unreadCount: unread)
     }
 
     func markRead(_ params: MarkReadParams, _ context: RPCContext) async throws -> MarkReadResult {

@@ -21,6 +21,7 @@ final class InMemoryNotificationStore: NotificationStore {
 
     func notifications(userId: UUID, unreadOnly: Bool, beforeId: Int64?, limit: Int) async throws -> [AppNotification] { [] }
     func markRead(userId: UUID, ids: [Int64]) async throws -> Int { 0 }
+    func unreadCount(userId: UUID, cap: Int) async throws -> Int { 0 }
     func handled(eventId: Int64, consumer: String) async throws -> Bool { state.withLock { $0.handled.contains("\(consumer)/\(eventId)") } }
     func seatHolders(cancelledWith groupSessionId: UUID) async throws -> [UUID] { holders[groupSessionId] ?? [] }
     func contacts(_ ids: [UUID]) async throws -> [UUID: (email: String, name: String)] { [:] }

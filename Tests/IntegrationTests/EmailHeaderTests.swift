@@ -80,6 +80,7 @@ import Testing
         }
         func notifications(userId: UUID, unreadOnly: Bool, beforeId: Int64?, limit: Int) async throws -> [AppNotification] { [] }
         func markRead(userId: UUID, ids: [Int64]) async throws -> Int { 0 }
+        func unreadCount(userId: UUID, cap: Int) async throws -> Int { 0 }
         func handled(eventId: Int64, consumer: String) async throws -> Bool { recorded.withLock { $0.contains(eventId) } }
         func seatHolders(cancelledWith groupSessionId: UUID) async throws -> [UUID] { [] }
         func contacts(_ ids: [UUID]) async throws -> [UUID: (email: String, name: String)] { people.filter { ids.contains($0.key) } }

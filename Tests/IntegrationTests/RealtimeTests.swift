@@ -92,8 +92,11 @@ import Testing
                 let listed = try http(1, mentee.token, "notifications.list", #"{"unreadOnly":true}"#)
                 let items = try #require((listed["result"] as? [String: Any])?["items"] as? [[String: Any]])
                 #expect(items.count == 1)
+                #expect((listed["result"] as? [String: Any])?["unreadCount"] as? Int == 1)
                 let read = try http(0, mentee.token, "notifications.markRead", #"{"ids":[\#(items[0]["id"] as? Int ?? 0)]}"#)
                 #expect((read["result"] as? [String: Any])?["updated"] as? Int == 1)
+                let after = try http(1, mentee.token, "notifications.list", "{}")
+                #expect((after["result"] as? [String: Any])?["unreadCount"] as? Int == 0)
                 let mentorInbox = try http(0, mentor.token, "notifications.list", "{}")
                 #expect(((mentorInbox["result"] as? [String: Any])?["items"] as? [[String: Any]])?.count == 1)
             }

@@ -58,6 +58,10 @@ test("routes, and next stays inside the app", () => {
     assert.deepEqual(matchRoute("/mentors/AB%2FC"), { name: "profile", mentorId: "AB/C", title: "Mentor", needsAccount: false });
     assert.equal(matchRoute("/wallet").needsAccount, true);
     assert.equal(matchRoute("/nope").name, "notFound");
+    for (const [path, name] of [["/notifications", "notifications"], ["/dashboard", "dashboard"], ["/admin", "admin"]] as const) {
+        assert.equal(matchRoute(path).name, name);
+        assert.equal(matchRoute(path).needsAccount, true);
+    }
     assert.deepEqual(matchRoute("/sessions/B%2F1/room"), { name: "room", bookingId: "B/1", title: "Session room", needsAccount: true });
     assert.equal(matchRoute("/sessions/b1/room/x").name, "notFound");
     assert.deepEqual(matchRoute("/signin", "?next=%2Fwallet"), { name: "signIn", next: "/wallet", title: "Sign in", needsAccount: false });

@@ -855,6 +855,7 @@ export type NotificationsListResult = {
         createdAt: string;
         read: boolean;
     }[];
+    unreadCount: number;
     nextCursor?: string;
 };
 

@@ -1,7 +1,10 @@
 import { useEffect, type ReactNode } from "react";
+import { AdminPage } from "../pages/AdminPage";
+import { DashboardPage } from "../pages/DashboardPage";
 import { FindMentorPage } from "../pages/FindMentorPage";
 import { MentorProfilePage } from "../pages/MentorProfilePage";
 import { MySessionsPage } from "../pages/MySessionsPage";
+import { NotificationsPage } from "../pages/NotificationsPage";
 import { RoomPage } from "../pages/room/RoomPage";
 import { SignInPage } from "../pages/SignInPage";
 import { SignUpPage } from "../pages/SignUpPage";
@@ -53,6 +56,15 @@ export function App() {
             case "wallet":
                 page = <WalletPage />;
                 break;
+            case "notifications":
+                page = <NotificationsPage />;
+                break;
+            case "dashboard":
+                page = <RequireRole role="mentor">{<DashboardPage />}</RequireRole>;
+                break;
+            case "admin":
+                page = <RequireRole role="admin">{<AdminPage />}</RequireRole>;
+                break;
             case "notFound":
                 page = (
                     <div>
@@ -64,6 +76,18 @@ export function App() {
         }
     }
     return <Layout>{page}</Layout>;
+}
+
+/** A page only `role` may use (the server refuses the calls anyway; this says so instead of a page of errors). */
+function RequireRole({ role, children }: { role: "mentor" | "admin"; children: ReactNode }) {
+    const session = useSession();
+    if (session.status === "signedIn" && session.user.roles.includes(role)) return <>{children}</>;
+    return (
+        <div>
+            <h1>Not available</h1>
+            <p>This page is for {role === "admin" ? "administrators" : "mentors"}.</p>
+        </div>
+    );
 }
 
 function Redirect({ to }: { to: string }) {

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from "react";
+import { NotificationBell } from "../components/NotificationBell";
 import type { ConnectionState } from "../rpc/Connection";
 import { useServices, useSession } from "./context";
 import { Link, navigate, useLocation } from "./router";
@@ -41,6 +42,20 @@ export function Layout({ children }: { children: ReactNode }) {
                                         Wallet
                                     </Link>
                                 </li>
+                                {session.user.roles.includes("mentor") ? (
+                                    <li>
+                                        <Link to="/dashboard" aria-current={current("/dashboard")}>
+                                            Dashboard
+                                        </Link>
+                                    </li>
+                                ) : null}
+                                {session.user.roles.includes("admin") ? (
+                                    <li>
+                                        <Link to="/admin" aria-current={current("/admin")}>
+                                            Admin
+                                        </Link>
+                                    </li>
+                                ) : null}
                             </>
                         ) : null}
                     </ul>
@@ -48,6 +63,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 <div className="account">
                     {session.status === "signedIn" ? (
                         <>
+                            <NotificationBell />
                             <span className="who">{session.user.name}</span>
                             <button type="button" onClick={signOut}>
                                 Sign out

@@ -13,6 +13,9 @@ export type Route = { title: string; needsAccount: boolean } & (
     | { name: "sessions" }
     | { name: "room"; bookingId: string }
     | { name: "wallet" }
+    | { name: "notifications" }
+    | { name: "dashboard" }
+    | { name: "admin" }
     | { name: "notFound" }
 );
 
@@ -53,5 +56,8 @@ export function matchRoute(pathname: string, search = ""): Route {
     const room = /^\/sessions\/([^/]+)\/room$/.exec(path);
     if (room) return { name: "room", bookingId: segment(room[1]), title: "Session room", needsAccount: true };
     if (path === "/wallet") return { name: "wallet", title: "Wallet", needsAccount: true };
+    if (path === "/notifications") return { name: "notifications", title: "Notifications", needsAccount: true };
+    if (path === "/dashboard") return { name: "dashboard", title: "Mentor dashboard", needsAccount: true };
+    if (path === "/admin") return { name: "admin", title: "Admin", needsAccount: true };
     return { name: "notFound", title: "Not found", needsAccount: false };
 }
