@@ -100,6 +100,24 @@ let package = Package(
                 "MentorLinkCore", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // The ObjectStore port on a directory (nginx secure_link URLs) or on S3 (SigV4, multipart, presigned GET).
+        .target(
+            name: "ObjectStorage",
+            dependencies: [
+                "MentorLinkCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // FFmpeg's libraries (Debian's libav*-dev) behind a small C layer: decode MediaRecorder WebM, encode H.264 +
+        // AAC MP4s, composite, HLS.
+        .target(
+            name: "CMedia",
+            linkerSettings: [
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avfilter"), .linkedLibrary("swscale"),
+                .linkedLibrary("swresample"), .linkedLibrary("avutil"),
+            ]),
+        // The transcoder (Swift over CMedia) and the media pipeline's jobs.
+        .target(name: "MediaPipeline", dependencies: ["CMedia", "MentorLinkCore", .product(name: "Logging", package: "swift-log")]),
         // A blocking HTTP/WebSocket client for the CLI, the load client and socket-level tests.
         .target(name: "MentorLinkClient"),
         // The worker: HTTP + WebSocket on a Unix socket.
@@ -144,6 +162,12 @@ let package = Package(
         .executableTarget(name: "FuzzCursor", dependencies: ["FuzzSupport", "ServiceSupport"], path: "Fuzz/FuzzCursor"),
         .executableTarget(name: "FuzzWebhookSignature", dependencies: ["FuzzSupport", "PaymentsService"], path: "Fuzz/FuzzWebhookSignature"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(
+            name: "ObjectStorageTests",
+            dependencies: [
+                "ObjectStorage", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "MediaTests", dependencies: ["MediaPipeline", "CMedia", "MentorLinkCore"]),
         .testTarget(
             name: "ServiceSupportTests",
             dependencies: ["ServiceSupport", "JSONRPC", "MentorLinkCore", .product(name: "Logging", package: "swift-log")]),

@@ -4,7 +4,8 @@
 
 ML_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ML_PG_BIN=/usr/lib/postgresql/15/bin
-ML_PACKAGES=(postgresql-15 postgresql-contrib redis-server nginx libhiredis-dev librdkafka-dev libavformat-dev libargon2-dev
+ML_PACKAGES=(postgresql-15 postgresql-contrib redis-server nginx libhiredis-dev librdkafka-dev libargon2-dev
+             libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
              libssl-dev libjansson-dev pkg-config wrk curl procps coturn
              nodejs node-react node-react-dom node-typescript esbuild chromium fonts-liberation)
 
@@ -29,9 +30,10 @@ ml_install() {
 
 # The Python packages of the test tools (the OpenRPC attack tool; Playwright for the browser tests, which drives
 # Debian's chromium through executable_path, so no `playwright install` browser download): pip when missing.
-ML_PIP=(hypothesis hypothesis-jsonschema jsonschema playwright)
+# moto's server mode speaks the S3 wire protocol for the S3 object-store adapter's tests.
+ML_PIP=(hypothesis hypothesis-jsonschema jsonschema playwright "moto[server]")
 ml_install_python() {
-    python3 -c "import hypothesis, hypothesis_jsonschema, jsonschema, playwright" 2>/dev/null && return 0
+    python3 -c "import hypothesis, hypothesis_jsonschema, jsonschema, playwright, moto.server" 2>/dev/null && return 0
     ml_log "installing Python packages: ${ML_PIP[*]}"
     python3 -m pip install -q "${ML_PIP[@]}" >&2
 }
