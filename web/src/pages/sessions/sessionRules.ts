@@ -57,3 +57,53 @@ export function cancelOutcome(policy: PolicyOutcome, priceCredits: number): stri
     if (priceCredits === 0) return policy.late ? "This is a late cancellation; the session is free, so nothing is charged." : "The session is free: nothing is charged.";
     return policy.late ? "This is a late cancellation." : "You can cancel now without a charge.";
 }
+
+/** The late-notice window when `booking.cancelPreview` cannot say (the server's default `lateCancellationHours`). */
+export const DEFAULT_LATE_NOTICE_HOURS = 24;
+
+/** The session's length in minutes (a new time must be a free slot of the same length). */
+export function durationMinutes(b: Booking): number {
+    return Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000);
+}
+
+/** Whether a new time can be picked: a confirmed 1:1 session that has not started, with no proposal waiting for an answer. */
+export function isReschedulable(b: Booking, now: number): boolean {
+    return b.kind === "one_on_one" && b.status === "confirmed" && now < Date.parse(b.start) && !b.proposedStart;
+}
+
+/** A reschedule proposal waiting for an answer: its time, and whether `userId` made it (then the other side answers). */
+export function pendingProposal(b: Booking, userId: string): { start: string; mine: boolean } | undefined {
+    if (!b.proposedStart || b.status !== "confirmed") return undefined;
+    return { start: b.proposedStart, mine: b.proposedBy === userId };
+}
+
+/** Who the other participant is, as the viewer `userId` reads it ("Ada Lovelace", or "the mentee" for the mentor). */
+export function otherSide(b: Booking, mentorName: string | undefined, userId: string): string {
+    return b.mentorId === userId ? "the mentee" : (mentorName ?? "your mentor");
+}
+
+/**
+ * What `booking.reschedule` will do (BookingService.reschedule's policy): the mentee moves the session at once while
+ * both its current and its new start are at least `lateNoticeHours` away; anything else (the mentor, or the mentee
+ * inside that window) is a proposal the other participant accepts or declines.
+ */
+export function rescheduleMode(b: Booking, newStart: string, userId: string, now: number, lateNoticeHours: number): "moves" | "proposal" {
+    const window = lateNoticeHours * 3_600_000;
+    const outside = Date.parse(b.start) - now >= window && Date.parse(newStart) - now >= window;
+    return b.menteeId === userId && outside ? "moves" : "proposal";
+}
+
+/** One sentence on what confirming does (`when`: the new time as shown, `other`: who would have to accept). */
+export function rescheduleOutcome(mode: "moves" | "proposal", when: string, other: string): string {
+    return mode === "moves"
+        ? `If you confirm, the session moves to ${when} at once. The price stays the same.`
+        : `If you confirm, ${other} is asked to accept ${when}; until then the session stays at its current time.`;
+}
+
+/** The reschedule policy in words (`lateNoticeHours`: the late-cancellation window). */
+export function reschedulePolicy(lateNoticeHours: number): string {
+    return (
+        `The mentee can move a session alone while both the current and the new time are at least ${lateNoticeHours} hours away. ` +
+        "Otherwise, and whenever the mentor moves it, the other participant accepts or declines the new time."
+    );
+}
