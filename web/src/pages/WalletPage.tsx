@@ -1,17 +1,22 @@
+import { useSession } from "../app/context";
 import { useLocation } from "../app/router";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { BuyCredits } from "./wallet/BuyCredits";
 import { returnedPayment } from "./wallet/checkout";
 import { History } from "./wallet/History";
 import { PaymentProgress } from "./wallet/PaymentProgress";
+import { Payouts } from "./wallet/Payouts";
 import { useWallet } from "./wallet/useWallet";
 
 /**
  * The wallet: "Available credits", escrow, earnings (and what is owed), live; "Buy credits" through the provider's
- * page; back from it (`?payment=`), the payment's progress; the ledger history.
+ * page; back from it (`?payment=`), the payment's progress; for a mentor, "Payouts" (request one from the earnings,
+ * and their status); the ledger history.
  */
 export function WalletPage() {
     const wallet = useWallet();
+    const session = useSession();
+    const mentor = session.status === "signedIn" && session.user.roles.includes("mentor");
     const payment = returnedPayment(useLocation().search);
     const b = wallet.balances;
     return (
@@ -46,6 +51,7 @@ export function WalletPage() {
             ) : null}
             <p className="hint">Credits for a booking wait in escrow until the session has taken place, then go to the mentor.</p>
             <BuyCredits />
+            {mentor && b ? <Payouts earnings={b.earnings} onChanged={wallet.reload} /> : null}
             {wallet.history ? <History first={wallet.history} cursor={wallet.nextCursor} /> : null}
         </div>
     );
