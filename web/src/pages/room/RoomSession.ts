@@ -32,6 +32,8 @@ export interface RoomSessionOptions {
     state(): RoomState;
     /** The view changed. */
     onView(view: RoomView): void;
+    /** Every event on the room's channel, as it came (recording pushes go to the recording). */
+    onRoomEvent?(event: unknown): void;
 }
 
 /** Send a typing event at most this often. */
@@ -204,6 +206,7 @@ export class RoomSession {
     }
 
     private roomEvent(value: unknown): void {
+        this.o.onRoomEvent?.(value);
         const event = asRoomEvent(value);
         if (!event) return;
         this.o.dispatch({ type: "event", event, at: Date.now() });
