@@ -62,6 +62,10 @@ let package = Package(
             ]),
         .target(
             name: "RealtimeService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        // Recordings: `recordings.*` and the tus upload endpoint's protocol.
+        .target(
+            name: "RecordingService",
+            dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Adapters.
         .target(
             name: "ProviderAdapter",
@@ -117,7 +121,12 @@ let package = Package(
                 .linkedLibrary("swresample"), .linkedLibrary("avutil"),
             ]),
         // The transcoder (Swift over CMedia) and the media pipeline's jobs.
-        .target(name: "MediaPipeline", dependencies: ["CMedia", "MentorLinkCore", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "MediaPipeline",
+            dependencies: [
+                "CMedia", "MentorLinkCore", "EventPipeline", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // A blocking HTTP/WebSocket client for the CLI, the load client and socket-level tests.
         .target(name: "MentorLinkClient"),
         // The worker: HTTP + WebSocket on a Unix socket.
@@ -133,7 +142,8 @@ let package = Package(
             dependencies: [
                 "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter",
                 "MentorLinkClient", "IdentityService", "AuditService", "OperationsService", "DiscoveryService", "BookingService", "FeedbackService",
-                "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline", .product(name: "Hummingbird", package: "hummingbird"),
+                "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline", "RecordingService", "ObjectStorage", "MediaPipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -167,7 +177,8 @@ let package = Package(
             dependencies: [
                 "ObjectStorage", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "MediaTests", dependencies: ["MediaPipeline", "CMedia", "MentorLinkCore"]),
+        .testTarget(
+            name: "MediaTests", dependencies: ["MediaPipeline", "CMedia", "MentorLinkCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ServiceSupportTests",
             dependencies: ["ServiceSupport", "JSONRPC", "MentorLinkCore", .product(name: "Logging", package: "swift-log")]),
@@ -216,7 +227,8 @@ let package = Package(
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "Server", "JSONRPC", "MentorLinkClient", "IdentityService",
                 "AuditService", "DiscoveryService", "BookingService", "FeedbackService", "PaymentsService", "ProviderAdapter", "RealtimeService",
-                "EventPipeline", "MentorLinkCore", "MentorLinkTesting", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "EventPipeline", "RecordingService", "ObjectStorage", "MentorLinkCore", "MentorLinkTesting", "ServiceSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),

@@ -130,7 +130,8 @@ ml_start_nginx() {
     sed -e "s|@HTTP_PORT@|$port|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
         -e "s|@WS_RATE@|${MENTORLINK_WS_RATE:-50}|" -e "s|@WS_BURST@|${MENTORLINK_WS_BURST:-200}|" -e "s|@WEB_ROOT@|$web|" \
         "$ML_ROOT/nginx/nginx.conf.template" |
-        awk -v s="$servers" -v d="$(ml_dev_payments_location)" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else if ($0 == "@DEV_PAYMENTS_LOCATION@") print d; else print }' > "$dir/nginx.conf"
+        awk -v s="$servers" -v d="$(ml_dev_payments_location)" -v m="$(ml_media_location)" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else if ($0 == "@DEV_PAYMENTS_LOCATION@") print d; else if ($0 == "@MEDIA_LOCATION@") print m; else print }' > "$dir/nginx.conf"
+    chmod 0600 "$dir/nginx.conf"
     ml_pid_alive "$dir/nginx.pid" && { ml_nginx -s reload; return 0; }
     ml_nginx
     for _ in $(seq 50); do ml_pid_alive "$dir/nginx.pid" && return 0; sleep 0.1; done
@@ -204,7 +205,16 @@ ml_write_secrets() {
     grep -q '^UPI_KEY_SECRET=' "$file" || echo "UPI_KEY_SECRET=$(rnd)" >> "$file"
     grep -q '^UPI_WEBHOOK_SECRET=' "$file" || echo "UPI_WEBHOOK_SECRET=$(rnd)" >> "$file"
     grep -q '^TURN_SECRET=' "$file" || echo "TURN_SECRET=$(rnd)" >> "$file"
+    grep -q '^MEDIA_SECRET=' "$file" || echo "MEDIA_SECRET=$(rnd)" >> "$file"
     return 0
+}
+
+# nginx's location for the directory object store's signed links (none when S3 holds the objects).
+ml_media_location() {
+    [ -n "${S3_ENDPOINT:-}" ] && return 0
+    local secret; secret=$(sed -n 's/^MEDIA_SECRET=//p' "$ML_RUN/secrets.env")
+    mkdir -p "$ML_RUN/objects"
+    sed -e "s|@RUN_DIR@|$ML_RUN|g" -e "s|@MEDIA_SECRET@|$secret|g" "$ML_ROOT/nginx/media-location.conf.template" | sed 's/^/        /'
 }
 
 # The local payment provider server on PORT + 1000, sending webhooks to nginx on PORT; the workers talk to it.

@@ -1,13 +1,13 @@
 import Foundation
-import MentorLinkCore
+public import MentorLinkCore
 
 /// A relayed event as a consumer reads it: the relay's `{"id","type","aggregate","aggregateId","at","payload"}`
 /// (``OutboxRelay/message(_:)``), with the payload decoded as the ``MentorLinkCore/DomainEvent`` its type names.
-struct RelayedEvent {
+public struct RelayedEvent: Sendable {
     /// The outbox row's id (what consumers record as handled).
-    var id: Int64
+    public var id: Int64
     /// `outbox.event_type`.
-    var type: String
+    public var type: String
     /// The whole message, kept for decoding its payload as one type or another.
     let value: [UInt8]
 
@@ -21,7 +21,7 @@ struct RelayedEvent {
     private struct Body<Payload: Decodable>: Decodable { var payload: Payload }
 
     /// The envelope, or `nil` when the message is not one (no numeric `id` or no `type`).
-    init?(_ value: [UInt8]) {
+    public init?(_ value: [UInt8]) {
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(value)) else { return nil }
         id = envelope.id
         type = envelope.type
@@ -30,7 +30,7 @@ struct RelayedEvent {
 
     /// The event as `Event`: `nil` when its type is not one of `Event`'s; throws when it is but the payload does not
     /// decode as `Event.Payload`.
-    func decode<Event: DomainEvent>(as event: Event.Type) throws -> Event? {
+    public func decode<Event: DomainEvent>(as event: Event.Type) throws -> Event? {
         guard let name = Event.Name(rawValue: type) else { return nil }
         return Event(name: name, payload: try JSONDecoder().decode(Body<Event.Payload>.self, from: Data(value)).payload)
     }

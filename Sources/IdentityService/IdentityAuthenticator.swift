@@ -7,7 +7,7 @@ import Synchronization
 /// Authenticates a call by `Authorization: Bearer` (scripts) or the `__Host-ml_at` cookie (browsers).
 ///
 /// A cookie-authenticated call must come from an allowed `Origin` (the transport already insists on
-/// `Content-Type: application/json`). A token of a revoked session is refused: the revocation list in Redis is asked,
+/// `Content-Type: application/json`); a safe request (``JSONRPC/RequestCredentials/safeRequest``) may carry none. A token of a revoked session is refused: the revocation list in Redis is asked,
 /// and its answer trusted for two seconds per session. If Redis cannot be reached the call is refused with
 /// `unavailable` (fail closed, but retryable: the client keeps its session and tries again, rather than signing out).
 public final class IdentityAuthenticator: Authenticator, Sendable {
@@ -32,7 +32,8 @@ public final class IdentityAuthenticator: Authenticator, Sendable {
         if let bearer = credentials.bearer {
             token = bearer
         } else if let cookie = credentials.cookies[Cookies.access] {
-            guard let origin = credentials.origin, allowedOrigins.contains(origin) else {
+            let sameOrigin = credentials.origin.map(allowedOrigins.contains) ?? credentials.safeRequest
+            guard sameOrigin else {
                 logger.notice("auth.origin_refused", metadata: ["origin": .string(credentials.origin ?? "none")])
                 return nil
             }

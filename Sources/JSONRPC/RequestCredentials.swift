@@ -8,12 +8,17 @@ public struct RequestCredentials: Sendable, Hashable {
     public var cookies: [String: String]
     /// The `Origin` header, if any.
     public var origin: String?
+    /// The request changes nothing (`HEAD` of an upload's offset): browsers send no `Origin` on same-origin `GET` and
+    /// `HEAD`, so a cookie counts without one there (an `Origin` that is present must still be allowed). Only a
+    /// transport endpoint whose handler changes nothing sets it.
+    public var safeRequest: Bool
 
     /// Creates credentials.
-    public init(bearer: String? = nil, cookies: [String: String] = [:], origin: String? = nil) {
+    public init(bearer: String? = nil, cookies: [String: String] = [:], origin: String? = nil, safeRequest: Bool = false) {
         self.bearer = bearer
         self.cookies = cookies
         self.origin = origin
+        self.safeRequest = safeRequest
     }
 
     /// Parses a `Cookie` header (`a=1; b=2`).

@@ -10,8 +10,14 @@ public struct RoomInfo: Codable, Sendable, Hashable {
     public var mentorId: UUID
     /// Everyone allowed in: the mentor and the mentee, or the mentor and every confirmed seat.
     public var participantIds: [UUID]
+    /// The booking consented to recording (the mentor's auto-record setting when it was booked).
+    public var recordConsent: Bool
 
-    public init(id: UUID, bookingId: UUID, kind: String, startsAt: Instant, endsAt: Instant, mentorId: UUID, participantIds: [UUID]) {
+    public init(
+        id: UUID, bookingId: UUID, kind: String, startsAt: Instant, endsAt: Instant, mentorId: UUID, participantIds: [UUID],
+        recordConsent: Bool = true
+    ) {
+        self.recordConsent = recordConsent
         self.id = id
         self.bookingId = bookingId
         self.kind = kind

@@ -18,13 +18,16 @@ public struct WorkerServer: Sendable {
     public let metrics: WorkerMetrics
     public let sessions: WebSocketSessions
     public let webhooks: [Webhook]
+    public let uploads: UploadEndpoint?
     public let logger: Logger
 
     /// Creates a worker.
     public init(
         configuration: WorkerConfiguration, dispatcher: RPCDispatcher, metrics: WorkerMetrics, sessions: WebSocketSessions = WebSocketSessions(),
-        authenticator: any Authenticator = AnonymousAuthenticator(), healthChecks: [any HealthCheck] = [], webhooks: [Webhook] = [], logger: Logger
+        authenticator: any Authenticator = AnonymousAuthenticator(), healthChecks: [any HealthCheck] = [], webhooks: [Webhook] = [],
+        uploads: UploadEndpoint? = nil, logger: Logger
     ) {
+        self.uploads = uploads
         self.configuration = configuration
         self.dispatcher = dispatcher
         self.metrics = metrics
@@ -61,6 +64,7 @@ public struct WorkerServer: Sendable {
                     body: .init(byteBuffer: ByteBuffer(string: text)))
             }
         }
+        if let uploads { mount(uploads, on: router) }
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ in await self.readiness() }
         router.get("/metrics") { _, _ in
@@ -82,6 +86,41 @@ public struct WorkerServer: Sendable {
                 UnixSocket.restrict(path: socketPath, group: socketGroup)
                 onListening()
             }, logger: logger)
+    }
+
+    /// Routes `/uploads/` and `/uploads/<id>` to `endpoint`.
+    func mount(_ endpoint: UploadEndpoint, on router: Router<BasicRequestContext>) {
+        let serve: @Sendable (Request, String?) async throws -> Response = { request, id in
+            let requestId = RequestID.from(request.headers)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            var credentials = RequestHead.credentials(request.headers)
+            credentials.safeRequest = request.method == .head || request.method == .options
+            let principal = try? await self.authenticator.authenticate(credentials)
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: endpoint.maxBodyBytes) } catch {
+                let text = #"{"error":{"reason":"too_large","message":"At most \#(endpoint.maxBodyBytes) bytes per request"}}"#
+                return Response(
+                    status: .contentTooLarge,
+                    headers: [.contentType: "application/json", RequestID.header: requestId, HTTPField.Name("Tus-Resumable")!: "1.0.0"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
+            let answer = await endpoint.handle(
+                UploadEndpoint.Request(
+                    method: request.method.rawValue, uploadId: id, headers: headers, body: Array(body.readableBytesView), principal: principal ?? nil,
+                    clientAddress: request.headers[RequestHead.realIP], requestId: requestId))
+            var fields: HTTPFields = [RequestID.header: requestId]
+            for (name, value) in answer.headers { if let field = HTTPField.Name(name) { fields[field] = value } }
+            return Response(
+                status: HTTPResponse.Status(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        }
+        for method in [HTTPRequest.Method.post, .options] {
+            // Also `/uploads/`: the router ignores a trailing slash.
+            router.on("/uploads", method: method) { request, _ in try await serve(request, nil) }
+        }
+        for method in [HTTPRequest.Method.head, .patch, .delete, .options, .post] {
+            router.on("/uploads/:id", method: method) { request, context in try await serve(request, context.parameters.get("id")) }
+        }
     }
 
     func readiness() async -> Response {

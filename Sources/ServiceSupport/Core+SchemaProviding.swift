@@ -32,3 +32,5 @@ extension FormQuestion.Kind: SchemaProviding {}
 extension BookingListQuery.Side: SchemaProviding {}
 extension PaymentProviderName: SchemaProviding {}
 extension LedgerAccountKind: SchemaProviding {}
+extension RecordingState: SchemaProviding {}
+extension RecordingOutput.Kind: SchemaProviding {}

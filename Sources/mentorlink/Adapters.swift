@@ -2,6 +2,7 @@ import Foundation
 import KafkaAdapter
 import Logging
 import MentorLinkCore
+import ObjectStorage
 import PostgresAdapter
 import RedisAdapter
 import ServiceLifecycle
@@ -32,6 +33,14 @@ struct Adapters {
     var identityStore: PostgresIdentityStore { PostgresIdentityStore(pool: postgres, logger: Logger(label: "mentorlink.identity")) }
 
     var bookingStore: PostgresBookingStore { PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking")) }
+
+    /// Where recordings' media live: `<run dir>/objects`, its links signed for nginx's `secure_link` with MEDIA_SECRET.
+    func objects(_ config: AppConfiguration) throws -> any ObjectStore {
+        guard !config.mediaSecret.isEmpty else {
+            throw ConfigurationError("MEDIA_SECRET is not set; scripts/run writes one into <run dir>/secrets.env")
+        }
+        return try DirectoryObjectStore(root: "\(config.runDirectory)/objects", urlPrefix: "/media", secret: config.mediaSecret)
+    }
 
     var paymentsStore: PostgresPaymentsStore { PostgresPaymentsStore(pool: postgres, logger: Logger(label: "mentorlink.payments")) }
 }

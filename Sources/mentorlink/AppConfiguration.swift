@@ -26,6 +26,9 @@ import Server
 /// | `MENTORLINK_PLATFORM_FEE_PERCENT` | 10 |
 /// | `MENTORLINK_COMPLETION_GRACE_SECONDS` | 3600 (how long after a session's end its escrow is released; the no-show report window) |
 /// | `TURN_SECRET` | from `secrets.env` (coturn's `static-auth-secret`); `MENTORLINK_TURN_URLS` comma-separated, default 127.0.0.1:3478 |
+/// | `MEDIA_SECRET` | from `secrets.env` (nginx's `secure_link_md5` secret for the directory object store's links) |
+/// | `S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`, `S3_ACCESS_KEY_ID`, `S3_SECRET_ACCESS_KEY` | unset: objects in `<run dir>/objects` |
+/// | `MENTORLINK_RECORDING_RETENTION_DAYS` | 90 |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
     var runDirectory: String
@@ -54,6 +57,12 @@ struct AppConfiguration: Sendable {
     /// `SMTP_URL` (`smtp://host:port`): the email consumer sends through it; unset, it writes a Maildir spool.
     var smtpURL: String?
     var turnURLs: [String]
+    /// `MEDIA_SECRET`: signs the directory object store's links (nginx `secure_link`).
+    var mediaSecret: String
+    /// `MENTORLINK_RECORDING_RETENTION_DAYS`: recordings older than this are deleted with their media.
+    var recordingRetentionDays: Int
+    /// Every variable, for the adapters that read their own (S3).
+    var environment: [String: String]
 
     static func fromEnvironment(_ processEnvironment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let cwd = FileManager.default.currentDirectoryPath
@@ -88,7 +97,8 @@ struct AppConfiguration: Sendable {
             turnSecret: environment["TURN_SECRET"] ?? "", smtpURL: environment["SMTP_URL"],
             turnURLs: (environment["MENTORLINK_TURN_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
-            })
+            }, mediaSecret: environment["MEDIA_SECRET"] ?? "",
+            recordingRetentionDays: max(1, environment["MENTORLINK_RECORDING_RETENTION_DAYS"].flatMap(Int.init) ?? 90), environment: environment)
     }
 
     /// KEY=VALUE lines of a secrets file (missing file: none).

@@ -1,23 +1,26 @@
 import ArgumentParser
 import EventPipeline
+import Foundation
 import KafkaAdapter
 import Logging
 import MailAdapter
+import MediaPipeline
 import MentorLinkCore
 import PostgresAdapter
 import RedisAdapter
 import ServiceLifecycle
 import UnixSignals
 
-/// `mentorlink consume notifications|email`: the in-app notifications consumer, or the email consumer (a Maildir
-/// spool under `<run dir>/maildir`). A message that keeps failing is retried, then parked in `dead_letters`
+/// `mentorlink consume notifications|email|media`: the in-app notifications consumer, the email consumer (a Maildir
+/// spool under `<run dir>/maildir`), or the media consumer (recordings' transcoding, with the janitor that processes
+/// overdue finalizing recordings and applies the retention). A message that keeps failing is retried, then parked in `dead_letters`
 /// (`admin.deadLetters.list`, `admin.deadLetters.replay`); offsets are never committed past an unhandled one.
 struct ConsumeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "consume", abstract: "Run an event consumer (notifications or email).")
+    static let configuration = CommandConfiguration(commandName: "consume", abstract: "Run an event consumer (notifications, email or media).")
 
-    enum Name: String, ExpressibleByArgument, CaseIterable { case notifications, email }
+    enum Name: String, ExpressibleByArgument, CaseIterable { case notifications, email, media }
 
-    @Argument(help: "notifications or email") var name: Name
+    @Argument(help: "notifications, email or media") var name: Name
 
     @Option(help: "Topic prefix, as given to the relay.") var topicPrefix = "mentorlink."
 
@@ -28,7 +31,8 @@ struct ConsumeCommand: AsyncParsableCommand {
         let logger = config.makeLogger("mentorlink.consume")
         let adapters = try Adapters(config: config, logger: logger)
         let consumer = try KafkaConsumer(
-            brokers: config.kafkaBrokers, groupId: "mentorlink-\(name.rawValue)", topics: NotificationConsumer.aggregates.map { topicPrefix + $0 },
+            brokers: config.kafkaBrokers, groupId: "mentorlink-\(name.rawValue)",
+            topics: (name == .media ? MediaConsumer.aggregates : NotificationConsumer.aggregates).map { topicPrefix + $0 },
             logger: logger)
         let store = PostgresNotificationStore(pool: adapters.postgres, logger: logger)
         let deadLetters = PostgresDeadLetterStore(pool: adapters.postgres, logger: logger)
@@ -39,7 +43,20 @@ struct ConsumeCommand: AsyncParsableCommand {
                 isOutage: { DependencyOutage.dependency(of: $0) != nil }, logger: logger)
         }
         let loop: any Service
+        var extra: [any Service] = []
         switch name {
+        case .media:
+            let recordings = PostgresRecordingStore(pool: adapters.postgres, logger: logger)
+            let objects = try adapters.objects(config)
+            let processor = RecordingProcessor(
+                store: recordings, objects: objects, bus: adapters.bus, transcoder: Transcoder(logger: logger),
+                stagedFile: { "\(config.runDirectory)/uploads/\($0.uuidString.lowercased()).part" }, workRoot: "\(config.runDirectory)/media-work",
+                logger: logger)
+            loop = consuming(MediaConsumer(processor: processor, logger: logger))
+            extra = [
+                RecordingJanitor(
+                    store: recordings, objects: objects, retention: .seconds(86_400 * config.recordingRetentionDays), logger: logger)
+            ]
         case .notifications: loop = consuming(NotificationConsumer(store: store, bus: adapters.bus, logger: logger))
         case .email:
             let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
@@ -56,9 +73,10 @@ struct ConsumeCommand: AsyncParsableCommand {
             configuration: .init(
                 services: ParentWatch.guarding(
                     [
-                        .init(service: adapters.postgres), .init(service: adapters.redis),
-                        .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
-                    ], if: supervised, logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                        .init(service: adapters.postgres), .init(service: adapters.redis), .init(service: adapters.subscriber),
+                        .init(service: adapters.bus), .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
+                    ] + extra.map { .init(service: $0) }, if: supervised, logger: logger), gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
     }
 }

@@ -13,7 +13,7 @@ import UnixSignals
 struct DevKafkaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dev-kafka", abstract: "Run the embedded Kafka-protocol broker for development.")
 
-    @Option(help: "Topics to create up front.") var topics: [String] = ["booking", "review", "payment", "notification", "identity"]
+    @Option(help: "Topics to create up front.") var topics: [String] = ["booking", "review", "payment", "notification", "identity", "recording"]
 
     func run() async throws {
         let config = AppConfiguration.fromEnvironment()

@@ -20,6 +20,7 @@ struct SupervisedProgram: Sendable {
         SupervisedProgram(name: "relay", arguments: ["relay"]),
         SupervisedProgram(name: "consume-notifications", arguments: ["consume", "notifications"]),
         SupervisedProgram(name: "consume-email", arguments: ["consume", "email"]),
+        SupervisedProgram(name: "consume-media", arguments: ["consume", "media"]),
     ]
 }
 

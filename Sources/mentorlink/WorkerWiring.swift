@@ -12,6 +12,7 @@ import PaymentsService
 import PostgresAdapter
 import ProviderAdapter
 import RealtimeService
+import RecordingService
 import RedisAdapter
 import Server
 import ServiceSupport
@@ -23,6 +24,7 @@ struct WorkerWiring {
     let authenticator: IdentityAuthenticator
     let middleware: [any RPCMiddleware]
     let webhooks: [Webhook]
+    let uploads: UploadEndpoint
 
     static func make(config: AppConfiguration, adapters: Adapters, logger: Logger) async throws -> WorkerWiring {
         guard !config.jwtKeys.isEmpty else {
@@ -73,13 +75,31 @@ struct WorkerWiring {
             RealtimeService(
                 subscriptions: subscriptions,
                 store: PostgresNotificationStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.notifications")), cursors: cursors))
+        let roomStore = PostgresRoomStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.rooms"))
         var roomsConfiguration = RoomsConfiguration()
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
         registry.mount(
             RoomsService(
-                rooms: PostgresRoomStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.rooms")),
+                rooms: roomStore,
                 presence: RedisPresence(client: adapters.redis), bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration))
+        let recordingStore = PostgresRecordingStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.recordings"))
+        let recordingConfiguration = RecordingConfiguration()
+        registry.mount(
+            RecordingService(
+                store: recordingStore, rooms: roomStore, objects: try adapters.objects(config), bus: adapters.bus, audit: store,
+                cursors: cursors,
+                configuration: recordingConfiguration))
+        let tus = TusUploads(
+            store: recordingStore, rooms: roomStore, staging: try UploadStaging(root: "\(config.runDirectory)/uploads"),
+            configuration: recordingConfiguration)
+        let uploads = UploadEndpoint(maxBodyBytes: recordingConfiguration.maxChunkBytes) { request in
+            let answer = await tus.handle(
+                TusRequest(
+                    method: request.method, uploadId: request.uploadId, headers: request.headers, body: request.body, principal: request.principal,
+                    clientAddress: request.clientAddress, requestId: request.requestId))
+            return UploadEndpoint.Response(status: answer.status, headers: answer.headers, body: answer.body)
+        }
         registry.mount(WalletService(store: payments, cursors: cursors))
         registry.mount(PaymentsService(store: payments, gateways: [.stripe: stripe, .upi: upi], configuration: paymentsConfiguration))
         registry.mount(PayoutsService(store: payments, gateway: stripe, configuration: paymentsConfiguration))
@@ -99,6 +119,7 @@ struct WorkerWiring {
         ]
         return WorkerWiring(
             registry: registry, authenticator: authenticator,
-            middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)], webhooks: webhooks)
+            middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)], webhooks: webhooks,
+            uploads: uploads)
     }
 }

@@ -132,6 +132,20 @@ export function createApi(caller: Caller) {
             /** Settle a processing payout by the provider's record (after a timeout or 409). */
             settle: (params: T.PayoutsSettleParams): Promise<T.PayoutsSettleResult> => caller.call("payouts.settle", params),
         },
+        recordings: {
+            /** Start a room's recording when its booking consented to auto-recording (any participant, once media flows). */
+            autoStart: (params: T.RecordingsAutoStartParams): Promise<T.RecordingsAutoStartResult> => caller.call("recordings.autoStart", params),
+            /** Delete a recording and its media (its mentor or an admin). */
+            delete: (params: T.RecordingsDeleteParams): Promise<T.RecordingsDeleteResult> => caller.call("recordings.delete", params),
+            /** A recording, with signed links to its outputs. */
+            get: (params: T.RecordingsGetParams): Promise<T.RecordingsGetResult> => caller.call("recordings.get", params),
+            /** Recordings you took part in, newest first. */
+            list: (params: T.RecordingsListParams = {}): Promise<T.RecordingsListResult> => caller.call("recordings.list", params),
+            /** Start recording a room (its mentor). */
+            start: (params: T.RecordingsStartParams): Promise<T.RecordingsStartResult> => caller.call("recordings.start", params),
+            /** Stop a room's recording (its mentor). */
+            stop: (params: T.RecordingsStopParams): Promise<T.RecordingsStopResult> => caller.call("recordings.stop", params),
+        },
         reviews: {
             /** Review a session you attended, after it ended (once). */
             create: (params: T.ReviewsCreateParams): Promise<T.ReviewsCreateResult> => caller.call("reviews.create", params),

@@ -53,6 +53,12 @@ export interface Methods {
     "payouts.list": { params: T.PayoutsListParams; result: T.PayoutsListResult };
     "payouts.request": { params: T.PayoutsRequestParams; result: T.PayoutsRequestResult };
     "payouts.settle": { params: T.PayoutsSettleParams; result: T.PayoutsSettleResult };
+    "recordings.autoStart": { params: T.RecordingsAutoStartParams; result: T.RecordingsAutoStartResult };
+    "recordings.delete": { params: T.RecordingsDeleteParams; result: T.RecordingsDeleteResult };
+    "recordings.get": { params: T.RecordingsGetParams; result: T.RecordingsGetResult };
+    "recordings.list": { params: T.RecordingsListParams; result: T.RecordingsListResult };
+    "recordings.start": { params: T.RecordingsStartParams; result: T.RecordingsStartResult };
+    "recordings.stop": { params: T.RecordingsStopParams; result: T.RecordingsStopResult };
     "reviews.create": { params: T.ReviewsCreateParams; result: T.ReviewsCreateResult };
     "reviews.list": { params: T.ReviewsListParams; result: T.ReviewsListResult };
     "reviews.reply": { params: T.ReviewsReplyParams; result: T.ReviewsReplyResult };
@@ -135,6 +141,12 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     "payouts.list": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "Your payouts (admins: everyone's)."},
     "payouts.request": {"access": ["mentor"], "rateLimit": "payments", "idempotent": false, "summary": "Ask for earnings to be paid out (refused with in_debt while you owe credits)."},
     "payouts.settle": {"access": ["admin"], "rateLimit": "payments", "idempotent": false, "summary": "Settle a processing payout by the provider's record (after a timeout or 409)."},
+    "recordings.autoStart": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "Start a room's recording when its booking consented to auto-recording (any participant, once media flows)."},
+    "recordings.delete": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "Delete a recording and its media (its mentor or an admin)."},
+    "recordings.get": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "A recording, with signed links to its outputs."},
+    "recordings.list": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "Recordings you took part in, newest first."},
+    "recordings.start": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "Start recording a room (its mentor)."},
+    "recordings.stop": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "Stop a room's recording (its mentor)."},
     "reviews.create": {"access": "authenticated", "rateLimit": "standard", "idempotent": false, "summary": "Review a session you attended, after it ended (once)."},
     "reviews.list": {"access": "public", "rateLimit": "standard", "idempotent": false, "summary": "A mentor's reviews, newest first."},
     "reviews.reply": {"access": ["mentor"], "rateLimit": "standard", "idempotent": false, "summary": "Reply to a review of you (once)."},

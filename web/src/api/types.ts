@@ -1040,6 +1040,208 @@ export type PayoutsSettleResult = {
     transferRef?: string;
 };
 
+/** Params of `recordings.autoStart`: Start a room's recording when its booking consented to auto-recording (any participant, once media flows). */
+export type RecordingsAutoStartParams = {
+    roomId: string;
+};
+/** Result of `recordings.autoStart`. */
+export type RecordingsAutoStartResult = {
+    recording?: {
+        id: string;
+        roomId: string;
+        state: "recording" | "finalizing" | "processing" | "ready" | "partial" | "failed";
+        auto: boolean;
+        startedAt: string;
+        progress: number;
+        gaps: {
+            trackId: string;
+            startMs: number;
+            lengthMs: number;
+        }[];
+        tracks: {
+            id: string;
+            participantId: string;
+            bytes: number;
+            startedAt: string;
+            complete: boolean;
+            durationMs?: number;
+            length?: number;
+        }[];
+        outputs: ({
+            kind: "mp4" | "hls" | "composite";
+            url: string;
+            durationMs: number;
+            participantId?: string;
+        })[];
+        failure?: string;
+        stoppedAt?: string;
+    };
+};
+
+/** Params of `recordings.delete`: Delete a recording and its media (its mentor or an admin). */
+export type RecordingsDeleteParams = {
+    recordingId: string;
+};
+/** Result of `recordings.delete`. */
+export type RecordingsDeleteResult = {
+    deleted: boolean;
+};
+
+/** Params of `recordings.get`: A recording, with signed links to its outputs. */
+export type RecordingsGetParams = {
+    recordingId: string;
+};
+/** Result of `recordings.get`. */
+export type RecordingsGetResult = {
+    recording: {
+        id: string;
+        roomId: string;
+        state: "recording" | "finalizing" | "processing" | "ready" | "partial" | "failed";
+        auto: boolean;
+        startedAt: string;
+        progress: number;
+        gaps: {
+            trackId: string;
+            startMs: number;
+            lengthMs: number;
+        }[];
+        tracks: {
+            id: string;
+            participantId: string;
+            bytes: number;
+            startedAt: string;
+            complete: boolean;
+            durationMs?: number;
+            length?: number;
+        }[];
+        outputs: ({
+            kind: "mp4" | "hls" | "composite";
+            url: string;
+            durationMs: number;
+            participantId?: string;
+        })[];
+        failure?: string;
+        stoppedAt?: string;
+    };
+};
+
+/** Params of `recordings.list`: Recordings you took part in, newest first. */
+export type RecordingsListParams = {
+    bookingId?: string;
+    cursor?: string;
+    limit?: number;
+};
+/** Result of `recordings.list`. */
+export type RecordingsListResult = {
+    items: ({
+        id: string;
+        roomId: string;
+        state: "recording" | "finalizing" | "processing" | "ready" | "partial" | "failed";
+        auto: boolean;
+        startedAt: string;
+        progress: number;
+        gaps: {
+            trackId: string;
+            startMs: number;
+            lengthMs: number;
+        }[];
+        tracks: {
+            id: string;
+            participantId: string;
+            bytes: number;
+            startedAt: string;
+            complete: boolean;
+            durationMs?: number;
+            length?: number;
+        }[];
+        outputs: ({
+            kind: "mp4" | "hls" | "composite";
+            url: string;
+            durationMs: number;
+            participantId?: string;
+        })[];
+        failure?: string;
+        stoppedAt?: string;
+    })[];
+    nextCursor?: string;
+};
+
+/** Params of `recordings.start`: Start recording a room (its mentor). */
+export type RecordingsStartParams = {
+    roomId: string;
+};
+/** Result of `recordings.start`. */
+export type RecordingsStartResult = {
+    recording: {
+        id: string;
+        roomId: string;
+        state: "recording" | "finalizing" | "processing" | "ready" | "partial" | "failed";
+        auto: boolean;
+        startedAt: string;
+        progress: number;
+        gaps: {
+            trackId: string;
+            startMs: number;
+            lengthMs: number;
+        }[];
+        tracks: {
+            id: string;
+            participantId: string;
+            bytes: number;
+            startedAt: string;
+            complete: boolean;
+            durationMs?: number;
+            length?: number;
+        }[];
+        outputs: ({
+            kind: "mp4" | "hls" | "composite";
+            url: string;
+            durationMs: number;
+            participantId?: string;
+        })[];
+        failure?: string;
+        stoppedAt?: string;
+    };
+};
+
+/** Params of `recordings.stop`: Stop a room's recording (its mentor). */
+export type RecordingsStopParams = {
+    roomId: string;
+};
+/** Result of `recordings.stop`. */
+export type RecordingsStopResult = {
+    recording?: {
+        id: string;
+        roomId: string;
+        state: "recording" | "finalizing" | "processing" | "ready" | "partial" | "failed";
+        auto: boolean;
+        startedAt: string;
+        progress: number;
+        gaps: {
+            trackId: string;
+            startMs: number;
+            lengthMs: number;
+        }[];
+        tracks: {
+            id: string;
+            participantId: string;
+            bytes: number;
+            startedAt: string;
+            complete: boolean;
+            durationMs?: number;
+            length?: number;
+        }[];
+        outputs: ({
+            kind: "mp4" | "hls" | "composite";
+            url: string;
+            durationMs: number;
+            participantId?: string;
+        })[];
+        failure?: string;
+        stoppedAt?: string;
+    };
+};
+
 /** Params of `reviews.create`: Review a session you attended, after it ended (once). */
 export type ReviewsCreateParams = {
     bookingId: string;
