@@ -39,7 +39,7 @@ def main():
     parser.add_argument("--run-dir", required=True, help="the stack's run directory (worker sockets, Redis)")
     parser.add_argument("--artifacts", default=os.path.join(TESTS, "artifacts"))
     parser.add_argument("--only", default="")
-    parser.add_argument("--timeout", type=int, default=int(os.environ.get("MENTORLINK_BROWSER_TIMEOUT", "180")))
+    parser.add_argument("--timeout", type=int, default=int(os.environ.get("MENTORLINK_BROWSER_TIMEOUT", "480")))
     args = parser.parse_args()
 
     # The whole run is bounded: a hung browser must not hold scripts/test.
