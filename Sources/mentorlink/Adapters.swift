@@ -34,8 +34,10 @@ struct Adapters {
 
     var bookingStore: PostgresBookingStore { PostgresBookingStore(pool: postgres, logger: Logger(label: "mentorlink.booking")) }
 
-    /// Where recordings' media live: `<run dir>/objects`, its links signed for nginx's `secure_link` with MEDIA_SECRET.
+    /// Where recordings' media live: S3 when `S3_ENDPOINT` is set (with `S3_BUCKET` and keys), else `<run dir>/objects`
+    /// with links signed for nginx's `secure_link` by MEDIA_SECRET.
     func objects(_ config: AppConfiguration) throws -> any ObjectStore {
+        if let s3 = try S3ObjectStore.fromEnvironment(config.environment) { return s3 }
         guard !config.mediaSecret.isEmpty else {
             throw ConfigurationError("MEDIA_SECRET is not set; scripts/run writes one into <run dir>/secrets.env")
         }
