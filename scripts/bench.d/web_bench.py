@@ -10,7 +10,10 @@
 - the anchor, measured the same way in the same run: a cold load of a static file (`/favicon.svg`) through the same
   nginx, the floor any page load sits on;
 - a live slot change: another client books through the API, and the profile page's slot is gone from the DOM
-  (a MutationObserver stamps it; both clocks are this machine's), median and worst of 5.
+  (a MutationObserver stamps it; both clocks are this machine's), median and worst of 5;
+- a two-person room: mentor and mentee join from My sessions in two browser contexts, and once both decode video
+  the CPU time of chromium's processes over `--room-seconds` (CDP `SystemInfo.getProcessInfo`): per renderer (one
+  per page: WebRTC encode/decode, the app), the GPU process and the browser process, as % of one core.
 
 Every page load is checked: a page whose content never appears fails the run (a fast error page is worthless).
 """
@@ -23,7 +26,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Browser"))
-from harness import DESKTOP, Browsers, Stack, random_word, slot_change_samples  # noqa: E402  (from Tests/Browser)
+from harness import DESKTOP, Browsers, Stack, random_word, seed_open_session, slot_change_samples  # noqa: E402  (from Tests/Browser)
+from test_room import FRAMES, join  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 NAVIGATION = "() => { const n = performance.getEntriesByType('navigation')[0]; return n ? n.domInteractive : null }"
@@ -45,6 +49,42 @@ def cold_load(browsers: Browsers, url: str, ready) -> tuple[float, float]:
         context.close()
 
 
+def process_cpu(browsers: Browsers) -> dict[tuple[str, int], float]:
+    """CPU seconds so far of each chromium process, by (type, pid)."""
+    session = browsers.browser.new_browser_cdp_session()
+    try:
+        info = session.send("SystemInfo.getProcessInfo")
+    finally:
+        session.detach()
+    return {(p["type"], p["id"]): p["cpuTime"] for p in info["processInfo"]}
+
+
+def room_cpu(stack: Stack, browsers: Browsers, seconds: int) -> list[tuple[str, float]]:
+    """Mentor and mentee in a room with video both ways; % of one core per process kind over `seconds`."""
+    seeded = seed_open_session(stack, "Bench Roomer", "Bench Roomee")
+    pages = []
+    for email in (seeded.mentor_email, seeded.mentee_email):
+        page = browsers.page(browsers.context(DESKTOP))
+        join(page, stack, email)
+        pages.append(page)
+    for page in pages:
+        page.wait_for_function(FRAMES, arg=1, timeout=30_000)
+    before, started = process_cpu(browsers), time.monotonic()
+    time.sleep(seconds)
+    after, elapsed = process_cpu(browsers), time.monotonic() - started
+    for page in pages:  # still connected and decoding at the end: the measured minute was a working call
+        page.wait_for_function(FRAMES, arg=1, timeout=5_000)
+    used: dict[str, list[float]] = {}
+    for key, cpu in after.items():
+        used.setdefault(key[0], []).append(100 * (cpu - before.get(key, 0.0)) / elapsed)
+    renderers = sorted(used.get("renderer", []), reverse=True)[:2]
+    rows = [(f"renderer of page {i + 1} (a room page)", v) for i, v in enumerate(renderers)]
+    rows += [(f"{kind} process", sum(values)) for kind, values in sorted(used.items()) if kind != "renderer"]
+    for page in pages:
+        page.context.close()
+    return rows
+
+
 def summary(samples: list[float]) -> str:
     return f"{statistics.median(samples):.0f} | {max(samples):.0f}"
 
@@ -54,6 +94,7 @@ def main() -> int:
     parser.add_argument("--url", required=True)
     parser.add_argument("--run-dir", required=True)
     parser.add_argument("--loads", type=int, default=10)
+    parser.add_argument("--room-seconds", type=int, default=60)
     parser.add_argument("--build-json", default=os.path.join(ROOT, "web", "dist", "build.json"))
     args = parser.parse_args()
     stack = Stack(args.url, args.run_dir, os.path.join(ROOT, "Tests", "Browser", "artifacts", "bench"))
@@ -93,6 +134,8 @@ def main() -> int:
         page.goto(f"{stack.url}/mentors/{mentor_id}")
         changes = slot_change_samples(stack, page, mentor_id, mentee)
         context.close()
+        stack.allow_sign_ups()
+        room = room_cpu(stack, browsers, args.room_seconds)
         problems = browsers.take_problems()
         if problems:
             print("console errors: " + "; ".join(problems), file=sys.stderr)
@@ -113,6 +156,14 @@ def main() -> int:
     page_medians = [float(r[2].split(" | ")[0]) for r in rows[1:]]
     ratio = ", ".join(f"{m / anchor:.1f}×" for m in page_medians) if anchor > 0 else "n/a"
     print("\n".join(lines))
+    print()
+    print()
+    print(f"Two-person room (fake camera 640x480, mesh, both pages decoding), CPU over {args.room_seconds} s, % of one core:")
+    print()
+    print("| process | CPU % |")
+    print("|---|---:|")
+    for label, value in room:
+        print(f"| {label} | {value:.1f} |")
     print()
     print(f"Initial route: JavaScript {js['gzipBytes'] / 1024:.1f} KiB gzip ({js['bytes'] / 1024:.1f} KiB raw; budget ≤ 150 KB gzip), "
           f"CSS {css['gzipBytes'] / 1024:.1f} KiB gzip. Search and profile until interactive: {ratio} the anchor's median.")
