@@ -6,6 +6,8 @@ import { formatLocal } from "../../components/time";
 import { Chat } from "./Chat";
 import { DeviceControls } from "./DeviceControls";
 import { Participants } from "./Participants";
+import { RecordingBar } from "./recording/RecordingBar";
+import { useRecording } from "./recording/useRecording";
 import { EMPTY_ROOM, idOf, roomReducer, typingNow } from "./roomState";
 import { RoomSession, type RoomView } from "./RoomSession";
 import { useLocalMedia } from "./useLocalMedia";
@@ -43,10 +45,21 @@ export function RoomPage({ bookingId }: { bookingId: string }) {
 
     const inRoom = view.phase === "joined" || view.phase === "reconnecting" || view.phase === "joining";
     const media = useLocalMedia(inRoom, (stream) => roomSession.current?.setLocalStream(stream));
+    const recording = useRecording({
+        rpc: api.recordings,
+        selfId,
+        roomId: view.room?.id,
+        joined: view.phase === "joined",
+        inRoom: view.phase === "joined" || view.phase === "reconnecting",
+        stream: media.stream,
+    });
+    const recordingRef = useRef(recording.controller);
+    recordingRef.current = recording.controller;
 
     useEffect(() => {
         if (!selfId) return;
-        const s = new RoomSession({ api, connection, bookingId, selfId, dispatch, state: () => stateRef.current, onView: setView });
+        const s = new RoomSession({ api, connection, bookingId, selfId, dispatch, state: () => stateRef.current, onView: setView,
+            onRoomEvent: (event) => recordingRef.current?.roomEvent(event) });
         roomSession.current = s;
         s.start();
         return () => {
@@ -111,6 +124,13 @@ export function RoomPage({ bookingId }: { bookingId: string }) {
                 {view.notice ? <p className="notice">{view.notice}</p> : null}
                 {view.error && view.phase !== "removed" ? <ErrorMessage error={view.error} /> : null}
                 {mutedByMentor ? <p role="alert" className="notice">The mentor muted you: your microphone and chat are off.</p> : null}
+                <RecordingBar
+                    view={recording.view}
+                    isMentor={!!mentor && mentor.userId === selfId}
+                    canAct={view.phase === "joined"}
+                    onStart={() => void recording.controller?.start()}
+                    onStop={() => void recording.controller?.stop()}
+                />
             </header>
             {inRoom ? (
                 <div className="room-layout">
