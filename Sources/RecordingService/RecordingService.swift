@@ -62,6 +62,11 @@ public struct RecordingService: RPCService {
         let caller = try context.caller()
         let room = try await participantRoom(params.roomId, caller)
         guard room.recordConsent else { return OptionalRecordingResult(recording: nil) }
+        // Auto-recording starts a room's first recording only: once one was stopped (by the mentor, or because
+        // everyone left), a page that comes back does not start another; the mentor can, with recordings.start.
+        if let latest = try await store.recordings(roomId: room.id, participantId: nil, before: nil, limit: 1).first, latest.state != .recording {
+            return OptionalRecordingResult(recording: nil)
+        }
         let (recording, started) = try await store.start(
             roomId: room.id, mentorId: room.mentorId, startedBy: nil, auto: true,
             audit: context.auditEntry("recording.start", details: ["auto": "true"]))
