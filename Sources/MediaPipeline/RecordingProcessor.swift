@@ -58,11 +58,18 @@ public struct RecordingProcessor: Sendable {
         for (index, track) in complete.enumerated() {
             let trackKey = "\(base)tracks/\(track.id.uuidString.lowercased()).webm"
             let local = "\(work)/\(track.id.uuidString.lowercased()).webm"
-            try await ingest(track, key: trackKey, to: local)
+            do { try await ingest(track, key: trackKey, to: local) } catch let error as ObjectStoreError {
+                // The track's bytes are nowhere (an empty track, another host's staging): a missing track, not a
+                // job that fails for ever. An unreachable store (unavailable) is retried by the consumer.
+                if case .unavailable = error { throw error }
+                problems.append("track \(track.id.uuidString.lowercased()): its bytes are missing")
+                continue
+            }
             let mp4 = "\(work)/\(track.id.uuidString.lowercased()).mp4"
             do {
                 let report = try await transcoder.offloaded { try $0.transcodeTrack(input: local, output: mp4) }
-                let key = "\(outputBase)participant-\(track.participantId.uuidString.lowercased()).mp4"
+                // Keyed by track: a participant who reloaded has several tracks, each its own MP4.
+                let key = "\(outputBase)track-\(track.id.uuidString.lowercased()).mp4"
                 try await objects.put(key: key, fileAt: mp4, contentType: "video/mp4")
                 outputs.append(RecordingOutput(kind: .mp4, key: key, durationMs: report.durationMs, participantId: track.participantId))
                 durations[track.id] = report.durationMs

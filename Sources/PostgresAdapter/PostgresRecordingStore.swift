@@ -186,8 +186,10 @@ public struct PostgresRecordingStore: RecordingStore {
                 """
                 UPDATE recordings SET updated_at = now(), state = 'processing', progress = 0,
                     revision = revision + CASE WHEN state = 'finalizing' THEN 0 ELSE 1 END
-                WHERE id = \(recordingId) AND state <> 'recording'
-                  AND NOT EXISTS (SELECT 1 FROM recording_tracks WHERE recording_id = \(recordingId) AND completed_at IS NULL)
+                WHERE id = \(recordingId)
+                  AND (state IN ('processing', 'ready', 'partial', 'failed')
+                       OR (state = 'finalizing'
+                           AND NOT EXISTS (SELECT 1 FROM recording_tracks WHERE recording_id = \(recordingId) AND completed_at IS NULL)))
                 RETURNING id
                 """, logger: logger)
             var ready = false

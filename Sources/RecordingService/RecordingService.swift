@@ -114,8 +114,9 @@ public struct RecordingService: RPCService {
             roomId = room.id
         }
         let items = try await store.recordings(roomId: roomId, participantId: caller.isAdmin ? nil : caller.id, before: before, limit: limit)
+        // No links in a list: each view of media goes through recordings.get, which audits it.
         return ListResult(
-            items: items.map(view),
+            items: items.map { view($0, links: false) },
             nextCursor: cursors.nextCursor(items, limit: limit, scope: "recordings.list") { PageCursor(instant: $0.createdAt, id: $0.id) })
     }
 
@@ -127,7 +128,7 @@ public struct RecordingService: RPCService {
         }
         // Objects first: a failure leaves the row (and a retry deletes the rest); never a row pointing at nothing.
         do { try await objects.delete(prefix: ObjectKey.recording(recording.id.uuidString.lowercased())) } catch {
-            throw RecordingError.unavailable("object store: \(error)")
+            throw RecordingError.unavailable("the media store cannot be reached")
         }
         let deleted = try await store.delete(id: recording.id, audit: context.auditEntry("recording.delete"))
         return DeleteResult(deleted: deleted)
@@ -151,9 +152,12 @@ public struct RecordingService: RPCService {
         return recording
     }
 
-    func view(_ recording: Recording) -> RecordingView {
+    func view(_ recording: Recording) -> RecordingView { view(recording, links: true) }
+
+    /// The recording as callers see it; with `links`, its outputs with signed URLs (else none).
+    func view(_ recording: Recording, links: Bool) -> RecordingView {
         let issued = now().epochSeconds
-        let outputs = recording.outputs.compactMap { output -> OutputView? in
+        let outputs = (links ? recording.outputs : []).compactMap { output -> OutputView? in
             guard let url = try? objects.signedURL(key: output.key, expiresIn: configuration.linkSeconds, now: issued) else { return nil }
             return OutputView(kind: output.kind, url: url, durationMs: output.durationMs, participantId: output.participantId)
         }

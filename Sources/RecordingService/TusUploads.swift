@@ -90,7 +90,9 @@ public struct TusUploads: Sendable {
             case ("HEAD", let id?): return try await head(id, caller)
             case ("PATCH", let id?): return try await patch(id, request, caller)
             case ("DELETE", let id?): return try await terminate(id, caller)
-            default: return refuse(405, "method_not_allowed", "\(request.method) is not allowed here")
+            default:
+                let allowed = request.uploadId == nil ? "POST, OPTIONS" : "HEAD, PATCH, DELETE, OPTIONS"
+                return refuse(405, "method_not_allowed", "\(request.method) is not allowed here", ["Allow": allowed])
             }
         } catch let refusal as TusRefusal {
             return refuse(refusal.status, refusal.reason, refusal.message, refusal.headers)
@@ -112,6 +114,7 @@ public struct TusUploads: Sendable {
             throw TusRefusal(415, "unsupported_type", "filetype must be one of \(configuration.allowedTypes.sorted().joined(separator: ", "))")
         }
         let length = try TusHeaders.length(request.headers)
+        if length == 0 { throw TusRefusal(400, "invalid_length", "An empty track is not uploaded; terminate it instead") }
         if let length, length > configuration.maxTrackBytes {
             throw TusRefusal(413, "too_large", "At most \(configuration.maxTrackBytes) bytes per track")
         }
@@ -163,6 +166,10 @@ public struct TusUploads: Sendable {
         }
         guard request.body.count <= configuration.maxChunkBytes else {
             throw TusRefusal(413, "too_large", "At most \(configuration.maxChunkBytes) bytes per request")
+        }
+        // A deferred length is bounded too: no track grows past Tus-Max-Size.
+        guard offset <= configuration.maxTrackBytes - Int64(request.body.count) else {
+            throw TusRefusal(413, "too_large", "At most \(configuration.maxTrackBytes) bytes per track")
         }
         if let checksum = request.headers["upload-checksum"] { try TusHeaders.verify(checksum: checksum, body: request.body) }
         let track = try await ownTrack(id, caller)

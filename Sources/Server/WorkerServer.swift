@@ -95,8 +95,18 @@ public struct WorkerServer: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             var credentials = RequestHead.credentials(request.headers)
-            credentials.safeRequest = request.method == .head || request.method == .options
-            let principal = try? await self.authenticator.authenticate(credentials)
+            credentials.safeRequest = request.method == .head
+            let principal: Principal?
+            do { principal = try await self.authenticator.authenticate(credentials) } catch {
+                // The revocation list cannot be asked (Redis down): retryable, not "signed out".
+                let text = #"{"error":{"reason":"unavailable","message":"Try again shortly"}}"#
+                return Response(
+                    status: .serviceUnavailable,
+                    headers: [
+                        .contentType: "application/json", .retryAfter: "1", RequestID.header: requestId, HTTPField.Name("Tus-Resumable")!: "1.0.0",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
             let body: ByteBuffer
             do { body = try await request.body.collect(upTo: endpoint.maxBodyBytes) } catch {
                 let text = #"{"error":{"reason":"too_large","message":"At most \#(endpoint.maxBodyBytes) bytes per request"}}"#
@@ -107,7 +117,7 @@ public struct WorkerServer: Sendable {
             }
             let answer = await endpoint.handle(
                 UploadEndpoint.Request(
-                    method: request.method.rawValue, uploadId: id, headers: headers, body: Array(body.readableBytesView), principal: principal ?? nil,
+                    method: request.method.rawValue, uploadId: id, headers: headers, body: Array(body.readableBytesView), principal: principal,
                     clientAddress: request.headers[RequestHead.realIP], requestId: requestId))
             var fields: HTTPFields = [RequestID.header: requestId]
             for (name, value) in answer.headers { if let field = HTTPField.Name(name) { fields[field] = value } }

@@ -44,6 +44,7 @@ def checksum(data: bytes) -> str:
 def create(stack, token, recording_id, extra=None):
     headers = {**TUS, "Upload-Defer-Length": "1", "Upload-Metadata": f"recordingId {b64(recording_id)},filetype {b64('video/webm')}"}
     headers.update(extra or {})
+    headers = {k: v for k, v in headers.items() if v is not None}
     return request(stack, "POST", "/uploads/", token, headers)
 
 
@@ -82,6 +83,8 @@ def test_tus_protocol_and_recording_access(stack: Stack, browsers: Browsers) -> 
     assert answer[0] == 415 and reason(answer) == "unsupported_type", answer
     answer = create(stack, s.mentee_token, rid, {"Upload-Metadata": "recordingId !!!"})
     assert answer[0] == 400 and reason(answer) == "invalid_metadata", answer
+    answer = create(stack, s.mentee_token, rid, {"Upload-Defer-Length": None, "Upload-Length": "0"})
+    assert answer[0] == 400 and reason(answer) == "invalid_length", answer  # an empty track is terminated, not created
     answer = create(stack, s.mentee_token, rid, {"Upload-Length": str(1 << 40)})
     assert answer[0] == 400, answer  # both Upload-Length and Upload-Defer-Length
 
