@@ -20,6 +20,7 @@ import Testing
         environment["KAFKA_BROKERS"] = "127.0.0.1:9"
         environment["LOG_LEVEL"] = "critical"
         environment["MENTORLINK_JWT_KEYS"] = "test:" + Data(repeating: 9, count: 32).base64EncodedString()
+        environment["MEDIA_SECRET"] = "supervisortestsecret"
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
