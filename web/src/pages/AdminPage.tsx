@@ -13,7 +13,9 @@ export function AdminPage() {
     const session = useSession();
     const users = useUsers();
     const [changes, setChanges] = useState(0);
-    const names = useMemo(() => namesById(users.items), [users.items]);
+    // The signed-in admin by name too, even when their row is not on the loaded pages (they act in most entries).
+    const me = session.status === "signedIn" ? session.user : undefined;
+    const names = useMemo(() => namesById(me ? [...users.items, me] : users.items), [users.items, me]);
     return (
         <div className="admin">
             <h1>Admin</h1>
