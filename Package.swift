@@ -61,7 +61,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
-            name: "RealtimeService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto")]),
+            name: "RealtimeService",
+            dependencies: [
+                "JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // Recordings: `recordings.*` and the tus upload endpoint's protocol.
         .target(
             name: "RecordingService",
@@ -227,7 +231,7 @@ let package = Package(
             dependencies: [
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "Server", "JSONRPC", "MentorLinkClient", "IdentityService",
                 "AuditService", "DiscoveryService", "BookingService", "FeedbackService", "PaymentsService", "ProviderAdapter", "RealtimeService",
-                "EventPipeline", "RecordingService", "ObjectStorage", "MentorLinkCore", "MentorLinkTesting", "ServiceSupport",
+                "EventPipeline", "RecordingService", "ObjectStorage", "MediaPipeline", "MentorLinkCore", "MentorLinkTesting", "ServiceSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -11,12 +11,17 @@ public struct EmailConsumer: EventHandler {
     let store: any NotificationStore
     let mailer: any Mailer
     let unsubscribeBase: String
+    /// The rooms, for a recording's participants.
+    let rooms: (any RoomStore)?
     public let logger: Logger
     /// The consumer's name in `consumer_events`.
     public static let name = "email"
+    /// The notifications that are not emailed: a recording that starts is seen in the room, while it happens.
+    static let inAppOnly: Set<String> = [RecordingEvent.Name.started.rawValue]
 
-    /// A consumer; unsubscribe links point at `unsubscribeBase` (`…?user=<id>`).
-    public init(store: any NotificationStore, mailer: any Mailer, unsubscribeBase: String, logger: Logger) {
+    /// A consumer; unsubscribe links point at `unsubscribeBase` (`…?user=<id>`); `rooms` names a recording's participants.
+    public init(store: any NotificationStore, mailer: any Mailer, unsubscribeBase: String, rooms: (any RoomStore)? = nil, logger: Logger) {
+        self.rooms = rooms
         self.store = store
         self.mailer = mailer
         self.unsubscribeBase = unsubscribeBase
@@ -28,7 +33,9 @@ public struct EmailConsumer: EventHandler {
         guard let event = RelayedEvent(value) else { return 0 }
         let id = event.id
         guard try await !store.handled(eventId: id, consumer: Self.name) else { return 0 }
-        let notes = try await NotificationConsumer.notifications(event, store: store, logger: logger)
+        let notes = try await NotificationConsumer.notifications(event, store: store, rooms: rooms, logger: logger).filter {
+            !Self.inAppOnly.contains($0.type)
+        }
         let contacts = try await store.contacts(notes.map(\.userId))
         var written = 0
         for note in notes {

@@ -12,9 +12,14 @@ enum NotifiableEvent {
     case review(ReviewEvent)
     /// `payment.succeeded`.
     case payment(PaymentEvent)
+    /// `recording.started`, `recording.ready`: told to the room's participants (the consumer looks them up; the
+    /// payload names the mentor only).
+    case recording(RecordingEvent)
 
     /// The booking events that notify (the others, such as `booking.held`, notify nobody).
     static let bookingNames: Set<BookingEvent.Name> = [.created, .cancelled, .joined]
+    /// The recording events that notify (a stop is shown in the room; processing and deletion notify nobody).
+    static let recordingNames: Set<RecordingEvent.Name> = [.started, .ready]
 
     /// The event, or `nil` when nobody is notified of its type; throws when its payload does not decode.
     init?(_ event: RelayedEvent) throws {
@@ -29,6 +34,10 @@ enum NotifiableEvent {
             self = .review(review)
         } else if event.type == PaymentEvent.Name.succeeded.rawValue, let payment = try event.decode(as: PaymentEvent.self) {
             self = .payment(payment)
+        } else if let name = RecordingEvent.Name(rawValue: event.type), Self.recordingNames.contains(name),
+            let recording = try event.decode(as: RecordingEvent.self)
+        {
+            self = .recording(recording)
         } else {
             return nil
         }
@@ -80,6 +89,20 @@ enum NotifiableEvent {
                     userId: event.payload.userId, type: event.type, title: "Credits added",
                     body: "\(event.payload.credits) credits were added to your wallet.")
             ]
+        case .recording(let event): return Self.recordingNotes(event, to: [event.payload.mentorId])
         }
+    }
+
+    /// What `users` read about a recording event: it started, or its processing ended (ready, partial or failed).
+    static func recordingNotes(_ event: RecordingEvent, to users: [UUID]) -> [NewNotification] {
+        let words: (title: String, body: String)
+        switch (event.name, event.payload.state) {
+        case (.started, _): words = ("Recording started", "Your session is being recorded.")
+        case (.ready, .failed): words = ("Recording failed", "The recording of your session could not be processed.")
+        case (.ready, .partial): words = ("Your recording is ready", "The recording of your session is ready; part of it is missing.")
+        case (.ready, _): words = ("Your recording is ready", "The recording of your session is ready to watch.")
+        default: return []
+        }
+        return users.map { NewNotification(userId: $0, type: event.type, title: words.title, body: words.body) }
     }
 }

@@ -8,16 +8,19 @@ public import MentorLinkCore
 public struct NotificationConsumer: EventHandler {
     let store: any NotificationStore
     let bus: any EventBus
+    /// The rooms, for a recording's participants (without it, a recording's events tell its mentor only).
+    let rooms: (any RoomStore)?
     public let logger: Logger
     /// The consumer's name in `consumer_events`.
     public static let name = "notifications"
     /// The topics it reads, without the prefix.
-    public static let aggregates = ["booking", "review", "payment", "payout"]
+    public static let aggregates = ["booking", "review", "payment", "payout", "recording"]
 
-    /// A consumer over a store and a bus.
-    public init(store: any NotificationStore, bus: any EventBus, logger: Logger) {
+    /// A consumer over a store and a bus; `rooms` names a recording's participants.
+    public init(store: any NotificationStore, bus: any EventBus, rooms: (any RoomStore)? = nil, logger: Logger) {
         self.store = store
         self.bus = bus
+        self.rooms = rooms
         self.logger = logger
     }
 
@@ -27,7 +30,7 @@ public struct NotificationConsumer: EventHandler {
             logger.warning("notifications.unreadable_event")
             return 0
         }
-        let notifications = try await Self.notifications(event, store: store, logger: logger)
+        let notifications = try await Self.notifications(event, store: store, rooms: rooms, logger: logger)
         guard let stored = try await store.handle(eventId: event.id, consumer: Self.name, notifications: notifications) else { return 0 }
         for (user, notification) in stored {
             let data = try JSONEncoder().encode(notification)
@@ -39,11 +42,14 @@ public struct NotificationConsumer: EventHandler {
         return stored.count
     }
 
-    /// Who hears about an event, and what they read: ``NotifiableEvent/notifications``, and for a cancelled group
-    /// session also every seat holder whose seat was cancelled with it (the event carries the session, not its seats).
+    /// Who hears about an event, and what they read: ``NotifiableEvent/notifications``, for a cancelled group
+    /// session also every seat holder whose seat was cancelled with it (the event carries the session, not its seats),
+    /// and for a recording every participant of its room (from `rooms`, when given).
     /// A notifiable event whose payload does not decode throws: the consumer retries it and then parks it in
     /// `dead_letters`, where it can be replayed once the reader is fixed (marking it handled would lose it for good).
-    static func notifications(_ event: RelayedEvent, store: any NotificationStore, logger: Logger) async throws -> [NewNotification] {
+    static func notifications(
+        _ event: RelayedEvent, store: any NotificationStore, rooms: (any RoomStore)?, logger: Logger
+    ) async throws -> [NewNotification] {
         let notifiable: NotifiableEvent?
         do { notifiable = try NotifiableEvent(event) } catch {
             logger.warning(
@@ -60,6 +66,10 @@ public struct NotificationConsumer: EventHandler {
                     NewNotification(
                         userId: holder, type: event.type, title: "Session cancelled", body: "The group session at \(session.start) was cancelled."))
             }
+        }
+        if case .recording(let recorded) = notifiable, let rooms, let room = try await rooms.room(bookingId: recorded.payload.roomId) {
+            let others = room.participantIds.filter { user in !notes.contains { $0.userId == user } }
+            notes += NotifiableEvent.recordingNotes(recorded, to: others)
         }
         return notes
     }

@@ -157,9 +157,10 @@ public protocol RecordingStore: Sendable {
     /// Deletes the recording and its tracks (the caller deletes its objects).
     func delete(id: UUID, audit: AuditEntry?) async throws -> Bool
 
-    /// A new track of a running recording.
+    /// A new track of a running recording. Throws ``CoreError/invalidState(_:)`` with `too_many_tracks` when the
+    /// participant already has `maxPerParticipant` tracks in it (checked under the recording's row lock).
     func createTrack(
-        recordingId: UUID, participantId: UUID, mime: String, length: Int64?, clientOffsetMs: Int64?, expiresAt: Instant
+        recordingId: UUID, participantId: UUID, mime: String, length: Int64?, clientOffsetMs: Int64?, expiresAt: Instant, maxPerParticipant: Int
     )
         async throws -> RecordingTrack
     /// The track and its recording.
@@ -184,6 +185,9 @@ public protocol RecordingStore: Sendable {
     ) async throws -> Recording?
     /// Recordings created before `cutoff` (for the retention job), at most `limit`.
     func expired(before cutoff: Instant, limit: Int) async throws -> [Recording]
+    /// Rooms whose recording still runs although their session ended before `cutoff`, at most `limit` (the janitor
+    /// stops them: nobody is left to, when the worker that would have stopped it died).
+    func overrunRooms(endedBefore cutoff: Instant, limit: Int) async throws -> [UUID]
 }
 
 /// What appending `count` bytes at `offset` does to a track (tus core + creation-defer-length), or why it cannot.

@@ -114,7 +114,7 @@ public struct PostgresRecordingStore: RecordingStore {
     }
 
     public func createTrack(
-        recordingId: UUID, participantId: UUID, mime: String, length: Int64?, clientOffsetMs: Int64?, expiresAt: Instant
+        recordingId: UUID, participantId: UUID, mime: String, length: Int64?, clientOffsetMs: Int64?, expiresAt: Instant, maxPerParticipant: Int
     )
         async throws -> RecordingTrack
     {
@@ -126,6 +126,13 @@ public struct PostgresRecordingStore: RecordingStore {
             for try await value in state.decode(String.self) { current = value }
             guard let current else { throw CoreError.notFound }
             guard current == RecordingState.recording.rawValue else { throw CoreError.invalidState("the recording is \(current)") }
+            // Counted under the recording's row lock: two creations at once cannot both take the last place.
+            let counted = try await connection.query(
+                "SELECT count(*)::int FROM recording_tracks WHERE recording_id = \(recordingId) AND participant_id = \(participantId)",
+                logger: logger)
+            for try await count in counted.decode(Int.self) where count >= maxPerParticipant {
+                throw CoreError.invalidState("too_many_tracks")
+            }
             return try await connection.fetchOne(
                 RecordingTrackRow.self,
                 """
@@ -276,6 +283,20 @@ public struct PostgresRecordingStore: RecordingStore {
                 WHERE r.created_at < \(cutoff.date) AND r.state NOT IN ('recording', 'processing') ORDER BY r.created_at LIMIT \(limit)
                 """, logger: logger)
             return try await Self.withTracks(connection, rows, logger: logger)
+        }
+    }
+
+    public func overrunRooms(endedBefore cutoff: Instant, limit: Int) async throws -> [UUID] {
+        let logger = self.logger
+        return try await pool.read(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT r.room_id FROM recordings r JOIN bookings b ON b.id = r.room_id
+                WHERE r.state = 'recording' AND b.ends_at < \(cutoff.date) ORDER BY r.started_at LIMIT \(limit)
+                """, logger: logger)
+            var rooms: [UUID] = []
+            for try await room in rows.decode(UUID.self) { rooms.append(room) }
+            return rooms
         }
     }
 

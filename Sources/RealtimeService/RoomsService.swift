@@ -16,9 +16,15 @@ public struct RoomsService: RPCService {
     let bus: any EventBus
     let subscriptions: Subscriptions
     let configuration: RoomsConfiguration
+    /// Told when a participant's last session leaves a room (it acts on rooms that stay empty).
+    let emptyRooms: EmptyRooms?
 
-    /// Creates the service.
-    public init(rooms: any RoomStore, presence: any Presence, bus: any EventBus, subscriptions: Subscriptions, configuration: RoomsConfiguration) {
+    /// Creates the service; `emptyRooms` hears of each participant's last departure from a room.
+    public init(
+        rooms: any RoomStore, presence: any Presence, bus: any EventBus, subscriptions: Subscriptions, configuration: RoomsConfiguration,
+        emptyRooms: EmptyRooms? = nil
+    ) {
+        self.emptyRooms = emptyRooms
         self.rooms = rooms
         self.presence = presence
         self.bus = bus
@@ -143,11 +149,13 @@ public struct RoomsService: RPCService {
         }
         let presence = self.presence
         let bus = self.bus
+        let emptyRooms = self.emptyRooms
         await subscriptions.onScopeEnd(session, scope: channel) {
             watcher.cancel()
             if (try? await presence.leave(room: room.id, user: user)) == true {
                 let event = JSONValue.object(["type": .string("presence.left"), "userId": .string(me)])
                 _ = try? await bus.publish(channel: channel, event: Array(event.encoded()))
+                await emptyRooms?.left(room: room.id)
             }
         }
         let online = Set(try await presence.present(room: room.id))

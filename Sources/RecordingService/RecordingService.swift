@@ -16,14 +16,19 @@ public struct RecordingService: RPCService {
     let audit: any AuditLog
     let cursors: CursorCodec
     let configuration: RecordingConfiguration
+    /// This host's upload staging (the tus endpoint's), whose files a deletion removes too.
+    let staging: UploadStaging?
     let now: @Sendable () -> Instant
 
-    /// Creates the service.
+    /// Creates the service; with `staging`, a deletion also removes its tracks' staging files on this host (the media
+    /// janitor sweeps what is left on others).
     public init(
         store: any RecordingStore, rooms: any RoomStore, objects: any ObjectStore, bus: any EventBus, audit: any AuditLog,
         cursors: CursorCodec = .random(),
-        configuration: RecordingConfiguration = RecordingConfiguration(), now: @escaping @Sendable () -> Instant = { Instant.now }
+        configuration: RecordingConfiguration = RecordingConfiguration(), staging: UploadStaging? = nil,
+        now: @escaping @Sendable () -> Instant = { Instant.now }
     ) {
+        self.staging = staging
         self.store = store
         self.rooms = rooms
         self.objects = objects
@@ -83,7 +88,8 @@ public struct RecordingService: RPCService {
         return OptionalRecordingResult(recording: stopped.map(view))
     }
 
-    /// Stops the room's recording because everyone left (called by the rooms service's presence).
+    /// Stops the room's recording because everyone left (the worker's wiring calls it when the rooms service's
+    /// presence says the room stayed empty for ``RecordingConfiguration/emptyRoomGrace``).
     public func stopBecauseEmpty(roomId: UUID) async throws {
         let audit = AuditEntry(actorId: nil, action: "recording.stop", details: ["reason": "room_empty"])
         if let stopped = try await store.stop(roomId: roomId, finalizeWithin: configuration.finalizeWithin, audit: audit) {
@@ -131,6 +137,8 @@ public struct RecordingService: RPCService {
             throw RecordingError.unavailable("the media store cannot be reached")
         }
         let deleted = try await store.delete(id: recording.id, audit: context.auditEntry("recording.delete"))
+        // Bytes of tracks that never reached the object store (incomplete, or not processed yet).
+        for track in recording.tracks { staging?.remove(track.id) }
         return DeleteResult(deleted: deleted)
     }
 

@@ -45,7 +45,10 @@ public struct TusResponse: Sendable, Equatable {
 /// it records; the server stamps the track's start. Every refusal has a JSON body `{"error":{"reason","message"}}`:
 /// 412 `tus_version`, 401 `unauthenticated`, 404 `not_found`, 403 `forbidden` (someone else's upload), 410 `expired`,
 /// 409 `offset_mismatch` (with the server's `Upload-Offset`) or `recording_not_running`, 460 `checksum_mismatch`,
-/// 413 `too_large`, 415 `unsupported_media_type` / `unsupported_type`, 400 for malformed headers.
+/// 413 `too_large` (a declared or grown length past ``RecordingConfiguration/maxTrackBytes``, a chunk past
+/// ``RecordingConfiguration/maxChunkBytes``), 403 `too_many_tracks` (a participant's
+/// ``RecordingConfiguration/maxTracksPerParticipant`` tracks in the recording exist already), 415
+/// `unsupported_media_type` / `unsupported_type`, 400 for malformed headers.
 public struct TusUploads: Sendable {
     let store: any RecordingStore
     let rooms: any RoomStore
@@ -131,7 +134,10 @@ public struct TusUploads: Sendable {
         let track: RecordingTrack
         do {
             track = try await store.createTrack(
-                recordingId: recordingId, participantId: caller.id, mime: type, length: length, clientOffsetMs: clientOffset, expiresAt: expires)
+                recordingId: recordingId, participantId: caller.id, mime: type, length: length, clientOffsetMs: clientOffset, expiresAt: expires,
+                maxPerParticipant: configuration.maxTracksPerParticipant)
+        } catch CoreError.invalidState("too_many_tracks") {
+            throw TusRefusal(403, "too_many_tracks", "At most \(configuration.maxTracksPerParticipant) tracks per participant in a recording")
         } catch CoreError.invalidState(let why) { throw TusRefusal(409, "recording_not_running", why) } catch CoreError.notFound {
             throw TusRefusal(404, "not_found", "No such recording")
         }

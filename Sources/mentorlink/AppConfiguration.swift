@@ -29,6 +29,9 @@ import Server
 /// | `MEDIA_SECRET` | from `secrets.env` (nginx's `secure_link_md5` secret for the directory object store's links) |
 /// | `S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`, `S3_ACCESS_KEY_ID`, `S3_SECRET_ACCESS_KEY` | unset: objects in `<run dir>/objects` |
 /// | `MENTORLINK_RECORDING_RETENTION_DAYS` | 90 |
+/// | `MENTORLINK_RECORDING_EMPTY_GRACE_SECONDS` | 20 (how long a room stays empty before its recording stops) |
+/// | `MENTORLINK_RECORDING_MAX_TRACKS` | 20 (tracks per participant in one recording) |
+/// | `MENTORLINK_RECORDING_MAX_TRACK_BYTES` | 4294967296 (a track's largest `Upload-Length`) |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
     var runDirectory: String
@@ -61,6 +64,12 @@ struct AppConfiguration: Sendable {
     var mediaSecret: String
     /// `MENTORLINK_RECORDING_RETENTION_DAYS`: recordings older than this are deleted with their media.
     var recordingRetentionDays: Int
+    /// `MENTORLINK_RECORDING_EMPTY_GRACE_SECONDS`: see ``RecordingConfiguration/emptyRoomGrace``.
+    var recordingEmptyGrace: Duration
+    /// `MENTORLINK_RECORDING_MAX_TRACKS`: see ``RecordingConfiguration/maxTracksPerParticipant``.
+    var recordingMaxTracks: Int
+    /// `MENTORLINK_RECORDING_MAX_TRACK_BYTES`: see ``RecordingConfiguration/maxTrackBytes``.
+    var recordingMaxTrackBytes: Int64
     /// Every variable, for the adapters that read their own (S3).
     var environment: [String: String]
 
@@ -98,7 +107,11 @@ struct AppConfiguration: Sendable {
             turnURLs: (environment["MENTORLINK_TURN_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
             }, mediaSecret: environment["MEDIA_SECRET"] ?? "",
-            recordingRetentionDays: max(1, environment["MENTORLINK_RECORDING_RETENTION_DAYS"].flatMap(Int.init) ?? 90), environment: environment)
+            recordingRetentionDays: max(1, environment["MENTORLINK_RECORDING_RETENTION_DAYS"].flatMap(Int.init) ?? 90),
+            recordingEmptyGrace: .seconds(max(0, environment["MENTORLINK_RECORDING_EMPTY_GRACE_SECONDS"].flatMap(Int.init) ?? 20)),
+            recordingMaxTracks: max(1, environment["MENTORLINK_RECORDING_MAX_TRACKS"].flatMap(Int.init) ?? 20),
+            recordingMaxTrackBytes: max(1, environment["MENTORLINK_RECORDING_MAX_TRACK_BYTES"].flatMap(Int64.init) ?? 4 << 30),
+            environment: environment)
     }
 
     /// KEY=VALUE lines of a secrets file (missing file: none).

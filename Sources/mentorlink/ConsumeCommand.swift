@@ -7,6 +7,7 @@ import MailAdapter
 import MediaPipeline
 import MentorLinkCore
 import PostgresAdapter
+import RecordingService
 import RedisAdapter
 import ServiceLifecycle
 import UnixSignals
@@ -36,6 +37,8 @@ struct ConsumeCommand: AsyncParsableCommand {
             logger: logger)
         let store = PostgresNotificationStore(pool: adapters.postgres, logger: logger)
         let deadLetters = PostgresDeadLetterStore(pool: adapters.postgres, logger: logger)
+        // A recording's notifications go to its room's participants.
+        let rooms = PostgresRoomStore(pool: adapters.postgres, logger: logger)
         /// The handler run over the Kafka consumer, with the dead letters in PostgreSQL.
         func consuming(_ handler: some EventHandler) -> any Service {
             EventConsumer(
@@ -50,14 +53,15 @@ struct ConsumeCommand: AsyncParsableCommand {
             let objects = try adapters.objects(config)
             let processor = RecordingProcessor(
                 store: recordings, objects: objects, bus: adapters.bus, transcoder: Transcoder(logger: logger),
-                stagedFile: { "\(config.runDirectory)/uploads/\($0.uuidString.lowercased()).part" }, workRoot: "\(config.runDirectory)/media-work",
+                stagedFile: { "\(config.uploadStagingRoot)/\($0.uuidString.lowercased()).part" }, workRoot: "\(config.runDirectory)/media-work",
                 logger: logger)
             loop = consuming(MediaConsumer(processor: processor, logger: logger))
             extra = [
                 RecordingJanitor(
-                    store: recordings, objects: objects, retention: .seconds(86_400 * config.recordingRetentionDays), logger: logger)
+                    store: recordings, objects: objects, retention: .seconds(86_400 * config.recordingRetentionDays),
+                    stagingRoot: config.uploadStagingRoot, finalizeWithin: config.recordingConfiguration.finalizeWithin, logger: logger)
             ]
-        case .notifications: loop = consuming(NotificationConsumer(store: store, bus: adapters.bus, logger: logger))
+        case .notifications: loop = consuming(NotificationConsumer(store: store, bus: adapters.bus, rooms: rooms, logger: logger))
         case .email:
             let origin = config.allowedOrigins.sorted().first ?? "http://127.0.0.1:8080"
             let mailer: any Mailer
@@ -67,7 +71,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             } else {
                 mailer = try MaildirMailer(root: "\(config.runDirectory)/maildir")
             }
-            loop = consuming(EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", logger: logger))
+            loop = consuming(EmailConsumer(store: store, mailer: mailer, unsubscribeBase: "\(origin)/unsubscribe", rooms: rooms, logger: logger))
         }
         let group = ServiceGroup(
             configuration: .init(

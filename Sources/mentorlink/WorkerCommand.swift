@@ -6,6 +6,7 @@ import KafkaAdapter
 import Logging
 import MentorLinkCore
 import PostgresAdapter
+import RealtimeService
 import RedisAdapter
 import Server
 import ServiceLifecycle
@@ -45,7 +46,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let release = EscrowReleaseService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let reminders = ReminderService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let running = ParentWatch.guarding(
-            (adapters.services + [monitor, release, reminders, application, server.sessions]).map {
+            (adapters.services + [monitor, release, reminders, services.emptyRooms, application, server.sessions]).map {
                 ServiceGroupConfiguration.ServiceConfiguration(service: $0)
             }, if: supervised, logger: logger)
         let group = ServiceGroup(configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -25,6 +25,8 @@ struct WorkerWiring {
     let middleware: [any RPCMiddleware]
     let webhooks: [Webhook]
     let uploads: UploadEndpoint
+    /// Stops a room's recording once the room stayed empty (a service the worker runs).
+    let emptyRooms: EmptyRooms
 
     static func make(config: AppConfiguration, adapters: Adapters, logger: Logger) async throws -> WorkerWiring {
         guard !config.jwtKeys.isEmpty else {
@@ -76,23 +78,31 @@ struct WorkerWiring {
                 subscriptions: subscriptions,
                 store: PostgresNotificationStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.notifications")), cursors: cursors))
         let roomStore = PostgresRoomStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.rooms"))
+        let recordingStore = PostgresRecordingStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.recordings"))
+        let recordingConfiguration = config.recordingConfiguration
+        let staging = try UploadStaging(root: config.uploadStagingRoot)
+        let recordings = RecordingService(
+            store: recordingStore, rooms: roomStore, objects: try adapters.objects(config), bus: adapters.bus, audit: store,
+            cursors: cursors,
+            configuration: recordingConfiguration, staging: staging)
+        registry.mount(recordings)
+        let presence = RedisPresence(client: adapters.redis)
+        // The recording stops when the last participant leaves: once the room's presence (every worker's) stayed
+        // empty for the grace, so that a reload does not stop it.
+        let emptyRooms = EmptyRooms(presence: presence, grace: recordingConfiguration.emptyRoomGrace) { roomId in
+            do { try await recordings.stopBecauseEmpty(roomId: roomId) } catch {
+                logger.warning(
+                    "recording.empty_stop_failed", metadata: ["room": .string(roomId.uuidString.lowercased()), "error": .string("\(error)")])
+            }
+        }
         var roomsConfiguration = RoomsConfiguration()
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
         registry.mount(
             RoomsService(
-                rooms: roomStore,
-                presence: RedisPresence(client: adapters.redis), bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration))
-        let recordingStore = PostgresRecordingStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.recordings"))
-        let recordingConfiguration = RecordingConfiguration()
-        registry.mount(
-            RecordingService(
-                store: recordingStore, rooms: roomStore, objects: try adapters.objects(config), bus: adapters.bus, audit: store,
-                cursors: cursors,
-                configuration: recordingConfiguration))
-        let tus = TusUploads(
-            store: recordingStore, rooms: roomStore, staging: try UploadStaging(root: "\(config.runDirectory)/uploads"),
-            configuration: recordingConfiguration)
+                rooms: roomStore, presence: presence, bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration,
+                emptyRooms: emptyRooms))
+        let tus = TusUploads(store: recordingStore, rooms: roomStore, staging: staging, configuration: recordingConfiguration)
         let uploads = UploadEndpoint(maxBodyBytes: recordingConfiguration.maxChunkBytes) { request in
             let answer = await tus.handle(
                 TusRequest(
@@ -120,6 +130,6 @@ struct WorkerWiring {
         return WorkerWiring(
             registry: registry, authenticator: authenticator,
             middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)], webhooks: webhooks,
-            uploads: uploads)
+            uploads: uploads, emptyRooms: emptyRooms)
     }
 }

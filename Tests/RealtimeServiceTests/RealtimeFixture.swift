@@ -4,6 +4,7 @@ import MentorLinkCore
 import MentorLinkTesting
 import RealtimeService
 import ServiceSupport
+import Synchronization
 import Testing
 
 /// The realtime and rooms services on the in-memory ports, called through the dispatcher on test sessions. Two
@@ -16,10 +17,20 @@ struct RealtimeFixture: Sendable {
     let notifications: InMemoryNotificationStore
     let workers: [RPCDispatcher]
     let subscriptions: [Subscriptions]
+    /// With an empty-room grace: what the rooms services tell of departures, and the rooms it acted on.
+    let emptyRooms: EmptyRooms?
+    let emptied: EmptiedRooms
+
+    /// The rooms ``EmptyRooms`` acted on, in order.
+    final class EmptiedRooms: Sendable {
+        private let rooms = Mutex<[UUID]>([])
+        func append(_ room: UUID) { rooms.withLock { $0.append(room) } }
+        var all: [UUID] { rooms.withLock { $0 } }
+    }
 
     static let start = Instant(iso8601: "2027-05-03T06:00:00Z")!
 
-    init(configure: (inout RoomsConfiguration) -> Void = { _ in }) {
+    init(emptyGrace: Duration? = nil, configure: (inout RoomsConfiguration) -> Void = { _ in }) {
         let clock = TestClock(Self.start)
         let bus = InMemoryEventBus()
         let presence = InMemoryPresence()
@@ -29,6 +40,8 @@ struct RealtimeFixture: Sendable {
         configuration.now = { clock.now }
         configure(&configuration)
         let cursors = CursorCodec.random()
+        let emptied = EmptiedRooms()
+        let emptyRooms = emptyGrace.map { grace in EmptyRooms(presence: presence, grace: grace) { emptied.append($0) } }
         var workers: [RPCDispatcher] = []
         var registries: [Subscriptions] = []
         for _ in 0..<2 {
@@ -36,7 +49,9 @@ struct RealtimeFixture: Sendable {
             var registry = MethodRegistry()
             registry.mount(SystemService(version: "test", gitCommit: nil))
             registry.mount(RealtimeService(subscriptions: subscriptions, store: notifications, cursors: cursors))
-            registry.mount(RoomsService(rooms: rooms, presence: presence, bus: bus, subscriptions: subscriptions, configuration: configuration))
+            registry.mount(
+                RoomsService(
+                    rooms: rooms, presence: presence, bus: bus, subscriptions: subscriptions, configuration: configuration, emptyRooms: emptyRooms))
             workers.append(RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0")))
             registries.append(subscriptions)
         }
@@ -47,6 +62,8 @@ struct RealtimeFixture: Sendable {
         self.notifications = notifications
         self.workers = workers
         self.subscriptions = registries
+        self.emptyRooms = emptyRooms
+        self.emptied = emptied
     }
 
     /// A signed-in caller with a session id, as a token would give.
