@@ -6,7 +6,7 @@ ML_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ML_PG_BIN=/usr/lib/postgresql/15/bin
 ML_PACKAGES=(postgresql-15 postgresql-contrib redis-server nginx libhiredis-dev librdkafka-dev libargon2-dev
              libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
-             libssl-dev libjansson-dev pkg-config wrk curl procps coturn
+             libssl-dev libjansson-dev pkg-config wrk curl procps coturn janus janus-tools
              nodejs node-react node-react-dom node-typescript esbuild chromium fonts-liberation)
 
 ml_log() { printf '\033[1m[mentorlink]\033[0m %s\n' "$*" >&2; }
@@ -25,7 +25,7 @@ ml_install() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # Debian starts the packaged services; ours run privately, so stop theirs if they came up.
-    (service nginx stop; service redis-server stop; service postgresql stop; service coturn stop) >/dev/null 2>&1 || true
+    (service nginx stop; service redis-server stop; service postgresql stop; service coturn stop; service janus stop) >/dev/null 2>&1 || true
 }
 
 # The Python packages of the test tools (the OpenRPC attack tool; Playwright for the browser tests, which drives
@@ -127,10 +127,15 @@ ml_start_nginx() {
     for k in $(seq 0 $((n - 1))); do servers+="        server unix:$ML_RUN/worker-$k.sock;"$'\n'; done
     # The web app nginx serves at /: MENTORLINK_WEB_ROOT, default web/dist (scripts/web build).
     local web=${MENTORLINK_WEB_ROOT:-$ML_ROOT/web/dist}
-    sed -e "s|@HTTP_PORT@|$port|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
+    # /sfu: Janus's WebSocket port and the allowed origins (map lines of $sfu_origin_allowed).
+    ml_janus_ports "$port"
+    local origins="" origin
+    local allowed=${MENTORLINK_ALLOWED_ORIGINS:-http://127.0.0.1:$port,http://localhost:$port}
+    for origin in ${allowed//,/ }; do origins+="        \"$origin\" 1;"$'\n'; done
+    sed -e "s|@HTTP_PORT@|$port|" -e "s|@JANUS_WS_PORT@|$ML_JANUS_WS|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
         -e "s|@WS_RATE@|${MENTORLINK_WS_RATE:-50}|" -e "s|@WS_BURST@|${MENTORLINK_WS_BURST:-200}|" -e "s|@WEB_ROOT@|$web|" \
         "$ML_ROOT/nginx/nginx.conf.template" |
-        awk -v s="$servers" -v d="$(ml_dev_payments_location)" -v m="$(ml_media_location)" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else if ($0 == "@DEV_PAYMENTS_LOCATION@") print d; else if ($0 == "@MEDIA_LOCATION@") print m; else print }' > "$dir/nginx.conf"
+        awk -v s="$servers" -v d="$(ml_dev_payments_location)" -v m="$(ml_media_location)" -v o="$origins" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else if ($0 == "@DEV_PAYMENTS_LOCATION@") print d; else if ($0 == "@MEDIA_LOCATION@") print m; else if ($0 == "@SFU_ORIGINS@") printf "%s", o; else print }' > "$dir/nginx.conf"
     chmod 0600 "$dir/nginx.conf"
     ml_pid_alive "$dir/nginx.pid" && { ml_nginx -s reload; return 0; }
     ml_nginx
@@ -173,6 +178,7 @@ ml_stop() {
     ml_stop_pidfile "$ML_RUN/consume-email.pid"
     ml_stop_pidfile "$ML_RUN/redis.pid"
     ml_stop_pidfile "$ML_RUN/coturn/turnserver.pid"
+    ml_stop_janus
     if [ -f "$ML_RUN/pg/data/PG_VERSION" ]; then
         local run=(); ml_as_root && run=(runuser -u postgres --)
         "${run[@]}" "$ML_PG_BIN/pg_ctl" -D "$ML_RUN/pg/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -206,6 +212,11 @@ ml_write_secrets() {
     grep -q '^UPI_WEBHOOK_SECRET=' "$file" || echo "UPI_WEBHOOK_SECRET=$(rnd)" >> "$file"
     grep -q '^TURN_SECRET=' "$file" || echo "TURN_SECRET=$(rnd)" >> "$file"
     grep -q '^MEDIA_SECRET=' "$file" || echo "MEDIA_SECRET=$(rnd)" >> "$file"
+    # Janus: the HMAC key of its signed tokens (the backend mints them), the admin API's secret, the VideoRoom
+    # plugin's admin_key (room creation).
+    grep -q '^JANUS_TOKEN_SECRET=' "$file" || echo "JANUS_TOKEN_SECRET=$(rnd)" >> "$file"
+    grep -q '^JANUS_ADMIN_SECRET=' "$file" || echo "JANUS_ADMIN_SECRET=$(rnd)" >> "$file"
+    grep -q '^JANUS_ADMIN_KEY=' "$file" || echo "JANUS_ADMIN_KEY=$(rnd)" >> "$file"
     return 0
 }
 
@@ -243,6 +254,7 @@ ml_start_stack() {
     ml_migrate
     ml_start_dev_payments "$port"
     ml_start_coturn
+    ml_start_janus "$port"
     ml_start_workers "$n"
     ml_start_nginx "$n" "$port"
 }
@@ -281,3 +293,173 @@ ml_start_coturn() {
     for _ in $(seq 50); do ml_pid_alive "$dir/turnserver.pid" && return 0; sleep 0.1; done
     ml_log "coturn did not start (see $dir/turnserver.log)"; return 1
 }
+
+# Janus 1.1.2 (Debian's `janus`), the SFU of group rooms beyond the mesh, from a private configuration generated into
+# $ML_RUN/janus (janus -C/-F there, its own log and pid file): only the VideoRoom plugin and the HTTP + WebSocket
+# transports, every other plugin, transport, logger and event handler disabled; everything on 127.0.0.1. Ports follow
+# the HTTP port unless set (scripts/run on 8080: 8088 HTTP API, 8188 WebSocket, 7088 admin API), so the stack of
+# scripts/test never meets the one of scripts/run: MENTORLINK_JANUS_HTTP_PORT (PORT+8), MENTORLINK_JANUS_WS_PORT
+# (PORT+108), MENTORLINK_JANUS_ADMIN_PORT (PORT-992); RTP/RTCP on MENTORLINK_JANUS_RTP_PORTS (20000-20999).
+# Access: token_auth with token_auth_secret (Janus's signed tokens, HMAC-SHA1 with JANUS_TOKEN_SECRET: the backend mints
+# them without asking Janus), the admin API behind JANUS_ADMIN_SECRET, rooms created only with the VideoRoom
+# admin_key (JANUS_ADMIN_KEY, which RTP forwarding needs too); no static rooms, string room and participant ids.
+# ICE: host candidates of MENTORLINK_JANUS_ICE_INTERFACES (default: the interface of the default route; Janus never
+# gathers on loopback), no STUN or TURN server, no IPv6. The endpoints land in $ML_RUN/janus/endpoints.env (and the
+# environment) for the workers and the tests. Not installed: logged, and rooms stay on the mesh.
+ml_janus_libdir() {
+    local d
+    for d in /usr/lib/*/janus /usr/lib/janus /opt/janus/lib/janus; do [ -d "$d/plugins" ] && { echo "$d"; return 0; }; done
+    return 1
+}
+
+# The file names (*.so) in a Janus module folder, except those given, comma-separated: a `disable` list.
+ml_janus_disable() {
+    local folder=$1; shift
+    local f name out=()
+    for f in "$folder"/*.so; do
+        [ -e "$f" ] || continue
+        name=$(basename "$f")
+        [[ " $* " == *" $name "* ]] || out+=("$name")
+    done
+    (IFS=,; echo "${out[*]}")
+}
+
+# Janus's ports for the stack on HTTP port PORT: sets ML_JANUS_HTTP, ML_JANUS_WS and ML_JANUS_ADMIN.
+ml_janus_ports() {
+    ML_JANUS_HTTP=${MENTORLINK_JANUS_HTTP_PORT:-$(($1 + 8))}
+    ML_JANUS_WS=${MENTORLINK_JANUS_WS_PORT:-$(($1 + 108))}
+    ML_JANUS_ADMIN=${MENTORLINK_JANUS_ADMIN_PORT:-$(($1 - 992))}
+}
+
+ml_start_janus() {
+    local port=$1 dir="$ML_RUN/janus" lib
+    ml_janus_ports "$port"
+    local http=$ML_JANUS_HTTP ws=$ML_JANUS_WS admin=$ML_JANUS_ADMIN rtp=${MENTORLINK_JANUS_RTP_PORTS:-20000-20999}
+    if ! command -v janus >/dev/null || ! lib=$(ml_janus_libdir); then
+        ml_log "janus is not installed: no SFU (group rooms stay on the mesh)"
+        rm -f "$dir/endpoints.env"
+        return 0
+    fi
+    mkdir -p "$dir"
+    {
+        echo "MENTORLINK_JANUS_URL=http://127.0.0.1:$http/janus"
+        echo "MENTORLINK_JANUS_ADMIN_URL=http://127.0.0.1:$admin/admin"
+        echo "MENTORLINK_JANUS_WS_URL=ws://127.0.0.1:$ws/"
+    } > "$dir/endpoints.env"
+    export MENTORLINK_JANUS_URL="http://127.0.0.1:$http/janus" MENTORLINK_JANUS_ADMIN_URL="http://127.0.0.1:$admin/admin"
+    ml_pid_alive "$dir/janus.pid" && return 0
+    local token admin_secret admin_key
+    token=$(sed -n 's/^JANUS_TOKEN_SECRET=//p' "$ML_RUN/secrets.env")
+    admin_secret=$(sed -n 's/^JANUS_ADMIN_SECRET=//p' "$ML_RUN/secrets.env")
+    admin_key=$(sed -n 's/^JANUS_ADMIN_KEY=//p' "$ML_RUN/secrets.env")
+    local ice=${MENTORLINK_JANUS_ICE_INTERFACES-$(ip -o route show default 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')}
+    # Janus reads the ignore list only without an enforce list.
+    local interfaces="ice_ignore_list = \"vmnet,docker,veth,virbr,br-\""; [ -n "$ice" ] && interfaces="ice_enforce_list = \"$ice\""
+    cat > "$dir/janus.jcfg" <<CONF
+general: {
+	configs_folder = "$dir"
+	plugins_folder = "$lib/plugins"
+	transports_folder = "$lib/transports"
+	events_folder = "$lib/events"
+	loggers_folder = "$lib/loggers"
+	log_to_stdout = false
+	log_to_file = "$dir/janus.log"
+	debug_level = 4
+	debug_timestamps = true
+	debug_colors = false
+	pid_file = "$dir/janus.pid"
+	server_name = "MentorLink"
+	session_timeout = 60
+	reclaim_session_timeout = 0
+	token_auth = true
+	token_auth_secret = "$token"
+	admin_secret = "$admin_secret"
+	hide_dependencies = true
+	protected_folders = [ "/bin", "/boot", "/dev", "/etc", "/initrd", "/lib", "/lib32", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var" ]
+}
+certificates: {
+}
+media: {
+	ipv6 = false
+	rtp_port_range = "$rtp"
+}
+nat: {
+	nice_debug = false
+	ignore_mdns = false
+	$interfaces
+}
+plugins: {
+	disable = "$(ml_janus_disable "$lib/plugins" libjanus_videoroom.so)"
+}
+transports: {
+	disable = "$(ml_janus_disable "$lib/transports" libjanus_http.so libjanus_websockets.so)"
+}
+loggers: {
+	disable = "$(ml_janus_disable "$lib/loggers")"
+}
+events: {
+	broadcast = false
+	disable = "$(ml_janus_disable "$lib/events")"
+}
+CONF
+    cat > "$dir/janus.transport.http.jcfg" <<CONF
+general: {
+	json = "compact"
+	base_path = "/janus"
+	http = true
+	port = $http
+	ip = "127.0.0.1"
+	https = false
+	acl = "127."
+}
+admin: {
+	admin_base_path = "/admin"
+	admin_http = true
+	admin_port = $admin
+	admin_ip = "127.0.0.1"
+	admin_https = false
+	admin_acl = "127."
+}
+cors: {
+}
+CONF
+    cat > "$dir/janus.transport.websockets.jcfg" <<CONF
+general: {
+	json = "compact"
+	ws = true
+	ws_port = $ws
+	ws_ip = "127.0.0.1"
+	wss = false
+	ws_acl = "127."
+	ws_logging = "err,warn"
+}
+admin: {
+	admin_ws = false
+	admin_wss = false
+}
+cors: {
+}
+CONF
+    cat > "$dir/janus.plugin.videoroom.jcfg" <<CONF
+general: {
+	admin_key = "$admin_key"
+	lock_rtp_forward = true
+	string_ids = true
+	events = false
+}
+CONF
+    chmod 0600 "$dir"/*.jcfg
+    # Janus's log names the tokens it refuses: the folder is the service user's only.
+    chmod 0700 "$dir"
+    local run=()
+    if ml_as_root; then chown -R "$(ml_service_user)" "$dir"; run=(runuser -u "$(ml_service_user)" --); fi
+    rm -f "$dir/janus.pid"
+    nohup "${run[@]}" janus -C "$dir/janus.jcfg" -F "$dir" >/dev/null 2>>"$dir/janus.stderr" &
+    for _ in $(seq 100); do
+        curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$http/janus/info" && ml_pid_alive "$dir/janus.pid" && return 0
+        sleep 0.1
+    done
+    ml_log "janus did not start (see $dir/janus.log)"; return 1
+}
+
+ml_stop_janus() { ml_stop_pidfile "$ML_RUN/janus/janus.pid"; }
