@@ -131,6 +131,13 @@ let package = Package(
                 "CMedia", "MentorLinkCore", "EventPipeline", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // The SFUGateway port on Janus's VideoRoom (HTTP API, admin API) and Janus's signed tokens.
+        .target(
+            name: "SFUAdapter",
+            dependencies: [
+                "MentorLinkCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // A blocking HTTP/WebSocket client for the CLI, the load client and socket-level tests.
         .target(name: "MentorLinkClient"),
         // The worker: HTTP + WebSocket on a Unix socket.
@@ -181,6 +188,7 @@ let package = Package(
             dependencies: [
                 "ObjectStorage", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]),
+        .testTarget(name: "SFUAdapterTests", dependencies: ["SFUAdapter", "MentorLinkCore", "MentorLinkTesting"]),
         .testTarget(
             name: "MediaTests", dependencies: ["MediaPipeline", "CMedia", "MentorLinkCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
@@ -232,7 +240,7 @@ let package = Package(
                 "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter", "Server", "JSONRPC", "MentorLinkClient", "IdentityService",
                 "AuditService", "DiscoveryService", "BookingService", "FeedbackService", "PaymentsService", "ProviderAdapter", "RealtimeService",
                 "EventPipeline", "RecordingService", "ObjectStorage", "MediaPipeline", "MentorLinkCore", "MentorLinkTesting", "ServiceSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SFUAdapter", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
