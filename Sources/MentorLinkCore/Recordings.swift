@@ -157,10 +157,11 @@ public protocol RecordingStore: Sendable {
     /// Deletes the recording and its tracks (the caller deletes its objects).
     func delete(id: UUID, audit: AuditEntry?) async throws -> Bool
 
-    /// A new track of a running recording. Throws ``CoreError/invalidState(_:)`` with `too_many_tracks` when the
+    /// A new track of a running recording, started at `startedAt` (server time). Throws ``CoreError/invalidState(_:)`` with `too_many_tracks` when the
     /// participant already has `maxPerParticipant` tracks in it (checked under the recording's row lock).
     func createTrack(
-        recordingId: UUID, participantId: UUID, mime: String, length: Int64?, clientOffsetMs: Int64?, expiresAt: Instant, maxPerParticipant: Int
+        recordingId: UUID, participantId: UUID, mime: String, length: Int64?, startedAt: Instant, clientOffsetMs: Int64?, expiresAt: Instant,
+        maxPerParticipant: Int
     )
         async throws -> RecordingTrack
     /// The track and its recording.

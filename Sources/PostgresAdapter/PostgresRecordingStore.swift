@@ -114,7 +114,8 @@ public struct PostgresRecordingStore: RecordingStore {
     }
 
     public func createTrack(
-        recordingId: UUID, participantId: UUID, mime: String, length: Int64?, clientOffsetMs: Int64?, expiresAt: Instant, maxPerParticipant: Int
+        recordingId: UUID, participantId: UUID, mime: String, length: Int64?, startedAt: Instant, clientOffsetMs: Int64?, expiresAt: Instant,
+        maxPerParticipant: Int
     )
         async throws -> RecordingTrack
     {
@@ -136,8 +137,8 @@ public struct PostgresRecordingStore: RecordingStore {
             return try await connection.fetchOne(
                 RecordingTrackRow.self,
                 """
-                INSERT INTO recording_tracks AS t (recording_id, participant_id, mime, length, client_offset_ms, expires_at, completed_at)
-                VALUES (\(recordingId), \(participantId), \(mime), \(length), \(clientOffsetMs), \(expiresAt.date),
+                INSERT INTO recording_tracks AS t (recording_id, participant_id, mime, length, started_at, client_offset_ms, expires_at, completed_at)
+                VALUES (\(recordingId), \(participantId), \(mime), \(length), \(startedAt.date), \(clientOffsetMs), \(expiresAt.date),
                         CASE WHEN \(length)::int8 = 0 THEN now() END)
                 RETURNING \(unescaped: RecordingTrackRow.columns)
                 """, logger: logger)

@@ -126,15 +126,20 @@ public struct TusUploads: Sendable {
         else { throw TusRefusal(404, "not_found", "No such recording") }
         guard recording.state == .recording else { throw TusRefusal(409, "recording_not_running", "The recording is \(recording.state.rawValue)") }
         let stamped = now()
-        let clientOffset = metadata["clientTime"].flatMap(Int64.init).map { clientMs -> Int64 in
+        let clientTime = metadata["clientTime"].flatMap(Int64.init)
+        let clientOffset = clientTime.map { clientMs -> Int64 in
             let serverMs = Int64((stamped.date.timeIntervalSince1970 * 1000).rounded())
             return clientMs.subtractingReportingOverflow(serverMs).overflow ? 0 : clientMs - serverMs
         }
+        let startedAt = Self.trackStart(
+            stamped: stamped, clientTime: clientTime, clientStartedAt: metadata["startedAt"].flatMap(Int64.init),
+            recordingStartedAt: recording.startedAt)
         let expires = stamped.adding(seconds: configuration.uploadExpirySeconds)
         let track: RecordingTrack
         do {
             track = try await store.createTrack(
-                recordingId: recordingId, participantId: caller.id, mime: type, length: length, clientOffsetMs: clientOffset, expiresAt: expires,
+                recordingId: recordingId, participantId: caller.id, mime: type, length: length, startedAt: startedAt, clientOffsetMs: clientOffset,
+                expiresAt: expires,
                 maxPerParticipant: configuration.maxTracksPerParticipant)
         } catch CoreError.invalidState("too_many_tracks") {
             throw TusRefusal(403, "too_many_tracks", "At most \(configuration.maxTracksPerParticipant) tracks per participant in a recording")
@@ -144,6 +149,18 @@ public struct TusUploads: Sendable {
         var headers = state(track)
         headers["Location"] = "/uploads/\(track.id.uuidString.lowercased())"
         return reply(201, headers)
+    }
+
+    /// A track's start on the server's clock: the creation's stamp less the time the client says passed since it began
+    /// recording (`clientTime - startedAt`, both on the client's clock, so its offset cancels out), so a creation
+    /// delayed by a network cut still places the track where it began. Only the elapsed time is taken from the client,
+    /// and it is bounded: never negative, never before the recording began.
+    static func trackStart(stamped: Instant, clientTime: Int64?, clientStartedAt: Int64?, recordingStartedAt: Instant) -> Instant {
+        guard let clientTime, let clientStartedAt else { return stamped }
+        let (elapsed, overflow) = clientTime.subtractingReportingOverflow(clientStartedAt)
+        guard !overflow, elapsed > 0 else { return stamped }
+        let sinceRecording = max(0, stamped.date.timeIntervalSince(recordingStartedAt.date))
+        return Instant(stamped.date.addingTimeInterval(-min(Double(elapsed) / 1000, sinceRecording)))
     }
 
     func head(_ id: String, _ caller: Caller) async throws -> TusResponse {

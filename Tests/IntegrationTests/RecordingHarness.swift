@@ -80,9 +80,10 @@ struct RecordingHarness: Sendable {
     }
 
     /// Creates a track of `recording` (deferred length unless `length`); the response.
-    func create(_ recording: UUID, as user: BookingHarness.User, length: Int64? = nil) async -> TusResponse {
-        let metadata =
+    func create(_ recording: UUID, as user: BookingHarness.User, length: Int64? = nil, extra: [String: String] = [:]) async -> TusResponse {
+        var metadata =
             "recordingId \(Data(recording.uuidString.lowercased().utf8).base64EncodedString()),filetype \(Data("video/webm".utf8).base64EncodedString())"
+        for (key, value) in extra.sorted(by: { $0.key < $1.key }) { metadata += ",\(key) \(Data(value.utf8).base64EncodedString())" }
         var headers = ["upload-metadata": metadata]
         if let length { headers["upload-length"] = String(length) } else { headers["upload-defer-length"] = "1" }
         return await tus("POST", nil, headers, as: user)

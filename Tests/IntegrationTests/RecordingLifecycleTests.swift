@@ -99,6 +99,33 @@ import Testing
         }
     }
 
+    /// A track's start is the server's stamp less the time the client says passed since it began recording (its
+    /// own clock's offset cancels out), so a creation delayed by a network cut still places the track where it began;
+    /// a client's claim never places a track before its recording began, and a start "in the future" is ignored.
+    @Test func aLateCreationIsPlacedWhereItsTrackBegan() async throws {
+        try await RecordingHarness.with { h in
+            let mentor = try await h.user(.mentor)
+            let mentee = try await h.user(.mentee)
+            let recording = try await h.recording(try await h.room(mentor: mentor, mentee: mentee), mentor: mentor)
+            try await Task.sleep(for: .seconds(5))
+            // The client's clock is an hour ahead; its track began 4 s before it created the upload.
+            let skewed = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+            func start(_ extra: [String: String]) async throws -> Date {
+                let id = try #require(await h.create(recording.id, as: mentee, extra: extra).uploadId.flatMap(UUID.init(uuidString:)))
+                let track = try #require(try await h.store.track(id: id))
+                return track.track.startedAt.date
+            }
+            let late = try await start(["clientTime": String(skewed), "startedAt": String(skewed - 4_000)])
+            #expect(abs(Date().timeIntervalSince(late) - 4) < 0.5, "placed 4 s back: \(Date().timeIntervalSince(late))")
+            let lying = try await start(["clientTime": String(skewed), "startedAt": String(skewed - 600_000)])
+            #expect(abs(lying.timeIntervalSince(recording.startedAt.date)) < 0.5, "never before the recording began")
+            let future = try await start(["clientTime": String(skewed), "startedAt": String(skewed + 10_000)])
+            #expect(abs(Date().timeIntervalSince(future)) < 0.5, "a start after the stamp is the stamp")
+            let none = try await start([:])
+            #expect(abs(Date().timeIntervalSince(none)) < 0.5, "without the client's times: the stamp")
+        }
+    }
+
     @Test func aParticipantsTracksAndATracksLengthAreCapped() async throws {
         try await RecordingHarness.with(configuration: RecordingConfiguration(maxTrackBytes: 1000, maxTracksPerParticipant: 3)) { h in
             let mentor = try await h.user(.mentor)

@@ -125,6 +125,8 @@ test("tus metadata: key and base64 of the UTF-8 value, comma-joined; the creatio
     const pairs = trackMetadata("0B7E-REC", "video/webm;codecs=vp8,opus", 1_700_000_000_123.4).split(",").map((p) => p.split(" "));
     assert.deepEqual(pairs.map(([k]) => k), ["recordingId", "filetype", "clientTime"]);
     assert.deepEqual(pairs.map(([, v]) => fromBase64(v)), ["0B7E-REC", "video/webm;codecs=vp8,opus", "1700000000123"]);
+    const started = trackMetadata("r", "video/webm", 1_700_000_004_000, 1_700_000_000_000.6).split(",").map((p) => p.split(" "));
+    assert.deepEqual(started.map(([k, v]) => [k, fromBase64(v)]).slice(2), [["clientTime", "1700000004000"], ["startedAt", "1700000000001"]]);
     assert.equal(parseByteCount(" 42 "), 42);
     assert.equal(parseByteCount("-1"), undefined);
     assert.equal(parseByteCount(null), undefined);
@@ -179,7 +181,7 @@ test("recording pushes are recognised (ids lower-cased), other room events are n
 });
 
 test("the upload line: the share sent (under 100% until the server has it all), complete, failed", () => {
-    const p = (change: Partial<UploadProgress>): UploadProgress => ({ key: "k", recordingId: "r", bytesRecorded: 200, ackedOffset: 50, pendingSlices: 1, phase: "uploading", ...change });
+    const p = (change: Partial<UploadProgress>): UploadProgress => ({ key: "k", recordingId: "r", startedAt: 0, bytesRecorded: 200, ackedOffset: 50, pendingSlices: 1, phase: "uploading", ...change });
     assert.deepEqual(uploadSummary([p({}), p({ key: "j", ackedOffset: 200, finalLength: 200 })], true), { phase: "uploading", percent: 62, failure: undefined });
     assert.equal(uploadSummary([p({ ackedOffset: 200 })], true).percent, 99);
     assert.deepEqual(uploadSummary([p({ phase: "complete", ackedOffset: 200, finalLength: 200 })], false), { phase: "complete", percent: 100, failure: undefined });

@@ -30,6 +30,8 @@ export interface RecordingView {
 export interface RecorderProbeState {
     recordingId?: string;
     trackUrl?: string;
+    /** When the track started recording (this device's clock, ms since 1970). */
+    startedAtMs?: number;
     bytesRecorded: number;
     ackedOffset: number;
     pendingSlices: number;
@@ -138,6 +140,7 @@ export class RecordingController {
         return {
             recordingId: p?.recordingId ?? this.localRecordingId,
             trackUrl: p?.trackUrl,
+            startedAtMs: p?.startedAt,
             bytesRecorded: p?.bytesRecorded ?? 0,
             ackedOffset: p?.ackedOffset ?? 0,
             pendingSlices: p?.pendingSlices ?? 0,

@@ -94,6 +94,8 @@ export class TrackRecorder {
         }
         const track = new TrackRecorder(key, o.stream, recorder, release, o);
         recorder.start(SLICE_MS);
+        // The start as MediaRecorder began (the store's write took time), before the upload is created with it.
+        await o.store.updateTrack(key, { createdAt: (o.now ?? Date.now)() }).catch(() => undefined);
         o.onStored(key); // the upload is created at once: the server stamps the track's start
         return track;
     }

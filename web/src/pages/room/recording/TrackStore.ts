@@ -31,7 +31,7 @@ export interface SliceRecord {
 }
 
 /** The fields of a track one may change directly (the byte counts move only through the operations below). */
-export type TrackChange = Partial<Pick<TrackRecord, "uploadUrl" | "finalLength">>;
+export type TrackChange = Partial<Pick<TrackRecord, "uploadUrl" | "finalLength" | "createdAt">>;
 
 /**
  * Where tracks and their slices wait for the server (IndexedDB in the browser, memory in tests). Every operation is

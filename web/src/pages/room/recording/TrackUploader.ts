@@ -15,6 +15,8 @@ export interface UploadProgress {
     key: string;
     recordingId: string;
     trackUrl?: string;
+    /** When the track started recording (this device's clock, ms since 1970). */
+    startedAt: number;
     bytesRecorded: number;
     ackedOffset: number;
     finalLength?: number;
@@ -88,7 +90,7 @@ export class TrackUploader {
                     return;
                 }
                 if (!track.uploadUrl) {
-                    const url = await this.d.tus.create(track.recordingId, track.mime);
+                    const url = await this.d.tus.create(track.recordingId, track.mime, track.createdAt);
                     await this.d.store.updateTrack(this.key, { uploadUrl: url });
                     synced = true;
                     attempt = 0;
@@ -168,6 +170,7 @@ export class TrackUploader {
             key: this.key,
             recordingId: track.recordingId,
             trackUrl: track.uploadUrl,
+            startedAt: track.createdAt,
             bytesRecorded: track.bytesRecorded,
             ackedOffset: track.ackedOffset,
             finalLength: track.finalLength,

@@ -41,11 +41,12 @@ export function browserTusOptions(): TusClientOptions {
 export class TusClient {
     constructor(private readonly o: TusClientOptions) {}
 
-    /** Creates a track's upload for a running recording; resolves with its address. */
-    async create(recordingId: string, mime: string): Promise<string> {
+    /** Creates a track's upload for a running recording (started at `startedAtMs` on this clock); resolves with its address. */
+    async create(recordingId: string, mime: string, startedAtMs?: number): Promise<string> {
+        const metadata = trackMetadata(recordingId, mime, this.o.now(), startedAtMs);
         const answer = await this.send(UPLOADS_PATH, {
             method: "POST",
-            headers: { "Tus-Resumable": TUS_VERSION, "Upload-Defer-Length": "1", "Upload-Metadata": trackMetadata(recordingId, mime, this.o.now()) },
+            headers: { "Tus-Resumable": TUS_VERSION, "Upload-Defer-Length": "1", "Upload-Metadata": metadata },
         });
         const location = answer.headers.get("Location");
         if (answer.status !== 201 || !location) throw new TusFailure(answer.status === 201 ? 0 : answer.status, "no_location");

@@ -16,13 +16,19 @@ export function encodeMetadata(pairs: readonly (readonly [string, string])[]): s
     return pairs.map(([key, value]) => `${key} ${base64OfBytes(new TextEncoder().encode(value))}`).join(",");
 }
 
-/** The creation metadata of a track: its recording, its MIME type and this device's clock (ms since 1970). */
-export function trackMetadata(recordingId: string, mime: string, clientTimeMs: number): string {
-    return encodeMetadata([
+/**
+ * The creation metadata of a track: its recording, its MIME type, this device's clock now (ms since 1970) and, when
+ * known, when the track started recording on the same clock: the server stamps the start as its own time less the
+ * time elapsed here, so a creation that comes late (a network cut at the start) still places the track right.
+ */
+export function trackMetadata(recordingId: string, mime: string, clientTimeMs: number, startedAtMs?: number): string {
+    const pairs: [string, string][] = [
         ["recordingId", recordingId],
         ["filetype", mime],
         ["clientTime", String(Math.round(clientTimeMs))],
-    ]);
+    ];
+    if (startedAtMs !== undefined) pairs.push(["startedAt", String(Math.round(startedAtMs))]);
+    return encodeMetadata(pairs);
 }
 
 /** A non-negative byte count from a header (`Upload-Offset`, `Upload-Length`), or undefined. */
