@@ -218,7 +218,7 @@ test("an uploader creates the track, sends slices in order with checksums, decla
     const upload = server.uploads.get("t1")!;
     assert.deepEqual(upload.bytes, [...expected, ...bytesOf(500, 40)]);
     assert.equal(upload.length, 540);
-    assert.deepEqual(upload.meta, { recordingId: "REC-1", filetype: "video/webm;codecs=vp8,opus", clientTime: "1700000000123" });
+    assert.deepEqual(upload.meta, { recordingId: "REC-1", filetype: "video/webm;codecs=vp8,opus", clientTime: "1700000000123", startedAt: "0" });
     assert.equal(await store.track("k"), undefined, "a complete track is forgotten");
     assert.equal(progress[progress.length - 1].phase, "complete");
     assert.equal(progress[progress.length - 1].trackUrl, "/uploads/t1");
