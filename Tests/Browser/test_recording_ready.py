@@ -3,7 +3,7 @@ later; each records 10 s and leaves. The room empty, the recording stops, the tr
 media` transcodes them and the recording reaches `ready`. Each participant's MP4 and the composite are H.264 + AAC
 (ffprobe) and last 10 ± 1 s (the composite 13 ± 1 s); the composite places the mentee's tile where the mentee's page
 began recording relative to the mentor's (both pages' clocks are this machine's), within 100 ms; the HLS playlist's
-segments play through the signed link."""
+segments play through the signed link; the mentor's Recordings page plays the composite in the browser."""
 import json
 import os
 import subprocess
@@ -151,5 +151,20 @@ def test_recording_reaches_ready(stack: Stack, browsers: Browsers) -> None:
         for name in maps + names:
             download(stack, f"{base}/{name}", os.path.join(work, os.path.basename(name)))
         print(f"   HLS: {len(names)} segments")
+
+    # The mentor's Recordings page: the recording is ready; "Watch" plays the composite through the signed link.
+    mentor.get_by_role("navigation", name="Main").get_by_role("link", name="Recordings").click()
+    listed = mentor.get_by_role("list", name="Your recordings").get_by_role("listitem").first
+    expect(listed.get_by_role("status")).to_have_text("Ready")
+    listed.get_by_role("button", name="Watch").click()
+    video = mentor.get_by_role("region", name="Watching").locator("video")
+    mentor.wait_for_function("v => v.readyState >= 2 && v.duration > 0", arg=video.element_handle(), timeout=15_000)
+    duration = video.evaluate("v => v.duration")
+    assert abs(duration - (RECORD_S + stagger_ms / 1000)) <= 1.0, duration
+    video.evaluate("v => { v.muted = true; return v.play(); }")
+    mentor.wait_for_function("v => v.currentTime > 0.5", arg=video.element_handle(), timeout=15_000)
+    expect(mentor.get_by_role("list", name="Each participant").get_by_role("link")).to_have_count(2)
+    stack.shot(mentor, "recordings-desktop")
+    print(f"   the Recordings page plays it ({duration:.2f} s)")
     mentee_context.close()
     mentor_context.close()

@@ -5,6 +5,7 @@ import { FindMentorPage } from "../pages/FindMentorPage";
 import { MentorProfilePage } from "../pages/MentorProfilePage";
 import { MySessionsPage } from "../pages/MySessionsPage";
 import { NotificationsPage } from "../pages/NotificationsPage";
+import { RecordingsPage } from "../pages/RecordingsPage";
 import { RoomPage } from "../pages/room/RoomPage";
 import { SignInPage } from "../pages/SignInPage";
 import { SignUpPage } from "../pages/SignUpPage";
@@ -58,6 +59,9 @@ export function App() {
                 break;
             case "notifications":
                 page = <NotificationsPage />;
+                break;
+            case "recordings":
+                page = <RecordingsPage />;
                 break;
             case "dashboard":
                 page = <RequireRole role="mentor">{<DashboardPage />}</RequireRole>;

@@ -42,6 +42,11 @@ export function Layout({ children }: { children: ReactNode }) {
                                         Wallet
                                     </Link>
                                 </li>
+                                <li>
+                                    <Link to="/recordings" aria-current={current("/recordings")}>
+                                        Recordings
+                                    </Link>
+                                </li>
                                 {session.user.roles.includes("mentor") ? (
                                     <li>
                                         <Link to="/dashboard" aria-current={current("/dashboard")}>

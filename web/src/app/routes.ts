@@ -2,7 +2,7 @@
  * The first path segments of the app's pages (and of those to come): nginx answers index.html for exactly these
  * (nginx/nginx.conf.template), and 404 for other unknown paths. A unit test keeps the two lists equal.
  */
-export const CLIENT_ROUTES = ["mentors", "signin", "signup", "sessions", "wallet", "room", "dashboard", "admin", "notifications", "checkout"] as const;
+export const CLIENT_ROUTES = ["mentors", "signin", "signup", "sessions", "wallet", "room", "dashboard", "admin", "notifications", "recordings", "checkout"] as const;
 
 /** The app's routes, parsed from a path and query (pure). */
 export type Route = { title: string; needsAccount: boolean } & (
@@ -14,6 +14,7 @@ export type Route = { title: string; needsAccount: boolean } & (
     | { name: "room"; bookingId: string }
     | { name: "wallet" }
     | { name: "notifications" }
+    | { name: "recordings" }
     | { name: "dashboard" }
     | { name: "admin" }
     | { name: "notFound" }
@@ -57,6 +58,7 @@ export function matchRoute(pathname: string, search = ""): Route {
     if (room) return { name: "room", bookingId: segment(room[1]), title: "Session room", needsAccount: true };
     if (path === "/wallet") return { name: "wallet", title: "Wallet", needsAccount: true };
     if (path === "/notifications") return { name: "notifications", title: "Notifications", needsAccount: true };
+    if (path === "/recordings") return { name: "recordings", title: "Recordings", needsAccount: true };
     if (path === "/dashboard") return { name: "dashboard", title: "Mentor dashboard", needsAccount: true };
     if (path === "/admin") return { name: "admin", title: "Admin", needsAccount: true };
     return { name: "notFound", title: "Not found", needsAccount: false };
