@@ -93,8 +93,11 @@ enum NotifiableEvent {
         }
     }
 
-    /// What `users` read about a recording event: it started, or its processing ended (ready, partial or failed).
+    /// What `users` read about a recording event: it started, or its first processing ended (ready, partial or
+    /// failed). A late track starts another revision: its outcome is shown on the recording, not notified again (so
+    /// tracks completed one by one cannot make a stream of notifications and emails).
     static func recordingNotes(_ event: RecordingEvent, to users: [UUID]) -> [NewNotification] {
+        if event.name == .ready, event.payload.revision > 0 { return [] }
         let words: (title: String, body: String)
         switch (event.name, event.payload.state) {
         case (.started, _): words = ("Recording started", "Your session is being recorded.")

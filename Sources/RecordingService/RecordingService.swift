@@ -132,6 +132,11 @@ public struct RecordingService: RPCService {
         guard recording.mentorId == caller.id || caller.isAdmin else {
             throw RecordingError.forbidden("only the mentor or an admin deletes a recording")
         }
+        // While it records or is processed, bytes and outputs are still being written under its prefix: deleting then
+        // would leave objects nothing points at (and let auto-recording start afresh). Stop it, or wait for it.
+        if recording.state == .recording || recording.state == .processing {
+            throw RecordingError.busy("the recording is \(recording.state.rawValue); stop it or wait until it is processed")
+        }
         // Objects first: a failure leaves the row (and a retry deletes the rest); never a row pointing at nothing.
         do { try await objects.delete(prefix: ObjectKey.recording(recording.id.uuidString.lowercased())) } catch {
             throw RecordingError.unavailable("the media store cannot be reached")

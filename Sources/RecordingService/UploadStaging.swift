@@ -18,9 +18,12 @@ public struct UploadStaging: Sendable {
 
     /// Writes `bytes` at `offset` of track `id`'s file (created if missing), and syncs it to disk. Bytes past the new
     /// end of a file that an earlier, failed request left longer are cut off, so the file is exactly `offset + count`.
+    /// A missing file is created only for the first bytes: bytes past 0 of a file that is gone (swept, or on another
+    /// host's staging) throw rather than leave zeros where the start should be.
     public func write(_ id: UUID, offset: Int64, bytes: [UInt8]) throws {
         let path = path(id)
         if !FileManager.default.fileExists(atPath: path) {
+            guard offset == 0 else { throw CocoaError(.fileNoSuchFile) }
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                 throw CocoaError(.fileWriteUnknown)
             }

@@ -16,10 +16,10 @@ import Testing
         func messages(roomId: UUID, beforeSeq: Int64?, limit: Int) async throws -> [ChatMessage] { [] }
     }
 
-    func recording(_ roomId: UUID, state: RecordingState) -> Recording {
+    func recording(_ roomId: UUID, state: RecordingState, revision: Int = 0) -> Recording {
         let start = NotificationConsumerTests.start
         return Recording(
-            id: UUID(), roomId: roomId, mentorId: mentor, state: state, auto: true, startedAt: start, stoppedAt: nil, revision: 0,
+            id: UUID(), roomId: roomId, mentorId: mentor, state: state, auto: true, startedAt: start, stoppedAt: nil, revision: revision,
             processedRevision: nil, progress: 0, failure: nil, gaps: [], outputs: [], tracks: [], createdAt: start)
     }
 
@@ -48,6 +48,8 @@ import Testing
         for (id, name) in [(5, RecordingEvent.Name.stopped), (6, .processing), (7, .deleted)] {
             #expect(try await notes(Int64(id), RecordingEvent(name: name, payload: recording(roomId, state: .processing)), rooms: rooms).isEmpty)
         }
+        // A late track's revision is processed again: its outcome is not notified a second time.
+        #expect(try await notes(9, RecordingEvent(name: .ready, payload: recording(roomId, state: .ready, revision: 1)), rooms: rooms).isEmpty)
         // Without the rooms store, the mentor (named by the payload) still hears.
         #expect(try await notes(8, RecordingEvent(name: .ready, payload: recording(roomId, state: .ready)), rooms: nil).map(\.userId) == [mentor])
         #expect(NotificationConsumer.aggregates.contains(RecordingEvent.aggregate))

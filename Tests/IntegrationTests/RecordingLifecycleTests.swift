@@ -60,9 +60,16 @@ import Testing
             let files = try [mine, theirs].map { h.staging.path(try #require(UUID(uuidString: $0))) }
             #expect(files.allSatisfy { FileManager.default.fileExists(atPath: $0) })
 
+            // While it records, bytes are still coming: the delete is refused and changes nothing.
+            let early = try await h.call("recordings.delete", #"{"recordingId":"\#(recording.id)"}"#, as: mentor)
+            #expect(early.reason == "invalid_state", "\(String(describing: early.result))")
+            #expect(files.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+            _ = try await h.call("recordings.stop", #"{"roomId":"\#(room)"}"#, as: mentor)
             let deleted = try await h.call("recordings.delete", #"{"recordingId":"\#(recording.id)"}"#, as: mentor)
             #expect(deleted.result?["deleted"] as? Bool == true)
             #expect(files.allSatisfy { !FileManager.default.fileExists(atPath: $0) }, "no staged bytes outlive their recording")
+            // A PATCH past 0 of a track whose file is gone is refused: no file of zeros where its start was.
+            #expect(throws: (any Error).self) { try h.staging.write(UUID(), offset: 3, bytes: [1]) }
         }
     }
 

@@ -117,7 +117,7 @@ export function RecordingsPage() {
                                     Watch
                                 </button>
                             ) : null}
-                            {isMentor && r.state !== "recording" && confirming !== r.id ? (
+                            {isMentor && r.state !== "recording" && r.state !== "processing" && confirming !== r.id ? (
                                 <button type="button" className="danger" onClick={() => setConfirming(r.id)} disabled={busy}>
                                     Delete
                                 </button>
