@@ -154,7 +154,7 @@ let package = Package(
                 "JSONRPC", "MentorLinkCore", "ServiceSupport", "Server", "PostgresAdapter", "RedisAdapter", "KafkaAdapter", "MailAdapter",
                 "MentorLinkClient", "IdentityService", "AuditService", "OperationsService", "DiscoveryService", "BookingService", "FeedbackService",
                 "PaymentsService", "ProviderAdapter", "RealtimeService", "EventPipeline", "RecordingService", "ObjectStorage", "MediaPipeline",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "SFUAdapter", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -12,12 +12,15 @@ public struct RoomInfo: Codable, Sendable, Hashable {
     public var participantIds: [UUID]
     /// The booking consented to recording (the mentor's auto-record setting when it was booked).
     public var recordConsent: Bool
+    /// A group session's seats (its mentees at most; the mentor comes on top); `nil` for a 1:1 booking.
+    public var capacity: Int?
 
     public init(
         id: UUID, bookingId: UUID, kind: String, startsAt: Instant, endsAt: Instant, mentorId: UUID, participantIds: [UUID],
-        recordConsent: Bool = true
+        recordConsent: Bool = true, capacity: Int? = nil
     ) {
         self.recordConsent = recordConsent
+        self.capacity = capacity
         self.id = id
         self.bookingId = bookingId
         self.kind = kind

@@ -14,6 +14,8 @@ public final class InMemoryRoomStore: RoomStore {
         /// Mentee by booking id: the 1:1 booking's mentee, or each seat's.
         var mentees: [(booking: UUID, mentee: UUID)]
         var cancelled: Set<UUID> = []
+        /// A group session's seats.
+        var capacity: Int? = nil
     }
 
     struct State {
@@ -41,13 +43,15 @@ public final class InMemoryRoomStore: RoomStore {
         return id
     }
 
-    /// Adds a confirmed group session `id` with one confirmed seat per mentee; returns the seats' ids by mentee.
+    /// Adds a confirmed group session `id` with one confirmed seat per mentee and `capacity` seats (default: as many
+    /// as mentees); returns the seats' ids by mentee.
     @discardableResult public func addGroup(
-        id: UUID = UUID(), mentor: UUID, mentees: [UUID], startsAt: Instant, endsAt: Instant
+        id: UUID = UUID(), mentor: UUID, mentees: [UUID], startsAt: Instant, endsAt: Instant, capacity: Int? = nil
     ) -> (id: UUID, seats: [UUID: UUID]) {
         let seats = mentees.map { (booking: UUID(), mentee: $0) }
         state.withLock { state in
-            state.rooms[id] = Room(kind: "group", startsAt: startsAt, endsAt: endsAt, mentorId: mentor, mentees: seats)
+            state.rooms[id] = Room(
+                kind: "group", startsAt: startsAt, endsAt: endsAt, mentorId: mentor, mentees: seats, capacity: capacity ?? max(1, mentees.count))
             state.roomOf[id] = id
             for seat in seats { state.roomOf[seat.booking] = id }
         }
@@ -72,7 +76,7 @@ public final class InMemoryRoomStore: RoomStore {
             let mentees = room.mentees.filter { !room.cancelled.contains($0.booking) }.map(\.mentee)
             return RoomInfo(
                 id: roomId, bookingId: bookingId, kind: room.kind, startsAt: room.startsAt, endsAt: room.endsAt, mentorId: room.mentorId,
-                participantIds: [room.mentorId] + mentees)
+                participantIds: [room.mentorId] + mentees, capacity: room.capacity)
         }
     }
 

@@ -20,15 +20,15 @@ public struct PostgresRoomStore: RoomStore {
                 """
                 SELECT r.id, r.kind, r.starts_at, r.ends_at, r.mentor_id,
                        CASE WHEN r.kind = 'group' THEN ARRAY(SELECT s.mentee_id FROM bookings s WHERE s.parent_id = r.id AND s.status = 'confirmed')
-                            ELSE ARRAY[r.mentee_id] END, r.record_consent
+                            ELSE ARRAY[r.mentee_id] END, r.record_consent, r.capacity
                 FROM bookings b JOIN bookings r ON r.id = coalesce(b.parent_id, b.id)
                 WHERE b.id = \(bookingId) AND r.status = 'confirmed' AND b.status = 'confirmed' AND r.kind IN ('one_on_one', 'group')
                 """, logger: logger)
-            for try await r in rows.decode((UUID, String, Date, Date, UUID, [UUID], Bool).self) {
+            for try await r in rows.decode((UUID, String, Date, Date, UUID, [UUID], Bool, Int32?).self) {
                 return RoomInfo(
                     id: r.0, bookingId: bookingId, kind: r.1, startsAt: Instant(r.2), endsAt: Instant(r.3), mentorId: r.4,
                     participantIds: [r.4] + r.5,
-                    recordConsent: r.6)
+                    recordConsent: r.6, capacity: r.7.map(Int.init))
             }
             return nil
         }

@@ -19,6 +19,8 @@ public enum RealtimeError: Error, RPCErrorConvertible {
     case meshFull(Int)
     /// The room is outside its opening window.
     case roomClosed(opens: Instant, closes: Instant)
+    /// The SFU the room needs cannot be reached (or is not configured); retryable.
+    case sfuUnavailable(String)
 
     public var rpcError: RPCError {
         switch self {
@@ -31,6 +33,7 @@ public enum RealtimeError: Error, RPCErrorConvertible {
         case .forbidden(let why): CoreError.forbidden(why).rpcError
         case .muted: ErrorCode.muted.error("You are muted in this room")
         case .meshFull(let cap): ErrorCode.meshFull.error("More than \(cap) people: a full mesh cannot carry this call")
+        case .sfuUnavailable: RPCError.unavailable("sfu")
         case .roomClosed(let opens, let closes):
             ErrorCode.roomClosed.error(
                 "The room is open from \(opens) until \(closes)", data: ["opens": .string(opens.description), "closes": .string(closes.description)])

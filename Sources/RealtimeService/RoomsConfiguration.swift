@@ -12,8 +12,13 @@ public struct RoomsConfiguration: Sendable {
     /// Largest signaling payload, in bytes of JSON.
     public var maxSignalBytes = 16 * 1024
     /// A full mesh (everyone sends video to everyone) works up to this many people in a room; signaling beyond it
-    /// is refused with `mesh_full` (an SFU is future work).
+    /// is refused with `mesh_full`. A group session that can hold more (its seats and the mentor) goes on the SFU when
+    /// there is one.
     public var meshCap = 6
+    /// `MENTORLINK_SFU_ALL_GROUPS`: every group session goes on the SFU (when there is one), however small.
+    public var sfuAllGroups = false
+    /// Where browsers reach the SFU's WebSocket (nginx proxies it to Janus).
+    public var sfuURL = "/sfu"
     /// TURN/STUN URLs handed to clients.
     public var turnURLs: [String] = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"]
     /// coturn's `static-auth-secret` (REST API scheme); empty: no TURN entry.

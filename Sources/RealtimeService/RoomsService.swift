@@ -10,6 +10,11 @@ import ServiceSupport
 /// each participant's direct channel `room:<id>:user:<userId>` carries `signal` events meant for them only.
 /// Participants may be in a room from ``RoomsConfiguration/joinEarly`` before the start until
 /// ``RoomsConfiguration/stayLate`` after the end.
+///
+/// Topology: 1:1 rooms and group sessions whose seats and mentor fit ``RoomsConfiguration/meshCap`` are a browser
+/// mesh; a bigger group session (or every group, ``RoomsConfiguration/sfuAllGroups``) goes on the SFU when there is
+/// one: `rooms.join` ensures its room there, allows the participant's token (expiring when the room closes) and
+/// returns where to join; `rooms.remove` revokes that token and kicks them, `rooms.mute` moderates their streams.
 public struct RoomsService: RPCService {
     let rooms: any RoomStore
     let presence: any Presence
@@ -18,13 +23,17 @@ public struct RoomsService: RPCService {
     let configuration: RoomsConfiguration
     /// Told when a participant's last session leaves a room (it acts on rooms that stay empty).
     let emptyRooms: EmptyRooms?
+    /// The SFU for group sessions beyond the mesh; `nil`: every room is a mesh.
+    let sfu: (any SFUGateway)?
 
-    /// Creates the service; `emptyRooms` hears of each participant's last departure from a room.
+    /// Creates the service; `emptyRooms` hears of each participant's last departure from a room; `sfu` carries the
+    /// group sessions the mesh cannot.
     public init(
         rooms: any RoomStore, presence: any Presence, bus: any EventBus, subscriptions: Subscriptions, configuration: RoomsConfiguration,
-        emptyRooms: EmptyRooms? = nil
+        emptyRooms: EmptyRooms? = nil, sfu: (any SFUGateway)? = nil
     ) {
         self.emptyRooms = emptyRooms
+        self.sfu = sfu
         self.rooms = rooms
         self.presence = presence
         self.bus = bus
@@ -87,6 +96,20 @@ public struct RoomsService: RPCService {
         public var credential: String?
     }
 
+    /// Where and how a participant joins the room's SFU room (Janus's VideoRoom over its WebSocket API).
+    public struct SFUAccess: Codable, Sendable {
+        /// The WebSocket's path (`/sfu`, proxied by nginx).
+        public var url: String
+        /// The VideoRoom's room id (a string).
+        public var room: String
+        /// Janus's signed token for this participant, on the room's allow-list until they are removed or the room closes.
+        public var token: String
+        /// The id to join the VideoRoom with (the user's id).
+        public var participantId: String
+        /// When the token expires (the room's closing time).
+        public var expiresAt: Instant
+    }
+
     public struct JoinResult: Codable, Sendable {
         public var room: Room
         public var participants: [Participant]
@@ -96,6 +119,10 @@ public struct RoomsService: RPCService {
         public var seq: Int64
         public var iceServers: [IceServer]
         public var meshCap: Int
+        /// `mesh` (peer connections signaled over `rooms.signal`) or `sfu` (publish and subscribe on ``sfu``).
+        public var topology: String
+        /// Only when ``topology`` is `sfu`.
+        public var sfu: SFUAccess?
     }
 
     public struct MessageResult: Codable, Sendable { public var message: ChatMessage }
@@ -112,6 +139,8 @@ public struct RoomsService: RPCService {
         let (user, room) = try await access(context, roomId: params.bookingId, .enter)
         let channel = Channels.room(room.id)
         let me = user.uuidString.lowercased()
+        // On the SFU, its room and the participant's token come first: when the SFU is down, nothing is left behind.
+        let sfuAccess = usesSFU(room) ? try await admit(user, to: room) : nil
         // The room's subscriptions on this connection are one scope: a second join replaces the first.
         if subscriptions.hasScope(sessionId: session.id, scope: channel) {
             await subscriptions.endScope(sessionId: session.id, scope: channel, reason: "rejoined")
@@ -141,6 +170,8 @@ public struct RoomsService: RPCService {
                 if Task.isCancelled { return }
                 do { _ = try await service.access(context, roomId: params.bookingId, .enter) } catch let error as RealtimeError {
                     await subscriptions.endScope(sessionId: sessionId, scope: channel, reason: error.rpcError.reason ?? "forbidden")
+                    // A cancelled seat or a closed room: the SFU admits them no more either (best effort).
+                    if sfuAccess != nil { try? await service.evict(user, from: room) }
                     return
                 } catch {
                     continue  // a dependency that is down is no verdict; ask again next time
@@ -173,7 +204,7 @@ public struct RoomsService: RPCService {
         return JoinResult(
             room: Room(id: room.id, bookingId: params.bookingId, kind: room.kind, startsAt: room.startsAt, endsAt: room.endsAt),
             participants: participants, subscription: subscribed.subscription, directSubscription: direct.subscription, seq: subscribed.seq,
-            iceServers: ice, meshCap: configuration.meshCap)
+            iceServers: ice, meshCap: configuration.meshCap, topology: sfuAccess == nil ? "mesh" : "sfu", sfu: sfuAccess)
     }
 
     func send(_ params: SendParams, _ context: RPCContext) async throws -> MessageResult {
@@ -226,16 +257,74 @@ public struct RoomsService: RPCService {
         let room = try await moderated(context, roomId: params.roomId, target: params.userId)
         try await presence.mute(room: room.id, user: params.userId)
         try await publish(room.id, ["type": .string("participant.muted"), "userId": .string(params.userId.uuidString.lowercased())])
+        if usesSFU(room), let sfu {
+            // Best effort: their published audio and video stop reaching the others (nothing when not publishing).
+            let id = params.userId.uuidString.lowercased()
+            for media in [SFUMedia.audio, .video] {
+                _ = try? await sfu.mute(room: Self.sfuRoomId(room), participant: id, media: media, muted: true)
+            }
+        }
         return OkResult(ok: true)
     }
 
     /// Marks the participant removed (every later access check refuses them), then publishes `participant.removed`
-    /// on the room's channel: each worker's subscriptions of that user in the room end on it.
+    /// on the room's channel: each worker's subscriptions of that user in the room end on it. In an SFU room their
+    /// token is revoked and they are kicked, so their media stops at once; when the SFU cannot be reached the call
+    /// answers `unavailable` (the removal stands; a retry finishes it).
     func remove(_ params: UserParams, _ context: RPCContext) async throws -> OkResult {
         let room = try await moderated(context, roomId: params.roomId, target: params.userId)
         try await presence.remove(room: room.id, user: params.userId)
         try await publish(room.id, ["type": .string("participant.removed"), "userId": .string(params.userId.uuidString.lowercased())])
+        if usesSFU(room) { try await evict(params.userId, from: room) }
         return OkResult(ok: true)
+    }
+
+    // MARK: SFU
+
+    /// Whether the room goes on the SFU: a group session bigger than the mesh (its seats and the mentor), or any
+    /// group with ``RoomsConfiguration/sfuAllGroups``, when there is an SFU.
+    func usesSFU(_ room: RoomInfo) -> Bool {
+        guard sfu != nil, room.kind == "group" else { return false }
+        return configuration.sfuAllGroups || Self.people(room) > configuration.meshCap
+    }
+
+    /// How many people the room may hold: the group's seats (or its participants, when the seats are unknown) and the
+    /// mentor.
+    static func people(_ room: RoomInfo) -> Int { max(room.participantIds.count, (room.capacity ?? 0) + 1) }
+
+    /// The room's id on the SFU.
+    static func sfuRoomId(_ room: RoomInfo) -> String { room.id.uuidString.lowercased() }
+
+    /// Ensures the room exists on the SFU (recreated after a restart of it) and allows the participant's token, which
+    /// expires when the room closes.
+    func admit(_ user: UUID, to room: RoomInfo) async throws -> SFUAccess {
+        guard let sfu else { throw RealtimeError.sfuUnavailable("no SFU") }
+        let id = Self.sfuRoomId(room)
+        let participant = user.uuidString.lowercased()
+        let expiresAt = closes(room)
+        do {
+            let token = try sfu.accessToken(participant: participant, expiresAt: expiresAt.epochSeconds)
+            try await sfu.createRoom(SFURoom(id: id, description: "MentorLink group \(id)", publishers: Self.people(room)))
+            try await sfu.allow(room: id, tokens: [token])
+            return SFUAccess(url: configuration.sfuURL, room: id, token: token, participantId: participant, expiresAt: expiresAt)
+        } catch let error as SFUError {
+            throw RealtimeError.sfuUnavailable(error.description)
+        }
+    }
+
+    /// Revokes the participant's token in the room and kicks them from it (someone not in it, or a room the SFU lost,
+    /// is no failure).
+    func evict(_ user: UUID, from room: RoomInfo) async throws {
+        guard let sfu else { return }
+        let id = Self.sfuRoomId(room)
+        let participant = user.uuidString.lowercased()
+        do {
+            let token = try sfu.accessToken(participant: participant, expiresAt: closes(room).epochSeconds)
+            do { try await sfu.revoke(room: id, tokens: [token]) } catch SFUError.notFound(_) {}
+            do { try await sfu.kick(room: id, participant: participant) } catch SFUError.notFound(_) {}
+        } catch let error as SFUError {
+            throw RealtimeError.sfuUnavailable(error.description)
+        }
     }
 
     // MARK: Rules

@@ -32,6 +32,9 @@ import Server
 /// | `MENTORLINK_RECORDING_EMPTY_GRACE_SECONDS` | 20 (how long a room stays empty before its recording stops) |
 /// | `MENTORLINK_RECORDING_MAX_TRACKS` | 20 (tracks per participant in one recording) |
 /// | `MENTORLINK_RECORDING_MAX_TRACK_BYTES` | 4294967296 (a track's largest `Upload-Length`) |
+/// | `MENTORLINK_JANUS_URL`, `MENTORLINK_JANUS_ADMIN_URL` | from `<run dir>/janus/endpoints.env` (written by the scripts); unset: no SFU, every room a mesh |
+/// | `JANUS_TOKEN_SECRET`, `JANUS_ADMIN_KEY`, `JANUS_ADMIN_SECRET` | from `secrets.env`; the first two required with `MENTORLINK_JANUS_URL` |
+/// | `MENTORLINK_SFU_ALL_GROUPS` | unset (`1`/`true`: every group session on the SFU, not only those beyond the mesh cap) |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
     var runDirectory: String
@@ -70,14 +73,18 @@ struct AppConfiguration: Sendable {
     var recordingMaxTracks: Int
     /// `MENTORLINK_RECORDING_MAX_TRACK_BYTES`: see ``RecordingConfiguration/maxTrackBytes``.
     var recordingMaxTrackBytes: Int64
-    /// Every variable, for the adapters that read their own (S3).
+    /// `MENTORLINK_SFU_ALL_GROUPS`: see ``RoomsConfiguration/sfuAllGroups``.
+    var sfuAllGroups: Bool
+    /// Every variable, for the adapters that read their own (S3, Janus).
     var environment: [String: String]
 
     static func fromEnvironment(_ processEnvironment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let cwd = FileManager.default.currentDirectoryPath
         let runDirectory = processEnvironment["MENTORLINK_RUN_DIR"] ?? "\(cwd)/.mentorlink"
-        // Secrets the scripts generate live in <run dir>/secrets.env; the process environment wins.
-        let environment = secrets(at: "\(runDirectory)/secrets.env").merging(processEnvironment) { $1 }
+        // Secrets the scripts generate live in <run dir>/secrets.env, Janus's endpoints in <run dir>/janus/endpoints.env;
+        // the process environment wins.
+        let environment = secrets(at: "\(runDirectory)/secrets.env").merging(secrets(at: "\(runDirectory)/janus/endpoints.env")) { $1 }
+            .merging(processEnvironment) { $1 }
         let bootstrapFile = "\(runDirectory)/kafka.bootstrap"
         let fileBrokers = (try? String(contentsOfFile: bootstrapFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         let origins = environment["MENTORLINK_ALLOWED_ORIGINS"]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -111,7 +118,7 @@ struct AppConfiguration: Sendable {
             recordingEmptyGrace: .seconds(max(0, environment["MENTORLINK_RECORDING_EMPTY_GRACE_SECONDS"].flatMap(Int.init) ?? 20)),
             recordingMaxTracks: max(1, environment["MENTORLINK_RECORDING_MAX_TRACKS"].flatMap(Int.init) ?? 20),
             recordingMaxTrackBytes: max(1, environment["MENTORLINK_RECORDING_MAX_TRACK_BYTES"].flatMap(Int64.init) ?? 4 << 30),
-            environment: environment)
+            sfuAllGroups: ["1", "true", "yes"].contains(environment["MENTORLINK_SFU_ALL_GROUPS"]?.lowercased() ?? ""), environment: environment)
     }
 
     /// KEY=VALUE lines of a secrets file (missing file: none).

@@ -39,7 +39,8 @@ struct WorkerCommand: AsyncParsableCommand {
             configuration: WorkerConfiguration(
                 socketPath: socket ?? config.socketPath(worker: index), index: index, limits: config.limits, allowedOrigins: config.allowedOrigins,
                 gitCommit: config.gitCommit, socketGroup: config.socketGroup), dispatcher: dispatcher, metrics: metrics,
-            authenticator: services.authenticator, healthChecks: adapters.healthChecks, webhooks: services.webhooks, uploads: services.uploads,
+            authenticator: services.authenticator, healthChecks: adapters.healthChecks + (services.sfuHealth.map { [$0] } ?? []),
+            webhooks: services.webhooks, uploads: services.uploads,
             logger: logger)
         let application = try server.makeApplication()
         let bookings = adapters.bookingStore

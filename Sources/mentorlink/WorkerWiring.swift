@@ -14,6 +14,7 @@ import ProviderAdapter
 import RealtimeService
 import RecordingService
 import RedisAdapter
+import SFUAdapter
 import Server
 import ServiceSupport
 
@@ -27,6 +28,8 @@ struct WorkerWiring {
     let uploads: UploadEndpoint
     /// Stops a room's recording once the room stayed empty (a service the worker runs).
     let emptyRooms: EmptyRooms
+    /// Janus, when `MENTORLINK_JANUS_URL` is set: `/readyz` asks it too.
+    let sfuHealth: (any HealthCheck)?
 
     static func make(config: AppConfiguration, adapters: Adapters, logger: Logger) async throws -> WorkerWiring {
         guard !config.jwtKeys.isEmpty else {
@@ -95,13 +98,19 @@ struct WorkerWiring {
                     "recording.empty_stop_failed", metadata: ["room": .string(roomId.uuidString.lowercased()), "error": .string("\(error)")])
             }
         }
+        // Group sessions beyond the mesh go on Janus when it is configured; without it every room is a mesh.
+        let janus: JanusGateway?
+        do { janus = try JanusConfiguration.fromEnvironment(config.environment).map { JanusGateway(configuration: $0) } } catch {
+            throw ConfigurationError("\(error); scripts/run writes the Janus secrets into <run dir>/secrets.env")
+        }
         var roomsConfiguration = RoomsConfiguration()
+        roomsConfiguration.sfuAllGroups = config.sfuAllGroups
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
         registry.mount(
             RoomsService(
                 rooms: roomStore, presence: presence, bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration,
-                emptyRooms: emptyRooms))
+                emptyRooms: emptyRooms, sfu: janus))
         let tus = TusUploads(store: recordingStore, rooms: roomStore, staging: staging, configuration: recordingConfiguration)
         let uploads = UploadEndpoint(maxBodyBytes: recordingConfiguration.maxChunkBytes) { request in
             let answer = await tus.handle(
@@ -130,6 +139,6 @@ struct WorkerWiring {
         return WorkerWiring(
             registry: registry, authenticator: authenticator,
             middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)], webhooks: webhooks,
-            uploads: uploads, emptyRooms: emptyRooms)
+            uploads: uploads, emptyRooms: emptyRooms, sfuHealth: janus)
     }
 }

@@ -30,7 +30,7 @@ struct RealtimeFixture: Sendable {
 
     static let start = Instant(iso8601: "2027-05-03T06:00:00Z")!
 
-    init(emptyGrace: Duration? = nil, configure: (inout RoomsConfiguration) -> Void = { _ in }) {
+    init(emptyGrace: Duration? = nil, sfu: InMemorySFU? = nil, configure: (inout RoomsConfiguration) -> Void = { _ in }) {
         let clock = TestClock(Self.start)
         let bus = InMemoryEventBus()
         let presence = InMemoryPresence()
@@ -51,7 +51,8 @@ struct RealtimeFixture: Sendable {
             registry.mount(RealtimeService(subscriptions: subscriptions, store: notifications, cursors: cursors))
             registry.mount(
                 RoomsService(
-                    rooms: rooms, presence: presence, bus: bus, subscriptions: subscriptions, configuration: configuration, emptyRooms: emptyRooms))
+                    rooms: rooms, presence: presence, bus: bus, subscriptions: subscriptions, configuration: configuration, emptyRooms: emptyRooms,
+                    sfu: sfu))
             workers.append(RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0")))
             registries.append(subscriptions)
         }
@@ -79,9 +80,11 @@ struct RealtimeFixture: Sendable {
             mentor: mentor.id, mentee: mentee.id, startsAt: clock.now.adding(minutes: minutes), endsAt: clock.now.adding(minutes: minutes + 60))
     }
 
-    /// A confirmed group session starting in 5 minutes with a seat per mentee.
-    func group(mentor: Caller, mentees: [Caller]) -> (id: UUID, seats: [UUID: UUID]) {
-        rooms.addGroup(mentor: mentor.id, mentees: mentees.map(\.id), startsAt: clock.now.adding(minutes: 5), endsAt: clock.now.adding(minutes: 65))
+    /// A confirmed group session starting in 5 minutes with a seat per mentee, of `capacity` seats (default: as many).
+    func group(mentor: Caller, mentees: [Caller], capacity: Int? = nil) -> (id: UUID, seats: [UUID: UUID]) {
+        rooms.addGroup(
+            mentor: mentor.id, mentees: mentees.map(\.id), startsAt: clock.now.adding(minutes: 5), endsAt: clock.now.adding(minutes: 65),
+            capacity: capacity)
     }
 
     /// Waits (briefly) until `condition` holds: for what a background task (a scope's end) does after a call returns.

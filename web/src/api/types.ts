@@ -1353,6 +1353,14 @@ export type RoomsJoinResult = {
         username?: string;
     }[];
     meshCap: number;
+    topology: string;
+    sfu?: {
+        url: string;
+        room: string;
+        token: string;
+        participantId: string;
+        expiresAt: string;
+    };
 };
 
 /** Params of `rooms.mute`: Mute a participant (the group's mentor). */
