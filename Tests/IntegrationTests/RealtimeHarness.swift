@@ -34,7 +34,8 @@ struct RealtimeHarness: Sendable {
     static let key: [UInt8] = Array(repeating: 9, count: 32)
 
     static func with(
-        rooms: RoomsConfiguration = RoomsConfiguration(), worker configure: @escaping @Sendable (inout WorkerConfiguration) -> Void = { _ in },
+        rooms: RoomsConfiguration = RoomsConfiguration(), sfu: (any SFUGateway)? = nil,
+        worker configure: @escaping @Sendable (inout WorkerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (RealtimeHarness) async throws -> Void
     ) async throws {
         try await TestEnvironment.withFreshDatabase(migrated: true) { pool in
@@ -69,7 +70,7 @@ struct RealtimeHarness: Sendable {
                 registry.mount(
                     RoomsService(
                         rooms: PostgresRoomStore(pool: pool, logger: logger), presence: RedisPresence(client: redis), bus: bus,
-                        subscriptions: subscriptions, configuration: rooms))
+                        subscriptions: subscriptions, configuration: rooms, sfu: sfu))
                 let path = "\(directory)/worker-\(index).sock"
                 var configuration = WorkerConfiguration(socketPath: path, index: index)
                 configure(&configuration)
@@ -128,14 +129,15 @@ struct RealtimeHarness: Sendable {
         throw TestEnvironment.Missing(what: "booking")
     }
 
-    /// A confirmed group session starting in 5 minutes with one confirmed seat per mentee; the group's id and the seats' ids.
-    func group(mentor: UUID, mentees: [UUID]) async throws -> (id: UUID, seats: [UUID: UUID]) {
+    /// A confirmed group session starting in 5 minutes with `capacity` seats, one confirmed per mentee; the group's id and
+    /// the seats' ids.
+    func group(mentor: UUID, mentees: [UUID], capacity: Int = 5) async throws -> (id: UUID, seats: [UUID: UUID]) {
         let rows = try await pool.client.query(
             """
             WITH g AS (
                 INSERT INTO bookings (kind, mentor_id, starts_at, ends_at, blocked_from, blocked_until, status, capacity, seats_taken, title)
                 VALUES ('group', \(mentor), now() + interval '5 minutes', now() + interval '65 minutes', now() + interval '5 minutes',
-                        now() + interval '65 minutes', 'confirmed', 5, \(mentees.count), 'Clinic') RETURNING id, starts_at, ends_at)
+                        now() + interval '65 minutes', 'confirmed', \(capacity), \(mentees.count), 'Clinic') RETURNING id, starts_at, ends_at)
             INSERT INTO bookings (kind, mentor_id, mentee_id, parent_id, starts_at, ends_at, blocked_from, blocked_until, status)
             SELECT 'group_seat', \(mentor), m, g.id, g.starts_at, g.ends_at, g.starts_at, g.ends_at, 'confirmed'
             FROM g, unnest(\(mentees)::uuid[]) m
