@@ -7,6 +7,6 @@ import ArgumentParser
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, RPCCommand.self, DevKafkaCommand.self, LoadCommand.self,
             JSONBenchCommand.self, HashBenchCommand.self, UserCommand.self, SeedCommand.self, LedgerCommand.self, DevPaymentsCommand.self,
-            RelayCommand.self, ConsumeCommand.self, FanoutBenchCommand.self,
+            RelayCommand.self, ConsumeCommand.self, FanoutBenchCommand.self, MediaCommand.self,
         ])
 }
