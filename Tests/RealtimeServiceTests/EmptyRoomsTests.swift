@@ -10,7 +10,7 @@ import Testing
 /// nobody came back within the grace: a participant still there or a reload keeps it.
 @Suite(.timeLimit(.minutes(1))) struct EmptyRoomsTests {
     @Test func theLastDepartureActsAfterTheGraceUnlessSomeoneCameBack() async throws {
-        let f = RealtimeFixture(emptyGrace: .milliseconds(300))
+        let f = RealtimeFixture(emptyGrace: .milliseconds(1500))
         let watcher = try #require(f.emptyRooms)
         let mentor = RealtimeFixture.user(.mentor)
         let mentee = RealtimeFixture.user(.mentee)
@@ -50,23 +50,24 @@ import Testing
         let presence = InMemoryPresence()
         let room = UUID()
         let acted = RealtimeFixture.EmptiedRooms()
-        let watcher = EmptyRooms(presence: presence, grace: .milliseconds(400)) { acted.append($0) }
+        // The first wait ends at 1.2 s, the second at 2.2 s; the check at 1.6 s has 400 ms of slack either side.
+        let watcher = EmptyRooms(presence: presence, grace: .milliseconds(1200)) { acted.append($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await watcher.run() }
             defer { group.cancelAll() }
             await watcher.left(room: room)
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(1000))
             // Someone came and left again: the wait starts over from this departure.
             await watcher.left(room: room)
-            try await Task.sleep(for: .milliseconds(250))
-            #expect(acted.all.isEmpty, "the first wait was superseded")
             try await Task.sleep(for: .milliseconds(600))
+            #expect(acted.all.isEmpty, "the first wait was superseded")
+            try await RealtimeFixture.eventually { acted.all == [room] }
             #expect(acted.all == [room])
             // A departure from a room someone is still in starts no wait.
             let busy = UUID()
             _ = try await presence.enter(room: busy, user: UUID())
             await watcher.left(room: busy)
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(1500))
             #expect(acted.all == [room])
         }
     }
