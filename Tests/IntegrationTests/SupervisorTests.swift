@@ -21,6 +21,9 @@ import Testing
         environment["LOG_LEVEL"] = "critical"
         environment["MENTORLINK_JWT_KEYS"] = "test:" + Data(repeating: 9, count: 32).base64EncodedString()
         environment["MEDIA_SECRET"] = "supervisortestsecret"
+        // The test stack's Janus (exported by scripts/test) is not these workers': without its secrets they would
+        // refuse to start.
+        for key in ["MENTORLINK_JANUS_URL", "MENTORLINK_JANUS_ADMIN_URL"] { environment.removeValue(forKey: key) }
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
