@@ -3,6 +3,7 @@ import HTTPTypes
 import JSONRPC
 import MentorLinkClient
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 @testable import Server
@@ -95,13 +96,17 @@ import Testing
     }
 
     @Test func drainFinishesInFlightCalls() async throws {
+        let marker = Int.random(in: 1...Int(Int32.max))
         try await TestWorker.run { endpoint, control in
             let connection = try HTTPConnection(endpoint)
             try connection.socket.write(
                 HTTPConnection.encode(
                     "POST", "/rpc", headers: ["Content-Type": "application/json"],
-                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"test.sleep","params":[300]}"#.utf8)))
-            Thread.sleep(forTimeInterval: 0.1)
+                    body: Array(#"{"jsonrpc":"2.0","id":1,"method":"test.sleep","params":[300,\#(marker)]}"#.utf8)))
+            // In flight means the handler runs (a fixed sleep was not enough on a loaded machine).
+            let deadline = Date().addingTimeInterval(10)
+            while !TestWorker.sleeping.withLock({ $0.contains(marker) }), Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+            #expect(TestWorker.sleeping.withLock { $0.contains(marker) })
             control.shutdown()
             let reply = try connection.readResponse()
             #expect(reply.status == 200)

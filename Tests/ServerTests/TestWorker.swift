@@ -4,13 +4,21 @@ import Logging
 import MentorLinkClient
 import Server
 import ServiceLifecycle
+import Synchronization
 
 /// Starts an in-process worker on a temporary Unix socket, runs `body`, then shuts it down gracefully.
 enum TestWorker {
+    /// The markers of the `test.sleep` calls running now (in any test's worker).
+    static let sleeping = Mutex(Set<Int>())
+
     static func registry() -> MethodRegistry {
         var registry = MethodRegistry()
         registry.mount(SystemService(version: "test", gitCommit: nil))
+        // [milliseconds, marker?]: the marker is in `sleeping` while the call runs.
         registry.register("test.sleep", access: .public) { (ms: [Int], _) -> Bool in
+            let marker = ms.dropFirst().first
+            if let marker { sleeping.withLock { _ = $0.insert(marker) } }
+            defer { if let marker { sleeping.withLock { _ = $0.remove(marker) } } }
             try await Task.sleep(for: .milliseconds(ms.first ?? 0))
             return true
         }
