@@ -112,6 +112,8 @@ public protocol SFUGateway: Sendable {
     @discardableResult func destroyRoom(id: String) async throws -> Bool
     /// Whether the room exists (after a restart of the SFU, none does).
     func roomExists(id: String) async throws -> Bool
+    /// The ids of every room on the SFU (private ones included), in no particular order.
+    func roomIds() async throws -> [String]
     /// Adds tokens to the room's allow-list.
     func allow(room: String, tokens: [String]) async throws
     /// Takes tokens off the room's allow-list: they join no more (whoever is in stays until kicked).

@@ -65,6 +65,11 @@ public final class InMemorySFU: SFUGateway {
         return rooms.withLock { $0[id] != nil }
     }
 
+    public func roomIds() async throws -> [String] {
+        try up()
+        return rooms.withLock { Array($0.keys) }
+    }
+
     public func allow(room: String, tokens: [String]) async throws {
         try up()
         try rooms.withLock { rooms in

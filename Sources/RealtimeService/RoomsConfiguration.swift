@@ -33,4 +33,7 @@ public struct RoomsConfiguration: Sendable {
 
     /// The defaults.
     public init() {}
+
+    /// When `room` closes: its end plus ``stayLate``.
+    public func closes(_ room: RoomInfo) -> Instant { room.endsAt.adding(seconds: Int(stayLate.components.seconds)) }
 }

@@ -343,7 +343,7 @@ public struct RoomsService: RPCService {
     }
 
     /// When the room closes: its end plus ``RoomsConfiguration/stayLate``.
-    func closes(_ room: RoomInfo) -> Instant { room.endsAt.adding(seconds: Int(configuration.stayLate.components.seconds)) }
+    func closes(_ room: RoomInfo) -> Instant { configuration.closes(room) }
 
     /// What a room method needs of its caller.
     enum Need {

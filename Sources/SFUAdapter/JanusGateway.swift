@@ -85,6 +85,14 @@ public struct JanusGateway: SFUGateway, HealthCheck {
         return answer["exists"] as? Bool ?? false
     }
 
+    /// The VideoRoom's `list` with the admin key, which lists the private rooms (all of ours) too.
+    public func roomIds() async throws -> [String] {
+        let answer = try await mapped(room: "*") {
+            try await withVideoRoom { try await $0.request(["request": "list", "admin_key": configuration.adminKey]) }
+        }
+        return (answer["list"] as? [[String: Any]] ?? []).compactMap { $0["room"] as? String }
+    }
+
     public func allow(room: String, tokens: [String]) async throws { try await allowed(room: room, action: "add", tokens: tokens) }
 
     public func revoke(room: String, tokens: [String]) async throws { try await allowed(room: room, action: "remove", tokens: tokens) }

@@ -30,6 +30,8 @@ struct WorkerWiring {
     let emptyRooms: EmptyRooms
     /// Janus, when `MENTORLINK_JANUS_URL` is set: `/readyz` asks it too.
     let sfuHealth: (any HealthCheck)?
+    /// Destroys Janus's rooms whose session is over (with Janus only; worker 0 runs it).
+    let sfuJanitor: SFURoomJanitor?
 
     static func make(config: AppConfiguration, adapters: Adapters, logger: Logger) async throws -> WorkerWiring {
         guard !config.jwtKeys.isEmpty else {
@@ -107,6 +109,9 @@ struct WorkerWiring {
         roomsConfiguration.sfuAllGroups = config.sfuAllGroups
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
+        let sfuJanitor = janus.map {
+            SFURoomJanitor(sfu: $0, rooms: roomStore, configuration: roomsConfiguration, logger: Logger(label: "mentorlink.sfu-janitor"))
+        }
         registry.mount(
             RoomsService(
                 rooms: roomStore, presence: presence, bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration,
@@ -139,6 +144,6 @@ struct WorkerWiring {
         return WorkerWiring(
             registry: registry, authenticator: authenticator,
             middleware: [RateLimitMiddleware(limiter: limiter, rules: identityConfiguration.rateRules, logger: logger)], webhooks: webhooks,
-            uploads: uploads, emptyRooms: emptyRooms, sfuHealth: janus)
+            uploads: uploads, emptyRooms: emptyRooms, sfuHealth: janus, sfuJanitor: sfuJanitor)
     }
 }

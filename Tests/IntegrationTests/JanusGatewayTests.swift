@@ -30,6 +30,17 @@ struct JanusGatewayTests {
         await #expect(throws: SFUError.notFound("room \(room)")) { try await gateway.allow(room: room, tokens: ["x"]) }
     }
 
+    /// Our rooms are private; the admin key lists them (the SFU janitor's view).
+    @Test func privateRoomsAreListedWithTheAdminKey() async throws {
+        let gateway = try JanusStack.gateway()
+        let room = JanusStack.roomId()
+        #expect(try await !gateway.roomIds().contains(room))
+        try await gateway.createRoom(SFURoom(id: room, publishers: 2))
+        #expect(try await gateway.roomIds().contains(room))
+        try await gateway.destroyRoom(id: room)
+        #expect(try await !gateway.roomIds().contains(room))
+    }
+
     /// Only the backend can create rooms: the plugin's admin_key.
     @Test func aWrongAdminKeyCannotCreateRooms() async throws {
         var configuration = try JanusStack.configuration()
