@@ -6,8 +6,10 @@ lists over HTTP, and a WebSocket each subscribed to its notifications. Every cal
 client saw a success), `fail` (a definite refusal: a JSON-RPC error other than `unavailable`) or `info` (unknown: a
 transport error, a 502, or `unavailable` on a write, which may or may not have happened). Meanwhile the faults come
 in turn (scripts/chaos.d/fault.sh): a worker is killed with SIGKILL; Redis is stopped for OUTAGE seconds; PostgreSQL
-is stopped for OUTAGE seconds; the Kafka broker goes down for OUTAGE seconds; the relay and each consumer are killed
-mid-stream. The supervisor restarts what was killed; the dependencies are started again by the tool, as an operator
+is stopped for OUTAGE seconds; the Kafka broker goes down for OUTAGE seconds; with Janus, Janus is stopped
+for OUTAGE seconds and started again (with no rooms) while a seat holder joins a group session's SFU room (it must
+answer `unavailable` while Janus is down, and afterwards the room is recreated and the new token opens it); the relay
+and each consumer are killed mid-stream. The supervisor restarts what was killed; the dependencies are started again by the tool, as an operator
 or a service manager would. Nothing of MentorLink is restarted by hand.
 
 Afterwards the checker reads the database, the mail spool and the history and asserts:
@@ -39,6 +41,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "attack.d"))
@@ -322,7 +325,58 @@ def setup(stack, binary, clients, rnd):
     # The recovery probe's own account: on a load client's, the probe's calls shared its per-caller rate limit and
     # a `rate_limited` answer read as "not serving" (a kafka recovery was once reported NOT RECOVERED that way).
     prober = user("mentee", 9)
-    return admin, mentors, mentees, prober
+    return admin, mentors, mentees, prober, sfu_group(stack, user)
+
+
+def sfu_group(stack, user):
+    """With Janus: a group session of six seats (beyond the mesh: on the SFU) starting in five minutes, its mentor and
+    one seat holder, who join its room during the Janus outage. Users of their own, outside the load's accounting."""
+    if not os.path.exists(os.path.join(stack.run_dir, "janus", "endpoints.env")):
+        return None
+    mentor, mentee = user("mentor", 8), user("mentee", 8)
+    start = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:00Z")
+    group = ok(stack.call("sessions.createGroup", {"start": start, "minutes": 30, "capacity": 6, "title": "Chaos SFU", "topic": "Faults"},
+                          mentor["token"]), "sessions.createGroup")["booking"]
+    ok(stack.call("booking.join", {"groupSessionId": group["id"]}, mentee["token"]), "booking.join")
+    return {"room": group["id"], "mentee": mentee}
+
+
+def janus_url(run_dir):
+    with open(os.path.join(run_dir, "janus", "endpoints.env")) as env:
+        return dict(line.strip().split("=", 1) for line in env if "=" in line)["MENTORLINK_JANUS_URL"]
+
+
+def room_join(stack, token, room):
+    """rooms.join over a WebSocket through nginx: the result or the error."""
+    socket_ = WebSocket(stack.port, stack.origin, token)
+    try:
+        socket_.sock.settimeout(15)
+        socket_.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "rooms.join", "params": {"bookingId": room}}))
+        while True:
+            message = socket_.receive()
+            if isinstance(message, tuple):
+                return {"error": {"data": {"reason": f"closed {message[1]}"}}}
+            reply = json.loads(message)
+            if reply.get("id") == 1:
+                return reply
+    finally:
+        socket_.close()
+
+
+def janus_knows(url, token, room):
+    """Whether Janus (its HTTP API, as the participant's token) has the room."""
+    def post(path, body):
+        request = urllib.request.Request(url + path, data=json.dumps({**body, "token": token, "transaction": uuid.uuid4().hex}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return json.load(answer)
+    session = post("", {"janus": "create"})["data"]["id"]
+    try:
+        handle = post(f"/{session}", {"janus": "attach", "plugin": "janus.plugin.videoroom"})["data"]["id"]
+        answer = post(f"/{session}/{handle}", {"janus": "message", "body": {"request": "exists", "room": room}})
+        return answer.get("plugindata", {}).get("data", {}).get("exists") is True
+    finally:
+        post(f"/{session}", {"janus": "destroy"})
 
 
 def profile(minutes):
@@ -340,8 +394,8 @@ def ok(reply, what):
 class Run:
     """The fault schedule, the probes and the report."""
 
-    def __init__(self, stack, history, monitor, mentee, args):
-        self.stack, self.history, self.monitor, self.mentee, self.args = stack, history, monitor, mentee, args
+    def __init__(self, stack, history, monitor, mentee, args, sfu=None):
+        self.stack, self.history, self.monitor, self.mentee, self.args, self.sfu = stack, history, monitor, mentee, args, sfu
         self.faults = []      # (name, dependency, t_fault, t_repair, t_recovered)
         self.failures = []
 
@@ -379,20 +433,52 @@ class Run:
             time.sleep(0.1)
         return None
 
-    def outage(self, name, dependency, stop, start):
+    def outage(self, name, dependency, stop, start, during=None, after=None):
+        """`stop` for the outage's length, then `start`; `during` runs 2 s into the outage, `after` once the stack
+        serves again (each appends its own failures)."""
         print(f"chaos: {name}: down for {self.args.outage} s", flush=True)
         t_fault = time.monotonic()
-        self.stack.fault(stop)
-        time.sleep(self.args.outage)
+        self.stack.fault(*stop)
+        if during:
+            time.sleep(2)
+            during()
+        time.sleep(max(0, t_fault + self.args.outage - time.monotonic()))
         t_repair = time.monotonic()
-        self.stack.fault(start)
+        self.stack.fault(*start)
         t_recovered = self.until_recovered(t_repair)
+        if after and t_recovered is not None:
+            after()
         self.faults.append((name, dependency, t_fault, t_repair, t_recovered))
         if t_recovered is None:
             self.failures.append(f"{name}: the stack did not serve again within {self.args.recovery} s of {dependency}'s return")
         down = [r for r in self.monitor.readings if t_fault + 2 <= r[0] <= t_repair and r[1] == 503 and r[2].get(dependency) == "down"]
         if not down:
             self.failures.append(f"{name}: /readyz never said {dependency} was down during the outage")
+
+    def janus_restart(self):
+        """Janus stopped mid-session and started again (it comes back with no rooms): joining the SFU room answers
+        `unavailable` (retryable) while it is down, and afterwards the backend recreates the room, which the
+        participant's new token opens on the new Janus."""
+        room, token = self.sfu["room"], self.sfu["mentee"]["token"]
+        before = room_join(self.stack, token, room).get("result") or {}
+        if before.get("topology") != "sfu":
+            self.failures.append(f"janus: the SFU room did not join before the outage: {before}")
+            return
+
+        def during():
+            reply = room_join(self.stack, token, room)
+            if reply.get("error", {}).get("data", {}).get("reason") != "unavailable":
+                self.failures.append(f"janus down: rooms.join answered {reply}, not unavailable")
+
+        def after():
+            joined = room_join(self.stack, token, room).get("result") or {}
+            sfu = joined.get("sfu") or {}
+            if joined.get("topology") != "sfu" or not sfu.get("token"):
+                self.failures.append(f"janus back: rooms.join answered {joined}")
+            elif not janus_knows(janus_url(self.stack.run_dir), sfu["token"], sfu["room"]):
+                self.failures.append("janus back: the room was not recreated on the new Janus")
+
+        self.outage("janus restarted", "janus", ("janus-stop",), ("janus-start", str(self.stack.port)), during, after)
 
     def kill(self, name, action):
         print(f"chaos: {name}: SIGKILL", flush=True)
@@ -411,12 +497,15 @@ class Run:
         time.sleep(quiet)
         self.kill("worker-0", ("kill-worker", "0"))
         time.sleep(quiet)
-        self.outage("redis stopped", "redis", "redis-stop", "redis-start")
+        self.outage("redis stopped", "redis", ("redis-stop",), ("redis-start",))
         time.sleep(quiet)
-        self.outage("postgres stopped", "postgres", "postgres-stop", "postgres-start")
+        self.outage("postgres stopped", "postgres", ("postgres-stop",), ("postgres-start",))
         time.sleep(quiet)
-        self.outage("kafka broker down", "kafka", "kafka-down", "kafka-up")
+        self.outage("kafka broker down", "kafka", ("kafka-down",), ("kafka-up",))
         time.sleep(quiet)
+        if self.sfu:
+            self.janus_restart()
+            time.sleep(quiet)
         for name in ("relay", "consume-notifications", "consume-email"):
             self.kill(name, ("kill", name))
             time.sleep(quiet)
@@ -611,14 +700,14 @@ def main():
     rnd = random.Random(args.seed)
     stack = Stack(args.run_dir, args.port, args.binary)
     started_at = time.time()
-    _, mentors, mentees, prober = setup(stack, args.binary, args.clients, rnd)
+    _, mentors, mentees, prober, sfu = setup(stack, args.binary, args.clients, rnd)
     history, stop = History(), threading.Event()
     monitor = Monitor(stack, stop)
     clients = [Client(stack, history, m, mentors, m["room"], random.Random(rnd.random()), stop) for m in mentees]
     subscribers = [Subscriber(stack, m, stop) for m in mentees]
     for thread in [monitor, *clients, *subscribers]:
         thread.start()
-    run = Run(stack, history, monitor, prober, args)
+    run = Run(stack, history, monitor, prober, args, sfu)
     began = time.monotonic()
     try:
         run.schedule()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One fault or its repair on the stack in $ML_RUN (the chaos tool calls it):
 #   fault.sh kill-worker K | kill PROCESS | redis-stop | redis-start | postgres-stop | postgres-start | kafka-down | kafka-up
+#            | janus-stop | janus-start HTTP_PORT
 # kill-worker and kill send SIGKILL to a process the supervisor runs (worker-K, relay, consume-notifications,
 # consume-email); the supervisor starts it again by itself. The *-start and kafka-up repairs stand for the dependency
 # coming back (an operator or a service manager restarting it); nothing of MentorLink is restarted by hand.
@@ -37,5 +38,8 @@ case "${1:-}" in
         "${run[@]}" "$ML_PG_BIN/pg_ctl" -D "$ML_RUN/pg/data" -l "$ML_RUN/pg/postgres.log" -w start >/dev/null ;;
     kafka-down) kill -USR1 "$(cat "$ML_RUN/dev-kafka.pid")" ;;
     kafka-up) kill -USR2 "$(cat "$ML_RUN/dev-kafka.pid")" ;;
+    # Janus restarted loses every room: the backend recreates a room when someone joins it again.
+    janus-stop) ml_stop_janus ;;
+    janus-start) ml_start_janus "$2" >/dev/null ;;
     *) sed -n '2,6p' "$0"; exit 2 ;;
 esac
