@@ -345,8 +345,12 @@ ml_start_janus() {
         echo "MENTORLINK_JANUS_URL=http://127.0.0.1:$http/janus"
         echo "MENTORLINK_JANUS_ADMIN_URL=http://127.0.0.1:$admin/admin"
         echo "MENTORLINK_JANUS_WS_URL=ws://127.0.0.1:$ws/"
+        echo "MENTORLINK_JANUS_RECORDINGS_DIR=$dir/recordings"
     } > "$dir/endpoints.env"
+    # Janus's own recordings of SFU rooms (.mjr, while a room's recording runs): the media consumer's fallback for a
+    # participant whose upload never completed. It reads them from here (the same host).
     export MENTORLINK_JANUS_URL="http://127.0.0.1:$http/janus" MENTORLINK_JANUS_ADMIN_URL="http://127.0.0.1:$admin/admin"
+    export MENTORLINK_JANUS_RECORDINGS_DIR="$dir/recordings"
     ml_pid_alive "$dir/janus.pid" && return 0
     local token admin_secret admin_key
     token=$(sed -n 's/^JANUS_TOKEN_SECRET=//p' "$ML_RUN/secrets.env")
@@ -449,6 +453,7 @@ general: {
 }
 CONF
     chmod 0600 "$dir"/*.jcfg
+    mkdir -p "$dir/recordings"
     # Janus's log names the tokens it refuses: the folder is the service user's only.
     chmod 0700 "$dir"
     local run=()

@@ -114,6 +114,9 @@ public protocol SFUGateway: Sendable {
     func roomExists(id: String) async throws -> Bool
     /// The ids of every room on the SFU (private ones included), in no particular order.
     func roomIds() async throws -> [String]
+    /// Turns the SFU's own recording of the room on or off (every publisher, as long as it is on): the fallback for a
+    /// participant whose own upload never completes.
+    func setRecording(room: String, recording: Bool) async throws
     /// Adds tokens to the room's allow-list.
     func allow(room: String, tokens: [String]) async throws
     /// Takes tokens off the room's allow-list: they join no more (whoever is in stays until kicked).

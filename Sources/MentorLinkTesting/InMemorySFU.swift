@@ -12,6 +12,8 @@ public final class InMemorySFU: SFUGateway {
         public var participants: [String: [SFUStream]] = [:]
         /// Muted mids per participant.
         public var muted: [String: Set<String>] = [:]
+        /// Whether the SFU records the room.
+        public var recording = false
     }
 
     private let rooms = Mutex<[String: Room]>([:])
@@ -68,6 +70,14 @@ public final class InMemorySFU: SFUGateway {
     public func roomIds() async throws -> [String] {
         try up()
         return rooms.withLock { Array($0.keys) }
+    }
+
+    public func setRecording(room: String, recording: Bool) async throws {
+        try up()
+        try rooms.withLock { rooms in
+            guard rooms[room] != nil else { throw SFUError.notFound("room \(room)") }
+            rooms[room]?.recording = recording
+        }
     }
 
     public func allow(room: String, tokens: [String]) async throws {

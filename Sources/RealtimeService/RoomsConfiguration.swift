@@ -34,6 +34,14 @@ public struct RoomsConfiguration: Sendable {
     /// The defaults.
     public init() {}
 
+    /// Whether `room` goes on the SFU when there is one: a group session bigger than the mesh (its seats and the
+    /// mentor), or any group with ``sfuAllGroups``.
+    public func usesSFU(_ room: RoomInfo) -> Bool { room.kind == "group" && (sfuAllGroups || Self.people(room) > meshCap) }
+
+    /// How many people the room may hold: the group's seats (or its participants, when the seats are unknown) and the
+    /// mentor.
+    public static func people(_ room: RoomInfo) -> Int { max(room.participantIds.count, (room.capacity ?? 0) + 1) }
+
     /// When `room` closes: its end plus ``stayLate``.
     public func closes(_ room: RoomInfo) -> Instant { room.endsAt.adding(seconds: Int(stayLate.components.seconds)) }
 }

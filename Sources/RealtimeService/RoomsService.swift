@@ -25,13 +25,16 @@ public struct RoomsService: RPCService {
     let emptyRooms: EmptyRooms?
     /// The SFU for group sessions beyond the mesh; `nil`: every room is a mesh.
     let sfu: (any SFUGateway)?
+    /// Turns the SFU's own recording of a new room on when its recording runs.
+    let recordingSwitch: SFURecordingSwitch?
 
     /// Creates the service; `emptyRooms` hears of each participant's last departure from a room; `sfu` carries the
     /// group sessions the mesh cannot.
     public init(
         rooms: any RoomStore, presence: any Presence, bus: any EventBus, subscriptions: Subscriptions, configuration: RoomsConfiguration,
-        emptyRooms: EmptyRooms? = nil, sfu: (any SFUGateway)? = nil
+        emptyRooms: EmptyRooms? = nil, sfu: (any SFUGateway)? = nil, recordingSwitch: SFURecordingSwitch? = nil
     ) {
+        self.recordingSwitch = recordingSwitch
         self.emptyRooms = emptyRooms
         self.sfu = sfu
         self.rooms = rooms
@@ -283,14 +286,7 @@ public struct RoomsService: RPCService {
 
     /// Whether the room goes on the SFU: a group session bigger than the mesh (its seats and the mentor), or any
     /// group with ``RoomsConfiguration/sfuAllGroups``, when there is an SFU.
-    func usesSFU(_ room: RoomInfo) -> Bool {
-        guard sfu != nil, room.kind == "group" else { return false }
-        return configuration.sfuAllGroups || Self.people(room) > configuration.meshCap
-    }
-
-    /// How many people the room may hold: the group's seats (or its participants, when the seats are unknown) and the
-    /// mentor.
-    static func people(_ room: RoomInfo) -> Int { max(room.participantIds.count, (room.capacity ?? 0) + 1) }
+    func usesSFU(_ room: RoomInfo) -> Bool { sfu != nil && configuration.usesSFU(room) }
 
     /// The room's id on the SFU.
     static func sfuRoomId(_ room: RoomInfo) -> String { room.id.uuidString.lowercased() }
@@ -304,7 +300,10 @@ public struct RoomsService: RPCService {
         let expiresAt = closes(room)
         do {
             let token = try sfu.accessToken(participant: participant, expiresAt: expiresAt.epochSeconds)
-            try await sfu.createRoom(SFURoom(id: id, description: "MentorLink group \(id)", publishers: Self.people(room)))
+            let created = try await sfu.createRoom(
+                SFURoom(id: id, description: "MentorLink group \(id)", publishers: RoomsConfiguration.people(room)))
+            // A new room (the first join, or Janus restarted) records from the start when its recording runs.
+            if created, let recordingSwitch { await recordingSwitch.created(room) }
             try await sfu.allow(room: id, tokens: [token])
             return SFUAccess(url: configuration.sfuURL, room: id, token: token, participantId: participant, expiresAt: expiresAt)
         } catch let error as SFUError {

@@ -19,15 +19,18 @@ public struct RecordingService: RPCService {
     /// This host's upload staging (the tus endpoint's), whose files a deletion removes too.
     let staging: UploadStaging?
     let now: @Sendable () -> Instant
+    /// Told when a room's recording starts (`true`) or stops (`false`): the SFU's own recording follows it.
+    let recordingChanged: @Sendable (UUID, Bool) async -> Void
 
     /// Creates the service; with `staging`, a deletion also removes its tracks' staging files on this host (the media
-    /// janitor sweeps what is left on others).
+    /// janitor sweeps what is left on others); `recordingChanged` hears of each start and stop (room id, recording).
     public init(
         store: any RecordingStore, rooms: any RoomStore, objects: any ObjectStore, bus: any EventBus, audit: any AuditLog,
         cursors: CursorCodec = .random(),
         configuration: RecordingConfiguration = RecordingConfiguration(), staging: UploadStaging? = nil,
-        now: @escaping @Sendable () -> Instant = { Instant.now }
+        now: @escaping @Sendable () -> Instant = { Instant.now }, recordingChanged: @escaping @Sendable (UUID, Bool) async -> Void = { _, _ in }
     ) {
+        self.recordingChanged = recordingChanged
         self.staging = staging
         self.store = store
         self.rooms = rooms
@@ -59,7 +62,7 @@ public struct RecordingService: RPCService {
         guard room.recordConsent else { throw RecordingError.noConsent }
         let (recording, started) = try await store.start(
             roomId: room.id, mentorId: room.mentorId, startedBy: caller.id, auto: false, audit: context.auditEntry("recording.start"))
-        if started { await push(.started, recording) }
+        if started { await announce(.started, recording) }
         return RecordingResult(recording: view(recording))
     }
 
@@ -75,7 +78,7 @@ public struct RecordingService: RPCService {
         let (recording, started) = try await store.start(
             roomId: room.id, mentorId: room.mentorId, startedBy: nil, auto: true,
             audit: context.auditEntry("recording.start", details: ["auto": "true"]))
-        if started { await push(.started, recording) }
+        if started { await announce(.started, recording) }
         return OptionalRecordingResult(recording: view(recording))
     }
 
@@ -84,7 +87,7 @@ public struct RecordingService: RPCService {
         let room = try await participantRoom(params.roomId, caller)
         guard room.mentorId == caller.id || caller.isAdmin else { throw RecordingError.forbidden("only the session's mentor stops a recording") }
         let stopped = try await store.stop(roomId: room.id, finalizeWithin: configuration.finalizeWithin, audit: context.auditEntry("recording.stop"))
-        if let stopped { await push(.stopped, stopped) }
+        if let stopped { await announce(.stopped, stopped) }
         return OptionalRecordingResult(recording: stopped.map(view))
     }
 
@@ -93,7 +96,7 @@ public struct RecordingService: RPCService {
     public func stopBecauseEmpty(roomId: UUID) async throws {
         let audit = AuditEntry(actorId: nil, action: "recording.stop", details: ["reason": "room_empty"])
         if let stopped = try await store.stop(roomId: roomId, finalizeWithin: configuration.finalizeWithin, audit: audit) {
-            await push(.stopped, stopped)
+            await announce(.stopped, stopped)
         }
     }
 
@@ -183,6 +186,12 @@ public struct RecordingService: RPCService {
                     startedAt: $0.startedAt,
                     complete: $0.isComplete)
             }, outputs: outputs)
+    }
+
+    /// A start or stop: pushed on the room's channel, and told to ``recordingChanged``.
+    func announce(_ name: RecordingEvent.Name, _ recording: Recording) async {
+        await push(name, recording)
+        await recordingChanged(recording.roomId, name == .started)
     }
 
     /// Pushes `recording.<name>` with the recording's state on its room's channel (best effort: the outbox notifies).

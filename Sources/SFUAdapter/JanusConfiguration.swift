@@ -16,6 +16,10 @@ public struct JanusConfiguration: Sendable {
     public var adminKey: String
     /// Janus's `admin_secret` (the admin API).
     public var adminSecret: String?
+    /// Where Janus writes its own recordings of rooms (`rec_dir`, `MENTORLINK_JANUS_RECORDINGS_DIR`): the `.mjr`
+    /// files the media pipeline falls back on for a participant whose upload never completed. Without it Janus
+    /// records nothing.
+    public var recordingsDirectory: String?
     /// How long one request may take: 5 s.
     public var requestTimeout: Duration
     /// The lifetime of the token the backend signs for its own requests: 60 s.
@@ -23,8 +27,9 @@ public struct JanusConfiguration: Sendable {
 
     public init(
         url: String, adminURL: String? = nil, tokenSecret: String, adminKey: String, adminSecret: String? = nil,
-        requestTimeout: Duration = .seconds(5), serviceTokenLifetime: Int64 = 60
+        recordingsDirectory: String? = nil, requestTimeout: Duration = .seconds(5), serviceTokenLifetime: Int64 = 60
     ) {
+        self.recordingsDirectory = recordingsDirectory
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
         self.adminURL = adminURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.tokenSecret = tokenSecret
@@ -46,6 +51,6 @@ public struct JanusConfiguration: Sendable {
         }
         return JanusConfiguration(
             url: url, adminURL: value("MENTORLINK_JANUS_ADMIN_URL"), tokenSecret: tokenSecret, adminKey: adminKey,
-            adminSecret: value("JANUS_ADMIN_SECRET"))
+            adminSecret: value("JANUS_ADMIN_SECRET"), recordingsDirectory: value("MENTORLINK_JANUS_RECORDINGS_DIR"))
     }
 }

@@ -59,6 +59,7 @@ public struct JanusGateway: SFUGateway, HealthCheck {
             "permanent": false, "allowed": room.allowed, "require_pvtid": true, "lock_record": true, "record": false,
         ]
         if let bitrate = room.bitrate { body["bitrate"] = bitrate }
+        if let directory = configuration.recordingsDirectory { body["rec_dir"] = directory }
         return try await mapped(room: room.id) {
             do {
                 _ = try await withVideoRoom { try await $0.request(body) }
@@ -83,6 +84,19 @@ public struct JanusGateway: SFUGateway, HealthCheck {
         try Self.check(id)
         let answer = try await mapped(room: id) { try await withVideoRoom { try await $0.request(["request": "exists", "room": id]) } }
         return answer["exists"] as? Bool ?? false
+    }
+
+    /// The VideoRoom's `enable_recording` with the room's secret (`lock_record`: nobody else can): Janus records every
+    /// publisher of the room into `.mjr` files under ``JanusConfiguration/recordingsDirectory`` while it is on. Refused
+    /// (``MentorLinkCore/SFUError/refused(code:reason:)``) when no recordings directory is configured.
+    public func setRecording(room: String, recording: Bool) async throws {
+        try Self.check(room)
+        guard configuration.recordingsDirectory != nil else { throw SFUError.refused(code: 0, reason: "no recordings directory") }
+        _ = try await mapped(room: room) {
+            try await withVideoRoom {
+                try await $0.request(["request": "enable_recording", "room": room, "secret": roomSecret(room), "record": recording])
+            }
+        }
     }
 
     /// The VideoRoom's `list` with the admin key, which lists the private rooms (all of ours) too.

@@ -86,10 +86,29 @@ struct WorkerWiring {
         let recordingStore = PostgresRecordingStore(pool: adapters.postgres, logger: Logger(label: "mentorlink.recordings"))
         let recordingConfiguration = config.recordingConfiguration
         let staging = try UploadStaging(root: config.uploadStagingRoot)
+        // Group sessions beyond the mesh go on Janus when it is configured; without it every room is a mesh.
+        let janus: JanusGateway?
+        do { janus = try JanusConfiguration.fromEnvironment(config.environment).map { JanusGateway(configuration: $0) } } catch {
+            throw ConfigurationError("\(error); scripts/run writes the Janus secrets into <run dir>/secrets.env")
+        }
+        var roomsConfiguration = RoomsConfiguration()
+        roomsConfiguration.sfuAllGroups = config.sfuAllGroups
+        roomsConfiguration.turnSecret = config.turnSecret
+        if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
+        // Janus records an SFU room while its recording runs: the fallback for a participant whose upload never completes.
+        let recordingSwitch = janus.map { janus in
+            SFURecordingSwitch(
+                sfu: janus, rooms: roomStore, configuration: roomsConfiguration,
+                isRecording: {
+                    try await recordingStore.recordings(roomId: $0, participantId: nil, before: nil, limit: 1).first?.state == .recording
+                },
+                logger: Logger(label: "mentorlink.sfu-recording"))
+        }
         let recordings = RecordingService(
             store: recordingStore, rooms: roomStore, objects: try adapters.objects(config), bus: adapters.bus, audit: store,
             cursors: cursors,
-            configuration: recordingConfiguration, staging: staging)
+            configuration: recordingConfiguration, staging: staging,
+            recordingChanged: { roomId, recording in await recordingSwitch?.recordingChanged(roomId: roomId, recording: recording) })
         registry.mount(recordings)
         let presence = RedisPresence(client: adapters.redis)
         // The recording stops when the last participant leaves: once the room's presence (every worker's) stayed
@@ -100,22 +119,13 @@ struct WorkerWiring {
                     "recording.empty_stop_failed", metadata: ["room": .string(roomId.uuidString.lowercased()), "error": .string("\(error)")])
             }
         }
-        // Group sessions beyond the mesh go on Janus when it is configured; without it every room is a mesh.
-        let janus: JanusGateway?
-        do { janus = try JanusConfiguration.fromEnvironment(config.environment).map { JanusGateway(configuration: $0) } } catch {
-            throw ConfigurationError("\(error); scripts/run writes the Janus secrets into <run dir>/secrets.env")
-        }
-        var roomsConfiguration = RoomsConfiguration()
-        roomsConfiguration.sfuAllGroups = config.sfuAllGroups
-        roomsConfiguration.turnSecret = config.turnSecret
-        if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
         let sfuJanitor = janus.map {
             SFURoomJanitor(sfu: $0, rooms: roomStore, configuration: roomsConfiguration, logger: Logger(label: "mentorlink.sfu-janitor"))
         }
         registry.mount(
             RoomsService(
                 rooms: roomStore, presence: presence, bus: adapters.bus, subscriptions: subscriptions, configuration: roomsConfiguration,
-                emptyRooms: emptyRooms, sfu: janus))
+                emptyRooms: emptyRooms, sfu: janus, recordingSwitch: recordingSwitch))
         let tus = TusUploads(store: recordingStore, rooms: roomStore, staging: staging, configuration: recordingConfiguration)
         let uploads = UploadEndpoint(maxBodyBytes: recordingConfiguration.maxChunkBytes) { request in
             let answer = await tus.handle(

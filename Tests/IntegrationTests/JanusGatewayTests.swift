@@ -41,6 +41,26 @@ struct JanusGatewayTests {
         #expect(try await !gateway.roomIds().contains(room))
     }
 
+    /// Janus's own recording is switched with the room's secret (lock_record), and only with a recordings directory.
+    @Test func recordingIsSwitchedOnlyWithARecordingsDirectory() async throws {
+        var configuration = try JanusStack.configuration()
+        configuration.recordingsDirectory = nil
+        let plain = JanusGateway(configuration: configuration)
+        let room = JanusStack.roomId()
+        try await plain.createRoom(SFURoom(id: room, publishers: 2))
+        await #expect(throws: SFUError.refused(code: 0, reason: "no recordings directory")) {
+            try await plain.setRecording(room: room, recording: true)
+        }
+        try await plain.destroyRoom(id: room)
+        configuration.recordingsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ml-janus-rec").path
+        let recording = JanusGateway(configuration: configuration)
+        try await recording.createRoom(SFURoom(id: room, publishers: 2))
+        try await recording.setRecording(room: room, recording: true)
+        try await recording.setRecording(room: room, recording: false)
+        await #expect(throws: SFUError.notFound("room \(room)-gone")) { try await recording.setRecording(room: "\(room)-gone", recording: true) }
+        try await recording.destroyRoom(id: room)
+    }
+
     /// Only the backend can create rooms: the plugin's admin_key.
     @Test func aWrongAdminKeyCannotCreateRooms() async throws {
         var configuration = try JanusStack.configuration()

@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import Logging
 import MentorLinkCore
 import MentorLinkTesting
 import RealtimeService
@@ -30,6 +31,11 @@ struct RealtimeFixture: Sendable {
 
     static let start = Instant(iso8601: "2027-05-03T06:00:00Z")!
 
+    /// The rooms whose recording runs, as the SFU recording switch sees it.
+    let recording = RunningRecordings()
+    /// The SFU recording switch (with an SFU).
+    let recordingSwitch: SFURecordingSwitch?
+
     init(emptyGrace: Duration? = nil, sfu: InMemorySFU? = nil, configure: (inout RoomsConfiguration) -> Void = { _ in }) {
         let clock = TestClock(Self.start)
         let bus = InMemoryEventBus()
@@ -42,6 +48,13 @@ struct RealtimeFixture: Sendable {
         let cursors = CursorCodec.random()
         let emptied = EmptiedRooms()
         let emptyRooms = emptyGrace.map { grace in EmptyRooms(presence: presence, grace: grace) { emptied.append($0) } }
+        let recording = self.recording
+        let recordingSwitch = sfu.map {
+            SFURecordingSwitch(
+                sfu: $0, rooms: rooms, configuration: configuration, isRecording: { recording.contains($0) },
+                logger: Logger(label: "test"))
+        }
+        self.recordingSwitch = recordingSwitch
         var workers: [RPCDispatcher] = []
         var registries: [Subscriptions] = []
         for _ in 0..<2 {
@@ -52,7 +65,7 @@ struct RealtimeFixture: Sendable {
             registry.mount(
                 RoomsService(
                     rooms: rooms, presence: presence, bus: bus, subscriptions: subscriptions, configuration: configuration, emptyRooms: emptyRooms,
-                    sfu: sfu))
+                    sfu: sfu, recordingSwitch: recordingSwitch))
             workers.append(RPCDispatcher(registry: registry, info: OpenRPCInfo(title: "t", version: "0")))
             registries.append(subscriptions)
         }
@@ -102,6 +115,13 @@ struct RealtimeFixture: Sendable {
         }
         Issue.record("condition not met within 30 s", sourceLocation: sourceLocation)
     }
+}
+
+/// Room ids whose recording runs (set by a test).
+final class RunningRecordings: Sendable {
+    private let ids = Mutex(Set<UUID>())
+    func set(_ id: UUID, _ running: Bool) { ids.withLock { _ = running ? $0.insert(id).inserted : $0.remove(id) != nil } }
+    func contains(_ id: UUID) -> Bool { ids.withLock { $0.contains(id) } }
 }
 
 extension Caller {
