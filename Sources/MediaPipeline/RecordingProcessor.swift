@@ -6,6 +6,9 @@ public import MentorLinkCore
 /// (`recordings/<id>/tracks/<trackId>.webm`), becomes an MP4 per participant, and all of them a composite (aligned
 /// by the tracks' server-stamped starts) with HLS of it, under `recordings/<id>/outputs/r<revision>/`.
 ///
+/// A participant with no complete track (their upload never completed) is taken from Janus's own recording of the
+/// room when there is one (``JanusRecordings``, SFU rooms), placed by the `.mjr` headers' start times.
+///
 /// The outcome: `ready` when every track was complete and clean, `partial` when a track is missing, could not be
 /// read, or has a gap (its position is kept), `failed` with a reason when nothing could be made. Blocking media
 /// work runs on the transcoder's own thread, never on the cooperative pool.
@@ -18,14 +21,17 @@ public struct RecordingProcessor: Sendable {
     let stagedFile: @Sendable (UUID) -> String
     /// A scratch directory (one subdirectory per job, removed afterwards).
     let workRoot: String
+    /// Janus's recordings, the fallback for participants whose upload never completed; `nil`: none.
+    let janus: JanusRecordings?
     let logger: Logger
 
     /// Creates the processor.
     public init(
         store: any RecordingStore, objects: any ObjectStore, bus: any EventBus, transcoder: Transcoder,
         stagedFile: @escaping @Sendable (UUID) -> String,
-        workRoot: String, logger: Logger
+        workRoot: String, janus: JanusRecordings? = nil, logger: Logger
     ) {
+        self.janus = janus
         self.store = store
         self.objects = objects
         self.bus = bus
@@ -47,10 +53,9 @@ public struct RecordingProcessor: Sendable {
         let base = ObjectKey.recording(id.uuidString.lowercased())
         let complete = recording.tracks.filter(\.isComplete)
         var problems: [String] = []
-        if complete.count < recording.tracks.count { problems.append("\(recording.tracks.count - complete.count) track(s) never completed") }
 
         // Each complete track: into the object store (once), then its MP4.
-        var inputs: [(track: RecordingTrack, path: String)] = []
+        var inputs: [(startedAt: Instant, path: String)] = []
         var outputs: [RecordingOutput] = []
         var gaps: [RecordingGap] = []
         var durations: [UUID: Int64] = [:]
@@ -74,7 +79,7 @@ public struct RecordingProcessor: Sendable {
                 outputs.append(RecordingOutput(kind: .mp4, key: key, durationMs: report.durationMs, participantId: track.participantId))
                 durations[track.id] = report.durationMs
                 gaps += report.gaps.map { RecordingGap(trackId: track.id, startMs: $0.startMs, lengthMs: $0.lengthMs) }
-                inputs.append((track, local))
+                inputs.append((track.startedAt, local))
             } catch let error as MediaError {
                 problems.append("track \(track.id.uuidString.lowercased()): \(error.message)")
                 logger.warning(
@@ -84,12 +89,25 @@ public struct RecordingProcessor: Sendable {
             await progress(recording, percent: 10 + 50 * (index + 1) / max(1, complete.count))
         }
 
+        // Whoever has no readable track: Janus's recording of them, else a missing track.
+        let covered = Set(complete.map(\.participantId).filter { id in outputs.contains { $0.participantId == id } })
+        let uncovered = Set(recording.tracks.map(\.participantId)).union(janusParticipants(recording)).subtracting(covered)
+        var incomplete = recording.tracks.filter { !$0.isComplete }.count
+        for participant in uncovered.sorted(by: { $0.uuidString < $1.uuidString }) {
+            if let fallback = await fromJanus(recording, participant: participant, work: work, outputBase: outputBase) {
+                outputs.append(fallback.output)
+                inputs.append((fallback.startedAt, fallback.path))
+                incomplete -= recording.tracks.filter { !$0.isComplete && $0.participantId == participant }.count
+            }
+        }
+        if incomplete > 0 { problems.insert("\(incomplete) track(s) never completed", at: 0) }
+
         // The composite of every readable track, aligned on the server's start stamps, and its HLS.
-        if let first = inputs.map(\.track.startedAt).min() {
+        if let first = inputs.map(\.startedAt).min() {
             let mp4 = "\(work)/composite.mp4"
             let hls = "\(work)/hls"
             let placed = inputs.map { input in
-                (path: input.path, startOffsetMs: Int64(((input.track.startedAt.date.timeIntervalSince(first.date)) * 1000).rounded()))
+                (path: input.path, startOffsetMs: Int64(((input.startedAt.date.timeIntervalSince(first.date)) * 1000).rounded()))
             }
             do {
                 let report = try await transcoder.offloaded { try $0.composite(inputs: placed, mp4: mp4, hlsDirectory: hls) }
@@ -126,6 +144,59 @@ public struct RecordingProcessor: Sendable {
             "media.processed",
             metadata: ["recording": .string(id.uuidString), "revision": .stringConvertible(revision), "state": .string(state.rawValue)])
         return finished
+    }
+
+    /// The participants Janus recorded in the recording's room (an SFU room) during the recording.
+    func janusParticipants(_ recording: Recording) -> Set<UUID> {
+        guard let janus, let names = try? FileManager.default.contentsOfDirectory(atPath: janus.directory) else { return [] }
+        let prefix = "videoroom-\(recording.roomId.uuidString.lowercased())-user-"
+        return Set(
+            names.compactMap { name in
+                guard name.hasPrefix(prefix), name.hasSuffix(".mjr") else { return nil }
+                return UUID(uuidString: String(name.dropFirst(prefix.count).prefix(36)))
+            }.filter { participant in
+                !janus.files(
+                    room: recording.roomId.uuidString.lowercased(), participant: participant.uuidString.lowercased(), from: recording.startedAt,
+                    until: recording.stoppedAt ?? Instant.now
+                ).isEmpty
+            })
+    }
+
+    /// The participant's MP4 from Janus's recording of them, or `nil` (none, or it could not be read: logged).
+    func fromJanus(
+        _ recording: Recording, participant: UUID, work: String, outputBase: String
+    ) async -> (
+        output: RecordingOutput, startedAt: Instant, path: String
+    )? {
+        guard let janus else { return nil }
+        let id = participant.uuidString.lowercased()
+        // Janus opens a publisher's files when it starts sending, a moment after the recording began.
+        let from = Instant(recording.startedAt.date.addingTimeInterval(-5))
+        let until = recording.stoppedAt ?? Instant.now
+        do {
+            let made = try await transcoder.offloaded { transcoder -> (JanusRecordings.Track, TrackReport)? in
+                guard
+                    let track = try janus.track(
+                        room: recording.roomId.uuidString.lowercased(), participant: id, from: from, until: until, transcoder: transcoder, work: work)
+                else { return nil }
+                let mp4 = "\(work)/janus-\(id).mp4"
+                return (track, try transcoder.transcodeTrack(input: track.path, output: mp4))
+            }
+            guard let (track, report) = made else { return nil }
+            let key = "\(outputBase)janus-\(id).mp4"
+            try await objects.put(key: key, fileAt: "\(work)/janus-\(id).mp4", contentType: "video/mp4")
+            logger.info(
+                "media.janus_fallback",
+                metadata: [
+                    "recording": .string(recording.id.uuidString), "participant": .string(id), "files": .stringConvertible(track.sources.count),
+                ])
+            return (RecordingOutput(kind: .mp4, key: key, durationMs: report.durationMs, participantId: participant), track.startedAt, track.path)
+        } catch {
+            logger.warning(
+                "media.janus_fallback_failed",
+                metadata: ["recording": .string(recording.id.uuidString), "participant": .string(id), "error": .string("\(error)")])
+            return nil
+        }
     }
 
     /// The track's bytes at `local`: from staging (moved into the object store first, then unstaged), or from the

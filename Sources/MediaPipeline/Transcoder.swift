@@ -53,6 +53,18 @@ public struct Transcoder: Sendable {
         return TrackReport(report)
     }
 
+    /// Copies the video of `video` and the audio of `audio` (either may be `nil`, not both) into one Matroska file
+    /// at `output` without decoding, each stream's first packet at its offset (ms) from the output's start: a
+    /// participant's Janus recordings (one file per stream) made into one track. On failure no file is left.
+    public func mux(video: (path: String, offsetMs: Int64)?, audio: (path: String, offsetMs: Int64)?, output: String) throws(MediaError) -> MediaProbe
+    {
+        var report = ml_media_report()
+        let status = ml_media_mux(video?.path, video?.offsetMs ?? 0, audio?.path, audio?.offsetMs ?? 0, output, &report)
+        if status != ML_MEDIA_OK.rawValue { try? FileManager.default.removeItem(atPath: output) }
+        try logged("mux", output, status, report)
+        return MediaProbe(report)
+    }
+
     /// Composites the tracks, each placed at its `startOffsetMs` after the session's start, into an MP4 at `mp4`
     /// (two side by side, more in a grid, at the canvas size and constant frame rate; audio mixed) and writes the same
     /// streams as HLS (fMP4 segments, VOD `index.m3u8`, `init.mp4`) into `hlsDirectory`, created if missing. Inputs

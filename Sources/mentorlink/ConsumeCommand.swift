@@ -54,6 +54,8 @@ struct ConsumeCommand: AsyncParsableCommand {
             let processor = RecordingProcessor(
                 store: recordings, objects: objects, bus: adapters.bus, transcoder: Transcoder(logger: logger),
                 stagedFile: { "\(config.uploadStagingRoot)/\($0.uuidString.lowercased()).part" }, workRoot: "\(config.runDirectory)/media-work",
+                // Janus's own recordings of SFU rooms, on this host: the fallback for uploads that never completed.
+                janus: config.environment["MENTORLINK_JANUS_RECORDINGS_DIR"].flatMap { $0.isEmpty ? nil : JanusRecordings(directory: $0) },
                 logger: logger)
             loop = consuming(MediaConsumer(processor: processor, logger: logger))
             extra = [

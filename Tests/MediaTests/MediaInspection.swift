@@ -24,8 +24,11 @@ enum MediaInspection {
     }
 
     /// The presentation times of the video packets, in order.
-    static func videoPacketTimes(_ path: String) throws -> [Double] {
-        let packets = try Tool.probe(["-select_streams", "v:0", "-show_entries", "packet=pts_time", path])["packets"]
+    static func videoPacketTimes(_ path: String) throws -> [Double] { try packetTimes(path, stream: "v:0") }
+
+    /// The presentation times of the packets of `stream` (ffprobe's specifier, `a:0`), in order.
+    static func packetTimes(_ path: String, stream: String) throws -> [Double] {
+        let packets = try Tool.probe(["-select_streams", stream, "-show_entries", "packet=pts_time", path])["packets"]
         return ((packets as? [[String: Any]]) ?? []).compactMap { ($0["pts_time"] as? String).flatMap(Double.init) }.sorted()
     }
 

@@ -123,6 +123,13 @@ int ml_media_composite(
     const ml_media_input *inputs, int count, const char *output_mp4, const char *hls_dir, const ml_media_options *opts,
     ml_media_report *report);
 
+/// Copies the video stream of `video` and the audio stream of `audio` (either may be NULL or empty, not both) into one
+/// Matroska file at `output`, without decoding: each stream's first packet lands at its offset (milliseconds, 0...24 h)
+/// from the output's start. Fills `has_video`, `has_audio`, `width`, `height`, `video_frames` (packets) and
+/// `duration_ms`. On failure no output is left.
+int ml_media_mux(const char *video, int64_t video_offset_ms, const char *audio, int64_t audio_offset_ms, const char *output,
+                 ml_media_report *report);
+
 /// libavformat's version number (`LIBAVFORMAT_VERSION_INT`).
 int ml_media_version(void);
 
