@@ -209,7 +209,8 @@ let package = Package(
             dependencies: [
                 "Server", "JSONRPC", "MentorLinkClient", "MentorLinkCore", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // Handler tests on the in-memory ports: no PostgreSQL, Redis or Kafka.
         .testTarget(

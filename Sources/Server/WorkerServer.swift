@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 public import JSONRPC
 public import Logging
@@ -77,11 +78,17 @@ public struct WorkerServer: Sendable {
         let webSocket = RPCWebSocketEndpoint(server: self)
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                configuration: .init(
-                    http1: .init(additionalChannelHandlers: [ConnectionCounter(metrics: metrics)], idleTimeout: .seconds(75)),
-                    ws: .init(maxFrameSize: configuration.maxWebSocketMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))))
-            ) { head, _, _ in webSocket.shouldUpgrade(head) }, configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
+            // `.http1WebSocketUpgrade`'s channel, each connection with a DrainGuard: Hummingbird alone leaves a request that
+            // arrives as the graceful shutdown begins unanswered.
+            server: HTTPServerBuilder { responder in
+                DrainGuardedChannel(
+                    base: HTTP1WebSocketUpgradeChannel(
+                        responder: responder,
+                        configuration: .init(
+                            http1: .init(additionalChannelHandlers: [ConnectionCounter(metrics: metrics)], idleTimeout: .seconds(75)),
+                            ws: .init(maxFrameSize: configuration.maxWebSocketMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))))
+                    ) { head, _, _ in webSocket.shouldUpgrade(head) })
+            }, configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
             onServerRunning: { _ in
                 UnixSocket.restrict(path: socketPath, group: socketGroup)
                 onListening()
