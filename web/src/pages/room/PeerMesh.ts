@@ -144,6 +144,24 @@ export class PeerMesh {
         return result;
     }
 
+    /** Audio levels (0..1) per remote participant, and this page's own (what it sends) under `selfId`. */
+    async levels(): Promise<Record<string, number>> {
+        const result: Record<string, number> = {};
+        let own = 0;
+        for (const peer of [...this.peers.values()]) {
+            let level = 0;
+            (await peer.pc.getStats()).forEach((report: { type?: string; kind?: string; audioLevel?: number }) => {
+                if (report.kind !== "audio" || typeof report.audioLevel !== "number") return;
+                if (report.type === "inbound-rtp") level = Math.max(level, report.audioLevel);
+                if (report.type === "media-source") own = Math.max(own, report.audioLevel);
+            });
+            result[peer.userId] = level;
+        }
+        const micOn = this.local?.getAudioTracks().some((t) => t.enabled) ?? false;
+        result[this.options.selfId] = micOn ? own : 0;
+        return result;
+    }
+
     private async handle(from: string, payload: SignalPayload): Promise<void> {
         let peer = this.peers.get(from);
         const route = routeSignal(payload, peer);

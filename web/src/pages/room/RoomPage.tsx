@@ -10,6 +10,7 @@ import { RecordingBar } from "./recording/RecordingBar";
 import { useRecording } from "./recording/useRecording";
 import { EMPTY_ROOM, idOf, roomReducer, typingNow } from "./roomState";
 import { RoomSession, type RoomView } from "./RoomSession";
+import { tileColumns } from "./tileLayout";
 import { useLocalMedia } from "./useLocalMedia";
 import { Video } from "./Video";
 
@@ -38,10 +39,12 @@ export function RoomPage({ bookingId }: { bookingId: string }) {
     const [state, dispatch] = useReducer(roomReducer, EMPTY_ROOM);
     const stateRef = useRef(state);
     stateRef.current = state;
-    const [view, setView] = useState<RoomView>({ phase: "joining", meshCap: 0, remotes: [] });
+    const [view, setView] = useState<RoomView>({ phase: "joining", meshCap: 0, topology: "mesh", remotes: [] });
     const roomSession = useRef<RoomSession>();
     const [now, setNow] = useState(Date.now());
     const [mentorName, setMentorName] = useState<string>();
+    const tiles = useRef<HTMLDivElement>(null);
+    const [tilesWidth, setTilesWidth] = useState(0);
 
     const inRoom = view.phase === "joined" || view.phase === "reconnecting" || view.phase === "joining";
     const media = useLocalMedia(inRoom, (stream) => roomSession.current?.setLocalStream(stream));
@@ -55,10 +58,17 @@ export function RoomPage({ bookingId }: { bookingId: string }) {
     });
     const recordingRef = useRef(recording.controller);
     recordingRef.current = recording.controller;
+    const stopMedia = useRef(media.stop);
+    stopMedia.current = media.stop;
 
     useEffect(() => {
         if (!selfId) return;
-        const s = new RoomSession({ api, connection, bookingId, selfId, dispatch, state: () => stateRef.current, onView: setView,
+        // Removed or closed: the camera and microphone stop now, not after the next render's effects.
+        const onView = (next: RoomView) => {
+            if (next.phase === "removed" || next.phase === "closed") stopMedia.current();
+            setView(next);
+        };
+        const s = new RoomSession({ api, connection, bookingId, selfId, dispatch, state: () => stateRef.current, onView,
             onRoomEvent: (event) => recordingRef.current?.roomEvent(event) });
         roomSession.current = s;
         s.start();
@@ -85,6 +95,16 @@ export function RoomPage({ bookingId }: { bookingId: string }) {
         if (mutedByMentor) media.setMic(false);
         // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [mutedByMentor]);
+
+    // The grid's columns follow its width (a phone shows two columns, a desktop up to four).
+    useEffect(() => {
+        const element = tiles.current;
+        if (!element || typeof ResizeObserver === "undefined") return;
+        const observer = new ResizeObserver((entries) => setTilesWidth(entries[0]?.contentRect.width ?? 0));
+        observer.observe(element);
+        setTilesWidth(element.getBoundingClientRect().width);
+        return () => observer.disconnect();
+    }, [inRoom]);
 
     const typingIds = typingNow(state, selfId, now);
     useEffect(() => {
@@ -135,10 +155,24 @@ export function RoomPage({ bookingId }: { bookingId: string }) {
             {inRoom ? (
                 <div className="room-layout">
                     <div className="stage">
-                        <div className="tiles">
-                            <Video stream={media.stream} label="Your camera" self caption={media.error ?? (media.cameraOn ? undefined : "camera off")} />
+                        <div className="tiles" ref={tiles} data-cols={tileColumns(view.remotes.length + 1, tilesWidth)} data-topology={view.topology}>
+                            <Video
+                                stream={media.stream}
+                                label="Your camera"
+                                self
+                                userId={selfId}
+                                speaking={view.speaker === selfId}
+                                caption={media.error ?? (media.cameraOn ? undefined : "camera off")}
+                            />
                             {view.remotes.map((r) => (
-                                <Video key={r.userId} stream={r.stream} label={`Camera of ${nameOf(r.userId)}`} caption={r.state} />
+                                <Video
+                                    key={r.userId}
+                                    stream={r.stream}
+                                    userId={r.userId}
+                                    speaking={view.speaker === r.userId}
+                                    label={`Camera of ${nameOf(r.userId)}`}
+                                    caption={r.state}
+                                />
                             ))}
                         </div>
                         <DeviceControls media={media} mutedByMentor={mutedByMentor} onLeave={leave} />

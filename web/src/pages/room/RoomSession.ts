@@ -1,7 +1,10 @@
 import type { Api, RoomsJoinResult } from "../../api";
 import type { Connection, ConnectionEvent } from "../../rpc/Connection";
+import { backoffDelay, type BackoffOptions } from "../../rpc/backoff";
 import { RpcError } from "../../rpc/RpcError";
+import { ActiveSpeaker } from "./activeSpeaker";
 import { PeerMesh, type RemotePeer } from "./PeerMesh";
+import { SfuRoom } from "./sfu/SfuRoom";
 import { asRoomEvent, idOf, lastSeq, type RoomAction, type RoomState } from "./roomState";
 import type { SignalPayload } from "./signaling";
 
@@ -13,7 +16,11 @@ export interface RoomView {
     phase: RoomPhase;
     room?: RoomsJoinResult["room"];
     meshCap: number;
+    /** `mesh` (a connection per other participant) or `sfu` (publish to and receive from Janus), by `rooms.join`. */
+    topology: "mesh" | "sfu";
     remotes: RemotePeer[];
+    /** Who speaks now (the loudest, by audio levels), this user included. */
+    speaker?: string;
     /** Why the room could not be joined or went away. */
     error?: unknown;
     /** A passing remark (e.g. the mesh is full). */
@@ -42,11 +49,26 @@ const TYPING_EVERY_MS = 3_000;
 const ARRIVAL_OFFER_WAIT_MS = 1_500;
 /** Read at most this many pages of history when catching up after a reconnect. */
 const MAX_HISTORY_PAGES = 10;
+/** Audio levels are sampled this often for the active speaker. */
+const SPEAKER_SAMPLE_MS = 400;
+/** After the SFU connection broke: rejoin (a fresh token) after 1 s, doubling to 10 s. */
+const SFU_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 10_000, factor: 2, jitter: 0.3 };
+
+type SfuAccess = NonNullable<RoomsJoinResult["sfu"]>;
 
 /** The test hook: connection states and decoded frames of the room on this page. */
 interface RoomProbe {
+    topology(): "mesh" | "sfu";
+    /** Per remote participant (user id): the connection receiving them. */
     connectionStates(): Record<string, RTCPeerConnectionState>;
+    /** Per remote participant (user id): video frames decoded so far. */
     framesDecoded(): Promise<Record<string, number>>;
+    /** The active speaker's user id. */
+    speaker(): string | undefined;
+    /** The SFU's publisher connection (`none` in a mesh). */
+    publisherState(): RTCPeerConnectionState | "none";
+    /** The VideoRoom and this page's feed id (none in a mesh). */
+    sfu(): { room: string; participantId: string } | undefined;
     trace(): string[];
 }
 declare global {
@@ -61,11 +83,21 @@ declare global {
  * over `rooms.signal`), and follows the socket: when it drops the room is offline, when it is back the room is
  * joined again (new subscriptions), missed messages are read from the history, and the connections are negotiated
  * afresh (the others closed theirs when we left).
+ *
+ * A group bigger than the mesh (`topology: "sfu"`) publishes to and receives from the room on Janus (`SfuRoom`)
+ * instead: the SFU connection survives the RPC socket's reconnects; when it breaks itself the room is joined again
+ * for a fresh token and the SFU reconnected, with backoff; a kick from the SFU is a removal.
  */
 export class RoomSession {
     private readonly o: RoomSessionOptions;
-    private view: RoomView = { phase: "joining", meshCap: 0, remotes: [] };
+    private view: RoomView = { phase: "joining", meshCap: 0, topology: "mesh", remotes: [] };
     private mesh: PeerMesh | undefined;
+    private sfu: SfuRoom | undefined;
+    private sfuAccess: SfuAccess | undefined;
+    private sfuAttempts = 0;
+    private sfuRetry: ReturnType<typeof setTimeout> | undefined;
+    private readonly speakers = new ActiveSpeaker();
+    private speakerTimer: ReturnType<typeof setInterval> | undefined;
     private local: MediaStream | undefined;
     private detach: (() => void) | undefined;
     private subscriptions: string[] = [];
@@ -88,6 +120,7 @@ export class RoomSession {
     setLocalStream(stream: MediaStream | undefined): void {
         this.local = stream;
         this.mesh?.setLocalStream(stream);
+        this.sfu?.setLocalStream(stream);
     }
 
     /** Sends a chat message; resolves when the server numbered it. */
@@ -118,7 +151,7 @@ export class RoomSession {
     /** Leaves: `bye` to every peer, the room's subscriptions end (the others see presence.left). */
     leave(): void {
         this.tearDown();
-        this.update({ phase: "left", remotes: [] });
+        this.update({ phase: "left", remotes: [], speaker: undefined });
     }
 
     /** Joins again after leaving. */
@@ -146,6 +179,10 @@ export class RoomSession {
                 this.update({ phase: "reconnecting" });
                 return;
             }
+            if (this.sfuAttempts > 0 && error instanceof RpcError && error.reason === "unavailable") {
+                this.scheduleSfuRetry(); // the SFU is down for now: keep trying, chat goes on meanwhile
+                return;
+            }
             const phase = error instanceof RpcError && error.reason === "room_closed" ? "closed" : error instanceof RpcError && error.reason === "forbidden" ? "removed" : "failed";
             this.update({ phase, error });
             return;
@@ -158,26 +195,35 @@ export class RoomSession {
         // attach, and must find the connections to go to.
         this.o.dispatch({ type: "joined", participants: result.participants });
         const iceServers = result.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
-        if (!this.mesh) {
-            this.mesh = new PeerMesh({
-                selfId: idOf(this.o.selfId),
-                iceServers,
-                send: (to, payload) => this.signal(to, payload),
-                onChange: () => this.update({ remotes: this.mesh?.remotes() ?? [] }),
-            });
-            this.mesh.setLocalStream(this.local);
-            this.installProbe(this.mesh);
+        if (result.topology === "sfu" && result.sfu) {
+            this.mesh?.close();
+            this.mesh = undefined;
+            this.update({ phase: "joined", room: result.room, meshCap: result.meshCap, topology: "sfu", error: undefined, notice: undefined });
+            this.connectSfu(result.sfu, iceServers);
         } else {
-            this.mesh.setIceServers(iceServers);
+            this.closeSfu();
+            if (!this.mesh) {
+                this.mesh = new PeerMesh({
+                    selfId: idOf(this.o.selfId),
+                    iceServers,
+                    send: (to, payload) => this.signal(to, payload),
+                    onChange: () => this.update({ remotes: this.mesh?.remotes() ?? [] }),
+                });
+                this.mesh.setLocalStream(this.local);
+                this.installMeshProbe(this.mesh);
+            } else {
+                this.mesh.setIceServers(iceServers);
+            }
+            this.update({ phase: "joined", room: result.room, meshCap: result.meshCap, topology: "mesh", error: undefined, notice: undefined });
+            const others = result.participants
+                .filter((p) => p.online && idOf(p.userId) !== idOf(this.o.selfId))
+                .map((p) => idOf(p.userId))
+                .sort()
+                .slice(0, Math.max(0, result.meshCap - 1));
+            if (rejoin) this.mesh.restart(others);
+            else for (const id of others) this.mesh.connect(id);
         }
-        this.update({ phase: "joined", room: result.room, meshCap: result.meshCap, error: undefined, notice: undefined });
-        const others = result.participants
-            .filter((p) => p.online && idOf(p.userId) !== idOf(this.o.selfId))
-            .map((p) => idOf(p.userId))
-            .sort()
-            .slice(0, Math.max(0, result.meshCap - 1));
-        if (rejoin) this.mesh.restart(others);
-        else for (const id of others) this.mesh.connect(id);
+        this.startSpeakerLoop();
         this.detach?.();
         this.subscriptions = [result.subscription, result.directSubscription];
         this.detach = this.o.connection.attach(this.subscriptions, {
@@ -218,6 +264,7 @@ export class RoomSession {
                 this.o.state().participants.some((p) => p.userId === who && p.online && !p.removed),
             );
         if (event.type === "presence.left" || event.type === "participant.removed") this.mesh?.disconnect(who, false);
+        if (event.type === "participant.removed") this.sfu?.drop(who);
     }
 
     private direct(value: unknown): void {
@@ -229,7 +276,7 @@ export class RoomSession {
     private ended(reason: string): void {
         if (reason === "rejoined") return; // our own second join replaced the first
         this.tearDown(false);
-        this.update({ phase: reason === "removed" || reason === "forbidden" ? "removed" : "closed", remotes: [] });
+        this.update({ phase: reason === "removed" || reason === "forbidden" ? "removed" : "closed", remotes: [], speaker: undefined });
     }
 
     private async signal(to: string, payload: SignalPayload): Promise<void> {
@@ -255,6 +302,10 @@ export class RoomSession {
     private tearDown(unsubscribe = true): void {
         this.mesh?.close();
         this.mesh = undefined;
+        this.closeSfu();
+        this.sfuAttempts = 0;
+        clearInterval(this.speakerTimer);
+        this.speakerTimer = undefined;
         if (window.__mentorlinkRoom) delete window.__mentorlinkRoom;
         this.detach?.();
         this.detach = undefined;
@@ -265,11 +316,106 @@ export class RoomSession {
         this.joinedOnce = false;
     }
 
-    private installProbe(mesh: PeerMesh): void {
+    // MARK: SFU
+
+    /** Connects to the room on the SFU, unless connected already with the same access (a rejoin of the RPC socket). */
+    private connectSfu(access: SfuAccess, iceServers: RTCIceServer[]): void {
+        const same = this.sfuAccess;
+        if (this.sfu && same && same.room === access.room && same.token === access.token && same.participantId === access.participantId) return;
+        this.closeSfu();
+        const url = new URL(access.url, window.location.href);
+        url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+        const sfu: SfuRoom = new SfuRoom({
+            url: url.toString(),
+            room: access.room,
+            token: access.token,
+            participantId: idOf(access.participantId),
+            iceServers,
+            onChange: () => {
+                if (this.sfu === sfu) this.update({ remotes: sfu.remotes() });
+                if (this.sfu === sfu && sfu.publisherState() === "connected") this.sfuAttempts = 0;
+            },
+            onKicked: () => {
+                if (this.sfu !== sfu) return;
+                this.tearDown();
+                this.update({ phase: "removed", remotes: [], speaker: undefined });
+            },
+            onLost: (reason) => this.sfuLost(sfu, reason),
+        });
+        this.sfu = sfu;
+        this.sfuAccess = access;
+        sfu.setLocalStream(this.local);
+        this.installSfuProbe(sfu);
+        sfu.start();
+    }
+
+    /** The SFU connection broke: the room is joined again (a fresh token, the Janus room recreated if need be). */
+    private sfuLost(sfu: SfuRoom, reason: string): void {
+        if (this.sfu !== sfu || this.disposed) return;
+        this.closeSfu();
+        this.update({ remotes: [], notice: "The video connection was lost: reconnecting…" });
+        console.warn(`sfu: ${reason}`);
+        this.scheduleSfuRetry();
+    }
+
+    private scheduleSfuRetry(): void {
+        clearTimeout(this.sfuRetry);
+        const delay = backoffDelay(this.sfuAttempts++, SFU_BACKOFF);
+        this.sfuRetry = setTimeout(() => {
+            this.sfuRetry = undefined;
+            if (!this.disposed && (this.view.phase === "joined" || this.view.phase === "joining")) void this.join();
+        }, delay);
+    }
+
+    private closeSfu(): void {
+        clearTimeout(this.sfuRetry);
+        this.sfuRetry = undefined;
+        this.sfu?.close();
+        this.sfu = undefined;
+        this.sfuAccess = undefined;
+    }
+
+    // MARK: Active speaker and the test probe
+
+    private startSpeakerLoop(): void {
+        if (this.speakerTimer !== undefined) return;
+        let busy = false;
+        this.speakerTimer = setInterval(() => {
+            const source = this.sfu ?? this.mesh;
+            if (busy || !source) return;
+            busy = true;
+            source
+                .levels()
+                .then((levels) => {
+                    const speaker = this.speakers.update(levels, Date.now());
+                    if (speaker !== this.view.speaker) this.update({ speaker });
+                })
+                .catch(() => undefined)
+                .finally(() => (busy = false));
+        }, SPEAKER_SAMPLE_MS);
+    }
+
+    private installMeshProbe(mesh: PeerMesh): void {
         window.__mentorlinkRoom = {
+            topology: () => "mesh",
             connectionStates: () => Object.fromEntries(mesh.remotes().map((r) => [r.userId, r.state])),
             framesDecoded: () => mesh.framesDecoded(),
+            speaker: () => this.view.speaker,
+            publisherState: () => "none",
+            sfu: () => undefined,
             trace: () => mesh.trace(),
+        };
+    }
+
+    private installSfuProbe(sfu: SfuRoom): void {
+        window.__mentorlinkRoom = {
+            topology: () => "sfu",
+            connectionStates: () => sfu.connectionStates(),
+            framesDecoded: () => sfu.framesDecoded(),
+            speaker: () => this.view.speaker,
+            publisherState: () => sfu.publisherState(),
+            sfu: () => (this.sfuAccess ? { room: this.sfuAccess.room, participantId: idOf(this.sfuAccess.participantId) } : undefined),
+            trace: () => sfu.trace(),
         };
     }
 

@@ -5,7 +5,16 @@ import { useEffect, useRef, useState } from "react";
  * A remote video that the browser will not play with sound before the user has interacted with the page plays muted,
  * with a "Turn on sound" button.
  */
-export function Video({ stream, label, self = false, caption }: { stream?: MediaStream; label: string; self?: boolean; caption?: string }) {
+export function Video({ stream, label, self = false, caption, userId, speaking = false }: {
+    stream?: MediaStream;
+    label: string;
+    self?: boolean;
+    caption?: string;
+    /** Whose camera (`data-user`). */
+    userId?: string;
+    /** The active speaker's tile is outlined (`data-speaking`). */
+    speaking?: boolean;
+}) {
     const ref = useRef<HTMLVideoElement>(null);
     const [silenced, setSilenced] = useState(false);
     useEffect(() => {
@@ -27,10 +36,11 @@ export function Video({ stream, label, self = false, caption }: { stream?: Media
         video.play().then(() => setSilenced(false), () => undefined);
     };
     return (
-        <figure className={self ? "tile tile-self" : "tile"}>
+        <figure className={self ? "tile tile-self" : "tile"} data-user={userId} data-speaking={speaking ? "true" : undefined}>
             <video ref={ref} aria-label={label} autoPlay playsInline muted={self} />
             <figcaption>
                 {label}
+                {speaking ? <span className="tile-speaking"> · speaking</span> : null}
                 {caption ? <span className="tile-state"> · {caption}</span> : null}
                 {silenced ? (
                     <button type="button" onClick={unmute}>
