@@ -5,20 +5,25 @@
 
 #include <stdio.h>
 
-/// One input of the mux: its file, the stream taken from it and where it goes.
+/// One input of the mux: its file, the stream taken from it and where it goes. Timestamps are in the input stream's
+/// time base; `next` holds the next packet to write, already on the output's timeline, while `done` is 0.
 typedef struct mux_source {
     AVFormatContext *format;
     int index;     // the input's stream
-    AVStream *out; // its output stream
-    int64_t shift; // added to every timestamp, in the input stream's time base
-    int64_t first; // the first timestamp seen (AV_NOPTS_VALUE before)
+    AVStream *out; // its output stream (NULL when the input has no packet to write)
+    int64_t shift; // added to every timestamp: the offset minus the first packet's pts
+    int64_t until; // the latest pts a packet may have (shifted), INT64_MAX for no limit
+    int started;   // the first packet was seen (shift holds its pts)
+    int64_t last_dts; // of the last packet taken (shifted), INT64_MIN before
+    int64_t last_pts;
     AVPacket *next;
     int done;
 } mux_source;
 
 static int source_open(mux_source *source, const char *path, enum AVMediaType type, ml_media_report *report) {
     source->index = -1;
-    source->first = AV_NOPTS_VALUE;
+    source->last_dts = INT64_MIN;
+    source->last_pts = INT64_MIN;
     if (path == NULL || path[0] == '\0') {
         source->done = 1;
         return ML_MEDIA_OK;
@@ -33,7 +38,46 @@ static int source_open(mux_source *source, const char *path, enum AVMediaType ty
     return source->next ? ML_MEDIA_OK : ml_fail(report, ML_MEDIA_ERR_MEMORY, "out of memory", 0);
 }
 
-/// Reads the source's next packet of its stream into `next`; `done` at the end.
+/// Puts the packet just read on the output's timeline and says whether it is written (1) or dropped (0). Matroska
+/// needs every packet's pts, pts >= dts and the dts of a stream non-decreasing (equal ones are accepted): a packet
+/// without any timestamp, or whose dts goes back (a jump back in the recording, a reordered packet), is dropped
+/// and counted in decode_errors rather than failing the whole mux. A missing dts is guessed (the later of the last
+/// dts and the earlier of its pts and the previous pts: a B-frame stream's first packets, read from Matroska, have
+/// none, and their pts are not in decode order); a missing or too early pts becomes the dts. Packets presented
+/// before the stream's first one (leading B-frames of an open GOP) are dropped silently; the first packet presented
+/// after `until` ends the stream (every packet taken before it in decode order is kept, so no frame loses a
+/// reference).
+static int source_place(mux_source *source, ml_media_report *report) {
+    AVPacket *packet = source->next;
+    if (packet->pts == AV_NOPTS_VALUE && packet->dts == AV_NOPTS_VALUE) {
+        report->decode_errors++;
+        return 0;
+    }
+    if (!source->started) {
+        // The stream's first packet is its first presented frame: it lands exactly at the offset.
+        source->shift -= packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+        source->started = 1;
+    }
+    if (packet->pts != AV_NOPTS_VALUE) packet->pts += source->shift;
+    if (packet->dts != AV_NOPTS_VALUE) packet->dts += source->shift;
+    if (packet->dts == AV_NOPTS_VALUE)
+        packet->dts = source->last_dts == INT64_MIN ? packet->pts : FFMAX(source->last_dts, FFMIN(packet->pts, source->last_pts));
+    if (packet->dts < source->last_dts) {
+        report->decode_errors++;
+        return 0;
+    }
+    if (packet->pts == AV_NOPTS_VALUE || packet->pts < packet->dts) packet->pts = packet->dts;
+    if (packet->pts < 0) return 0;
+    if (packet->pts > source->until) {
+        source->done = 1;
+        return 0;
+    }
+    source->last_dts = packet->dts;
+    source->last_pts = packet->pts;
+    return 1;
+}
+
+/// Reads the source's next packet to write into `next`; `done` at the end (of the file or of the window).
 static int source_read(mux_source *source, ml_media_report *report) {
     while (!source->done) {
         int err = av_read_frame(source->format, source->next);
@@ -42,16 +86,16 @@ static int source_read(mux_source *source, ml_media_report *report) {
             break;
         }
         if (err < 0) return ml_fail(report, ML_MEDIA_ERR_INPUT, "cannot read a mux input", err);
-        if (source->next->stream_index == source->index && source->next->dts != AV_NOPTS_VALUE) return ML_MEDIA_OK;
+        if (source->next->stream_index == source->index && source_place(source, report)) return ML_MEDIA_OK;
         av_packet_unref(source->next);
     }
+    if (source->next) av_packet_unref(source->next);
     return ML_MEDIA_OK;
 }
 
-/// The next packet's time in microseconds, shifted.
+/// The next packet's decode time in microseconds, shifted.
 static int64_t source_time(const mux_source *source) {
-    AVRational base = source->format->streams[source->index]->time_base;
-    return av_rescale_q(source->next->dts + source->shift, base, AV_TIME_BASE_Q);
+    return av_rescale_q(source->next->dts, source->format->streams[source->index]->time_base, AV_TIME_BASE_Q);
 }
 
 static void source_close(mux_source *source) {
@@ -59,8 +103,8 @@ static void source_close(mux_source *source) {
     avformat_close_input(&source->format);
 }
 
-int ml_media_mux(const char *video, int64_t video_offset_ms, const char *audio, int64_t audio_offset_ms, const char *output,
-                 ml_media_report *report) {
+int ml_media_mux(const char *video, int64_t video_offset_ms, const char *audio, int64_t audio_offset_ms, int64_t until_ms,
+                 const char *output, ml_media_report *report) {
     if (report == NULL) return ML_MEDIA_ERR_ARGUMENT;
     ml_report_reset(report);
     if (output == NULL || output[0] == '\0' || ((video == NULL || video[0] == '\0') && (audio == NULL || audio[0] == '\0')) ||
@@ -80,6 +124,10 @@ int ml_media_mux(const char *video, int64_t video_offset_ms, const char *audio, 
         mux_source *source = &sources[i];
         if (source->index < 0) continue;
         AVStream *in = source->format->streams[source->index];
+        source->shift = av_rescale_q(offsets[i], ML_MS, in->time_base);
+        source->until = until_ms < 0 ? INT64_MAX : av_rescale_q(until_ms, ML_MS, in->time_base);
+        status = source_read(source, report);
+        if (status != ML_MEDIA_OK || source->done) continue; // no packet to write: the output has no such stream
         source->out = avformat_new_stream(out, NULL);
         if (source->out == NULL) {
             status = ml_fail(report, ML_MEDIA_ERR_MEMORY, "out of memory", 0);
@@ -92,16 +140,11 @@ int ml_media_mux(const char *video, int64_t video_offset_ms, const char *audio, 
         }
         source->out->codecpar->codec_tag = 0;
         source->out->time_base = in->time_base;
-        source->shift = av_rescale_q(offsets[i], (AVRational){1, 1000}, in->time_base);
         if (i == 0) report->has_video = 1, report->width = in->codecpar->width, report->height = in->codecpar->height;
         else report->has_audio = 1;
-        status = source_read(source, report);
-        // Each input's first packet is its start: the stream begins exactly at its offset.
-        if (status == ML_MEDIA_OK && !source->done) {
-            source->first = source->next->dts;
-            source->shift -= source->first;
-        }
     }
+    if (status == ML_MEDIA_OK && !report->has_video && !report->has_audio)
+        status = ml_fail(report, ML_MEDIA_ERR_NO_STREAM, "no packet to mux (the inputs are empty or begin after until_ms)", 0);
     if (status == ML_MEDIA_OK) {
         int err = avio_open(&out->pb, output, AVIO_FLAG_WRITE);
         if (err < 0) status = ml_fail(report, ML_MEDIA_ERR_OUTPUT, "cannot open the mux output", err);
@@ -118,19 +161,12 @@ int ml_media_mux(const char *video, int64_t video_offset_ms, const char *audio, 
         mux_source *source = &sources[pick];
         AVPacket *packet = source->next;
         AVRational base = source->format->streams[source->index]->time_base;
-        packet->dts += source->shift;
-        if (packet->pts != AV_NOPTS_VALUE) packet->pts += source->shift;
-        if (packet->dts < 0 || (packet->pts != AV_NOPTS_VALUE && packet->pts < 0)) {
-            av_packet_unref(packet); // before the stream's own first packet: reordering noise
-        } else {
-            int64_t end = av_rescale_q(packet->dts + FFMAX(packet->duration, 0), base, AV_TIME_BASE_Q);
-            end_us = FFMAX(end_us, end);
-            if (pick == 0) report->video_frames++;
-            packet->stream_index = source->out->index;
-            av_packet_rescale_ts(packet, base, source->out->time_base);
-            int err = av_interleaved_write_frame(out, packet);
-            if (err < 0) status = ml_fail(report, ML_MEDIA_ERR_OUTPUT, "cannot write a muxed packet", err);
-        }
+        end_us = FFMAX(end_us, av_rescale_q(packet->pts + FFMAX(packet->duration, 0), base, AV_TIME_BASE_Q));
+        if (pick == 0) report->video_frames++;
+        packet->stream_index = source->out->index;
+        av_packet_rescale_ts(packet, base, source->out->time_base);
+        int err = av_interleaved_write_frame(out, packet);
+        if (err < 0) status = ml_fail(report, ML_MEDIA_ERR_OUTPUT, "cannot write a muxed packet", err);
         if (status == ML_MEDIA_OK) status = source_read(source, report);
     }
     if (status == ML_MEDIA_OK) {

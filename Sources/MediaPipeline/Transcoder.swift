@@ -54,12 +54,20 @@ public struct Transcoder: Sendable {
     }
 
     /// Copies the video of `video` and the audio of `audio` (either may be `nil`, not both) into one Matroska file
-    /// at `output` without decoding, each stream's first packet at its offset (ms) from the output's start: a
-    /// participant's Janus recordings (one file per stream) made into one track. On failure no file is left.
-    public func mux(video: (path: String, offsetMs: Int64)?, audio: (path: String, offsetMs: Int64)?, output: String) throws(MediaError) -> MediaProbe
-    {
+    /// at `output` without decoding, each stream's first packet (its first presented frame) at its offset (ms) from
+    /// the output's start: a participant's Janus recordings (one file per stream) made into one track. A stream ends
+    /// at its first packet presented after `untilMs` (ms on the output's timeline; `nil`: no limit). Packets without
+    /// timestamps or going back in time are dropped and counted in `recoveredErrors`; an input with nothing to write
+    /// gets no stream. A negative `untilMs` is an invalid argument. On failure no file is left.
+    public func mux(
+        video: (path: String, offsetMs: Int64)?, audio: (path: String, offsetMs: Int64)?, output: String, untilMs: Int64? = nil
+    ) throws(MediaError) -> MediaProbe {
+        if let untilMs, untilMs < 0 {
+            try? FileManager.default.removeItem(atPath: output)
+            throw MediaError(.invalidArgument, "a mux's until (\(untilMs) ms) is before its start")
+        }
         var report = ml_media_report()
-        let status = ml_media_mux(video?.path, video?.offsetMs ?? 0, audio?.path, audio?.offsetMs ?? 0, output, &report)
+        let status = ml_media_mux(video?.path, video?.offsetMs ?? 0, audio?.path, audio?.offsetMs ?? 0, untilMs ?? -1, output, &report)
         if status != ML_MEDIA_OK.rawValue { try? FileManager.default.removeItem(atPath: output) }
         try logged("mux", output, status, report)
         return MediaProbe(report)

@@ -124,11 +124,16 @@ int ml_media_composite(
     ml_media_report *report);
 
 /// Copies the video stream of `video` and the audio stream of `audio` (either may be NULL or empty, not both) into one
-/// Matroska file at `output`, without decoding: each stream's first packet lands at its offset (milliseconds, 0...24 h)
-/// from the output's start. Fills `has_video`, `has_audio`, `width`, `height`, `video_frames` (packets) and
-/// `duration_ms`. On failure no output is left.
-int ml_media_mux(const char *video, int64_t video_offset_ms, const char *audio, int64_t audio_offset_ms, const char *output,
-                 ml_media_report *report);
+/// Matroska file at `output`, without decoding: each stream's first packet, taken as its first presented frame (its
+/// pts), lands at its offset (milliseconds, 0...24 h) from the output's start, and a packet presented before it is
+/// dropped. A packet whose pts is later than `until_ms` on the output's timeline ends its stream there (negative: no
+/// limit). Timestamps are repaired where they can be (a missing dts guessed, a missing or too early pts made the
+/// dts); a packet with none, or whose dts goes back, is dropped and counted in `decode_errors`. An input with no
+/// packet to write gets no stream in the output. Fills `has_video`, `has_audio` (the stream is in the output),
+/// `width`, `height`, `video_frames` (video packets written), `decode_errors` and `duration_ms` (the end of the
+/// last packet presented). Nothing to write at all is ML_MEDIA_ERR_NO_STREAM. On failure no output is left.
+int ml_media_mux(const char *video, int64_t video_offset_ms, const char *audio, int64_t audio_offset_ms, int64_t until_ms,
+                 const char *output, ml_media_report *report);
 
 /// libavformat's version number (`LIBAVFORMAT_VERSION_INT`).
 int ml_media_version(void);
