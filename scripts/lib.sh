@@ -379,6 +379,7 @@ general: {
 	token_auth_secret = "$token"
 	admin_secret = "$admin_secret"
 	hide_dependencies = true
+	recordings_tmp_ext = "tmp"
 	protected_folders = [ "/bin", "/boot", "/dev", "/etc", "/initrd", "/lib", "/lib32", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var" ]
 }
 certificates: {

@@ -3,12 +3,17 @@ public import MentorLinkCore
 
 /// Janus's own recordings of SFU rooms (`rec_dir`): one `.mjr` file per stream a publisher sent while the room
 /// recorded, named `videoroom-<room>-user-<participant>-<microseconds>-<audio|video>-<mindex>.mjr`. For a
-/// participant whose upload never completed, ``track(room:participant:from:until:transcoder:work:)`` turns them into
-/// one track like an upload: `janus-pp-rec` reads each `.mjr` header (when its first packet was written) and
+/// participant whose upload never completed, ``tracks(room:participant:from:until:transcoder:work:)`` turns them into
+/// tracks like uploads: `janus-pp-rec` reads each `.mjr` header (when its first packet was written) and
 /// extracts the media into Matroska, and the transcoder muxes video and audio into one file, each stream placed by its
 /// header's start.
 ///
 /// Blocking (it runs `janus-pp-rec`): call it on the transcoder's thread.
+///
+/// The file names are Janus's, and Janus 1.1.2 lets a client that joins a room pick its participant id and start its
+/// own recording (`joinandconfigure` with `record`, despite `lock_record`), so a name is only as trustworthy as the
+/// room's participants: the processor uses these files only for a participant of the recording who began an upload
+/// of their own, and never for someone else.
 public struct JanusRecordings: Sendable {
     /// The directory Janus records into.
     public let directory: String
@@ -72,32 +77,55 @@ public struct JanusRecordings: Sendable {
         return written
     }
 
-    /// The participant's recording in the room within the window as one track in `work` (`nil` when Janus has none):
-    /// the latest video and the latest audio file (a participant who rejoined has several; the latest is the one
-    /// in progress when the upload stopped), extracted and muxed.
-    public func track(
+    /// The participant's recording in the room within the window, as tracks in `work` (none when Janus has none):
+    /// the files are grouped into segments (a publisher's audio and video files are created together; a rejoin or a
+    /// restart of Janus begins another segment), each segment's streams extracted and muxed into one file placed by
+    /// the headers' first-packet times and trimmed at `until`. A stream that never carried media (no header) is
+    /// skipped.
+    public func tracks(
         room: String, participant: String, from: Instant, until: Instant, transcoder: Transcoder, work: String
     )
-        throws(MediaError) -> Track?
+        throws(MediaError) -> [Track]
     {
-        let files = files(room: room, participant: participant, from: from, until: until)
-        let chosen = [SFUMedia.video, .audio].compactMap { kind in files.last { $0.kind == kind } }
-        guard !chosen.isEmpty else { return nil }
-        var extracted: [(file: File, path: String, start: Int64)] = []
-        for file in chosen {
-            let start = try firstPacketMicroseconds(file.path)
-            let path = (work as NSString).appendingPathComponent("janus-\(participant)-\(file.kind.rawValue).\(file.kind == .video ? "mkv" : "mka")")
-            let (status, output) = run(["--debug-level", "2", file.path, path])
-            guard status == 0, FileManager.default.fileExists(atPath: path) else {
-                throw MediaError(.invalidInput, "janus-pp-rec cannot extract \(file.path): \(output.suffix(300))")
+        var made: [Track] = []
+        for (index, segment) in Self.segments(files(room: room, participant: participant, from: from, until: until)).enumerated() {
+            var extracted: [(file: File, path: String, start: Int64)] = []
+            for file in segment {
+                guard let start = try? firstPacketMicroseconds(file.path) else { continue }
+                let ext = file.kind == .video ? "mkv" : "mka"
+                let path = (work as NSString).appendingPathComponent("janus-\(participant)-\(index)-\(file.kind.rawValue).\(ext)")
+                let (status, output) = run(["--debug-level", "2", file.path, path])
+                guard status == 0, FileManager.default.fileExists(atPath: path) else {
+                    throw MediaError(.invalidInput, "janus-pp-rec cannot extract \(file.path): \(output.suffix(300))")
+                }
+                extracted.append((file, path, start))
             }
-            extracted.append((file, path, start))
+            guard let first = extracted.map(\.start).min() else { continue }
+            let placed = { (kind: SFUMedia) in extracted.first { $0.file.kind == kind }.map { (path: $0.path, offsetMs: ($0.start - first) / 1000) } }
+            let output = (work as NSString).appendingPathComponent("janus-\(participant)-\(index).mkv")
+            let startedAt = Instant(Date(timeIntervalSince1970: Double(first) / 1e6))
+            let untilMs = Int64((until.date.timeIntervalSince(startedAt.date) * 1000).rounded())
+            guard untilMs > 0 else { continue }
+            _ = try transcoder.mux(video: placed(.video), audio: placed(.audio), output: output, untilMs: untilMs)
+            made.append(Track(path: output, startedAt: startedAt, sources: extracted.map(\.file.path)))
         }
-        guard let first = extracted.map(\.start).min() else { return nil }
-        let placed = { (kind: SFUMedia) in extracted.first { $0.file.kind == kind }.map { (path: $0.path, offsetMs: ($0.start - first) / 1000) } }
-        let output = (work as NSString).appendingPathComponent("janus-\(participant).mkv")
-        _ = try transcoder.mux(video: placed(.video), audio: placed(.audio), output: output)
-        return Track(path: output, startedAt: Instant(Date(timeIntervalSince1970: Double(first) / 1e6)), sources: chosen.map(\.path))
+        return made
+    }
+
+    /// Files (oldest first) grouped into segments: a file joins the current segment unless the segment has a file
+    /// of its kind already or began more than 10 s before it.
+    static func segments(_ files: [File]) -> [[File]] {
+        var segments: [[File]] = []
+        for file in files {
+            if let current = segments.last, let first = current.first, !current.contains(where: { $0.kind == file.kind }),
+                file.createdAtMicroseconds - first.createdAtMicroseconds <= 10_000_000
+            {
+                segments[segments.count - 1].append(file)
+            } else {
+                segments.append([file])
+            }
+        }
+        return segments
     }
 
     /// Runs the tool with `arguments`; its status and its output (standard output and error together: it logs to

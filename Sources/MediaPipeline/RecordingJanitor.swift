@@ -7,7 +7,7 @@ public import ServiceLifecycle
 /// worker that would have stopped them when the room emptied may have died), finalizing recordings whose tracks did
 /// not all arrive in time are processed with what came (`recording.processing`), recordings older than the retention
 /// are deleted with their media, and this host's upload staging loses the files nobody can use any more (a deleted
-/// recording's or track's, an incomplete track's past its tus expiry).
+/// recording's or track's, an incomplete track's past its tus expiry), as does Janus's recordings directory.
 public struct RecordingJanitor: Service {
     let store: any RecordingStore
     let objects: any ObjectStore
@@ -15,6 +15,8 @@ public struct RecordingJanitor: Service {
     let every: Duration
     /// The upload staging directory of this host (`<root>/<track id>.part`); `nil`: none swept.
     let stagingRoot: String?
+    /// Janus's recordings directory on this host (`.mjr` files); `nil`: none swept.
+    let janusRecordings: String?
     /// How long after its session's end a recording that still runs is stopped.
     let overrunMargin: Duration
     /// The finalize deadline such a stop gives the tracks' last bytes.
@@ -26,8 +28,9 @@ public struct RecordingJanitor: Service {
     /// sweeping `stagingRoot`).
     public init(
         store: any RecordingStore, objects: any ObjectStore, retention: Duration, every: Duration = .seconds(30), stagingRoot: String? = nil,
-        overrunMargin: Duration = .seconds(3600), finalizeWithin: Duration = .seconds(900), logger: Logger
+        overrunMargin: Duration = .seconds(3600), finalizeWithin: Duration = .seconds(900), janusRecordings: String? = nil, logger: Logger
     ) {
+        self.janusRecordings = janusRecordings
         self.store = store
         self.objects = objects
         self.retention = retention
@@ -70,6 +73,7 @@ public struct RecordingJanitor: Service {
             }
         }
         await step("staging") { try await sweepStaging(now: now) }
+        await step("janus_recordings") { try await sweepJanusRecordings(now: now) }
     }
 
     /// Removes the staging files of tracks that are gone (terminated, or their recording deleted) or incomplete
@@ -81,6 +85,30 @@ public struct RecordingJanitor: Service {
             guard let id = UUID(uuidString: String(name.dropLast(".part".count))) else { continue }
             if let (track, _) = try await store.track(id: id), track.isComplete || track.expiresAt > now { continue }
             unstage(id)
+        }
+    }
+
+    /// Removes Janus's `.mjr` files nobody can use any more: older than the retention, or of a room that has no
+    /// recording (deleted, or none ever) and over an hour old (a fallback is read within minutes of a recording's
+    /// end). Files Janus is still writing (`.mjr.tmp`) are left until they are past the retention.
+    func sweepJanusRecordings(now: Instant) async throws {
+        guard let directory = janusRecordings, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let expired = now.date.addingTimeInterval(-Double(retention.components.seconds))
+        let stale = now.date.addingTimeInterval(-3600)
+        var recorded: [UUID: Bool] = [:]
+        for name in names where name.hasPrefix("videoroom-") && (name.hasSuffix(".mjr") || name.hasSuffix(".mjr.tmp")) {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < stale else {
+                continue
+            }
+            var remove = modified < expired
+            if !remove, name.hasSuffix(".mjr"), let room = UUID(uuidString: String(name.dropFirst("videoroom-".count).prefix(36))) {
+                if recorded[room] == nil {
+                    recorded[room] = try await !store.recordings(roomId: room, participantId: nil, before: nil, limit: 1).isEmpty
+                }
+                remove = recorded[room] == false
+            }
+            if remove { try? FileManager.default.removeItem(atPath: path) }
         }
     }
 

@@ -6,11 +6,11 @@ public import MentorLinkCore
 /// (`recordings/<id>/tracks/<trackId>.webm`), becomes an MP4 per participant, and all of them a composite (aligned
 /// by the tracks' server-stamped starts) with HLS of it, under `recordings/<id>/outputs/r<revision>/`.
 ///
-/// A participant with no complete track (their upload never completed) is taken from Janus's own recording of the
-/// room when there is one (``JanusRecordings``, SFU rooms), placed by the `.mjr` headers' start times.
+/// A participant who began an upload but has no readable track (it never completed) is taken from Janus's own
+/// recording of the room when there is one (``JanusRecordings``, SFU rooms), placed by the `.mjr` headers' start times.
 ///
-/// The outcome: `ready` when every track was complete and clean, `partial` when a track is missing, could not be
-/// read, or has a gap (its position is kept), `failed` with a reason when nothing could be made. Blocking media
+/// The outcome: `ready` when every participant who uploaded has a complete, clean track (or a clean one from Janus's
+/// recording), `partial` when a track is missing, could not be read, or has a gap (its position is kept), `failed` with a reason when nothing could be made. Blocking media
 /// work runs on the transcoder's own thread, never on the cooperative pool.
 public struct RecordingProcessor: Sendable {
     let store: any RecordingStore
@@ -89,16 +89,18 @@ public struct RecordingProcessor: Sendable {
             await progress(recording, percent: 10 + 50 * (index + 1) / max(1, complete.count))
         }
 
-        // Whoever has no readable track: Janus's recording of them, else a missing track.
-        let covered = Set(complete.map(\.participantId).filter { id in outputs.contains { $0.participantId == id } })
-        let uncovered = Set(recording.tracks.map(\.participantId)).union(janusParticipants(recording)).subtracting(covered)
+        // A participant who began an upload but has no readable track: Janus's recording of them (SFU rooms), else a
+        // missing track.
+        let covered = Set(outputs.compactMap(\.participantId))
         var incomplete = recording.tracks.filter { !$0.isComplete }.count
-        for participant in uncovered.sorted(by: { $0.uuidString < $1.uuidString }) {
-            if let fallback = await fromJanus(recording, participant: participant, work: work, outputBase: outputBase) {
-                outputs.append(fallback.output)
-                inputs.append((fallback.startedAt, fallback.path))
-                incomplete -= recording.tracks.filter { !$0.isComplete && $0.participantId == participant }.count
-            }
+        for participant in Set(recording.tracks.map(\.participantId)).subtracting(covered).sorted(by: { $0.uuidString < $1.uuidString }) {
+            let own = recording.tracks.filter { $0.participantId == participant }
+            guard let track = own.first, let fallback = try await fromJanus(recording, participant: participant, work: work, outputBase: outputBase)
+            else { continue }
+            outputs += fallback.map(\.output)
+            inputs += fallback.map { ($0.startedAt, $0.path) }
+            gaps += fallback.flatMap { made in made.gaps.map { RecordingGap(trackId: track.id, startMs: $0.startMs, lengthMs: $0.lengthMs) } }
+            incomplete -= own.filter { !$0.isComplete }.count
         }
         if incomplete > 0 { problems.insert("\(incomplete) track(s) never completed", at: 0) }
 
@@ -146,57 +148,56 @@ public struct RecordingProcessor: Sendable {
         return finished
     }
 
-    /// The participants Janus recorded in the recording's room (an SFU room) during the recording.
-    func janusParticipants(_ recording: Recording) -> Set<UUID> {
-        guard let janus, let names = try? FileManager.default.contentsOfDirectory(atPath: janus.directory) else { return [] }
-        let prefix = "videoroom-\(recording.roomId.uuidString.lowercased())-user-"
-        return Set(
-            names.compactMap { name in
-                guard name.hasPrefix(prefix), name.hasSuffix(".mjr") else { return nil }
-                return UUID(uuidString: String(name.dropFirst(prefix.count).prefix(36)))
-            }.filter { participant in
-                !janus.files(
-                    room: recording.roomId.uuidString.lowercased(), participant: participant.uuidString.lowercased(), from: recording.startedAt,
-                    until: recording.stoppedAt ?? Instant.now
-                ).isEmpty
-            })
+    /// One MP4 made from Janus's recording of a participant.
+    struct Fallback {
+        var output: RecordingOutput
+        var startedAt: Instant
+        var path: String
+        var gaps: [MediaGap]
     }
 
-    /// The participant's MP4 from Janus's recording of them, or `nil` (none, or it could not be read: logged).
-    func fromJanus(
-        _ recording: Recording, participant: UUID, work: String, outputBase: String
-    ) async -> (
-        output: RecordingOutput, startedAt: Instant, path: String
-    )? {
+    /// The participant's MP4s from Janus's recording of them within the recording's window (one per segment: a rejoin
+    /// begins another), `nil` when there is none or it cannot be read (logged). An unreachable object store throws,
+    /// so the job is retried, as for uploads.
+    func fromJanus(_ recording: Recording, participant: UUID, work: String, outputBase: String) async throws -> [Fallback]? {
         guard let janus else { return nil }
         let id = participant.uuidString.lowercased()
-        // Janus opens a publisher's files when it starts sending, a moment after the recording began.
-        let from = Instant(recording.startedAt.date.addingTimeInterval(-5))
+        // Janus creates a room's files when its recording is switched on, just after the recording began (1 s for
+        // the clocks of the processes).
+        let from = Instant(recording.startedAt.date.addingTimeInterval(-1))
         let until = recording.stoppedAt ?? Instant.now
+        let made: [(JanusRecordings.Track, TrackReport, String)]
         do {
-            let made = try await transcoder.offloaded { transcoder -> (JanusRecordings.Track, TrackReport)? in
-                guard
-                    let track = try janus.track(
-                        room: recording.roomId.uuidString.lowercased(), participant: id, from: from, until: until, transcoder: transcoder, work: work)
-                else { return nil }
-                let mp4 = "\(work)/janus-\(id).mp4"
-                return (track, try transcoder.transcodeTrack(input: track.path, output: mp4))
+            made = try await transcoder.offloaded { transcoder in
+                try janus.tracks(
+                    room: recording.roomId.uuidString.lowercased(), participant: id, from: from, until: until, transcoder: transcoder, work: work
+                )
+                .enumerated().map { index, track in
+                    let mp4 = "\(work)/janus-\(id)-\(index).mp4"
+                    return (track, try transcoder.transcodeTrack(input: track.path, output: mp4), mp4)
+                }
             }
-            guard let (track, report) = made else { return nil }
-            let key = "\(outputBase)janus-\(id).mp4"
-            try await objects.put(key: key, fileAt: "\(work)/janus-\(id).mp4", contentType: "video/mp4")
-            logger.info(
-                "media.janus_fallback",
-                metadata: [
-                    "recording": .string(recording.id.uuidString), "participant": .string(id), "files": .stringConvertible(track.sources.count),
-                ])
-            return (RecordingOutput(kind: .mp4, key: key, durationMs: report.durationMs, participantId: participant), track.startedAt, track.path)
         } catch {
             logger.warning(
                 "media.janus_fallback_failed",
                 metadata: ["recording": .string(recording.id.uuidString), "participant": .string(id), "error": .string("\(error)")])
             return nil
         }
+        guard !made.isEmpty else { return nil }
+        var fallbacks: [Fallback] = []
+        for (index, (track, report, mp4)) in made.enumerated() {
+            let key = "\(outputBase)janus-\(id)-\(index).mp4"
+            try await objects.put(key: key, fileAt: mp4, contentType: "video/mp4")
+            fallbacks.append(
+                Fallback(
+                    output: RecordingOutput(kind: .mp4, key: key, durationMs: report.durationMs, participantId: participant),
+                    startedAt: track.startedAt,
+                    path: track.path, gaps: report.gaps))
+        }
+        logger.info(
+            "media.janus_fallback",
+            metadata: ["recording": .string(recording.id.uuidString), "participant": .string(id), "segments": .stringConvertible(made.count)])
+        return fallbacks
     }
 
     /// The track's bytes at `local`: from staging (moved into the object store first, then unstaged), or from the

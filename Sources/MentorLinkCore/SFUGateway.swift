@@ -112,8 +112,8 @@ public protocol SFUGateway: Sendable {
     @discardableResult func destroyRoom(id: String) async throws -> Bool
     /// Whether the room exists (after a restart of the SFU, none does).
     func roomExists(id: String) async throws -> Bool
-    /// The ids of every room on the SFU (private ones included), in no particular order.
-    func roomIds() async throws -> [String]
+    /// Every room on the SFU (private ones included), in no particular order.
+    func listRooms() async throws -> [SFURoomListing]
     /// Turns the SFU's own recording of the room on or off (every publisher, as long as it is on): the fallback for a
     /// participant whose own upload never completes.
     func setRecording(room: String, recording: Bool) async throws
@@ -136,7 +136,22 @@ public protocol SFUGateway: Sendable {
     func health() async throws -> SFUHealth
 }
 
+/// A room as the SFU lists it.
+public struct SFURoomListing: Sendable, Hashable {
+    public var id: String
+    /// Whether the SFU records it now.
+    public var recording: Bool
+
+    public init(id: String, recording: Bool) {
+        self.id = id
+        self.recording = recording
+    }
+}
+
 extension SFUGateway {
+    /// The ids of every room on the SFU.
+    public func roomIds() async throws -> [String] { try await listRooms().map(\.id) }
+
     /// Mutes (or unmutes) every stream of `media` the participant publishes; returns the mids it changed.
     @discardableResult public func mute(room: String, participant: String, media: SFUMedia, muted: Bool) async throws -> [String] {
         let mids = try await streams(room: room, participant: participant).filter { $0.media == media }.map(\.mid)

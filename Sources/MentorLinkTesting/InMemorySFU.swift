@@ -67,9 +67,9 @@ public final class InMemorySFU: SFUGateway {
         return rooms.withLock { $0[id] != nil }
     }
 
-    public func roomIds() async throws -> [String] {
+    public func listRooms() async throws -> [SFURoomListing] {
         try up()
-        return rooms.withLock { Array($0.keys) }
+        return rooms.withLock { $0.map { SFURoomListing(id: $0.key, recording: $0.value.recording) } }
     }
 
     public func setRecording(room: String, recording: Bool) async throws {

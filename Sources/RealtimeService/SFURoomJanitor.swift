@@ -6,18 +6,29 @@ public import ServiceLifecycle
 /// Destroys the SFU rooms whose session is over: a room on the SFU whose MentorLink room closed (its end plus
 /// ``RoomsConfiguration/stayLate``), was cancelled or never existed is destroyed, which disconnects whoever is still
 /// in it. Rooms are created on demand by `rooms.join` (again after a restart of the SFU), so this is the only place
-/// they end. Rooms whose id is not a MentorLink room id are not ours and are left alone.
+/// they end. Rooms whose id is not a MentorLink room id are not ours and are left alone; one whose id is a
+/// lower-case UUID this database does not know is taken for ours: the SFU serves one deployment.
 ///
-/// One process runs it (worker 0): destroying a room twice is harmless, but one sweep is enough.
+/// It also puts right the SFU's recording of open rooms where it differs from the rooms' recordings (a switch lost
+/// to a timeout, or two workers' switches arriving out of order).
+///
+/// One process runs it (worker 0): destroying a room twice is harmless, but one sweep is enough. A room that
+/// cannot be destroyed or switched is logged and the sweep goes on.
 public struct SFURoomJanitor: Service {
     let sfu: any SFUGateway
     let rooms: any RoomStore
     let configuration: RoomsConfiguration
     let every: Duration
+    /// Whether a room's recording runs; `nil`: the SFU's recording is not reconciled.
+    let isRecording: (@Sendable (UUID) async throws -> Bool)?
     let logger: Logger
 
-    /// Sweeps every `every` (default a minute).
-    public init(sfu: any SFUGateway, rooms: any RoomStore, configuration: RoomsConfiguration, every: Duration = .seconds(60), logger: Logger) {
+    /// Sweeps every `every` (default a minute); with `isRecording`, also reconciles the SFU's recording of open rooms.
+    public init(
+        sfu: any SFUGateway, rooms: any RoomStore, configuration: RoomsConfiguration, every: Duration = .seconds(60),
+        isRecording: (@Sendable (UUID) async throws -> Bool)? = nil, logger: Logger
+    ) {
+        self.isRecording = isRecording
         self.sfu = sfu
         self.rooms = rooms
         self.configuration = configuration
@@ -30,19 +41,32 @@ public struct SFURoomJanitor: Service {
             do { _ = try await sweep(now: configuration.now()) } catch {
                 logger.warning("sfu.janitor_failed", metadata: ["error": .string("\(error)")])
             }
-            try? await Task.sleep(for: every)
+            // A shutdown ends the wait at once.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
         }
     }
 
     /// One pass (tests call it directly); returns the ids of the rooms it destroyed.
     @discardableResult public func sweep(now: Instant) async throws -> [String] {
         var destroyed: [String] = []
-        for id in try await sfu.roomIds() {
+        for listed in try await sfu.listRooms() {
+            let id = listed.id
             guard let roomId = UUID(uuidString: id), roomId.uuidString.lowercased() == id else { continue }
-            if let room = try await rooms.room(bookingId: roomId), room.id == roomId, configuration.closes(room) > now { continue }
-            if try await sfu.destroyRoom(id: id) {
-                destroyed.append(id)
-                logger.info("sfu.room_destroyed", metadata: ["room": .string(id)])
+            do {
+                if let room = try await rooms.room(bookingId: roomId), room.id == roomId, configuration.closes(room) > now {
+                    if let isRecording, case let wanted = try await isRecording(roomId), wanted != listed.recording {
+                        try await sfu.setRecording(room: id, recording: wanted)
+                        logger.info("sfu.recording_reconciled", metadata: ["room": .string(id), "recording": .stringConvertible(wanted)])
+                    }
+                    continue
+                }
+                if try await sfu.destroyRoom(id: id) {
+                    destroyed.append(id)
+                    logger.info("sfu.room_destroyed", metadata: ["room": .string(id)])
+                }
+            } catch let error as SFUError {
+                if case .unavailable = error { throw error }
+                logger.warning("sfu.janitor_room_failed", metadata: ["room": .string(id), "error": .string("\(error)")])
             }
         }
         return destroyed

@@ -9,9 +9,16 @@ import NIOCore
 /// Each operation is one short Janus session: `create` (with a service token the backend signs itself), `attach` to
 /// the VideoRoom, the plugin's synchronous requests, then `destroy`; nothing to keep alive. Rooms are created with the
 /// plugin's `admin_key`, a secret of their own derived from it (``roomSecret(_:)``: only the backend can destroy,
-/// kick, moderate or start recording, `lock_record`), hidden from `list`, with the allow-list on (only tokens the
+/// kick, moderate or switch the room's recording, `lock_record`), hidden from `list`, with the allow-list on (only tokens the
 /// backend added join) and `require_pvtid` (only someone who joined may subscribe, and a kick ends their
 /// subscriptions too). Published streams come from the admin API (``streams(room:participant:)``).
+///
+/// What Janus 1.1.2 does not lock: a participant admitted by the allow-list picks its own feed id at `join` (the
+/// token is not bound to it), and `joinandconfigure` accepts `record` and `filename` without the secret despite
+/// `lock_record`. So an admitted participant could publish under another's id (refused while that one is in the
+/// room: ids are unique) or record itself; the media pipeline trusts Janus's files only for participants of the
+/// recording who began an upload of their own. Closing this needs a signaling proxy in front of `/sfu` that fixes
+/// the id to the token's participant and strips `record`/`filename` (not built).
 public struct JanusGateway: SFUGateway, HealthCheck {
     public let configuration: JanusConfiguration
     let http: JanusHTTP
@@ -86,7 +93,7 @@ public struct JanusGateway: SFUGateway, HealthCheck {
         return answer["exists"] as? Bool ?? false
     }
 
-    /// The VideoRoom's `enable_recording` with the room's secret (`lock_record`: nobody else can): Janus records every
+    /// The VideoRoom's `enable_recording` with the room's secret (`lock_record`): Janus records every
     /// publisher of the room into `.mjr` files under ``JanusConfiguration/recordingsDirectory`` while it is on. Refused
     /// (``MentorLinkCore/SFUError/refused(code:reason:)``) when no recordings directory is configured.
     public func setRecording(room: String, recording: Bool) async throws {
@@ -100,11 +107,13 @@ public struct JanusGateway: SFUGateway, HealthCheck {
     }
 
     /// The VideoRoom's `list` with the admin key, which lists the private rooms (all of ours) too.
-    public func roomIds() async throws -> [String] {
+    public func listRooms() async throws -> [SFURoomListing] {
         let answer = try await mapped(room: "*") {
             try await withVideoRoom { try await $0.request(["request": "list", "admin_key": configuration.adminKey]) }
         }
-        return (answer["list"] as? [[String: Any]] ?? []).compactMap { $0["room"] as? String }
+        return (answer["list"] as? [[String: Any]] ?? []).compactMap { entry in
+            (entry["room"] as? String).map { SFURoomListing(id: $0, recording: entry["record"] as? Bool ?? false) }
+        }
     }
 
     public func allow(room: String, tokens: [String]) async throws { try await allowed(room: room, action: "add", tokens: tokens) }

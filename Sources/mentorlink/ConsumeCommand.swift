@@ -51,17 +51,19 @@ struct ConsumeCommand: AsyncParsableCommand {
         case .media:
             let recordings = PostgresRecordingStore(pool: adapters.postgres, logger: logger)
             let objects = try adapters.objects(config)
+            let janusRecordings = config.environment["MENTORLINK_JANUS_RECORDINGS_DIR"].flatMap { $0.isEmpty ? nil : JanusRecordings(directory: $0) }
             let processor = RecordingProcessor(
                 store: recordings, objects: objects, bus: adapters.bus, transcoder: Transcoder(logger: logger),
                 stagedFile: { "\(config.uploadStagingRoot)/\($0.uuidString.lowercased()).part" }, workRoot: "\(config.runDirectory)/media-work",
                 // Janus's own recordings of SFU rooms, on this host: the fallback for uploads that never completed.
-                janus: config.environment["MENTORLINK_JANUS_RECORDINGS_DIR"].flatMap { $0.isEmpty ? nil : JanusRecordings(directory: $0) },
+                janus: janusRecordings,
                 logger: logger)
             loop = consuming(MediaConsumer(processor: processor, logger: logger))
             extra = [
                 RecordingJanitor(
                     store: recordings, objects: objects, retention: .seconds(86_400 * config.recordingRetentionDays),
-                    stagingRoot: config.uploadStagingRoot, finalizeWithin: config.recordingConfiguration.finalizeWithin, logger: logger)
+                    stagingRoot: config.uploadStagingRoot, finalizeWithin: config.recordingConfiguration.finalizeWithin,
+                    janusRecordings: janusRecordings?.directory, logger: logger)
             ]
         case .notifications: loop = consuming(NotificationConsumer(store: store, bus: adapters.bus, rooms: rooms, logger: logger))
         case .email:

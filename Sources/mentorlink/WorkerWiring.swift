@@ -120,7 +120,9 @@ struct WorkerWiring {
             }
         }
         let sfuJanitor = janus.map {
-            SFURoomJanitor(sfu: $0, rooms: roomStore, configuration: roomsConfiguration, logger: Logger(label: "mentorlink.sfu-janitor"))
+            SFURoomJanitor(
+                sfu: $0, rooms: roomStore, configuration: roomsConfiguration, isRecording: recordingSwitch?.isRecording,
+                logger: Logger(label: "mentorlink.sfu-janitor"))
         }
         registry.mount(
             RoomsService(

@@ -106,6 +106,40 @@ import Testing
         }
     }
 
+    /// Janus's `.mjr` files go with the retention, or an hour after their room has no recording left; files of a
+    /// room with a recording, recent files and files still being written stay.
+    @Test func janusRecordingsAreSweptWhenNobodyCanUseThem() async throws {
+        try await RecordingHarness.with { h in
+            let mentor = try await h.user(.mentor)
+            let mentee = try await h.user(.mentee)
+            let recorded = try await h.room(mentor: mentor, mentee: mentee)
+            _ = try await h.recording(recorded, mentor: mentor)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ml-janus-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let user = mentee.id.uuidString.lowercased()
+            func file(_ room: UUID, hoursAgo: Double, suffix: String = ".mjr") throws -> String {
+                let path = "\(directory)/videoroom-\(room.uuidString.lowercased())-user-\(user)-\(Int.random(in: 1...1_000_000_000))-video-0\(suffix)"
+                FileManager.default.createFile(atPath: path, contents: Data([1]))
+                try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-hoursAgo * 3600)], ofItemAtPath: path)
+                return path
+            }
+            let kept = try file(recorded, hoursAgo: 30)
+            let expired = try file(recorded, hoursAgo: 24 * 91)
+            let orphan = try file(UUID(), hoursAgo: 2)
+            let recentOrphan = try file(UUID(), hoursAgo: 0.5)
+            let writing = try file(UUID(), hoursAgo: 2, suffix: ".mjr.tmp")
+            let janitor = RecordingJanitor(
+                store: h.store, objects: h.objects, retention: .seconds(86_400 * 90), janusRecordings: directory, logger: TestEnvironment.logger)
+            await janitor.sweep(now: .now)
+            let exists = { (path: String) in FileManager.default.fileExists(atPath: path) }
+            #expect(exists(kept), "a room with a recording keeps its files")
+            #expect(!exists(expired), "past the retention")
+            #expect(!exists(orphan), "a room without a recording, an hour on")
+            #expect(exists(recentOrphan) && exists(writing))
+        }
+    }
+
     /// A track's start is the server's stamp less the time the client says passed since it began recording (its
     /// own clock's offset cancels out), so a creation delayed by a network cut still places the track where it began;
     /// a client's claim never places a track before its recording began, and a start "in the future" is ignored.

@@ -30,13 +30,19 @@ import Testing
         for foreign in ["lobby", UUID().uuidString] { try await sfu.createRoom(SFURoom(id: foreign, publishers: 2)) }
         var configuration = RoomsConfiguration()
         configuration.now = { clock.now }
-        let janitor = SFURoomJanitor(sfu: sfu, rooms: rooms, configuration: configuration, logger: Logger(label: "test"))
+        // The running room's recording runs, but the SFU's switch was lost; the SFU records the ended one, whose
+        // recording stopped.
+        try await sfu.setRecording(room: ended.uuidString.lowercased(), recording: true)
+        let janitor = SFURoomJanitor(
+            sfu: sfu, rooms: rooms, configuration: configuration, isRecording: { $0 == running }, logger: Logger(label: "test"))
 
         let destroyed = try await janitor.sweep(now: clock.now)
         #expect(Set(destroyed) == Set([closed, cancelled, unknown].map { $0.uuidString.lowercased() }))
         // The one that ended 29 minutes ago is still within its stay-late.
         #expect(Set(try await sfu.roomIds()).isSuperset(of: [running, ended].map { $0.uuidString.lowercased() } + ["lobby"]))
         #expect(try await sfu.roomIds().count == 4)
+        #expect(sfu.room(running.uuidString.lowercased())?.recording == true)
+        #expect(sfu.room(ended.uuidString.lowercased())?.recording == false)
         #expect(try await janitor.sweep(now: clock.now).isEmpty)
         #expect(try await janitor.sweep(now: clock.now.adding(minutes: 2)) == [ended.uuidString.lowercased()])
 

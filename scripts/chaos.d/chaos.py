@@ -329,13 +329,13 @@ def setup(stack, binary, clients, rnd):
 
 
 def sfu_group(stack, user):
-    """With Janus: a group session of six seats (beyond the mesh: on the SFU) starting in five minutes, its mentor and
-    one seat holder, who join its room during the Janus outage. Users of their own, outside the load's accounting."""
+    """With Janus: a group session of six seats (beyond the mesh: on the SFU) starting in five minutes and lasting
+    four hours (open however long the schedule runs), its mentor and one seat holder, who join its room during the Janus outage. Users of their own, outside the load's accounting."""
     if not os.path.exists(os.path.join(stack.run_dir, "janus", "endpoints.env")):
         return None
     mentor, mentee = user("mentor", 8), user("mentee", 8)
     start = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:00Z")
-    group = ok(stack.call("sessions.createGroup", {"start": start, "minutes": 30, "capacity": 6, "title": "Chaos SFU", "topic": "Faults"},
+    group = ok(stack.call("sessions.createGroup", {"start": start, "minutes": 240, "capacity": 6, "title": "Chaos SFU", "topic": "Faults"},
                           mentor["token"]), "sessions.createGroup")["booking"]
     ok(stack.call("booking.join", {"groupSessionId": group["id"]}, mentee["token"]), "booking.join")
     return {"room": group["id"], "mentee": mentee}
