@@ -4,7 +4,8 @@ import Synchronization
 import Testing
 
 /// A request that arrives as the graceful shutdown begins is answered (200 when its handler ran, 503 `unavailable` when
-/// it never did) or its connection is closed or reset; it never hangs (here: no answer within 3 s). Without the
+/// it never did) or its connection is closed or reset; it never hangs (here: no answer within 10 s, far beyond a
+/// loaded machine's delays: a hang lasted until the 75 s idle timeout). Without the
 /// DrainGuard, 18 of 20 tries with no delay hung: Hummingbird dropped the connection (accepted as the listening socket
 /// closed, it was never handed to a handler). How soon a refused or idle connection closes: DrainGuardTests.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DrainRaceTests {
@@ -14,7 +15,7 @@ import Testing
         case answered(status: Int, text: String, headers: [String: String], closedAfter: Bool)
         /// Closed or reset: still in the backlog as the socket closed, or closed before it was served.
         case closed
-        /// No answer and no close within 3 s.
+        /// No answer and no close within 10 s.
         case hung
     }
 
@@ -22,7 +23,7 @@ import Testing
         let outcomes = Mutex([Outcome]())
         for _ in 0..<20 {
             try await TestWorker.run { endpoint, control in
-                let connection = try HTTPConnection(endpoint, timeout: 3)
+                let connection = try HTTPConnection(endpoint, timeout: 10)
                 try connection.socket.write(
                     HTTPConnection.encode(
                         "POST", "/rpc", headers: ["Content-Type": "application/json"],
@@ -57,7 +58,7 @@ import Testing
             #expect(closedAfter, "the connection stayed open after the answer")
         }
         let hung = all.count { $0 == .hung }
-        #expect(hung == 0, "\(hung) of \(all.count) tries got no answer and no close within 3 s")
+        #expect(hung == 0, "\(hung) of \(all.count) tries got no answer and no close within 10 s")
         print("DrainRaceTests delay \(delay): \(served) answered, \(refused) refused 503, \(all.count { $0 == .closed }) closed, \(hung) hung")
     }
 }
