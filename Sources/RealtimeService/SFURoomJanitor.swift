@@ -2,12 +2,15 @@ public import Foundation
 public import Logging
 public import MentorLinkCore
 public import ServiceLifecycle
+import Synchronization
 
 /// Destroys the SFU rooms whose session is over: a room on the SFU whose MentorLink room closed (its end plus
 /// ``RoomsConfiguration/stayLate``), was cancelled or never existed is destroyed, which disconnects whoever is still
 /// in it. Rooms are created on demand by `rooms.join` (again after a restart of the SFU), so this is the only place
 /// they end. Rooms whose id is not a MentorLink room id are not ours and are left alone; one whose id is a
-/// lower-case UUID this database does not know is taken for ours: the SFU serves one deployment.
+/// lower-case UUID this database does not know (or a cancelled room's) is destroyed once it was already unknown a
+/// sweep interval earlier: a room created a moment ago by a worker of another database sharing the SFU (a test's),
+/// or whose booking is not visible yet, is not taken away under its participants.
 ///
 /// It also puts right the SFU's recording of open rooms where it differs from the rooms' recordings (a switch lost
 /// to a timeout, or two workers' switches arriving out of order).
@@ -22,6 +25,8 @@ public struct SFURoomJanitor: Service {
     /// Whether a room's recording runs; `nil`: the SFU's recording is not reconciled.
     let isRecording: (@Sendable (UUID) async throws -> Bool)?
     let logger: Logger
+    /// When each unknown room was first seen unknown.
+    private let unknownSince = UnknownRooms()
 
     /// Sweeps every `every` (default a minute); with `isRecording`, also reconciles the SFU's recording of open rooms.
     public init(
@@ -53,13 +58,15 @@ public struct SFURoomJanitor: Service {
             let id = listed.id
             guard let roomId = UUID(uuidString: id), roomId.uuidString.lowercased() == id else { continue }
             do {
-                if let room = try await rooms.room(bookingId: roomId), room.id == roomId, configuration.closes(room) > now {
+                let room = try await rooms.room(bookingId: roomId)
+                if let room, room.id == roomId, configuration.closes(room) > now {
                     if let isRecording, case let wanted = try await isRecording(roomId), wanted != listed.recording {
                         try await sfu.setRecording(room: id, recording: wanted)
                         logger.info("sfu.recording_reconciled", metadata: ["room": .string(id), "recording": .stringConvertible(wanted)])
                     }
                     continue
                 }
+                if room == nil, !unknownSince.due(id, now: now, after: every) { continue }
                 if try await sfu.destroyRoom(id: id) {
                     destroyed.append(id)
                     logger.info("sfu.room_destroyed", metadata: ["room": .string(id)])
@@ -69,6 +76,26 @@ public struct SFURoomJanitor: Service {
                 logger.warning("sfu.janitor_room_failed", metadata: ["room": .string(id), "error": .string("\(error)")])
             }
         }
+        unknownSince.forget(destroyed)
         return destroyed
     }
+}
+
+/// The rooms a janitor found unknown, and since when.
+final class UnknownRooms: Sendable {
+    private let since = Mutex<[String: Instant]>([:])
+
+    /// Whether `id`, unknown now, was unknown `after` ago already (it is noted otherwise).
+    func due(_ id: String, now: Instant, after: Duration) -> Bool {
+        since.withLock { since in
+            guard let first = since[id] else {
+                since[id] = now
+                return false
+            }
+            return now.date.timeIntervalSince(first.date) >= Double(after.components.seconds)
+        }
+    }
+
+    /// Forgets the destroyed rooms.
+    func forget(_ destroyed: [String]) { since.withLock { since in for id in destroyed { since.removeValue(forKey: id) } } }
 }

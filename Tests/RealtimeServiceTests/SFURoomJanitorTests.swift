@@ -15,7 +15,7 @@ import Testing
         let mentor = UUID()
         let running = rooms.addGroup(mentor: mentor, mentees: [UUID()], startsAt: clock.now, endsAt: clock.now.adding(minutes: 60)).id
         let ended = rooms.addGroup(
-            mentor: mentor, mentees: [UUID()], startsAt: clock.now.adding(minutes: -120), endsAt: clock.now.adding(minutes: -29)
+            mentor: mentor, mentees: [UUID()], startsAt: clock.now.adding(minutes: -120), endsAt: clock.now.adding(minutes: -28)
         ).id
         let closed = rooms.addGroup(
             mentor: mentor, mentees: [UUID()], startsAt: clock.now.adding(minutes: -120), endsAt: clock.now.adding(minutes: -31)
@@ -36,9 +36,12 @@ import Testing
         let janitor = SFURoomJanitor(
             sfu: sfu, rooms: rooms, configuration: configuration, isRecording: { $0 == running }, logger: Logger(label: "test"))
 
-        let destroyed = try await janitor.sweep(now: clock.now)
-        #expect(Set(destroyed) == Set([closed, cancelled, unknown].map { $0.uuidString.lowercased() }))
-        // The one that ended 29 minutes ago is still within its stay-late.
+        // A closed room goes at once; a cancelled or unknown one once it was unknown a sweep interval (a minute) ago.
+        #expect(try await janitor.sweep(now: clock.now) == [closed.uuidString.lowercased()])
+        #expect(try await janitor.sweep(now: clock.now.adding(seconds: 30)).isEmpty)
+        let destroyed = try await janitor.sweep(now: clock.now.adding(seconds: 60))
+        #expect(Set(destroyed) == Set([cancelled, unknown].map { $0.uuidString.lowercased() }))
+        // The one that ended 28 minutes ago is still within its stay-late.
         #expect(Set(try await sfu.roomIds()).isSuperset(of: [running, ended].map { $0.uuidString.lowercased() } + ["lobby"]))
         #expect(try await sfu.roomIds().count == 4)
         #expect(sfu.room(running.uuidString.lowercased())?.recording == true)
