@@ -35,6 +35,7 @@ import Server
 /// | `MENTORLINK_JANUS_URL`, `MENTORLINK_JANUS_ADMIN_URL` | from `<run dir>/janus/endpoints.env` (written by the scripts); unset: no SFU, every room a mesh |
 /// | `JANUS_TOKEN_SECRET`, `JANUS_ADMIN_KEY`, `JANUS_ADMIN_SECRET` | from `secrets.env`; the first two required with `MENTORLINK_JANUS_URL` |
 /// | `MENTORLINK_SFU_ALL_GROUPS` | unset (`1`/`true`: every group session on the SFU, not only those beyond the mesh cap) |
+/// | `MENTORLINK_MESH_CAP` | 6 (the most people in a mesh room, 2–16; a group that can hold more goes on the SFU) |
 /// | `LOG_LEVEL` | `info` |
 struct AppConfiguration: Sendable {
     var runDirectory: String
@@ -75,6 +76,8 @@ struct AppConfiguration: Sendable {
     var recordingMaxTrackBytes: Int64
     /// `MENTORLINK_SFU_ALL_GROUPS`: see ``RoomsConfiguration/sfuAllGroups``.
     var sfuAllGroups: Bool
+    /// `MENTORLINK_MESH_CAP`: see ``RoomsConfiguration/meshCap``.
+    var meshCap: Int
     /// Every variable, for the adapters that read their own (S3, Janus).
     var environment: [String: String]
 
@@ -118,7 +121,8 @@ struct AppConfiguration: Sendable {
             recordingEmptyGrace: .seconds(max(0, environment["MENTORLINK_RECORDING_EMPTY_GRACE_SECONDS"].flatMap(Int.init) ?? 20)),
             recordingMaxTracks: max(1, environment["MENTORLINK_RECORDING_MAX_TRACKS"].flatMap(Int.init) ?? 20),
             recordingMaxTrackBytes: max(1, environment["MENTORLINK_RECORDING_MAX_TRACK_BYTES"].flatMap(Int64.init) ?? 4 << 30),
-            sfuAllGroups: ["1", "true", "yes"].contains(environment["MENTORLINK_SFU_ALL_GROUPS"]?.lowercased() ?? ""), environment: environment)
+            sfuAllGroups: ["1", "true", "yes"].contains(environment["MENTORLINK_SFU_ALL_GROUPS"]?.lowercased() ?? ""),
+            meshCap: min(16, max(2, environment["MENTORLINK_MESH_CAP"].flatMap(Int.init) ?? 6)), environment: environment)
     }
 
     /// KEY=VALUE lines of a secrets file (missing file: none).

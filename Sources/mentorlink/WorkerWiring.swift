@@ -93,6 +93,7 @@ struct WorkerWiring {
         }
         var roomsConfiguration = RoomsConfiguration()
         roomsConfiguration.sfuAllGroups = config.sfuAllGroups
+        roomsConfiguration.meshCap = config.meshCap
         roomsConfiguration.turnSecret = config.turnSecret
         if !config.turnURLs.isEmpty { roomsConfiguration.turnURLs = config.turnURLs }
         // Janus records an SFU room while its recording runs: the fallback for a participant whose upload never completes.

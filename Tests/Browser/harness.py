@@ -208,6 +208,29 @@ GONE_PROBE = """
 """
 
 
+# Until every remote participant's video is decoding on the page (more than `least` frames each, and `n` of them when
+# given): for `wait_until`, since it is async.
+ALL_DECODING = """async ([n, least]) => { const r = window.__mentorlinkRoom; if (!r) return false;
+  const frames = Object.values(await r.framesDecoded());
+  return (n === null ? frames.length > 0 : frames.length === n) && frames.every((f) => f > least); }"""
+
+
+def wait_until(page: Page, predicate: str, arg=None, timeout: float = 10.0, interval: float = 0.2) -> None:
+    """Evaluates `predicate` (a page function; an async one is awaited) every `interval` seconds until it returns a
+    truthy value; AssertionError after `timeout` seconds. Playwright's `wait_for_function` takes the promise an async
+    predicate returns as truthy and so passes at once: async predicates go through this instead."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout:.0f} s: {predicate[:120]} ({arg})")
+        time.sleep(interval)
+
+
+def wait_for_decoding(page: Page, n: int | None = None, least: int = 0, timeout: float = 20.0) -> None:
+    """Until the page decodes video of `n` remote participants (any number when None), more than `least` frames each."""
+    wait_until(page, ALL_DECODING, [n, least], timeout=timeout, interval=0.25)
+
+
 def sign_in(page: Page, email: str) -> None:
     """Signs in through the app's form (from the current page's "Sign in" link) and waits for the signed-in header."""
     page.get_by_role("link", name="Sign in").click()

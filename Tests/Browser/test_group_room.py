@@ -5,12 +5,10 @@ import time
 
 from playwright.sync_api import expect
 
-from harness import DESKTOP, PHONE, Browsers, Stack, sign_in
+from harness import DESKTOP, PHONE, Browsers, Stack, sign_in, wait_for_decoding
 
 ALL_CONNECTED = """(n) => { const r = window.__mentorlinkRoom; if (!r) return false;
   const states = Object.values(r.connectionStates()); return states.length === n && states.every((s) => s === 'connected'); }"""
-ALL_DECODING = """async (n) => { const r = window.__mentorlinkRoom; if (!r) return false;
-  const frames = Object.values(await r.framesDecoded()); return frames.length === n && frames.every((f) => f > 0); }"""
 
 
 def test_group_room_mesh_mute_remove(stack: Stack, browsers: Browsers) -> None:
@@ -46,7 +44,7 @@ def test_group_room_mesh_mute_remove(stack: Stack, browsers: Browsers) -> None:
                   for page in pages]
         raise AssertionError(f"mesh not connected (ids {[s[1] for s in seats]}):\n" + "\n".join(f"{who}: {state}" for who, state in zip(("mentor", "ann", "ben"), states)))
     for page in pages:
-        page.wait_for_function(ALL_DECODING, arg=2, timeout=20_000, polling=200)
+        wait_for_decoding(page, 2)
         expect(page.locator("video")).to_have_count(3)
     print(f"   three-way mesh connected and decoding on every page {time.time() - started:.1f} s after the first page opened (sign-ins included)")
     stack.shot(mentor, "group-room-desktop")
@@ -74,4 +72,49 @@ def test_group_room_mesh_mute_remove(stack: Stack, browsers: Browsers) -> None:
     ben.reload()
     expect(ben.get_by_role("status").filter(has_text="You were removed from this session.")).to_be_visible()
     for page in pages:
+        page.context.close()
+
+
+# Before the app's scripts: the camera and microphone arrive 3 s after the page asks for them (a slow device, or a
+# permission prompt answered late), so the other participant's offer is answered before there is anything to send.
+LATE_CAMERA = """
+(() => {
+  const media = navigator.mediaDevices;
+  const open = media.getUserMedia.bind(media);
+  media.getUserMedia = (constraints) => new Promise((resolve) => setTimeout(resolve, 3000)).then(() => open(constraints));
+})();
+"""
+FRAMES = "async () => window.__mentorlinkRoom ? Object.values(await window.__mentorlinkRoom.framesDecoded()) : []"
+
+
+def test_mesh_camera_that_comes_late_is_sent(stack: Stack, browsers: Browsers) -> None:
+    """The mentor's camera comes up only after the mentee's offer was answered (the answer could not send anything):
+    the mentor's video must still reach the mentee, decoded and still flowing seconds later (it did not: the offer's
+    transceivers stayed receive-only)."""
+    _, mentor_token = stack.seed_mentor_account("Lena Late", ["facilitation"])
+    mentor_email = stack.seed_rpc("identity.me", {}, mentor_token)["user"]["email"]
+    start = time.strftime("%Y-%m-%dT%H:%M:00Z", time.gmtime(time.time() + 240))
+    group = stack.seed_rpc("sessions.createGroup", {"start": start, "minutes": 30, "capacity": 1, "title": "Late camera",
+                                                    "topic": "webrtc"}, mentor_token)["booking"]
+    email, token = stack.account("mentee", "Milo Early")
+    seat = stack.seed_rpc("booking.join", {"groupSessionId": group["id"]}, token)["booking"]
+    stack.allow_sign_ups()
+    mentor_context = browsers.context(DESKTOP)
+    mentor_context.add_init_script(LATE_CAMERA)
+    mentor, mentee = browsers.page(mentor_context), browsers.page(browsers.context(DESKTOP))
+    for page, who in ((mentor, mentor_email), (mentee, email)):
+        page.goto(stack.url + "/")
+        sign_in(page, who)
+    mentee.goto(f"{stack.url}/sessions/{seat['id']}/room")
+    expect(mentee.get_by_role("status").filter(has_text="In the room.")).to_be_visible()
+    mentor.goto(f"{stack.url}/sessions/{group['id']}/room")
+    for page in (mentor, mentee):
+        wait_for_decoding(page, 1, timeout=30)
+    before = [page.evaluate(FRAMES) for page in (mentor, mentee)]
+    time.sleep(2)
+    after = [page.evaluate(FRAMES) for page in (mentor, mentee)]
+    traces = "\n".join(str(page.evaluate("window.__mentorlinkRoom.trace()")) for page in (mentor, mentee))
+    for who, b, a in zip(("mentor", "mentee"), before, after):
+        assert len(b) == len(a) == 1 and a[0] > b[0], f"{who}'s page stopped decoding the other's video: {b} → {a}\n{traces}"
+    for page in (mentor, mentee):
         page.context.close()

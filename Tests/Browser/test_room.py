@@ -6,12 +6,10 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from harness import DESKTOP, PHONE, Browsers, Stack, seed_open_session, sign_in
+from harness import DESKTOP, PHONE, Browsers, Stack, seed_open_session, sign_in, wait_for_decoding
 
 CONNECTED = """() => { const r = window.__mentorlinkRoom;
   return !!r && Object.values(r.connectionStates()).some((s) => s === 'connected'); }"""
-FRAMES = """async (least) => { const r = window.__mentorlinkRoom; if (!r) return false;
-  const frames = Object.values(await r.framesDecoded()); return frames.length > 0 && frames.every((f) => f > least); }"""
 
 # Records in the page whether the participant `userId` was shown offline at any moment (a MutationObserver: the
 # offline spell between a cut socket and the rejoin is short).
@@ -27,7 +25,7 @@ def frames(page: Page) -> int:
 def wait_for_video(page: Page, more_than: int = 0) -> None:
     """Until the page's peer connection is connected and decodes video frames (more than `more_than`)."""
     page.wait_for_function(CONNECTED, timeout=20_000, polling=100)
-    page.wait_for_function(FRAMES, arg=more_than, timeout=20_000, polling=200)
+    wait_for_decoding(page, least=more_than)
 
 
 def join(page: Page, stack: Stack, email: str) -> float:

@@ -14,7 +14,7 @@ import urllib.parse
 
 from playwright.sync_api import expect
 
-from harness import DESKTOP, GONE_PROBE, PHONE, Browsers, Stack, sign_in
+from harness import DESKTOP, GONE_PROBE, PHONE, Browsers, Stack, sign_in, wait_for_decoding
 from websocket_client import WebSocket
 
 # Before the app's scripts: the camera at a low resolution, and every track the page opened kept for the test.
@@ -59,8 +59,6 @@ REMOVE_SENT_PROBE = """
   };
 })();
 """
-ALL_DECODING = """async (n) => { const r = window.__mentorlinkRoom; if (!r) return false;
-  const frames = Object.values(await r.framesDecoded()); return frames.length === n && frames.every((f) => f > 0); }"""
 # Stamps (epoch ms) when this page's media stopped: every camera and microphone track it opened has ended and its
 # room (the SFU connections) is torn down; and, apart, when its video tiles left the page (the next render).
 MEDIA_STOPPED_PROBE = """() => {
@@ -174,7 +172,7 @@ def test_sfu_room_five_pages_remove_and_tokens(stack: Stack, browsers: Browsers)
         page.wait_for_function("() => window.__mentorlinkRoom && window.__mentorlinkRoom.topology() === 'sfu'", timeout=10_000)
     try:
         for page in pages:
-            page.wait_for_function(ALL_DECODING, arg=4, timeout=45_000, polling=250)
+            wait_for_decoding(page, 4, timeout=45)
     except Exception:
         traces = [page.evaluate("window.__mentorlinkRoom && [window.__mentorlinkRoom.connectionStates(), window.__mentorlinkRoom.publisherState(), window.__mentorlinkRoom.trace().slice(-15)]")
                   for page in pages]
@@ -217,7 +215,7 @@ def test_sfu_room_five_pages_remove_and_tokens(stack: Stack, browsers: Browsers)
         frames = page.evaluate("async () => await window.__mentorlinkRoom.framesDecoded()")
         assert di not in frames, frames
     for page in pages[:4]:
-        page.wait_for_function(ALL_DECODING, arg=3, timeout=10_000, polling=250)
+        wait_for_decoding(page, 3, timeout=10)
 
     # Ada's socket to the SFU drops: her page joins the room again (a fresh token) and reconnects; her feed leaves
     # the others' pages with her session and comes back.
@@ -231,7 +229,7 @@ def test_sfu_room_five_pages_remove_and_tokens(stack: Stack, browsers: Browsers)
     for page in others:
         page.wait_for_function("() => window.__goneAt !== null", timeout=10_000)
     for page in [ada] + others:
-        page.wait_for_function(ALL_DECODING, arg=3, timeout=30_000, polling=250)
+        wait_for_decoding(page, 3, timeout=30)
     expect(ada.get_by_text("The video connection was lost: reconnecting…")).to_have_count(0)
     print(f"   Ada's SFU socket cut: everyone decodes her again, and she everyone, {time.time() - cut:.1f} s later")
 

@@ -26,8 +26,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Browser"))
-from harness import DESKTOP, Browsers, Stack, random_word, seed_open_session, slot_change_samples  # noqa: E402  (from Tests/Browser)
-from test_room import FRAMES, join  # noqa: E402
+from harness import DESKTOP, Browsers, Stack, random_word, seed_open_session, slot_change_samples, wait_for_decoding  # noqa: E402  (from Tests/Browser)
+from test_room import join  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 NAVIGATION = "() => { const n = performance.getEntriesByType('navigation')[0]; return n ? n.domInteractive : null }"
@@ -68,12 +68,12 @@ def room_cpu(stack: Stack, browsers: Browsers, seconds: int) -> list[tuple[str, 
         join(page, stack, email)
         pages.append(page)
     for page in pages:
-        page.wait_for_function(FRAMES, arg=1, timeout=30_000)
+        wait_for_decoding(page, least=1, timeout=30)
     before, started = process_cpu(browsers), time.monotonic()
     time.sleep(seconds)
     after, elapsed = process_cpu(browsers), time.monotonic() - started
     for page in pages:  # still connected and decoding at the end: the measured minute was a working call
-        page.wait_for_function(FRAMES, arg=1, timeout=5_000)
+        wait_for_decoding(page, least=1, timeout=5)
     used: dict[str, list[float]] = {}
     for key, cpu in after.items():
         used.setdefault(key[0], []).append(100 * (cpu - before.get(key, 0.0)) / elapsed)
