@@ -132,7 +132,7 @@ ml_start_nginx() {
     local origins="" origin
     local allowed=${MENTORLINK_ALLOWED_ORIGINS:-http://127.0.0.1:$port,http://localhost:$port}
     for origin in ${allowed//,/ }; do origins+="        \"$origin\" 1;"$'\n'; done
-    sed -e "s|@HTTP_PORT@|$port|" -e "s|@JANUS_WS_PORT@|$ML_JANUS_WS|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
+    sed -e "s|@HTTP_PORT@|$port|" -e "s|@NGINX_WORKERS@|${MENTORLINK_NGINX_WORKERS:-auto}|" -e "s|@JANUS_WS_PORT@|$ML_JANUS_WS|" -e "s|@RPC_RATE@|${MENTORLINK_RPC_RATE:-20000}|" -e "s|@RPC_BURST@|${MENTORLINK_RPC_BURST:-20000}|" \
         -e "s|@WS_RATE@|${MENTORLINK_WS_RATE:-50}|" -e "s|@WS_BURST@|${MENTORLINK_WS_BURST:-200}|" -e "s|@WEB_ROOT@|$web|" \
         "$ML_ROOT/nginx/nginx.conf.template" |
         awk -v s="$servers" -v d="$(ml_dev_payments_location)" -v m="$(ml_media_location)" -v o="$origins" '{ if ($0 == "@UPSTREAM_SERVERS@") printf "%s", s; else if ($0 == "@DEV_PAYMENTS_LOCATION@") print d; else if ($0 == "@MEDIA_LOCATION@") print m; else if ($0 == "@SFU_ORIGINS@") printf "%s", o; else print }' > "$dir/nginx.conf"

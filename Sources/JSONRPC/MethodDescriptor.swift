@@ -61,6 +61,9 @@ public struct MethodDescriptor: Sendable {
     /// Whether it takes an idempotency key and may be safely replayed; its `idempotencyKey` param is then checked
     /// against ``IdempotencyKey`` with the params' schema (positional params included).
     public var idempotent: Bool
+    /// Whether it answers at once from memory (no I/O, no waiting): it then runs outside the call deadline, whose
+    /// timer and tasks cost more than such a call (`system.ping`, `system.version`, `rpc.discover`).
+    public var instant: Bool = false
     /// Schema of the params, derived from the params type.
     public var paramsSchema: JSONSchema
     /// Schema of the result, derived from the result type.
@@ -71,10 +74,11 @@ public struct MethodDescriptor: Sendable {
 
 extension MethodDescriptor {
     init<P: Decodable & Sendable, R: Codable & Sendable>(
-        name: String, summary: String, access: Access, rateLimit: RateLimitClass, idempotent: Bool,
+        name: String, summary: String, access: Access, rateLimit: RateLimitClass, idempotent: Bool, instant: Bool = false,
         handler: @escaping @Sendable (P, RPCContext) async throws -> R
     ) {
         let paramsSchema = SchemaRecorder.schema(for: P.self)
+        self.instant = instant
         self.name = name
         self.summary = summary
         self.access = access

@@ -16,11 +16,12 @@ public struct MethodRegistry: Sendable {
     ///   - idempotent: whether it takes an idempotency key.
     public mutating func register<P: Decodable & Sendable, R: Codable & Sendable>(
         _ name: String, summary: String = "", access: Access, rateLimit: RateLimitClass = .standard, idempotent: Bool = false,
-        params: P.Type = P.self, result: R.Type = R.self, handler: @escaping @Sendable (P, RPCContext) async throws -> R
+        instant: Bool = false, params: P.Type = P.self, result: R.Type = R.self, handler: @escaping @Sendable (P, RPCContext) async throws -> R
     ) {
         precondition(!name.hasPrefix("rpc."), "rpc.* is reserved for the protocol")
         precondition(methods[name] == nil, "method \(name) registered twice")
-        methods[name] = MethodDescriptor(name: name, summary: summary, access: access, rateLimit: rateLimit, idempotent: idempotent, handler: handler)
+        methods[name] = MethodDescriptor(
+            name: name, summary: summary, access: access, rateLimit: rateLimit, idempotent: idempotent, instant: instant, handler: handler)
     }
 
     /// Adds every method of a service.

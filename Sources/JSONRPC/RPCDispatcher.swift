@@ -94,25 +94,27 @@ public struct RPCDispatcher: Sendable {
     /// Runs one valid request; returns `nil` for a notification.
     public func handle(request: RPCRequest, context: RPCContext) async -> RPCResponse? {
         let start = ContinuousClock.now
+        let method = methods[request.method]
         let outcome: RPCResponse.Outcome
-        if let deadline = limits.callDeadline {
+        // An unknown method and an instant one answer at once: only a call that may wait races the deadline.
+        if let method, !method.instant, let deadline = limits.callDeadline {
             outcome = await CallDeadline.race(deadline, timedOut: .error(.unavailable("deadline"))) {
-                await self.run(request, context: context)
+                await self.run(request, method: method, context: context)
             } onTimeout: {
                 context.logger.warning("rpc.deadline_exceeded", metadata: ["rpc.method": .string(request.method)])
             }
+        } else if let method {
+            outcome = await run(request, method: method, context: context)
         } else {
-            outcome = await run(request, context: context)
+            outcome = .error(.methodNotFound(request.method))
         }
         let errorCode: Int? = if case .error(let error) = outcome { error.code } else { nil }
-        let known = methods[request.method] != nil
-        observer?(CallRecord(method: known ? request.method : nil, errorCode: errorCode, duration: .now - start))
+        observer?(CallRecord(method: method == nil ? nil : request.method, errorCode: errorCode, duration: .now - start))
         guard let id = request.id else { return nil }
         return RPCResponse(id: id, outcome: outcome)
     }
 
-    private func run(_ request: RPCRequest, context: RPCContext) async -> RPCResponse.Outcome {
-        guard let method = methods[request.method] else { return .error(.methodNotFound(request.method)) }
+    private func run(_ request: RPCRequest, method: MethodDescriptor, context: RPCContext) async -> RPCResponse.Outcome {
         if let refusal = admission(method.name) { return .error(refusal) }
         if let denial = method.access.check(context.principal) {
             context.logger.notice(

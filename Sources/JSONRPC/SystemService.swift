@@ -18,8 +18,11 @@ public struct SystemService: RPCService {
     }
 
     public func register(into registry: inout MethodRegistry) {
-        registry.register("system.ping", summary: "Answers \"pong\".", access: .public, rateLimit: .none) { (_: NoParams, _) in "pong" }
+        registry.register("system.ping", summary: "Answers \"pong\".", access: .public, rateLimit: .none, instant: true) { (_: NoParams, _) in "pong"
+        }
         let info = VersionInfo(version: version, gitCommit: gitCommit)
-        registry.register("system.version", summary: "The server's version.", access: .public, rateLimit: .none) { (_: NoParams, _) in info }
+        registry.register("system.version", summary: "The server's version.", access: .public, rateLimit: .none, instant: true) { (_: NoParams, _) in
+            info
+        }
     }
 }

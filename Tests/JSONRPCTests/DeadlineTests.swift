@@ -32,6 +32,7 @@ import Testing
     }
 
     static let gate = Gate()
+    static let instantGate = Gate()
 
     static func registry() -> MethodRegistry {
         var registry = MethodRegistry()
@@ -42,6 +43,11 @@ import Testing
         }
         registry.register("down", access: .public) { (_: NoParams, _) -> Bool in throw DriverDown() }
         registry.register("fine", access: .public) { (_: NoParams, _) -> Bool in true }
+        // Declared instant (it is not: it waits on the gate), so the test sees that no deadline watches it.
+        registry.register("instant", access: .public, instant: true) { (_: NoParams, _) -> Bool in
+            await instantGate.wait()
+            return true
+        }
         return registry
     }
 
@@ -60,6 +66,17 @@ import Testing
         #expect(!Self.gate.finished, "the answer waited for the stuck handler")
         await Self.gate.open()
         #expect(await Self.call(dispatcher, "fine") == nil)
+    }
+
+    /// An instant method (`system.ping`) runs without the deadline's race: held past the deadline, it is still answered
+    /// with its result once it returns, not `unavailable`.
+    @Test func anInstantMethodRunsOutsideTheDeadline() async {
+        let dispatcher = TestMethods.dispatcher(limits: RPCLimits(callDeadline: .milliseconds(50)), registry: Self.registry())
+        let answer = Task { await Self.call(dispatcher, "instant") }
+        try? await Task.sleep(for: .milliseconds(200))
+        await Self.instantGate.open()
+        #expect(await answer.value == nil, "an instant method was cut off by the call deadline")
+        #expect(await Self.call(dispatcher, "unknown.method")?.code == -32601)
     }
 
     @Test func driverOutagesAreTranslatedAndOthersStayInternal() async {
