@@ -61,8 +61,9 @@ public struct MethodDescriptor: Sendable {
     /// Whether it takes an idempotency key and may be safely replayed; its `idempotencyKey` param is then checked
     /// against ``IdempotencyKey`` with the params' schema (positional params included).
     public var idempotent: Bool
-    /// Whether it answers at once from memory (no I/O, no waiting): it then runs outside the call deadline, whose
-    /// timer and tasks cost more than such a call (`system.ping`, `system.version`, `rpc.discover`).
+    /// Whether it answers at once from memory (no I/O, no waiting, and rate-limit class ``RateLimitClass/none``, so no
+    /// limiter call either): it then runs outside the call deadline, whose timer and tasks cost more than such a call
+    /// (`system.ping`, `system.version`).
     public var instant: Bool = false
     /// Schema of the params, derived from the params type.
     public var paramsSchema: JSONSchema

@@ -20,6 +20,7 @@ public struct MethodRegistry: Sendable {
     ) {
         precondition(!name.hasPrefix("rpc."), "rpc.* is reserved for the protocol")
         precondition(methods[name] == nil, "method \(name) registered twice")
+        precondition(!instant || rateLimit == .none, "an instant method takes no rate-limit token (that is I/O)")
         methods[name] = MethodDescriptor(
             name: name, summary: summary, access: access, rateLimit: rateLimit, idempotent: idempotent, instant: instant, handler: handler)
     }

@@ -54,7 +54,7 @@ extension MethodRegistry {
     mutating func registerDiscover(document: Data) {
         let value = (try? JSONCoding.decoder.decode(JSONValue.self, from: document)) ?? .null
         methods["rpc.discover"] = MethodDescriptor(
-            name: "rpc.discover", summary: "This OpenRPC document.", access: .public, rateLimit: .standard, idempotent: false, instant: true
+            name: "rpc.discover", summary: "This OpenRPC document.", access: .public, rateLimit: .standard, idempotent: false
         ) { (_: NoParams, _: RPCContext) -> JSONValue in value }
     }
 }

@@ -210,9 +210,12 @@ GONE_PROBE = """
 
 # Until every remote participant's video is decoding on the page (more than `least` frames each, and `n` of them when
 # given): for `wait_until`, since it is async.
+# A connection closing under getStats (a reconnect) is a "not yet", and a getStats that hangs gives up after 2 s.
 ALL_DECODING = """async ([n, least]) => { const r = window.__mentorlinkRoom; if (!r) return false;
-  const frames = Object.values(await r.framesDecoded());
-  return (n === null ? frames.length > 0 : frames.length === n) && frames.every((f) => f > least); }"""
+  try {
+    const frames = Object.values(await Promise.race([r.framesDecoded(), new Promise((_, no) => setTimeout(() => no(new Error('slow')), 2000))]));
+    return (n === null ? frames.length > 0 : frames.length === n) && frames.every((f) => f > least);
+  } catch (error) { return false; } }"""
 
 
 def wait_until(page: Page, predicate: str, arg=None, timeout: float = 10.0, interval: float = 0.2) -> None:

@@ -44,7 +44,7 @@ import Testing
         registry.register("down", access: .public) { (_: NoParams, _) -> Bool in throw DriverDown() }
         registry.register("fine", access: .public) { (_: NoParams, _) -> Bool in true }
         // Declared instant (it is not: it waits on the gate), so the test sees that no deadline watches it.
-        registry.register("instant", access: .public, instant: true) { (_: NoParams, _) -> Bool in
+        registry.register("instant", access: .public, rateLimit: .none, instant: true) { (_: NoParams, _) -> Bool in
             await instantGate.wait()
             return true
         }

@@ -47,6 +47,16 @@ def proc_rss_kib(pid: int) -> int:
     return 0
 
 
+def proc_pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages (the binary, its libraries) split among the processes mapping them, so the
+    backend's processes add up to what they really hold."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 def children(pid: int) -> list[int]:
     found = []
     for entry in os.listdir("/proc"):
@@ -73,7 +83,7 @@ class Processes:
     def sample(self) -> dict:
         backend = self.backend()
         return {"janus_cpu": proc_cpu_seconds(self.janus), "janus_rss": proc_rss_kib(self.janus),
-                "backend_cpu": sum(proc_cpu_seconds(p) for p in backend), "backend_rss": sum(proc_rss_kib(p) for p in backend),
+                "backend_cpu": sum(proc_cpu_seconds(p) for p in backend), "backend_rss": sum(proc_pss_kib(p) for p in backend),
                 "at": time.monotonic()}
 
 
@@ -123,8 +133,13 @@ def room_run(stack: Stack, browsers: Browsers, processes: Processes, topology: s
         for page in pages:
             expect(page.get_by_role("status").filter(has_text="In the room.")).to_be_visible(timeout=30_000)
             page.wait_for_function(f"() => window.__mentorlinkRoom && window.__mentorlinkRoom.topology() === '{topology}'", timeout=15_000)
-        for page in pages:
-            wait_for_decoding(page, n - 1, timeout=120)
+        for k, page in enumerate(pages):
+            try:
+                wait_for_decoding(page, n - 1, timeout=120)
+            except AssertionError:
+                frames = page.evaluate(FRAMES)
+                raise AssertionError(f"page {k} did not decode all {n - 1} other feeds within 120 s (frames per feed: "
+                                     f"{sorted(frames.values())})") from None
         decoding_after = time.monotonic() - opened
         time.sleep(5)  # past the start: encoders settle, bandwidth estimation ramps up
         frames_before = [page.evaluate(FRAMES) for page in pages]
@@ -191,7 +206,7 @@ def table(args) -> int:
     by_size = {(r["topology"], r["people"]): r for r in sfu + mesh}
     sizes = sorted({r["people"] for r in sfu + mesh})
     print("| people (publishers) | forwarded streams | topology | Janus CPU % | Janus CPU % per stream | Janus RSS MiB (+ per stream KiB) "
-          "| backend CPU % | backend RSS MiB | browser CPU % per page | decoded fps per feed, min / median | all feeds decoding after |")
+          "| backend CPU % | backend PSS MiB | browser CPU % per page | decoded fps per feed, min / median | all feeds decoding after |")
     print("|---:|---:|---|---:|---:|---|---:|---:|---:|---|---:|")
     print(f"| idle (nobody in a room) | 0 | — | {base['janus_cpu_pct']:.1f} | — | {base['janus_rss_kib'] / 1024:.1f} | "
           f"{base['backend_cpu_pct']:.1f} | {base['backend_rss_kib'] / 1024:.0f} | — | — | — |")
@@ -201,7 +216,7 @@ def table(args) -> int:
             if r is None:
                 continue
             if "failed" in r:
-                print(f"| {n} | {n * (n - 1)} | {topology} | failed: {r['failed']} |||||||")
+                print(f"| {n} | {n * (n - 1)} | {topology} | failed: {r['failed']} | | | | | | | |")
                 continue
             per_page = r["browser_cpu_pct"] / n
             if topology == "sfu":

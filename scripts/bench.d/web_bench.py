@@ -69,11 +69,14 @@ def room_cpu(stack: Stack, browsers: Browsers, seconds: int) -> list[tuple[str, 
         pages.append(page)
     for page in pages:
         wait_for_decoding(page, least=1, timeout=30)
+    frames = "async () => Object.values(await window.__mentorlinkRoom.framesDecoded())"
+    decoded = [sum(page.evaluate(frames)) for page in pages]
     before, started = process_cpu(browsers), time.monotonic()
     time.sleep(seconds)
     after, elapsed = process_cpu(browsers), time.monotonic() - started
-    for page in pages:  # still connected and decoding at the end: the measured minute was a working call
-        wait_for_decoding(page, least=1, timeout=5)
+    for page, earlier in zip(pages, decoded):  # still decoding at the end: the measured minute was a working call
+        now = sum(page.evaluate(frames))
+        assert now > earlier, f"a room page stopped decoding during the measurement ({earlier} → {now} frames)"
     used: dict[str, list[float]] = {}
     for key, cpu in after.items():
         used.setdefault(key[0], []).append(100 * (cpu - before.get(key, 0.0)) / elapsed)

@@ -275,11 +275,11 @@ export class PeerMesh {
             const sender = senders.find((s) => s.track?.kind === track.kind || (s.track === null && senderKind(peer.pc, s) === track.kind));
             if (sender) {
                 if (sender.track !== track) void sender.replaceTrack(track).catch(() => undefined);
-                // A transceiver of the remote's offer, answered before this camera or microphone was there, is
-                // recvonly: with the track in place it must send too (a renegotiation, which perfect negotiation runs).
+                // A transceiver made by the remote's offer is recvonly, and replaceTrack does not change that: without
+                // this the answering side of every connection sent nothing. Set before the answer, it goes in the
+                // answer; later (the camera came up after answering) it renegotiates, as perfect negotiation does.
                 const transceiver = peer.pc.getTransceivers().find((t) => t.sender === sender);
-                if (transceiver && (transceiver.direction === "recvonly" || transceiver.direction === "inactive"))
-                    transceiver.direction = transceiver.direction === "recvonly" ? "sendrecv" : "sendonly";
+                if (transceiver && transceiver.direction === "recvonly") transceiver.direction = "sendrecv";
             } else if (this.local) {
                 peer.pc.addTrack(track, this.local);
             }
