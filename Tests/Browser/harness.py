@@ -243,6 +243,18 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_role("button", name="Sign out").wait_for()
 
 
+def signed_in_page(stack: "Stack", browsers: "Browsers", email: str, viewport: dict = DESKTOP, scripts: tuple = ()) -> Page:
+    """A page in a browser context of its own (`scripts` injected before the app's), signed in as `email` through the
+    form from the home page."""
+    context = browsers.context(viewport)
+    for script in scripts:
+        context.add_init_script(script)
+    page = browsers.page(context)
+    page.goto(stack.url + "/")
+    sign_in(page, email)
+    return page
+
+
 class SeededSession:
     """A mentor and a mentee (emails, tokens, ids) with a confirmed 1:1 booking whose room is open now (`booking_id`,
     starting a few minutes ahead) and one a day ahead (`later_id`)."""

@@ -5,7 +5,7 @@ import time
 
 from playwright.sync_api import expect
 
-from harness import DESKTOP, PHONE, Browsers, Stack, sign_in, wait_for_decoding
+from harness import DESKTOP, PHONE, Browsers, Stack, signed_in_page, wait_for_decoding
 
 ALL_CONNECTED = """(n) => { const r = window.__mentorlinkRoom; if (!r) return false;
   const states = Object.values(r.connectionStates()); return states.length === n && states.every((s) => s === 'connected'); }"""
@@ -28,9 +28,7 @@ def test_group_room_mesh_mute_remove(stack: Stack, browsers: Browsers) -> None:
     pages = []
     started = time.time()
     for email, room_id, viewport in ((mentor_email, group["id"], DESKTOP), (seats[0][0], seats[0][2], PHONE), (seats[1][0], seats[1][2], DESKTOP)):
-        page = browsers.page(browsers.context(viewport))
-        page.goto(stack.url + "/")
-        sign_in(page, email)
+        page = signed_in_page(stack, browsers, email, viewport)
         page.goto(f"{stack.url}/sessions/{room_id}/room")
         pages.append(page)
     mentor, ann, ben = pages
@@ -99,12 +97,8 @@ def test_mesh_camera_that_comes_late_is_sent(stack: Stack, browsers: Browsers) -
     email, token = stack.account("mentee", "Milo Early")
     seat = stack.seed_rpc("booking.join", {"groupSessionId": group["id"]}, token)["booking"]
     stack.allow_sign_ups()
-    mentor_context = browsers.context(DESKTOP)
-    mentor_context.add_init_script(LATE_CAMERA)
-    mentor, mentee = browsers.page(mentor_context), browsers.page(browsers.context(DESKTOP))
-    for page, who in ((mentor, mentor_email), (mentee, email)):
-        page.goto(stack.url + "/")
-        sign_in(page, who)
+    mentor = signed_in_page(stack, browsers, mentor_email, scripts=(LATE_CAMERA,))
+    mentee = signed_in_page(stack, browsers, email)
     mentee.goto(f"{stack.url}/sessions/{seat['id']}/room")
     expect(mentee.get_by_role("status").filter(has_text="In the room.")).to_be_visible()
     mentor.goto(f"{stack.url}/sessions/{group['id']}/room")

@@ -14,7 +14,7 @@ import urllib.parse
 
 from playwright.sync_api import expect
 
-from harness import DESKTOP, GONE_PROBE, PHONE, Browsers, Stack, sign_in, wait_for_decoding
+from harness import DESKTOP, GONE_PROBE, PHONE, Browsers, Stack, signed_in_page, wait_for_decoding
 from websocket_client import WebSocket
 
 # Before the app's scripts: the camera at a low resolution, and every track the page opened kept for the test.
@@ -155,14 +155,8 @@ def test_sfu_room_five_pages_remove_and_tokens(stack: Stack, browsers: Browsers)
     pages = []
     viewports = (DESKTOP, DESKTOP, PHONE, DESKTOP, DESKTOP)
     for (email, room_id), viewport in zip([(mentor_email, session["id"])] + [(s[0], s[2]) for s in seats], viewports):
-        context = browsers.context(viewport)
-        context.add_init_script(LOW_RES_MEDIA)
-        if not pages:
-            context.add_init_script(REMOVE_SENT_PROBE)
-        page = browsers.page(context)
-        page.goto(stack.url + "/")
-        sign_in(page, email)
-        pages.append(page)
+        scripts = (LOW_RES_MEDIA,) if pages else (LOW_RES_MEDIA, REMOVE_SENT_PROBE)
+        pages.append(signed_in_page(stack, browsers, email, viewport, scripts))
     started = time.time()
     for page, room_id in zip(pages, [session["id"]] + [s[2] for s in seats]):
         page.goto(f"{stack.url}/sessions/{room_id}/room")

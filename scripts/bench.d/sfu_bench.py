@@ -25,7 +25,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Browser"))
-from harness import DESKTOP, Browsers, Stack, sign_in, wait_for_decoding  # noqa: E402  (from Tests/Browser)
+from harness import Browsers, Stack, signed_in_page, wait_for_decoding  # noqa: E402  (from Tests/Browser)
 from playwright.sync_api import expect  # noqa: E402
 from test_sfu_room import LOW_RES_MEDIA  # noqa: E402
 
@@ -121,12 +121,7 @@ def room_run(stack: Stack, browsers: Browsers, processes: Processes, topology: s
     pages = []
     try:
         for email, _ in people:
-            context = browsers.context(DESKTOP)
-            context.add_init_script(LOW_RES_MEDIA)
-            page = browsers.page(context)
-            page.goto(stack.url + "/")
-            sign_in(page, email)
-            pages.append(page)
+            pages.append(signed_in_page(stack, browsers, email, scripts=(LOW_RES_MEDIA,)))
         opened = time.monotonic()
         for page, (_, room_id) in zip(pages, people):
             page.goto(f"{stack.url}/sessions/{room_id}/room")
