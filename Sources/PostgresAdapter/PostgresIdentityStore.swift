@@ -75,6 +75,9 @@ public struct PostgresIdentityStore: IdentityStore {
         tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date, reuseGrace: TimeInterval, ip: String?, requestId: String?
     ) async throws -> RefreshOutcome {
         let logger = self.logger
+        if let rotated = try await rotateCurrent(tokenHash: tokenHash, newTokenHash: newTokenHash, now: now, idleExpiresAt: idleExpiresAt) {
+            return rotated
+        }
         return try await transaction { connection in
             let rows = try await connection.query(
                 """
@@ -109,6 +112,45 @@ public struct PostgresIdentityStore: IdentityStore {
                 logger: logger)
             return .rotated(user: user, sessionId: sessionId)
         }
+    }
+
+    /// The common rotation in one statement, one round trip instead of the transaction's six (issue 17): the presented
+    /// token is current (never rotated), its session live and unexpired and its user enabled, so it is marked rotated
+    /// and its successor inserted (expiring at the idle or the absolute limit, whichever is first). A statement is its
+    /// own transaction, and `FOR UPDATE` holds both rows: a concurrent rotation of the same token waits, then sees it
+    /// rotated and answers `nil`. `nil` also for anything else (a reuse inside the grace or not, an expired, revoked
+    /// or unknown token): ``rotate(tokenHash:newTokenHash:now:idleExpiresAt:reuseGrace:ip:requestId:)``'s transaction
+    /// decides those.
+    func rotateCurrent(tokenHash: [UInt8], newTokenHash: [UInt8], now: Date, idleExpiresAt: Date) async throws -> RefreshOutcome? {
+        let logger = self.logger
+        do {
+            return try await pool.client.withConnection { connection in
+                let rows = try await connection.query(
+                    """
+                    WITH presented AS (
+                        SELECT rt.token_hash, rt.session_id, s.user_id, s.absolute_expires_at
+                        FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+                        WHERE rt.token_hash = \(Data(tokenHash)) AND rt.rotated_at IS NULL AND rt.idle_expires_at > \(now)
+                          AND s.revoked_at IS NULL AND s.absolute_expires_at > \(now)
+                        FOR UPDATE OF rt, s
+                    ), live AS (
+                        SELECT presented.* FROM presented JOIN users u ON u.id = presented.user_id WHERE u.disabled_at IS NULL
+                    ), spent AS (
+                        UPDATE refresh_tokens SET rotated_at = \(now) WHERE token_hash IN (SELECT token_hash FROM live)
+                    ), successor AS (
+                        INSERT INTO refresh_tokens (token_hash, session_id, idle_expires_at)
+                        SELECT \(Data(newTokenHash)), session_id, LEAST(\(idleExpiresAt), absolute_expires_at) FROM live
+                    )
+                    SELECT \(unescaped: UserRow.columns), live_session FROM users JOIN (SELECT user_id AS live_user, session_id AS live_session FROM live) l
+                        ON users.id = l.live_user
+                    """, logger: logger)
+                for try await row in rows {
+                    let user = try UserRow.decode(row)
+                    return .rotated(user: user, sessionId: try row.makeRandomAccess()["live_session"].decode(UUID.self))
+                }
+                return nil
+            }
+        } catch { throw PostgresPool.translate(error) }
     }
 
     public func revokeSession(id: UUID, reason: String, audit: AuditEntry?) async throws -> Bool {
