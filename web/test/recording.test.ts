@@ -242,6 +242,31 @@ test("after a broken connection the uploader waits, asks the server's offset (HE
     assert.equal(patches.length, 2, "one broken PATCH, then the rest from byte 170 in one");
 });
 
+test("a slice stored while the uploader plans its body goes into that body, and the server's larger offset is taken", async () => {
+    // The uploader reads the track, then its slices: the recorder stores one in between (CI, a loaded machine). The
+    // PATCH carries it, so the server's offset passes the bytesRecorded of the record read first.
+    const { server, store, deps } = harness();
+    await store.createTrack(newTrack("k"));
+    const expected = await recordInto(store, "k", [300]);
+    const slices = store.slices.bind(store);
+    let interleaved = false;
+    store.slices = async (key: string) => {
+        if (!interleaved) {
+            interleaved = true;
+            await recordInto(store, key, [120]);
+        }
+        return slices(key);
+    };
+    const uploader = new TrackUploader("k", deps);
+    const running = uploader.run();
+    await eventually(async () => (await store.track("k"))?.ackedOffset === 420, "both slices acknowledged, no failure");
+    await store.seal("k");
+    uploader.kick();
+    await running;
+    assert.deepEqual(server.uploads.get("t1")!.bytes, [...expected, ...bytesOf(300, 120)]);
+    assert.equal(server.uploads.get("t1")!.length, 420);
+});
+
 test("409 offset_mismatch: the uploader goes on from the offset the refusal names", async () => {
     const { server, store, deps } = harness();
     await store.createTrack(newTrack("k"));

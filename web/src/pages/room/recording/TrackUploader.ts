@@ -141,7 +141,10 @@ export class TrackUploader {
      * Takes the server's word on where the upload stands: acknowledges it, takes a length the server knows, and
      * finishes when complete. True when the uploader is done (complete or failed).
      */
-    private async settle(track: TrackRecord, status: UploadStatus): Promise<boolean> {
+    private async settle(read: TrackRecord, status: UploadStatus): Promise<boolean> {
+        // The record read at the loop's start can be behind the store: a slice stored since may already be in the body
+        // the server just took, so the server's offset is checked against what is recorded now.
+        const track = (await this.d.store.track(this.key)) ?? read;
         if (status.offset > track.bytesRecorded) return this.fail(track, "server_ahead");
         const slices = await this.d.store.slices(this.key);
         if (!coversOffset(spansOf(slices), status.offset, track.bytesRecorded)) return this.fail(track, "bytes_lost");
