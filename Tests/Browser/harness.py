@@ -218,6 +218,11 @@ ALL_DECODING = """async ([n, least]) => { const r = window.__mentorlinkRoom; if 
   } catch (error) { return false; } }"""
 
 
+def frames_decoded(page: Page) -> dict[str, int]:
+    """Video frames decoded so far per remote participant on the page's room (none when it has no room)."""
+    return page.evaluate("async () => window.__mentorlinkRoom ? await window.__mentorlinkRoom.framesDecoded() : {}")
+
+
 def wait_until(page: Page, predicate: str, arg=None, timeout: float = 10.0, interval: float = 0.2) -> None:
     """Evaluates `predicate` (a page function; an async one is awaited) every `interval` seconds until it returns a
     truthy value; AssertionError after `timeout` seconds. Playwright's `wait_for_function` takes the promise an async

@@ -5,7 +5,7 @@ import time
 
 from playwright.sync_api import expect
 
-from harness import DESKTOP, PHONE, Browsers, Stack, signed_in_page, wait_for_decoding
+from harness import DESKTOP, PHONE, Browsers, Stack, frames_decoded, signed_in_page, wait_for_decoding
 
 ALL_CONNECTED = """(n) => { const r = window.__mentorlinkRoom; if (!r) return false;
   const states = Object.values(r.connectionStates()); return states.length === n && states.every((s) => s === 'connected'); }"""
@@ -82,7 +82,6 @@ LATE_CAMERA = """
   media.getUserMedia = (constraints) => new Promise((resolve) => setTimeout(resolve, 3000)).then(() => open(constraints));
 })();
 """
-FRAMES = "async () => window.__mentorlinkRoom ? Object.values(await window.__mentorlinkRoom.framesDecoded()) : []"
 
 
 def test_mesh_camera_that_comes_late_is_sent(stack: Stack, browsers: Browsers) -> None:
@@ -104,9 +103,9 @@ def test_mesh_camera_that_comes_late_is_sent(stack: Stack, browsers: Browsers) -
     mentor.goto(f"{stack.url}/sessions/{group['id']}/room")
     for page in (mentor, mentee):
         wait_for_decoding(page, 1, timeout=30)
-    before = [page.evaluate(FRAMES) for page in (mentor, mentee)]
+    before = [list(frames_decoded(page).values()) for page in (mentor, mentee)]
     time.sleep(2)
-    after = [page.evaluate(FRAMES) for page in (mentor, mentee)]
+    after = [list(frames_decoded(page).values()) for page in (mentor, mentee)]
     traces = "\n".join(str(page.evaluate("window.__mentorlinkRoom.trace()")) for page in (mentor, mentee))
     for who, b, a in zip(("mentor", "mentee"), before, after):
         assert len(b) == len(a) == 1 and a[0] > b[0], f"{who}'s page stopped decoding the other's video: {b} → {a}\n{traces}"

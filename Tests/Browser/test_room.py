@@ -6,7 +6,7 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from harness import DESKTOP, PHONE, Browsers, Stack, seed_open_session, sign_in, wait_for_decoding
+from harness import DESKTOP, PHONE, Browsers, Stack, frames_decoded, seed_open_session, sign_in, wait_for_decoding
 
 CONNECTED = """() => { const r = window.__mentorlinkRoom;
   return !!r && Object.values(r.connectionStates()).some((s) => s === 'connected'); }"""
@@ -19,7 +19,7 @@ SAW_OFFLINE = """(userId) => { window.__sawOffline = false;
 
 
 def frames(page: Page) -> int:
-    return min(page.evaluate("async () => Object.values(await window.__mentorlinkRoom.framesDecoded())") or [0])
+    return min(frames_decoded(page).values(), default=0)
 
 
 def wait_for_video(page: Page, more_than: int = 0) -> None:

@@ -14,7 +14,7 @@ import urllib.parse
 
 from playwright.sync_api import expect
 
-from harness import DESKTOP, GONE_PROBE, PHONE, Browsers, Stack, signed_in_page, wait_for_decoding
+from harness import DESKTOP, GONE_PROBE, PHONE, Browsers, Stack, frames_decoded, signed_in_page, wait_for_decoding
 from websocket_client import WebSocket
 
 # Before the app's scripts: the camera at a low resolution, and every track the page opened kept for the test.
@@ -174,7 +174,7 @@ def test_sfu_room_five_pages_remove_and_tokens(stack: Stack, browsers: Browsers)
     decoding = time.time() - started
     ids = [mentor_id_of(mentor)] + [s[1] for s in seats]
     for page, me in zip(pages, ids):
-        frames = page.evaluate("async () => await window.__mentorlinkRoom.framesDecoded()")
+        frames = frames_decoded(page)
         assert sorted(frames) == sorted(i for i in ids if i != me), (me, frames)
         expect(page.locator("video")).to_have_count(5)
     print(f"   five pages on the SFU, each decoding the four others {decoding:.1f} s after the room pages opened")
@@ -206,7 +206,7 @@ def test_sfu_room_five_pages_remove_and_tokens(stack: Stack, browsers: Browsers)
           f"after it (its tiles gone after {tiles_gone:.0f} ms); her tile left the others' pages after {', '.join(f'{g:.0f}' for g in gone)} ms")
     assert stopped < 2_000 and max(gone) < 2_000, (stopped, gone)
     for page in pages[:4]:
-        frames = page.evaluate("async () => await window.__mentorlinkRoom.framesDecoded()")
+        frames = frames_decoded(page)
         assert di not in frames, frames
     for page in pages[:4]:
         wait_for_decoding(page, 3, timeout=10)

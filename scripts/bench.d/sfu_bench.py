@@ -25,12 +25,12 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Browser"))
-from harness import Browsers, Stack, signed_in_page, wait_for_decoding  # noqa: E402  (from Tests/Browser)
+from harness import Browsers, Stack, frames_decoded, signed_in_page, wait_for_decoding  # noqa: E402  (from Tests/Browser)
 from playwright.sync_api import expect  # noqa: E402
 from test_sfu_room import LOW_RES_MEDIA  # noqa: E402
+from web_bench import process_cpu  # noqa: E402  (chromium's processes from CDP)
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-FRAMES = "async () => await window.__mentorlinkRoom.framesDecoded()"
 
 
 def proc_cpu_seconds(pid: int) -> float:
@@ -87,15 +87,6 @@ class Processes:
                 "at": time.monotonic()}
 
 
-def chromium_cpu(browsers: Browsers) -> float:
-    session = browsers.browser.new_browser_cdp_session()
-    try:
-        info = session.send("SystemInfo.getProcessInfo")
-    finally:
-        session.detach()
-    return sum(p["cpuTime"] for p in info["processInfo"])
-
-
 def usage(before: dict, after: dict, browser_before: float, browser_after: float) -> dict:
     elapsed = after["at"] - before["at"]
     return {"seconds": elapsed,
@@ -132,16 +123,16 @@ def room_run(stack: Stack, browsers: Browsers, processes: Processes, topology: s
             try:
                 wait_for_decoding(page, n - 1, timeout=120)
             except AssertionError:
-                frames = page.evaluate(FRAMES)
+                frames = frames_decoded(page)
                 raise AssertionError(f"page {k} did not decode all {n - 1} other feeds within 120 s (frames per feed: "
                                      f"{sorted(frames.values())})") from None
         decoding_after = time.monotonic() - opened
         time.sleep(5)  # past the start: encoders settle, bandwidth estimation ramps up
-        frames_before = [page.evaluate(FRAMES) for page in pages]
-        before, browser_before = processes.sample(), chromium_cpu(browsers)
+        frames_before = [frames_decoded(page) for page in pages]
+        before, browser_before = processes.sample(), sum(process_cpu(browsers).values())
         time.sleep(seconds)
-        after, browser_after = processes.sample(), chromium_cpu(browsers)
-        frames_after = [page.evaluate(FRAMES) for page in pages]
+        after, browser_after = processes.sample(), sum(process_cpu(browsers).values())
+        frames_after = [frames_decoded(page) for page in pages]
         window = after["at"] - before["at"]
         rates = []
         for k, (b, a) in enumerate(zip(frames_before, frames_after)):

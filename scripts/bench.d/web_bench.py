@@ -26,7 +26,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Browser"))
-from harness import DESKTOP, Browsers, Stack, random_word, seed_open_session, slot_change_samples, wait_for_decoding  # noqa: E402  (from Tests/Browser)
+from harness import DESKTOP, Browsers, Stack, random_word, seed_open_session, slot_change_samples, frames_decoded, wait_for_decoding  # noqa: E402  (from Tests/Browser)
 from test_room import join  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
@@ -69,13 +69,12 @@ def room_cpu(stack: Stack, browsers: Browsers, seconds: int) -> list[tuple[str, 
         pages.append(page)
     for page in pages:
         wait_for_decoding(page, least=1, timeout=30)
-    frames = "async () => Object.values(await window.__mentorlinkRoom.framesDecoded())"
-    decoded = [sum(page.evaluate(frames)) for page in pages]
+    decoded = [sum(frames_decoded(page).values()) for page in pages]
     before, started = process_cpu(browsers), time.monotonic()
     time.sleep(seconds)
     after, elapsed = process_cpu(browsers), time.monotonic() - started
     for page, earlier in zip(pages, decoded):  # still decoding at the end: the measured minute was a working call
-        now = sum(page.evaluate(frames))
+        now = sum(frames_decoded(page).values())
         assert now > earlier, f"a room page stopped decoding during the measurement ({earlier} → {now} frames)"
     used: dict[str, list[float]] = {}
     for key, cpu in after.items():

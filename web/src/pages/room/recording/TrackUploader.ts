@@ -143,8 +143,8 @@ export class TrackUploader {
      */
     private async settle(read: TrackRecord, status: UploadStatus): Promise<boolean> {
         // The record read at the loop's start can be behind the store: a slice stored since may already be in the body
-        // the server just took, so the server's offset is checked against what is recorded now.
-        const track = (await this.d.store.track(this.key)) ?? read;
+        // the server just took. An offset past it is checked against what is recorded now (read only then).
+        const track = status.offset > read.bytesRecorded ? ((await this.d.store.track(this.key)) ?? read) : read;
         if (status.offset > track.bytesRecorded) return this.fail(track, "server_ahead");
         const slices = await this.d.store.slices(this.key);
         if (!coversOffset(spansOf(slices), status.offset, track.bytesRecorded)) return this.fail(track, "bytes_lost");
