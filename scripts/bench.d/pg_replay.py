@@ -10,8 +10,6 @@ rate is compared with.
 
     pg_replay.py capture --log LOG --offset BYTES --marker SQL --out-dir DIR [--limit N]
         writes DIR/tx-N.sql, one per captured transaction, and prints how many (and statements per transaction)
-    pg_replay.py reads --log LOG --offset BYTES --marker SQL --out-dir DIR [--limit N]
-        the same for read-only statements outside a transaction: each statement containing the marker, alone
     pg_replay.py sentence CAPTURED REPLAY LOAD CALL
         one sentence for BENCHMARKS.md: the call's rate (LOAD: `mentorlink load`'s JSON) against its replay
         (REPLAY: {"tps", "latency_ms", "failed"} from pgbench; CAPTURED: what capture printed)
@@ -21,6 +19,8 @@ import json
 import os
 import re
 import sys
+
+from summary import rate
 
 # '%m [%p] ' is the default log_line_prefix: "2026-12-03 13:40:01.123 UTC [4242] LOG:  statement: BEGIN"
 ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (\w+):  (.*)$")
@@ -89,7 +89,7 @@ def write(scripts, out_dir):
 
 def sentence(captured, replay, load, call):
     captured, replay, load = json.loads(captured), json.loads(replay), json.loads(load)
-    ok = load.get("outcomes", {}).get("ok", load.get("requests", 0)) / max(1e-9, load["seconds"])
+    ok = rate(load)
     tps = replay["tps"]
     return (f"{captured['scripts']} captured `{call}` transactions of {captured['statements_median']} statements each "
             f"(BEGIN and the end included), replayed by `pgbench -M extended` with a ROLLBACK for the COMMIT: "
@@ -102,7 +102,7 @@ def main():
         print(sentence(*sys.argv[2:]))
         return
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["capture", "reads"])
+    parser.add_argument("mode", choices=["capture"])
     parser.add_argument("--log", required=True)
     parser.add_argument("--offset", type=int, default=0)
     parser.add_argument("--marker", required=True)
@@ -113,10 +113,7 @@ def main():
         f.seek(args.offset)
         text = f.read().decode("utf-8", "replace")
     by_pid = statements(text)
-    if args.mode == "capture":
-        scripts = transactions(by_pid, args.marker)[: args.limit]
-    else:
-        scripts = [[s] for sqls in by_pid.values() for s in sqls if args.marker in s][: args.limit]
+    scripts = transactions(by_pid, args.marker)[: args.limit]
     if not scripts:
         sys.exit(f"pg_replay: no statement with {args.marker!r} in {args.log} after byte {args.offset}")
     write(scripts, args.out_dir)
