@@ -21,9 +21,9 @@ extension PostgresBookingStore {
             }
             try await Self.expireHolds(request.mentorId, now: now, on: connection, logger: logger)
             let hold = try await Self.hold(for: request, now: now, on: connection, logger: logger)
-            try slot.check(
-                try await Self.check(
-                    request.mentorId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger))
+            let checked = try await Self.check(
+                request.mentorId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger)
+            try slot.check(checked)
             try await Self.checkMenteeFree(
                 request.menteeId, start: request.start, end: request.end, now: now, excluding: hold?.id, on: connection, logger: logger)
             if request.status == .held {
@@ -34,7 +34,8 @@ extension PostgresBookingStore {
                     throw CoreError.insufficientCredits
                 }
             }
-            let rules = try await Self.rules(request.mentorId, on: connection, logger: logger)
+            // The rules were read under the mentor's lock by the check: they are the same for the rest of the transaction.
+            let rules = checked.rules
             let blocked = rules?.blocked(start: request.start, end: request.end) ?? (from: request.start, until: request.end)
             let agenda = try request.agenda.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
             let placed: Booking
@@ -65,7 +66,7 @@ extension PostgresBookingStore {
             try await connection.appendEvent(BookingEvent(name: booking.status == .held ? .held : .created, payload: booking), logger: logger)
             if booking.status == .confirmed {
                 try await Self.refreshRuns(
-                    request.mentorId, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
+                    request.mentorId, rules: rules, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
                 // Last: the audit append holds the log's global lock until commit.
                 if let audit = request.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             }

@@ -114,6 +114,14 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
         on connection: PostgresConnection, logger: Logger
     ) async throws {
         let rules = try await rules(mentorId, on: connection, logger: logger)
+        try await refreshRuns(mentorId, rules: rules, now: now, around: changed, policy: policy, on: connection, logger: logger)
+    }
+
+    /// ``refreshRuns(_:now:around:policy:on:logger:)`` with the mentor's rules already read under their lock.
+    static func refreshRuns(
+        _ mentorId: UUID, rules: AvailabilityRules?, now: Instant, around changed: (start: Instant, end: Instant)? = nil, policy: FreeRunPolicy,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
         guard let rules, let initial = policy.range(rules: rules, now: now, around: changed) else {
             try await connection.query("DELETE FROM availability_runs WHERE mentor_id = \(mentorId)", logger: logger)
             try await noteFirstFreeRun(mentorId, now: now, on: connection, logger: logger)
@@ -143,15 +151,23 @@ public struct PostgresBookingStore: BookingStore, MentorDirectory, ReviewStore {
         let busyRange = policy.busyRange(for: range)
         let busy = try await busy(mentorId, from: busyRange.from, to: busyRange.until, now: now, holds: false, on: connection, logger: logger)
         let free = policy.runs(rules: rules, sessionTypes: sessionTypes, busy: busy, in: range, now: now)
-        if !free.runs.isEmpty {
-            try await connection.query(
-                """
+        guard !free.runs.isEmpty else { return try await noteFirstFreeRun(mentorId, now: now, on: connection, logger: logger) }
+        // One round trip: the new runs, and the first free run noted from the stored ones and the new (which the
+        // statement's own snapshot does not see in the table).
+        try await connection.query(
+            """
+            WITH added AS (
                 INSERT INTO availability_runs (mentor_id, starts_at, ends_at, step_seconds, slot_seconds)
                 SELECT \(mentorId), s, e, \(free.stepMinutes * 60), \(free.slotMinutes * 60)
                 FROM unnest(\(free.runs.map(\.start.date))::timestamptz[], \(free.runs.map(\.end.date))::timestamptz[]) AS u(s, e)
-                """, logger: logger)
-        }
-        try await noteFirstFreeRun(mentorId, now: now, on: connection, logger: logger)
+                RETURNING starts_at, ends_at)
+            UPDATE mentor_profiles SET next_free_at = (
+                SELECT min(greatest(starts_at, \(now.date))) FROM (
+                    SELECT starts_at, ends_at FROM availability_runs WHERE mentor_id = \(mentorId)
+                    UNION ALL SELECT starts_at, ends_at FROM added) AS r
+                WHERE ends_at > \(now.date))
+            WHERE user_id = \(mentorId)
+            """, logger: logger)
     }
 
     /// Stores the start of the mentor's first free run from now on (search's "soonest" order).

@@ -10,9 +10,10 @@ rate is compared with.
 
     pg_replay.py capture --log LOG --offset BYTES --marker SQL --out-dir DIR [--limit N]
         writes DIR/tx-N.sql, one per captured transaction, and prints how many (and statements per transaction)
-    pg_replay.py sentence CAPTURED REPLAY LOAD CALL
+    pg_replay.py sentence CAPTURED REPLAY LOAD CALL [UNAUDITED]
         one sentence for BENCHMARKS.md: the call's rate (LOAD: `mentorlink load`'s JSON) against its replay
-        (REPLAY: {"tps", "latency_ms", "failed"} from pgbench; CAPTURED: what capture printed)
+        (REPLAY: {"tps", "latency_ms", "failed"} from pgbench; CAPTURED: what capture printed); UNAUDITED, the same
+        replay without the audit append
 """
 import argparse
 import json
@@ -87,18 +88,23 @@ def write(scripts, out_dir):
                 f.write(" ".join(sql.strip().rstrip(";").split("\n")) + ";\n")
 
 
-def sentence(captured, replay, load, call):
+def sentence(captured, replay, load, call, unaudited=None):
     captured, replay, load = json.loads(captured), json.loads(replay), json.loads(load)
+    without = ""
+    if unaudited:
+        u = json.loads(unaudited)
+        without = (f" Without its `audit_append` (the audit log's global lock, held to the end of the transaction) the same "
+                   f"SQL replays at {u['tps']:.0f}/s (average {u['latency_ms']:.2f} ms).")
     ok = rate(load)
     tps = replay["tps"]
     return (f"{captured['scripts']} captured `{call}` transactions of {captured['statements_median']} statements each "
             f"(BEGIN and the end included), replayed by `pgbench -M extended` with a ROLLBACK for the COMMIT: "
             f"**{tps:.0f} transactions/s** (average {replay['latency_ms']:.2f} ms, {replay['failed']} failed). "
-            f"The call ran at {ok:.0f}/s: **{ok / tps if tps else 0:.2f}×** its own SQL's rate.")
+            f"The call ran at {ok:.0f}/s: **{ok / tps if tps else 0:.2f}×** its own SQL's rate." + without)
 
 
 def main():
-    if len(sys.argv) == 6 and sys.argv[1] == "sentence":
+    if len(sys.argv) in (6, 7) and sys.argv[1] == "sentence":
         print(sentence(*sys.argv[2:]))
         return
     parser = argparse.ArgumentParser()
