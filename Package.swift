@@ -31,6 +31,7 @@ let package = Package(
             name: "ServiceSupport",
             dependencies: [
                 "JSONRPC", "MentorLinkCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // C libraries, through pkg-config.
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
@@ -44,7 +45,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ], resources: [.copy("Resources/common-passwords.txt")]),
-        .target(name: "AuditService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
+        .target(
+            name: "AuditService",
+            dependencies: [
+                "JSONRPC", "MentorLinkCore", "ServiceSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .target(name: "OperationsService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
         .target(name: "DiscoveryService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),
         .target(name: "FeedbackService", dependencies: ["JSONRPC", "MentorLinkCore", "ServiceSupport"]),

@@ -1,6 +1,7 @@
 public import Logging
 public import MentorLinkCore
 public import ServiceLifecycle
+import ServiceSupport
 
 /// Releases the escrow of sessions that ended at least the configured ``BookingConfiguration/completionGrace`` ago
 /// to their mentors (split by ``BookingConfiguration/platformFee``), every ``interval`` until shutdown. Every worker

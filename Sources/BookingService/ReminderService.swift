@@ -1,6 +1,7 @@
 public import Logging
 public import MentorLinkCore
 public import ServiceLifecycle
+import ServiceSupport
 
 /// Schedules the 24-hour and 15-minute session reminders (`booking.reminder` events) every ``interval`` until
 /// shutdown. Every worker runs one: the store writes each reminder once, however many run at the same time.

@@ -67,7 +67,6 @@ extension PostgresBookingStore {
             if booking.status == .confirmed {
                 try await Self.refreshRuns(
                     request.mentorId, rules: rules, now: now, around: (booking.start, booking.end), policy: freeRuns, on: connection, logger: logger)
-                // Last: the audit append holds the log's global lock until commit.
                 if let audit = request.audit { try await connection.appendAudit(audit.targeting(booking.id), logger: logger) }
             }
             return (booking, false)

@@ -235,8 +235,20 @@ public struct PostgresIdentityStore: IdentityStore {
         try await transaction { connection in try await connection.appendAudit(entry, logger: logger) }
     }
 
+    /// Chains committed entries of `audit_pending` onto `audit_log` (`audit_seal`, under the log's lock).
+    public func sealAudit(limit: Int, wait: Bool) async throws -> Int {
+        let logger = self.logger
+        return try await transaction { connection in
+            let rows = try await connection.query("SELECT audit_seal(\(limit)::int, \(wait))", logger: logger)
+            for try await sealed in rows.decode(Int.self) { return sealed }
+            return 0
+        }
+    }
+
+    /// Entries in id order; every entry committed before the call is chained first, so it is among them.
     public func auditEntries(_ query: AuditQuery) async throws -> [AuditRecord] {
-        try await pool.read(logger: logger) { connection in
+        try await sealAll()
+        return try await pool.read(logger: logger) { connection in
             try await connection.fetch(
                 AuditRecordRow.self,
                 """
@@ -251,8 +263,10 @@ public struct PostgresIdentityStore: IdentityStore {
         }
     }
 
+    /// Recomputes the whole chain, after chaining every entry committed before the call.
     public func verifyAudit() async throws -> AuditVerification {
-        try await pool.read(logger: logger) { connection in
+        try await sealAll()
+        return try await pool.read(logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 SELECT id, prev_hash, hash, digest(prev_hash || convert_to(audit_canonical(a), 'UTF8'), 'sha256')
@@ -270,4 +284,12 @@ public struct PostgresIdentityStore: IdentityStore {
             return AuditVerification(ok: true, checked: checked, firstBrokenId: nil)
         }
     }
+
+    /// Seals until nothing committed is left pending.
+    private func sealAll() async throws {
+        while try await sealAudit(limit: Self.sealBatch, wait: true) == Self.sealBatch {}
+    }
+
+    /// How many entries one `audit_seal` transaction chains at most.
+    static let sealBatch = 5_000
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditService
 import BookingService
 import Foundation
 import JSONRPC
@@ -46,10 +47,11 @@ struct WorkerCommand: AsyncParsableCommand {
         let bookings = adapters.bookingStore
         let release = EscrowReleaseService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
         let reminders = ReminderService(store: bookings, configuration: config.bookingConfiguration, logger: logger)
+        let sealer = AuditSealer(log: adapters.identityStore, logger: logger)
         // One worker sweeps Janus's rooms (any could; one is enough).
         let sfuJanitor: [any Service] = index == 0 ? services.sfuJanitor.map { [$0] } ?? [] : []
         let running = ParentWatch.guarding(
-            (adapters.services + [monitor, release, reminders, services.emptyRooms] + sfuJanitor + [application, server.sessions]).map {
+            (adapters.services + [monitor, release, reminders, sealer, services.emptyRooms] + sfuJanitor + [application, server.sessions]).map {
                 ServiceGroupConfiguration.ServiceConfiguration(service: $0)
             }, if: supervised, logger: logger)
         let group = ServiceGroup(configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -102,10 +102,7 @@ struct BookingHarness: Sendable {
     func wallet(_ user: User) async throws -> Wallet { try await payments.wallet(userId: user.id) }
 
     /// Counts rows for a query returning one integer.
-    func count(_ query: PostgresQuery) async throws -> Int {
-        for try await value in try await pool.client.query(query, logger: TestEnvironment.logger).decode(Int.self) { return value }
-        return 0
-    }
+    func count(_ query: PostgresQuery) async throws -> Int { try await pool.count(query) }
 
     /// Pairs of active 1:1/group bookings of one mentor that overlap (must always be 0).
     func overlaps() async throws -> Int {

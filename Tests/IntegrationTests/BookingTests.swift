@@ -46,7 +46,7 @@ import Testing
                     == "slot_taken")
             try await harness.ok("booking.create", #"{"mentorId":"\#(mentor.id)","start":"2027-05-03T11:00:00Z","minutes":30}"#, as: bob)
             #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE event_type = 'booking.created'") == 2)
-            #expect(try await harness.count("SELECT count(*)::int FROM audit_log WHERE action = 'booking.create'") == 2)
+            #expect(try await harness.count("SELECT count(*)::int FROM audit_entries WHERE action = 'booking.create'") == 2)
         }
     }
 

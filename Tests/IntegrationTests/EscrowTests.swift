@@ -71,7 +71,7 @@ import Testing
             #expect(try await harness.wallet(mentee) == Wallet(available: 90, escrow: 0, earnings: 0))
             #expect(try await harness.wallet(mentor) == Wallet(available: 0, escrow: 0, earnings: 9))
             #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE event_type IN ('escrow.refunded', 'escrow.released')") == 3)
-            #expect(try await harness.count("SELECT count(*)::int FROM audit_log WHERE action LIKE 'ledger.escrow_%'") == 3)
+            #expect(try await harness.count("SELECT count(*)::int FROM audit_entries WHERE action LIKE 'ledger.escrow_%'") == 3)
             #expect(try await harness.payments.reconcile().ok)
         }
     }

@@ -46,7 +46,7 @@ import Testing
                 "admin.resolveEscrow", #"{"bookingId":"\#(frozen)","decision":"refund","reason":"mentor removed"}"#, as: admin)
             #expect(resolved.result?["escrowState"] as? String == "refunded", "\(String(describing: resolved.error))")
             #expect(try await harness.base.wallet(mentee) == Wallet(available: 20, escrow: 0, earnings: 0))
-            #expect(try await harness.base.count("SELECT count(*)::int FROM audit_log WHERE action = 'escrow.resolve'") == 1)
+            #expect(try await harness.base.count("SELECT count(*)::int FROM audit_entries WHERE action = 'escrow.resolve'") == 1)
             #expect(try await harness.base.payments.reconcile().ok)
         }
     }
@@ -95,7 +95,7 @@ import Testing
                 try await harness.call("admin.resolveEscrow", #"{"bookingId":"\#(late)","decision":"release","reason":"not disputed"}"#, as: admin)
                     .reason == "invalid_state")
             #expect(try await harness.base.wallet(mentee) == Wallet(available: 10, escrow: 10, earnings: 0))
-            #expect(try await harness.base.count("SELECT count(*)::int FROM audit_log WHERE action IN ('escrow.no_show', 'escrow.resolve')") == 2)
+            #expect(try await harness.base.count("SELECT count(*)::int FROM audit_entries WHERE action IN ('escrow.no_show', 'escrow.resolve')") == 2)
             #expect(try await harness.base.payments.reconcile().ok)
         }
     }

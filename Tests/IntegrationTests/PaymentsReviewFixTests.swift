@@ -189,7 +189,7 @@ import Testing
             #expect(try await harness.base.wallet(mentee).available == 7)
             #expect(
                 try await harness.base.count(
-                    "SELECT count(*)::int FROM audit_log WHERE action = 'payment.provider_refund_failed' AND outcome = 'needs_review'") == 1)
+                    "SELECT count(*)::int FROM audit_entries WHERE action = 'payment.provider_refund_failed' AND outcome = 'needs_review'") == 1)
             #expect(try await harness.base.payments.reconcile().ok)
         }
     }

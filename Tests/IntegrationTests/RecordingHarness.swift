@@ -108,10 +108,7 @@ struct RecordingHarness: Sendable {
     func execute(_ query: PostgresQuery) async throws { _ = try await pool.client.query(query, logger: TestEnvironment.logger) }
 
     /// Counts rows for a query returning one integer.
-    func count(_ query: PostgresQuery) async throws -> Int {
-        for try await value in try await pool.client.query(query, logger: TestEnvironment.logger).decode(Int.self) { return value }
-        return 0
-    }
+    func count(_ query: PostgresQuery) async throws -> Int { try await pool.count(query) }
 }
 
 extension TusResponse {

@@ -40,7 +40,7 @@ import Testing
                     "SELECT count(*)::int FROM outbox WHERE event_type = 'recording.stopped' AND lower(aggregate_id) = \(forgotten.id.uuidString.lowercased())"
                 )
                     == 1)
-            #expect(try await h.count("SELECT count(*)::int FROM audit_log WHERE action = 'recording.stop'") == 1)
+            #expect(try await h.count("SELECT count(*)::int FROM audit_entries WHERE action = 'recording.stop'") == 1)
             // A second pass finds nothing more to stop.
             await janitor(h).sweep(now: .now)
             #expect(try await h.count("SELECT count(*)::int FROM outbox WHERE event_type = 'recording.stopped'") == 1)

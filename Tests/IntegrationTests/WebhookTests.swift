@@ -75,7 +75,7 @@ import Testing
             #expect(await processor.stripe(headers: signed(wrong), body: wrong).status == 400)
             let unknown = stripeEvent(id: "evt_unknown", intent: "pi_nobody", amount: 100)
             #expect(await processor.stripe(headers: signed(unknown), body: unknown).status == 400)
-            #expect(try await harness.count("SELECT count(*)::int FROM audit_log WHERE action = 'payment.webhook_refused'") == 2)
+            #expect(try await harness.count("SELECT count(*)::int FROM audit_entries WHERE action = 'payment.webhook_refused'") == 2)
             // Bad signatures: 400, and not even the event is recorded.
             let good = stripeEvent(id: "evt_good", intent: paid.providerRef!, amount: paid.amount)
             #expect(await processor.stripe(headers: signed(good, secret: "whsec_wrong"), body: good).status == 400)
