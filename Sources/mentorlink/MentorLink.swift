@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The one binary with many roles.
-@main struct MentorLink: AsyncParsableCommand {
+struct MentorLink: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mentorlink", abstract: "MentorLink: the mentorship platform backend.",
         subcommands: [

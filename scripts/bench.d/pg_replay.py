@@ -8,12 +8,13 @@ replay it any number of times against the same data. pgbench's rate is then what
 statements the adapter sends, one round trip each, from a client that costs next to nothing: the ceiling a call's
 rate is compared with.
 
-    pg_replay.py capture --log LOG --offset BYTES --marker SQL --out-dir DIR [--limit N]
-        writes DIR/tx-N.sql, one per captured transaction, and prints how many (and statements per transaction)
-    pg_replay.py sentence CAPTURED REPLAY LOAD CALL [UNAUDITED]
+    pg_replay.py capture --log LOG --offset BYTES --marker SQL --out-dir DIR [--limit N] [--single]
+        writes DIR/tx-N.sql, one per captured transaction (with --single: one per statement with the marker, for
+        reads), and prints how many (and statements per transaction)
+    pg_replay.py sentence CAPTURED REPLAY LOAD CALL [PREPARED]
         one sentence for BENCHMARKS.md: the call's rate (LOAD: `mentorlink load`'s JSON) against its replay
-        (REPLAY: {"tps", "latency_ms", "failed"} from pgbench; CAPTURED: what capture printed); UNAUDITED, the same
-        replay without the audit append
+        (REPLAY: {"tps", "latency_ms", "failed"} from pgbench; CAPTURED: what capture printed); PREPARED, the same
+        replay with -M prepared
 """
 import argparse
 import json
@@ -88,13 +89,13 @@ def write(scripts, out_dir):
                 f.write(" ".join(sql.strip().rstrip(";").split("\n")) + ";\n")
 
 
-def sentence(captured, replay, load, call, unaudited=None):
+def sentence(captured, replay, load, call, prepared=None):
     captured, replay, load = json.loads(captured), json.loads(replay), json.loads(load)
     without = ""
-    if unaudited:
-        u = json.loads(unaudited)
-        without = (f" Without its `audit_append` (the audit log's global lock, held to the end of the transaction) the same "
-                   f"SQL replays at {u['tps']:.0f}/s (average {u['latency_ms']:.2f} ms).")
+    if prepared:
+        u = json.loads(prepared)
+        without = (f" With each statement parsed and planned once per connection (`pgbench -M prepared`, what prepared "
+                   f"statements would save) the same SQL replays at {u['tps']:.0f}/s (average {u['latency_ms']:.2f} ms).")
     ok = rate(load)
     tps = replay["tps"]
     return (f"{captured['scripts']} captured `{call}` transactions of {captured['statements_median']} statements each "
@@ -114,12 +115,16 @@ def main():
     parser.add_argument("--marker", required=True)
     parser.add_argument("--out-dir", required=True)
     parser.add_argument("--limit", type=int, default=64)
+    parser.add_argument("--single", action="store_true", help="each statement with the marker on its own (reads)")
     args = parser.parse_args()
     with open(args.log, "rb") as f:
         f.seek(args.offset)
         text = f.read().decode("utf-8", "replace")
     by_pid = statements(text)
-    scripts = transactions(by_pid, args.marker)[: args.limit]
+    if args.single:
+        scripts = [[sql] for sqls in by_pid.values() for sql in sqls if args.marker in sql][: args.limit]
+    else:
+        scripts = transactions(by_pid, args.marker)[: args.limit]
     if not scripts:
         sys.exit(f"pg_replay: no statement with {args.marker!r} in {args.log} after byte {args.offset}")
     write(scripts, args.out_dir)
