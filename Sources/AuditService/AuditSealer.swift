@@ -6,7 +6,7 @@ import ServiceSupport
 /// Chains the audit entries committed since its last run (``MentorLinkCore/AuditLog/sealAudit(limit:wait:)``) every
 /// ``interval`` until shutdown. Every worker runs one; when another worker's sealer holds the log's lock, this run
 /// skips. The interval bounds how long an entry waits for its place in the chain (while it waits it can be deleted
-/// without the chain showing it, never altered), and `audit.list` and `audit.verify` seal first, so no reader waits.
+/// without the chain showing it, never altered), and `audit.list` and `audit.verify` seal first (waiting for the lock), so they show every committed entry.
 public struct AuditSealer: Service {
     let log: any AuditLog
     /// Time between runs: 200 ms by default.
