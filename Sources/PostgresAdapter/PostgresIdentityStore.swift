@@ -235,10 +235,11 @@ public struct PostgresIdentityStore: IdentityStore {
         try await transaction { connection in try await connection.appendAudit(entry, logger: logger) }
     }
 
-    /// Chains committed entries of `audit_pending` onto `audit_log` (`audit_seal`, under the log's lock).
+    /// Chains committed entries of `audit_pending` onto `audit_log` (`audit_seal`, under the log's lock). One
+    /// statement, so one round trip: it is its own transaction, and the lock ends with it.
     public func sealAudit(limit: Int, wait: Bool) async throws -> Int {
         let logger = self.logger
-        return try await transaction { connection in
+        return try await pool.read(logger: logger) { connection in
             let rows = try await connection.query("SELECT audit_seal(\(limit)::int, \(wait))", logger: logger)
             for try await sealed in rows.decode(Int.self) { return sealed }
             return 0

@@ -21,6 +21,7 @@ import Testing
                 try await h.pool.client.withConnection { other in
                     try await other.query("SET lock_timeout = '2s'", logger: TestEnvironment.logger)
                     try await Self.append("test.committed", on: other)
+                    try await other.query("RESET lock_timeout", logger: TestEnvironment.logger)
                 }
                 #expect(try await h.store.auditEntries(AuditQuery(limit: 10)).map(\.action) == ["test.committed"])
                 try await open.query("COMMIT", logger: TestEnvironment.logger)
